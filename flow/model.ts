@@ -1,0 +1,68 @@
+// The flow model: what a parsed .flow.yaml says, with the source range of every part.
+
+/** Offsets into the document text, end exclusive. */
+export interface TextSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+export const COMPONENT_TYPES = ['kafka', 'mq', 'database', 'service', 'api'] as const;
+export type ComponentType = (typeof COMPONENT_TYPES)[number];
+
+export const CONNECTION_KINDS = ['kafka-to-kafka', 'kafka-to-mq', 'mq-to-mq', 'mq-to-kafka', 'db', 'processing'] as const;
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
+
+export const VALIDATION_MODES = ['off', 'warn', 'strict', 'dry-run'] as const;
+export type ValidationMode = (typeof VALIDATION_MODES)[number];
+
+export interface FlowComponent {
+  readonly name: string;
+  /** The written type; may be unknown when the flow is invalid. */
+  readonly type: string | undefined;
+  /** Every property as written (plain JS values), `type` included. */
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly nameSpan: TextSpan;
+  /** The whole `Name: {...}` pair. */
+  readonly span: TextSpan;
+}
+
+export interface FlowConnection {
+  readonly index: number;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly fromSpan: TextSpan | undefined;
+  readonly toSpan: TextSpan | undefined;
+  /** The written kind, if any. */
+  readonly kind: string | undefined;
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly span: TextSpan;
+}
+
+export interface FlowModel {
+  readonly id: string | undefined;
+  readonly title: string | undefined;
+  readonly description: string | undefined;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  /** In document order. Duplicate names keep the first occurrence here. */
+  readonly components: readonly FlowComponent[];
+  readonly connections: readonly FlowConnection[];
+  readonly access: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Infers a connection's kind from the types of its ends, as the format defines it. */
+export function inferKind(fromType: string | undefined, toType: string | undefined): ConnectionKind | undefined {
+  if (!fromType || !toType) return undefined;
+  if (fromType === 'database' || toType === 'database') return 'db';
+  if (toType === 'service' || toType === 'api') return 'processing';
+  const brokers = new Set(['kafka', 'mq']);
+  if (brokers.has(fromType) && brokers.has(toType)) return `${fromType}-to-${toType}` as ConnectionKind;
+  if (fromType === 'service' || fromType === 'api') {
+    // A service or API feeding a broker is its output being published.
+    return 'processing';
+  }
+  return undefined;
+}
+
+export function componentByName(model: FlowModel, name: string | undefined): FlowComponent | undefined {
+  return name === undefined ? undefined : model.components.find((c) => c.name === name);
+}

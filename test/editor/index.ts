@@ -1,0 +1,12 @@
+// Test index that VS Code loads (extensionTestsPath): runs the editor suites with mocha inside the extension host.
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  // Make describe/it global before the bundled suites register themselves.
+  mocha.suite.emit('pre-require', globalThis, 'editor-suite', mocha);
+  require('./skeleton.test');
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
+  });
+}

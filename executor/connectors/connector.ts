@@ -1,0 +1,71 @@
+// The one small interface every component type's connector implements; the engine knows nothing else.
+import type { ComponentType } from '../../flow/model';
+
+/** Error classes a retry strategy can match with `retryOn` / `abortOn`. */
+export type ErrorClass = 'timeout' | 'connection' | '4xx' | '5xx' | '429' | 'validation';
+
+/** A failure with a sentence for the user; `errorClass` drives retries. Never carries secrets. */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly errorClass: ErrorClass,
+    readonly options: { readonly retryAfterMs?: number; readonly cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ConnectorError';
+  }
+}
+
+/** One message moving through a flow. */
+export interface FlowMessage {
+  /** The key (Kafka key, AMQP message id, a row's key), used by `trace KEY`. */
+  readonly key: string | null;
+  readonly value: Buffer;
+  /** Transport headers, `traceparent` included once the engine stamps it. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A message as read from a source, with where it came from. */
+export interface SourceMessage extends FlowMessage {
+  /** The source position, e.g. `orders/0@42` for Kafka, a delivery tag for AMQP, a row number. */
+  readonly position: string;
+}
+
+/** What a source yields for one run: bounded by the connection's `select`. */
+export interface SourceReader {
+  /** Yields messages until the `select` bound or the end; stops when the signal aborts. */
+  messages(signal: AbortSignal): AsyncIterable<SourceMessage>;
+  /** Commits the position of a message (Kafka offset, AMQP ack): only after its target confirmed. */
+  commit(message: SourceMessage): Promise<void>;
+  /** Gives a message back without committing it (AMQP nack with requeue); a no-op where a source cannot. */
+  release(message: SourceMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a target confirmed a message: a Kafka offset, an AMQP confirm, a row, an HTTP status. */
+export interface Delivery {
+  readonly position: string;
+  /** A reply body, for processing (service/api) whose output flows on downstream. */
+  readonly reply?: FlowMessage;
+}
+
+export interface TargetWriter {
+  /** Resolves once the target confirmed the message durable; rejects with a ConnectorError. */
+  write(message: FlowMessage, signal: AbortSignal): Promise<Delivery>;
+  close(): Promise<void>;
+}
+
+/** The connection-level settings the engine passes to a connector (select, operation, table…). */
+export type ConnectionSettings = Readonly<Record<string, unknown>>;
+
+export interface Connector {
+  readonly type: ComponentType;
+  /** Reaches the component; throws a ConnectorError naming the cause ("Kafka at localhost:9092 is unreachable"). */
+  preflight(signal: AbortSignal): Promise<void>;
+  openReader?(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader>;
+  openWriter?(settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter>;
+  close(): Promise<void>;
+}
+
+/** Builds a connector from a component's resolved properties (env and secrets substituted). */
+export type ConnectorFactory = (name: string, props: Readonly<Record<string, unknown>>) => Connector;

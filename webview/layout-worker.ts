@@ -1,2 +1,2 @@
-// Runs the ELK layout off the UI thread (filled in by the diagram issue).
-self.addEventListener('message', () => undefined);
+// The layout Web Worker: ELK's own worker script, which answers elkjs' `layout` requests off the UI thread.
+import 'elkjs/lib/elk-worker.min.js';

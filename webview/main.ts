@@ -1,19 +1,50 @@
-// The diagram webview's entry: receives the flow from the host and draws it.
+// The diagram webview's entry: wires the host's messages to the diagram view and the layout worker.
 import type { HostToWebview } from '../protocol/webview-messages';
+import { DiagramView, type LayoutFunction } from './diagram-view';
+import { columnLayout } from './graph/column-layout';
+import { LayoutTimeoutError, WorkerLayout } from './layout/worker-layout';
 import { hostApi } from './vscode-api';
 
 const host = hostApi();
 const root = document.getElementById('diagram');
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  const message = event.data;
-  if (message.type === 'flow' && root) {
-    root.dataset.version = String(message.version);
-    const heading = document.createElement('p');
-    heading.className = 'flow-status';
-    heading.textContent = `Flow loaded (${message.text.split('\n').length} lines)`;
-    root.replaceChildren(heading);
-  }
-});
+function layoutFunction(workerUrl: string | undefined): LayoutFunction {
+  if (!workerUrl) return async (diagram) => columnLayout(diagram);
+  const worker = new WorkerLayout(workerUrl);
+  worker.warmUp();
+  return async (diagram) => {
+    try {
+      return await worker.layout(diagram);
+    } catch (error) {
+      if (!(error instanceof LayoutTimeoutError)) throw error;
+      host.postMessage({ type: 'error', message: error.message });
+      return columnLayout(diagram);
+    }
+  };
+}
+
+if (root) {
+  const view = new DiagramView(root, host, layoutFunction(root.dataset.layoutWorker), host.getState());
+  window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+    const message = event.data;
+    switch (message.type) {
+      case 'flow':
+        void view.showFlow({ uri: message.uri, version: message.version, text: message.text, receivedAt: performance.now() });
+        break;
+      case 'status':
+        view.showStatus(message.status);
+        break;
+      case 'trace':
+        view.showTrace(message.path);
+        break;
+      case 'select':
+        view.select(message.component);
+        break;
+      case 'theme':
+        document.body.dataset.theme = message.kind;
+        break;
+    }
+  });
+}
 
 host.postMessage({ type: 'ready' });

@@ -1,10 +1,10 @@
 // The typed handle on the webview's host: acquireVsCodeApi, posting only protocol messages.
-import type { WebviewToHost } from '../protocol/webview-messages';
+import type { DiagramViewState, WebviewToHost } from '../protocol/webview-messages';
 
-interface VsCodeApi {
+export interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
+  getState(): DiagramViewState | undefined;
+  setState(state: DiagramViewState): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;

@@ -1,0 +1,125 @@
+// Zoom and pan of the diagram: wheel, drag on the background, keys, fit; reports every change.
+export interface ViewTransform {
+  readonly zoom: number;
+  readonly panX: number;
+  readonly panY: number;
+}
+
+const MIN_ZOOM = 0.1;
+const MAX_ZOOM = 3;
+const FIT_MAX_ZOOM = 1.25;
+const FIT_MARGIN = 16;
+
+export class Viewport {
+  private view: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
+  private content = { width: 0, height: 0 };
+  private readonly listeners: Array<(view: ViewTransform) => void> = [];
+
+  constructor(private readonly svg: SVGSVGElement, private readonly layer: SVGGElement) {
+    svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    svg.addEventListener('pointerdown', (event) => this.onPointerDown(event));
+  }
+
+  get transform(): ViewTransform {
+    return this.view;
+  }
+
+  get size(): { width: number; height: number } {
+    return { width: this.svg.clientWidth, height: this.svg.clientHeight };
+  }
+
+  get contentSize(): { width: number; height: number } {
+    return this.content;
+  }
+
+  onChange(listener: (view: ViewTransform) => void): void {
+    this.listeners.push(listener);
+  }
+
+  setContentSize(width: number, height: number): void {
+    this.content = { width, height };
+  }
+
+  set(view: ViewTransform): void {
+    const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, view.zoom));
+    this.view = { zoom, panX: view.panX, panY: view.panY };
+    this.layer.setAttribute('transform', `translate(${this.view.panX} ${this.view.panY}) scale(${zoom})`);
+    for (const listener of this.listeners) listener(this.view);
+  }
+
+  /** Zooms by `factor` keeping the point (x, y) of the view in place (default: the centre). */
+  zoomBy(factor: number, x = this.size.width / 2, y = this.size.height / 2): void {
+    const { zoom, panX, panY } = this.view;
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom * factor));
+    const ratio = next / zoom;
+    this.set({ zoom: next, panX: x - (x - panX) * ratio, panY: y - (y - panY) * ratio });
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.set({ ...this.view, panX: this.view.panX + dx, panY: this.view.panY + dy });
+  }
+
+  fit(): void {
+    const { width, height } = this.size;
+    if (this.content.width <= 0 || width <= 0 || height <= 0) return this.set({ zoom: 1, panX: 0, panY: 0 });
+    const zoom = Math.min(FIT_MAX_ZOOM, (width - 2 * FIT_MARGIN) / this.content.width, (height - 2 * FIT_MARGIN) / this.content.height);
+    const clamped = Math.max(MIN_ZOOM, zoom);
+    this.set({ zoom: clamped, panX: (width - this.content.width * clamped) / 2, panY: (height - this.content.height * clamped) / 2 });
+  }
+
+  /** Centres the view on a point of the diagram. */
+  centreOn(x: number, y: number): void {
+    const { width, height } = this.size;
+    this.set({ ...this.view, panX: width / 2 - x * this.view.zoom, panY: height / 2 - y * this.view.zoom });
+  }
+
+  /** Pans just enough to show a box of the diagram. */
+  reveal(box: { x: number; y: number; width: number; height: number }): void {
+    const { zoom, panX, panY } = this.view;
+    const { width, height } = this.size;
+    const left = box.x * zoom + panX;
+    const top = box.y * zoom + panY;
+    const right = left + box.width * zoom;
+    const bottom = top + box.height * zoom;
+    let dx = 0;
+    let dy = 0;
+    if (left < FIT_MARGIN) dx = FIT_MARGIN - left;
+    else if (right > width - FIT_MARGIN) dx = width - FIT_MARGIN - right;
+    if (top < FIT_MARGIN) dy = FIT_MARGIN - top;
+    else if (bottom > height - FIT_MARGIN) dy = height - FIT_MARGIN - bottom;
+    if (dx !== 0 || dy !== 0) this.panBy(dx, dy);
+  }
+
+  private onWheel(event: WheelEvent): void {
+    event.preventDefault();
+    const rect = this.svg.getBoundingClientRect();
+    if (event.ctrlKey || event.metaKey) {
+      this.zoomBy(Math.exp(-event.deltaY * 0.01), event.clientX - rect.left, event.clientY - rect.top);
+    } else {
+      this.panBy(-event.deltaX, -event.deltaY);
+    }
+  }
+
+  private onPointerDown(event: PointerEvent): void {
+    // Dragging starts on the background only; nodes take clicks.
+    if (event.button !== 0 || (event.target as Element).closest('.node')) return;
+    let lastX = event.clientX;
+    let lastY = event.clientY;
+    this.svg.setPointerCapture(event.pointerId);
+    this.svg.classList.add('panning');
+    const move = (e: PointerEvent) => {
+      this.panBy(e.clientX - lastX, e.clientY - lastY);
+      lastX = e.clientX;
+      lastY = e.clientY;
+    };
+    const up = () => {
+      this.svg.classList.remove('panning');
+      this.svg.removeEventListener('pointermove', move);
+      this.svg.removeEventListener('pointerup', up);
+      this.svg.removeEventListener('pointercancel', up);
+    };
+    this.svg.addEventListener('pointermove', move);
+    this.svg.addEventListener('pointerup', up);
+    this.svg.addEventListener('pointercancel', up);
+  }
+}

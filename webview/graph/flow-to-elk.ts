@@ -36,7 +36,7 @@ export function diagramToElk(diagram: DiagramModel, placement?: NodePlacement): 
     targets: [inPort(edge.target)],
     labels: [{ id: `${edge.id}:label`, text: edge.label, width: edgeLabelWidth(edge.label), height: EDGE_LABEL_HEIGHT }],
   }));
-  return { id: 'root', layoutOptions: graphLayoutOptions(placement), children, edges };
+  return { id: 'root', layoutOptions: graphLayoutOptions(placement, children.length), children, edges };
 }
 
 /** A string that changes exactly when the layout input changes (nodes, edges, label sizes). */

@@ -45,11 +45,12 @@ function renderNode(node: DiagramNode, box: { x: number; y: number; width: numbe
     svgElement('title', {}, node.ghost ? `${node.name} (not defined in components)` : node.name),
     svgElement('rect', { class: 'node-box', width: box.width, height: box.height, rx: 6 }),
     svgElement('rect', { class: 'node-accent', width: 4, height: box.height - 12, x: 0, y: 6, rx: 2 }),
-    svgElement('use', { class: 'node-icon', href: `#${iconId(node.type)}`, x: 14, y: 12, width: 18, height: 18 }),
-    svgElement('text', { class: 'node-name', x: 40, y: 26 }, clip(node.name, NAME_CHARS)),
-    svgElement('text', { class: 'node-setting', x: 14, y: 48 },
+    svgElement('use', { class: 'node-icon', href: `#${iconId(node.type)}`, x: 14, y: 9, width: 18, height: 18 }),
+    svgElement('text', { class: 'node-name', x: 40, y: 23 }, clip(node.name, NAME_CHARS)),
+    svgElement('text', { class: 'node-setting', x: 14, y: 43 },
       clip(node.ghost ? 'not defined' : (node.keySetting ?? node.type ?? 'no type'), SETTING_CHARS)),
-    svgElement('text', { class: 'node-status', x: box.width - 10, y: 26, 'text-anchor': 'end' }),
+    svgElement('circle', { class: 'node-status-dot', cx: 18, cy: 58, r: 3.5 }),
+    svgElement('text', { class: 'node-status', x: 27, y: 62 }),
   );
   return g;
 }

@@ -12,8 +12,8 @@ export function exportSvg(svg: SVGSVGElement, positions: PositionedDiagram): str
     const copy = copies[i];
     if (!copy) return;
     const computed = getComputedStyle(original);
-    const inline = STYLE_PROPERTIES.map((p) => `${p}:${computed.getPropertyValue(p)}`).join(';');
-    copy.setAttribute('style', inline);
+    // Presentation attributes rather than `style`, which the webview's CSP forbids.
+    for (const property of STYLE_PROPERTIES) copy.setAttribute(property, computed.getPropertyValue(property));
     copy.removeAttribute('tabindex');
     copy.removeAttribute('data-vscode-context');
   });
@@ -26,7 +26,7 @@ export function exportSvg(svg: SVGSVGElement, positions: PositionedDiagram): str
   const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
-  background.setAttribute('style', `fill:${getComputedStyle(document.body).backgroundColor}`);
+  background.setAttribute('fill', getComputedStyle(document.body).backgroundColor);
   clone.insertBefore(background, clone.firstChild);
   return new XMLSerializer().serializeToString(clone);
 }

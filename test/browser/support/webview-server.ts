@@ -33,6 +33,10 @@ export async function startWebviewServer(): Promise<WebviewServer> {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
+    if (path === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
     const name = path.startsWith('/dist/webview/') ? path.slice('/dist/webview/'.length) : '';
     if (!/^[\w.-]+$/.test(name) || !existsSync(join(DIST, name))) {
       response.writeHead(404).end();

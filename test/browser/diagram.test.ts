@@ -1,0 +1,194 @@
+// The diagram webview in headless Chromium: what it draws, how it follows edits and status, what it posts.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { RunStatus, WebviewToHost } from '../../protocol/webview-messages';
+import { DiagramPage, launchChromium } from './support/diagram-page';
+import { startWebviewServer, type WebviewServer } from './support/webview-server';
+
+const FIXTURES = resolve(__dirname, '../unit/diagram/fixtures');
+const ARTIFACTS = resolve(__dirname, '../../test-results');
+const orderProcessing = readFileSync(join(FIXTURES, 'order-processing.flow.yaml'), 'utf8');
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+
+const status: RunStatus = {
+  runId: 'run-1',
+  components: {
+    OrderTopic: { state: 'succeeded', processed: 120, parked: 0, retries: 0 },
+    OrderQueue: { state: 'running', processed: 80, parked: 0, retries: 3 },
+    OrderService: { state: 'failed', processed: 40, parked: 2, retries: 6 },
+    OrderDB: { state: 'blocked', processed: 0, parked: 0, retries: 0 },
+  },
+  moved: { 0: 120, 1: 80, 2: 40 },
+};
+
+describe('diagram webview in Chromium', function () {
+  let server: WebviewServer;
+  let browser: Browser;
+  let diagram: DiagramPage;
+
+  before(async () => {
+    server = await startWebviewServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    diagram = await DiagramPage.open(browser, server);
+  });
+  afterEach(async () => {
+    assert.deepEqual(diagram.errors, [], 'the page logged no errors (CSP violations included)');
+    assert.deepEqual(diagram.dialogs, [], 'the page opened no dialog');
+    await diagram.close();
+  });
+
+  it('draws exactly the components and connections of the flow, with icons, key settings and kind labels', async () => {
+    const rendered = await diagram.showFlow(orderProcessing);
+    assert.equal(rendered.nodes, 5);
+    assert.equal(rendered.edges, 4);
+    assert.deepEqual((await diagram.nodes()).map((n) => [n.name, n.type, n.texts[0], n.texts[1]]), [
+      ['OrderTopic', 'kafka', 'OrderTopic', 'topic orders'],
+      ['OrderQueue', 'mq', 'OrderQueue', 'queue orders'],
+      ['OrderService', 'service', 'OrderService', 'POST localhost:8080/orders'],
+      ['OrderDB', 'database', 'OrderDB', 'localhost:5432/orders'],
+      ['StatusAPI', 'api', 'StatusAPI', 'status.example.com/v1/events'],
+    ]);
+    assert.deepEqual((await diagram.edges()).map((e) => [e.source, e.target, e.label]), [
+      ['OrderTopic', 'OrderQueue', 'kafka-to-mq'],
+      ['OrderQueue', 'OrderService', 'processing'],
+      ['OrderService', 'OrderDB', 'db'],
+      ['OrderService', 'StatusAPI', 'processing'],
+    ]);
+    const icons = await diagram.page.$$eval('.node-icon', (uses) => uses.map((u) => u.getAttribute('href')));
+    assert.deepEqual(icons, ['#icon-kafka', '#icon-mq', '#icon-service', '#icon-database', '#icon-api']);
+    const page = await diagram.page.content();
+    assert.ok(!page.includes('rabbit-password') && !page.includes('guest:') && !page.includes('status-token'), 'no secret reference or credential in the page');
+  });
+
+  it('places no two nodes on top of each other, left to right, with every edge attached to its nodes', async () => {
+    await diagram.showFlow(orderProcessing);
+    const nodes = await diagram.nodes();
+    const box = new Map(nodes.map((n) => [n.name, n.box]));
+    for (const a of nodes) {
+      for (const b of nodes) {
+        if (a === b) continue;
+        const apart = a.box.x + a.box.width <= b.box.x || b.box.x + b.box.width <= a.box.x || a.box.y + a.box.height <= b.box.y || b.box.y + b.box.height <= a.box.y;
+        assert.ok(apart, `${a.name} overlaps ${b.name}`);
+      }
+    }
+    for (const edge of await diagram.edges()) {
+      const source = box.get(edge.source)!;
+      const target = box.get(edge.target)!;
+      assert.ok(source.x + source.width < target.x, `${edge.source} is left of ${edge.target}`);
+      assert.ok(Math.abs(edge.start.x - (source.x + source.width)) <= 1.5 && edge.start.y > source.y && edge.start.y < source.y + source.height);
+      assert.ok(Math.abs(edge.end.x - target.x) <= 1.5 && edge.end.y > target.y && edge.end.y < target.y + target.height);
+    }
+  });
+
+  it('paints run status on the right nodes and the messages moved on the edges', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.send({ type: 'status', status });
+    const nodes = await diagram.nodes();
+    assert.deepEqual(nodes.map((n) => [n.name, n.status, n.texts[2]]), [
+      ['OrderTopic', 'succeeded', 'succeeded · 120 ok'],
+      ['OrderQueue', 'running', 'running · 80 ok · 3 retried'],
+      ['OrderService', 'failed', 'failed · 40 ok · 6 retried · 2 parked'],
+      ['OrderDB', 'blocked', 'blocked'],
+      ['StatusAPI', '', ''],
+    ]);
+    assert.deepEqual((await diagram.edges()).map((e) => e.count), ['120 messages', '80 messages', '40 messages', '']);
+    const label = await diagram.page.getAttribute('.node[data-component="OrderService"]', 'aria-label');
+    assert.equal(label, 'OrderService, service, POST localhost:8080/orders, failed · 40 ok · 6 retried · 2 parked');
+  });
+
+  it('highlights a traced path and the component under the editor cursor', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.send({ type: 'trace', path: { traceId: 't1', components: ['OrderTopic', 'OrderQueue'], connections: [0] } });
+    await diagram.send({ type: 'select', component: 'OrderDB' });
+    const classes = await diagram.page.$$eval('.node', (gs) => gs.map((g) => [(g as SVGGElement).dataset.component, g.classList.contains('traced'), g.classList.contains('selected')]));
+    assert.deepEqual(classes, [
+      ['OrderTopic', true, false], ['OrderQueue', true, false], ['OrderService', false, false], ['OrderDB', false, true], ['StatusAPI', false, false],
+    ]);
+    assert.deepEqual(await diagram.page.$$eval('.edge', (gs) => gs.map((g) => g.classList.contains('traced'))), [true, false, false, false]);
+  });
+
+  it('posts reveal when a node is clicked, and when Enter is pressed on a node reached with Tab', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.page.click('.node[data-component="OrderService"]');
+    await diagram.page.focus('.node[data-component="OrderTopic"]');
+    await diagram.page.keyboard.press('Tab');
+    await diagram.page.keyboard.press('Enter');
+    const reveals = (await diagram.posted()).filter((m) => m.type === 'reveal');
+    assert.deepEqual(reveals, [{ type: 'reveal', component: 'OrderService' }, { type: 'reveal', component: 'OrderQueue' }]);
+  });
+
+  it(`renders a component named ${XSS_NAME} as text and runs nothing`, async () => {
+    const flow = `components:\n  "${XSS_NAME}":\n    type: kafka\n    brokers: [x]\n    topic: "<script>alert(2)</script>"\nconnections:\n  - { from: "${XSS_NAME}", to: "<b>ghost</b>" }\n`;
+    await diagram.showFlow(flow);
+    const nodes = await diagram.nodes();
+    assert.deepEqual(nodes.map((n) => [n.name, n.texts[0], n.ghost]), [[XSS_NAME, '<img src=x onerror=aler…', false], ['<b>ghost</b>', '<b>ghost</b>', true]]);
+    assert.equal(nodes[0]!.texts[1], 'topic <script>alert(2)</scrip…');
+    assert.equal(await diagram.page.textContent('.node title'), XSS_NAME);
+    assert.equal(await diagram.page.$$eval('img, script:not([src]), b', (found) => found.length), 0);
+  });
+
+  it('follows edits: a changed value keeps every position, a new connection is drawn, zoom and pan are kept', async () => {
+    await diagram.showFlow(orderProcessing, 1);
+    await diagram.page.click('button[data-action="Zoom in"]');
+    const transform = await diagram.page.getAttribute('.viewport', 'transform');
+    const before = await diagram.nodes();
+    const valueEdit = await diagram.showFlow(orderProcessing.replace('topic: orders', 'topic: orders-v2'), 2);
+    assert.equal(valueEdit.reusedLayout, true);
+    const after = await diagram.nodes();
+    assert.deepEqual(after.map((n) => n.box), before.map((n) => n.box));
+    assert.equal(after[0]!.texts[1], 'topic orders-v2');
+    const added = await diagram.showFlow(`${orderProcessing}  - from: StatusAPI\n    to: AuditLog\n`, 3);
+    assert.equal(added.reusedLayout, false);
+    assert.deepEqual((await diagram.edges()).map((e) => `${e.source}>${e.target}`).slice(-1), ['StatusAPI>AuditLog']);
+    assert.equal((await diagram.nodes()).find((n) => n.name === 'AuditLog')?.ghost, true);
+    assert.equal(await diagram.page.getAttribute('.viewport', 'transform'), transform);
+    assert.match((await diagram.page.textContent('.notice')) ?? '', /1 connection end names a component not defined/);
+  });
+
+  it('draws what it can of a flow with a YAML error and says so', async () => {
+    await diagram.showFlow('components:\n  A: { type: mq, url: "amqp://h", queue: q }\n  B: [unclosed\n');
+    assert.deepEqual((await diagram.nodes()).map((n) => n.name), ['A', 'B']);
+    assert.match((await diagram.page.textContent('.notice')) ?? '', /The YAML has \d+ problems?; the diagram shows what could be read/);
+  });
+
+  it('exports the drawing as SVG and PNG to the host', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.page.click('button[data-action="Export as SVG"]');
+    await diagram.page.click('button[data-action="Export as PNG"]');
+    await diagram.page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string; format?: string }> }).__posted.some((m) => m.format === 'png'));
+    const exports = (await diagram.posted()).filter((m): m is Extract<WebviewToHost, { type: 'export' }> => m.type === 'export');
+    assert.deepEqual(exports.map((m) => m.format), ['svg', 'png']);
+    assert.match(exports[0]!.data, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.ok(exports[0]!.data.includes('>OrderTopic</text>'));
+    assert.match(exports[1]!.data, /^data:image\/png;base64,iVBOR/);
+  });
+
+  it('restores the saved zoom and pan after a reload', async () => {
+    await diagram.close();
+    diagram = await DiagramPage.open(browser, server, 'light', { uri: 'file:///work/test.flow.yaml', zoom: 0.5, panX: 40, panY: 30 });
+    await diagram.showFlow(orderProcessing);
+    assert.equal(await diagram.page.getAttribute('.viewport', 'transform'), 'translate(40 30) scale(0.5)');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`stores a screenshot in the ${theme} theme under test-results/`, async () => {
+      await diagram.close();
+      diagram = await DiagramPage.open(browser, server, theme);
+      await diagram.showFlow(`${orderProcessing}  - from: StatusAPI\n    to: AuditLog\n`);
+      await diagram.send({ type: 'status', status });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const path = join(ARTIFACTS, `diagram-${theme}.png`);
+      await diagram.page.screenshot({ path });
+      const background = await diagram.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(31, 31, 31)');
+    });
+  }
+});

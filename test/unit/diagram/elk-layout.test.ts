@@ -1,0 +1,104 @@
+// ELK lays the diagram out left to right in topological order with no overlaps (real elkjs, in Node).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ELK from 'elkjs';
+import { parseFlow } from '../../../flow/parse';
+import { generateFlow } from '../../../bench/diagram/generate-flow';
+import { columnLayout } from '../../../webview/graph/column-layout';
+import { flowToDiagram, type DiagramModel } from '../../../webview/graph/flow-to-diagram';
+import { diagramToElk, layoutKey } from '../../../webview/graph/flow-to-elk';
+import { layoutDiagram } from '../../../webview/graph/layout-diagram';
+import type { Box, PositionedDiagram } from '../../../webview/graph/positioned';
+
+const orderProcessing = readFileSync(join(__dirname, 'fixtures/order-processing.flow.yaml'), 'utf8');
+const diagramOf = (text: string) => flowToDiagram(parseFlow(text).model);
+const elk = new ELK();
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function assertNoOverlaps(positions: PositionedDiagram): void {
+  const boxes = [...positions.nodes.entries()];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      assert.ok(!overlaps(boxes[i]![1], boxes[j]![1]), `${boxes[i]![0]} overlaps ${boxes[j]![0]}`);
+    }
+  }
+}
+
+function assertLeftToRight(diagram: DiagramModel, positions: PositionedDiagram): void {
+  for (const edge of diagram.edges) {
+    const source = positions.nodes.get(edge.source)!;
+    const target = positions.nodes.get(edge.target)!;
+    assert.ok(source.x + source.width < target.x, `${edge.source} is not left of ${edge.target}`);
+  }
+}
+
+function assertEdgesAttach(diagram: DiagramModel, positions: PositionedDiagram): void {
+  for (const edge of diagram.edges) {
+    const source = positions.nodes.get(edge.source)!;
+    const target = positions.nodes.get(edge.target)!;
+    const points = positions.edges.get(edge.id)!.points;
+    const start = points[0]!;
+    const end = points[points.length - 1]!;
+    assert.ok(Math.abs(start.x - (source.x + source.width)) <= 1.5 && start.y >= source.y && start.y <= source.y + source.height, `${edge.id} leaves ${edge.source}`);
+    assert.ok(Math.abs(end.x - target.x) <= 1.5 && end.y >= target.y && end.y <= target.y + target.height, `${edge.id} enters ${edge.target}`);
+  }
+}
+
+describe('ELK layout of the diagram', () => {
+  it('builds graph JSON with an input and an output port per node and a labelled edge per connection', () => {
+    const graph = diagramToElk(diagramOf(orderProcessing));
+    assert.equal(graph.layoutOptions?.['elk.algorithm'], 'layered');
+    assert.equal(graph.layoutOptions?.['elk.direction'], 'RIGHT');
+    assert.deepEqual(graph.children?.[0]?.ports?.map((p) => [p.id, p.layoutOptions?.['elk.port.side']]), [
+      ['n:OrderTopic:in', 'WEST'],
+      ['n:OrderTopic:out', 'EAST'],
+    ]);
+    assert.deepEqual(graph.edges?.map((e) => [e.sources[0], e.targets[0], e.labels?.[0]?.text]), [
+      ['n:OrderTopic:out', 'n:OrderQueue:in', 'kafka-to-mq'],
+      ['n:OrderQueue:out', 'n:OrderService:in', 'processing'],
+      ['n:OrderService:out', 'n:OrderDB:in', 'db'],
+      ['n:OrderService:out', 'n:StatusAPI:in', 'processing'],
+    ]);
+  });
+
+  it('places the order-processing flow left to right in topological order, edges on their ports', async () => {
+    const diagram = diagramOf(orderProcessing);
+    const positions = await layoutDiagram(elk, diagram);
+    const xs = diagram.nodes.map((n) => positions.nodes.get(n.id)!.x);
+    assert.deepEqual(xs.slice(0, 4), [...xs.slice(0, 4)].sort((a, b) => a - b));
+    assert.equal(xs[3], xs[4], 'OrderDB and StatusAPI share the last layer');
+    assertLeftToRight(diagram, positions);
+    assertNoOverlaps(positions);
+    assertEdgesAttach(diagram, positions);
+  });
+
+  for (const placement of ['BRANDES_KOEPF', 'NETWORK_SIMPLEX'] as const) {
+    it(`lays out 300 generated components without overlaps using ${placement}`, async () => {
+      const diagram = diagramOf(generateFlow(300));
+      const positions = await layoutDiagram(elk, diagram, placement);
+      assert.equal(positions.nodes.size, 300);
+      assertLeftToRight(diagram, positions);
+      assertNoOverlaps(positions);
+      assertEdgesAttach(diagram, positions);
+    });
+  }
+
+  it('keeps the layout key when only a value changes, so the drawing keeps every position', () => {
+    const before = layoutKey(diagramOf(orderProcessing));
+    const after = layoutKey(diagramOf(orderProcessing.replace('topic: orders', 'topic: orders-v2')));
+    const added = layoutKey(diagramOf(`${orderProcessing}  - from: OrderTopic\n    to: OrderDB\n`));
+    assert.equal(after, before);
+    assert.notEqual(added, before);
+  });
+
+  it('arranges a flow in columns without overlaps when ELK runs past its budget', () => {
+    const diagram = diagramOf(generateFlow(120));
+    const positions = columnLayout(diagram);
+    assertNoOverlaps(positions);
+    assertLeftToRight(diagram, positions);
+  });
+});

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { startLanguageClient } from './language-client';
 import { DiagramPanels } from './diagram/diagram-panels';
+import { registerDiagramHost } from './diagram/diagram-registration';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   const diagrams = new DiagramPanels(context.extensionUri);
   context.subscriptions.push(
     diagrams,
+    registerDiagramHost(diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
     vscode.commands.registerCommand('flowtracer.showLogs', () => log.show()),
     vscode.commands.registerCommand('flowtracer.validateFlow', () =>

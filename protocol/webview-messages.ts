@@ -84,5 +84,7 @@ export interface NodeMenuContext {
   readonly webviewSection: 'flowtracer.node';
   readonly flowtracerComponent: string;
   readonly flowtracerUri: string;
+  /** The component's state in the shown run, if any (menus use it: Retry only when failed). */
+  readonly flowtracerState?: NodeRunState;
   readonly preventDefaultContextMenuItems: true;
 }

@@ -1,10 +1,10 @@
-// One diagram webview panel per flow document, beside the editor.
+// The diagram panels, one per flow document, beside the editor; the entry point for run status and tests.
 import * as vscode from 'vscode';
-import type { HostToWebview, WebviewToHost } from '../../protocol/webview-messages';
-import { diagramHtml } from './diagram-html';
+import { DIAGRAM_VIEW_TYPE, type RunStatus, type TracePath, type WebviewToHost } from '../../protocol/webview-messages';
+import { DiagramPanel, diagramWebviewOptions, type RenderedMessage } from './diagram-panel';
 
 export class DiagramPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly panels = new Map<string, DiagramPanel>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -14,37 +14,74 @@ export class DiagramPanels implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a .flow.yaml file to show its diagram.');
       return undefined;
     }
-    const key = uri.toString();
-    const existing = this.panels.get(key);
+    const existing = this.panels.get(uri.toString());
     if (existing) {
-      existing.reveal(vscode.ViewColumn.Beside);
-      return existing;
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return existing.panel;
     }
-    const document = await vscode.workspace.openTextDocument(uri);
     const panel = vscode.window.createWebviewPanel(
-      'flowtracer.diagram',
-      `Diagram: ${uri.path.split('/').pop() ?? 'flow'}`,
+      DIAGRAM_VIEW_TYPE,
+      this.title(uri),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
-      },
+      diagramWebviewOptions(this.extensionUri),
     );
-    panel.webview.html = diagramHtml(panel.webview, this.extensionUri);
-    const post = (message: HostToWebview) => void panel.webview.postMessage(message);
-    panel.webview.onDidReceiveMessage((message: WebviewToHost) => {
-      if (message.type === 'ready') {
-        post({ type: 'flow', uri: key, version: document.version, text: document.getText() });
-      }
-    });
-    panel.onDidDispose(() => this.panels.delete(key));
-    this.panels.set(key, panel);
+    await this.adopt(panel, uri);
     return panel;
   }
 
+  /** Binds a panel (new, or restored by the serializer after a reload) to its flow document. */
+  async adopt(panel: vscode.WebviewPanel, uri: vscode.Uri): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const key = uri.toString();
+    panel.title = this.title(uri);
+    const bound = new DiagramPanel(panel, document, this.extensionUri);
+    panel.onDidDispose(() => {
+      bound.dispose();
+      if (this.panels.get(key) === bound) this.panels.delete(key);
+    });
+    this.panels.set(key, bound);
+  }
+
+  /** Run status for a flow's diagram (from the executor's events); `undefined` clears it. */
+  showRunStatus(flow: vscode.Uri, status: RunStatus | undefined): void {
+    this.panels.get(flow.toString())?.showStatus(status);
+  }
+
+  /** Highlights a traced message's path on a flow's diagram; `undefined` clears it. */
+  showTrace(flow: vscode.Uri, path: TracePath | undefined): void {
+    this.panels.get(flow.toString())?.showTrace(path);
+  }
+
+  /** Moves the flow's editor cursor to a component (the context menu's Reveal). */
+  async reveal(flow: vscode.Uri, component: string): Promise<void> {
+    await this.panels.get(flow.toString())?.reveal(component);
+  }
+
+  /** Test hook: handles a message as if the flow's webview had posted it. */
+  async postToHostForTest(flow: vscode.Uri, message: WebviewToHost): Promise<void> {
+    await this.panels.get(flow.toString())?.receive(message);
+  }
+
+  /** Test hook: resolves when the flow's diagram reports a drawing that `accept` takes. */
+  waitForRenderForTest(flow: vscode.Uri, accept: (rendered: RenderedMessage) => boolean): Promise<RenderedMessage> {
+    const bound = this.panels.get(flow.toString());
+    if (!bound) return Promise.reject(new Error(`No diagram is open for ${flow.toString()}.`));
+    if (bound.lastRendered && accept(bound.lastRendered)) return Promise.resolve(bound.lastRendered);
+    return new Promise((resolve) => {
+      const subscription = bound.onDidRender((rendered) => {
+        if (!accept(rendered)) return;
+        subscription.dispose();
+        resolve(rendered);
+      });
+    });
+  }
+
+  private title(uri: vscode.Uri): string {
+    return `Diagram: ${uri.path.split('/').pop() ?? 'flow'}`;
+  }
+
   dispose(): void {
-    for (const panel of this.panels.values()) panel.dispose();
+    for (const bound of this.panels.values()) bound.panel.dispose();
     this.panels.clear();
   }
 }

@@ -1,5 +1,5 @@
 // Paints run status, a traced path and the selection onto the rendered diagram.
-import type { RunStatus, TracePath } from '../../protocol/webview-messages';
+import type { NodeMenuContext, RunStatus, TracePath } from '../../protocol/webview-messages';
 import type { DiagramModel } from '../graph/flow-to-diagram';
 import { nodeAriaLabel, type RenderedDiagram } from './render-diagram';
 
@@ -23,6 +23,8 @@ export function paintStatus(rendered: RenderedDiagram, diagram: DiagramModel, st
     if (label) label.textContent = own ? statusText(own) : '';
     if (own) g.classList.add(`status-${own.state}`);
     g.dataset.status = own?.state ?? '';
+    const context = JSON.parse(g.getAttribute('data-vscode-context') ?? '{}') as NodeMenuContext;
+    g.setAttribute('data-vscode-context', JSON.stringify({ ...context, flowtracerState: own?.state }));
     g.setAttribute('aria-label', nodeAriaLabel(node, own ? statusText(own) : undefined));
   }
   for (const [index, g] of rendered.edges) {

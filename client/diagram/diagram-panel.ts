@@ -1,0 +1,148 @@
+// One diagram panel bound to one flow document: live text, cursor selection, reveal, export, run status.
+import * as vscode from 'vscode';
+import { parseFlow, type ParsedFlow } from '../../flow/parse';
+import type { HostToWebview, RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
+import { diagramHtml } from './diagram-html';
+
+/** Edits are sent after this quiet time, well inside the 150 ms the diagram has to follow an edit. */
+const EDIT_DEBOUNCE_MS = 25;
+
+export type RenderedMessage = Extract<WebviewToHost, { type: 'rendered' }>;
+
+export function diagramWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+  };
+}
+
+function themeKind(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contrast' {
+  if (kind === vscode.ColorThemeKind.Light) return 'light';
+  if (kind === vscode.ColorThemeKind.Dark) return 'dark';
+  return 'high-contrast';
+}
+
+export class DiagramPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
+  /** Fires each time the webview reports a drawing (tests wait on it). */
+  readonly onDidRender = this.renderedEmitter.event;
+  private status: RunStatus | undefined;
+  private trace: TracePath | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private parsed: { version: number; flow: ParsedFlow } | undefined;
+  lastRendered: RenderedMessage | undefined;
+
+  constructor(readonly panel: vscode.WebviewPanel, readonly document: vscode.TextDocument, extensionUri: vscode.Uri) {
+    panel.webview.options = diagramWebviewOptions(extensionUri);
+    panel.webview.html = diagramHtml(panel.webview, extensionUri);
+    this.disposables.push(
+      this.renderedEmitter,
+      panel.webview.onDidReceiveMessage((message: WebviewToHost) => void this.receive(message)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === document) this.scheduleFlow();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.textEditor.document === document) this.post({ type: 'select', component: this.componentAt(event.selections[0]?.active) });
+      }),
+      vscode.window.onDidChangeActiveColorTheme((theme) => this.post({ type: 'theme', kind: themeKind(theme.kind) })),
+    );
+  }
+
+  get uri(): string {
+    return this.document.uri.toString();
+  }
+
+  showStatus(status: RunStatus | undefined): void {
+    this.status = status;
+    this.post({ type: 'status', status });
+  }
+
+  showTrace(path: TracePath | undefined): void {
+    this.trace = path;
+    this.post({ type: 'trace', path });
+  }
+
+  /** Handles a message as if the webview had posted it. */
+  async receive(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
+        this.postFlow();
+        if (this.status) this.post({ type: 'status', status: this.status });
+        if (this.trace) this.post({ type: 'trace', path: this.trace });
+        return;
+      case 'reveal':
+        await this.reveal(message.component);
+        return;
+      case 'rendered':
+        this.lastRendered = message;
+        this.renderedEmitter.fire(message);
+        return;
+      case 'export':
+        await this.saveExport(message.format, message.data);
+        return;
+      case 'error':
+        void vscode.window.showWarningMessage(`FlowTracer diagram: ${message.message}`);
+        return;
+    }
+  }
+
+  /** Opens the flow's editor with the cursor on the component's name. */
+  async reveal(component: string): Promise<void> {
+    const found = this.flow().model.components.find((c) => c.name === component);
+    if (!found) return;
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
+    const editor = await vscode.window.showTextDocument(this.document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+    const start = this.document.positionAt(found.nameSpan.start);
+    const end = this.document.positionAt(found.nameSpan.end);
+    editor.selection = new vscode.Selection(start, end);
+    editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private scheduleFlow(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.postFlow(), EDIT_DEBOUNCE_MS);
+  }
+
+  private postFlow(): void {
+    this.post({ type: 'flow', uri: this.uri, version: this.document.version, text: this.document.getText() });
+  }
+
+  private flow(): ParsedFlow {
+    if (this.parsed?.version !== this.document.version) {
+      this.parsed = { version: this.document.version, flow: parseFlow(this.document.getText()) };
+    }
+    return this.parsed.flow;
+  }
+
+  private componentAt(position: vscode.Position | undefined): string | undefined {
+    if (!position) return undefined;
+    const offset = this.document.offsetAt(position);
+    return this.flow().model.components.find((c) => c.span.start <= offset && offset <= c.span.end)?.name;
+  }
+
+  private async saveExport(format: 'svg' | 'png', data: string): Promise<void> {
+    const base = this.document.uri.path.replace(/\.flow\.ya?ml$/, '');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: this.document.uri.with({ path: `${base}.${format}` }),
+      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
+      title: `Export the diagram as ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    const bytes = format === 'svg'
+      ? new TextEncoder().encode(data)
+      : Buffer.from(data.slice(data.indexOf(',') + 1), 'base64');
+    await vscode.workspace.fs.writeFile(target, bytes);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -18,9 +18,10 @@ export const EDGE_LABEL_CHAR_WIDTH = 6.4;
 
 /**
  * Above this many nodes crossing minimisation runs one pass instead of ELK's default seven:
- * measured at 300 nodes it takes 0.58 s instead of 0.87 s, and big flows are read zoomed out anyway.
+ * measured in Node at 50 nodes 50 ms instead of 85 ms, at 300 nodes 0.58 s instead of 0.87 s;
+ * the document's model order (below) keeps the drawings tidy with one pass.
  */
-export const THOROUGH_LAYOUT_MAX_NODES = 100;
+export const THOROUGH_LAYOUT_MAX_NODES = 20;
 
 export function graphLayoutOptions(placement: NodePlacement = DEFAULT_NODE_PLACEMENT, nodeCount = 0): LayoutOptions {
   return {
@@ -31,6 +32,8 @@ export function graphLayoutOptions(placement: NodePlacement = DEFAULT_NODE_PLACE
     'elk.layered.nodePlacement.strategy': placement,
     // Keep the document's order inside each layer, so an edit moves as few nodes as possible.
     'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+    // Measured: the greedy switch pass changed no drawing of the generated flows and cost a third of the time at 50 nodes.
+    'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
     'elk.layered.spacing.nodeNodeBetweenLayers': '36',
     'elk.spacing.nodeNode': '28',
     'elk.layered.spacing.edgeNodeBetweenLayers': '16',

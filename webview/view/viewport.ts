@@ -9,15 +9,23 @@ const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 3;
 const FIT_MAX_ZOOM = 1.25;
 const FIT_MARGIN = 16;
+/** Below this zoom text is too small to read: it is hidden, which also makes big flows paint fast. */
+const TEXT_MIN_ZOOM = 0.45;
 
 export class Viewport {
   private view: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
   private content = { width: 0, height: 0 };
+  /** Kept by a ResizeObserver: reading clientWidth after a redraw would force a synchronous layout of the whole SVG. */
+  private viewSize = { width: 0, height: 0 };
   private readonly listeners: Array<(view: ViewTransform) => void> = [];
 
   constructor(private readonly svg: SVGSVGElement, private readonly layer: SVGGElement) {
     svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     svg.addEventListener('pointerdown', (event) => this.onPointerDown(event));
+    new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.contentRect;
+      if (box) this.viewSize = { width: box.width, height: box.height };
+    }).observe(svg);
   }
 
   get transform(): ViewTransform {
@@ -25,7 +33,8 @@ export class Viewport {
   }
 
   get size(): { width: number; height: number } {
-    return { width: this.svg.clientWidth, height: this.svg.clientHeight };
+    if (this.viewSize.width === 0) this.viewSize = { width: this.svg.clientWidth, height: this.svg.clientHeight };
+    return this.viewSize;
   }
 
   get contentSize(): { width: number; height: number } {
@@ -44,6 +53,7 @@ export class Viewport {
     const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, view.zoom));
     this.view = { zoom, panX: view.panX, panY: view.panY };
     this.layer.setAttribute('transform', `translate(${this.view.panX} ${this.view.panY}) scale(${zoom})`);
+    this.svg.classList.toggle('far', zoom < TEXT_MIN_ZOOM);
     for (const listener of this.listeners) listener(this.view);
   }
 

@@ -41,7 +41,7 @@ function standInScript(variables: Readonly<Record<string, string>>, bodyClass: s
     let saved = ${JSON.stringify(state ?? null)} ?? undefined;
     window.__posted = posted;
     window.acquireVsCodeApi = () => ({
-      postMessage: (message) => { posted.push(message); },
+      postMessage: (message) => { posted.push(message); window.dispatchEvent(new CustomEvent('stand-in-posted', { detail: message })); },
       getState: () => saved,
       setState: (next) => { saved = next; },
     });

@@ -6,6 +6,7 @@ export function run(): Promise<void> {
   // Make describe/it global before the bundled suites register themselves.
   mocha.suite.emit('pre-require', globalThis, 'editor-suite', mocha);
   require('./skeleton.test');
+  require('./diagram.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

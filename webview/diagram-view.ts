@@ -3,6 +3,7 @@ import { parseFlow } from '../flow/parse';
 import type { DiagramViewState, RunStatus, TracePath, WebviewToHost } from '../protocol/webview-messages';
 import { flowToDiagram, type DiagramModel } from './graph/flow-to-diagram';
 import { layoutKey } from './graph/flow-to-elk';
+import { medianShift } from './graph/layout-shift';
 import type { PositionedDiagram } from './graph/positioned';
 import { diagramDefs } from './render/icons';
 import { paintSelection, paintStatus, paintTrace } from './render/paint-status';
@@ -119,7 +120,8 @@ export class DiagramView {
     const laidOutAt = performance.now();
     // A newer text arrived during the layout: skip drawing this one.
     if (this.pending) return;
-    const firstDrawing = this.positions === undefined;
+    const previous = this.positions;
+    const firstDrawing = previous === undefined;
     this.uri = flow.uri;
     this.diagram = diagram;
     this.positions = positions;
@@ -130,6 +132,7 @@ export class DiagramView {
     paintSelection(this.rendered, this.selected);
     this.viewport.setContentSize(positions.width, positions.height);
     if (firstDrawing) this.restoreOrFit(flow.uri);
+    else if (!reusedLayout) this.followShift(previous, positions);
     this.minimap.update(positions);
     this.showNotice(parsed.yamlDiagnostics.length, diagram);
     this.svg.dataset.version = String(flow.version);
@@ -142,6 +145,13 @@ export class DiagramView {
       reusedLayout,
       timings: { parse: parsedAt - flow.receivedAt, layout: laidOutAt - parsedAt, render: done - laidOutAt, total: done - flow.receivedAt },
     });
+  }
+
+  /** Pans by the new layout's median shift so that the nodes an edit did not touch stay where they were on screen. */
+  private followShift(previous: PositionedDiagram, next: PositionedDiagram): void {
+    const shift = medianShift(previous, next);
+    const { zoom } = this.viewport.transform;
+    if (shift && (shift.dx !== 0 || shift.dy !== 0)) this.viewport.panBy(-shift.dx * zoom, -shift.dy * zoom);
   }
 
   private restoreOrFit(uri: string): void {

@@ -9,6 +9,7 @@ import { columnLayout } from '../../../webview/graph/column-layout';
 import { flowToDiagram, type DiagramModel } from '../../../webview/graph/flow-to-diagram';
 import { diagramToElk, layoutKey } from '../../../webview/graph/flow-to-elk';
 import { layoutDiagram } from '../../../webview/graph/layout-diagram';
+import { medianShift } from '../../../webview/graph/layout-shift';
 import type { Box, PositionedDiagram } from '../../../webview/graph/positioned';
 
 const orderProcessing = readFileSync(join(__dirname, 'fixtures/order-processing.flow.yaml'), 'utf8');
@@ -100,5 +101,15 @@ describe('ELK layout of the diagram', () => {
     const positions = columnLayout(diagram);
     assertNoOverlaps(positions);
     assertLeftToRight(diagram, positions);
+  });
+});
+
+describe('following a new layout', () => {
+  it('finds the median shift of the nodes both layouts share, ignoring new ones and outliers', () => {
+    const box = (x: number, y: number) => ({ x, y, width: 10, height: 10 });
+    const before = { width: 0, height: 0, edges: new Map(), nodes: new Map([['a', box(0, 0)], ['b', box(100, 0)], ['c', box(200, 50)]]) };
+    const after = { width: 0, height: 0, edges: new Map(), nodes: new Map([['a', box(0, 40)], ['b', box(100, 40)], ['c', box(300, 0)], ['new', box(0, 0)]]) };
+    assert.deepEqual(medianShift(before, after), { dx: 0, dy: 40 });
+    assert.equal(medianShift(before, { ...after, nodes: new Map([['new', box(0, 0)]]) }), undefined);
   });
 });

@@ -4,7 +4,7 @@ import type { DiagramViewState, RunStatus, TracePath, WebviewToHost } from '../p
 import { flowToDiagram, type DiagramModel } from './graph/flow-to-diagram';
 import { layoutKey } from './graph/flow-to-elk';
 import { medianShift } from './graph/layout-shift';
-import type { PositionedDiagram } from './graph/positioned';
+import type { Box, PositionedDiagram } from './graph/positioned';
 import { diagramDefs } from './render/icons';
 import { paintSelection, paintStatus, paintTrace } from './render/paint-status';
 import { renderDiagram, type RenderedDiagram } from './render/render-diagram';
@@ -27,7 +27,8 @@ export interface DiagramHost {
   setState(state: DiagramViewState): void;
 }
 
-export type LayoutFunction = (diagram: DiagramModel) => Promise<PositionedDiagram>;
+/** Lays a diagram out; `previous` positions (of the drawing being edited) keep nodes in their order. */
+export type LayoutFunction = (diagram: DiagramModel, previous?: ReadonlyMap<string, Box>) => Promise<PositionedDiagram>;
 
 export class DiagramView {
   private readonly svg: SVGSVGElement;
@@ -111,7 +112,7 @@ export class DiagramView {
     let positions = this.positions;
     if (!reusedLayout || !positions) {
       try {
-        positions = await this.layout(diagram);
+        positions = await this.layout(diagram, this.positions?.nodes);
       } catch (error) {
         this.host.postMessage({ type: 'error', message: (error as Error).message });
         return;

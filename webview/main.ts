@@ -12,9 +12,9 @@ function layoutFunction(workerUrl: string | undefined): LayoutFunction {
   if (!workerUrl) return async (diagram) => columnLayout(diagram);
   const worker = new WorkerLayout(workerUrl);
   worker.warmUp();
-  return async (diagram) => {
+  return async (diagram, previous) => {
     try {
-      return await worker.layout(diagram);
+      return await worker.layout(diagram, previous);
     } catch (error) {
       if (!(error instanceof LayoutTimeoutError)) throw error;
       host.postMessage({ type: 'error', message: error.message });

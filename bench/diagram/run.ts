@@ -135,9 +135,13 @@ async function main(): Promise<void> {
       const model = flowToDiagram(parseFlow(generateFlow(size)).model);
       const times: string[] = [];
       for (const placement of ['BRANDES_KOEPF', 'NETWORK_SIMPLEX'] as const) {
-        const start = performance.now();
-        await layoutDiagram(elk, model, placement);
-        times.push(`${placement} ${f(performance.now() - start)}`);
+        let best = Infinity;
+        for (let run = 0; run < 2; run++) {
+          const start = performance.now();
+          await layoutDiagram(elk, model, placement);
+          best = Math.min(best, performance.now() - start);
+        }
+        times.push(`${placement} ${f(best)}`);
       }
       console.log(`node placement, ${size} nodes (elkjs in Node): ${times.join(', ')}`);
     }

@@ -1,6 +1,7 @@
 // Diagram model -> ELK graph JSON (pure): sized nodes with an input and an output port, labelled edges.
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { DiagramModel } from './flow-to-diagram';
+import type { Box } from './positioned';
 import {
   EDGE_LABEL_CHAR_WIDTH,
   EDGE_LABEL_HEIGHT,
@@ -9,6 +10,7 @@ import {
   NODE_WIDTH,
   nodeLayoutOptions,
   portLayoutOptions,
+  semiInteractiveLayoutOptions,
   type NodePlacement,
 } from './layout-options';
 
@@ -19,12 +21,17 @@ export function edgeLabelWidth(label: string): number {
   return Math.ceil(label.length * EDGE_LABEL_CHAR_WIDTH) + 8;
 }
 
-export function diagramToElk(diagram: DiagramModel, placement?: NodePlacement): ElkNode {
+/**
+ * With the `previous` positions of the drawing being edited, ELK keeps the previous order of the
+ * nodes within each layer (semi-interactive crossing minimisation): measured on one-line edits of
+ * a 50-node flow it moves about half as many nodes as a fresh layout (bench:diagram prints it).
+ */
+export function diagramToElk(diagram: DiagramModel, placement?: NodePlacement, previous?: ReadonlyMap<string, Box>): ElkNode {
   const children: ElkNode[] = diagram.nodes.map((node) => ({
     id: node.id,
     width: NODE_WIDTH,
     height: NODE_HEIGHT,
-    layoutOptions: nodeLayoutOptions(),
+    layoutOptions: nodeLayoutOptions(previous?.get(node.id)),
     ports: [
       { id: inPort(node.id), width: 1, height: 1, layoutOptions: portLayoutOptions('WEST') },
       { id: outPort(node.id), width: 1, height: 1, layoutOptions: portLayoutOptions('EAST') },
@@ -36,7 +43,8 @@ export function diagramToElk(diagram: DiagramModel, placement?: NodePlacement): 
     targets: [inPort(edge.target)],
     labels: [{ id: `${edge.id}:label`, text: edge.label, width: edgeLabelWidth(edge.label), height: EDGE_LABEL_HEIGHT }],
   }));
-  return { id: 'root', layoutOptions: graphLayoutOptions(placement, children.length), children, edges };
+  const layoutOptions = { ...graphLayoutOptions(placement, children.length), ...(previous ? semiInteractiveLayoutOptions() : {}) };
+  return { id: 'root', layoutOptions, children, edges };
 }
 
 /** A string that changes exactly when the layout input changes (nodes, edges, label sizes). */

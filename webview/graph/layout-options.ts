@@ -44,8 +44,16 @@ export function graphLayoutOptions(placement: NodePlacement = DEFAULT_NODE_PLACE
   };
 }
 
-export function nodeLayoutOptions(): LayoutOptions {
-  return { 'elk.portConstraints': 'FIXED_SIDE' };
+/** For a relayout after an edit: keep the order of the nodes in each layer given by their previous positions. */
+export function semiInteractiveLayoutOptions(): LayoutOptions {
+  return { 'elk.layered.crossingMinimization.semiInteractive': 'true' };
+}
+
+/** `previous`: where the node was drawn before an edit, the hint for semi-interactive layouts. */
+export function nodeLayoutOptions(previous?: { x: number; y: number }): LayoutOptions {
+  const options: LayoutOptions = { 'elk.portConstraints': 'FIXED_SIDE' };
+  if (previous) options['elk.position'] = `(${previous.x},${previous.y})`;
+  return options;
 }
 
 export function portLayoutOptions(side: 'WEST' | 'EAST'): LayoutOptions {

@@ -2,7 +2,7 @@
 import ELK from 'elkjs/lib/elk-api.js';
 import type { DiagramModel } from '../graph/flow-to-diagram';
 import { layoutDiagram } from '../graph/layout-diagram';
-import type { PositionedDiagram } from '../graph/positioned';
+import type { Box, PositionedDiagram } from '../graph/positioned';
 
 /** Layouts that take longer than this are abandoned and the worker restarted. */
 export const LAYOUT_BUDGET_MS = 10_000;
@@ -24,7 +24,7 @@ export class WorkerLayout {
 
   constructor(private readonly workerScriptUrl: string, private readonly budgetMs = LAYOUT_BUDGET_MS) {}
 
-  async layout(diagram: DiagramModel): Promise<PositionedDiagram> {
+  async layout(diagram: DiagramModel, previous?: ReadonlyMap<string, Box>): Promise<PositionedDiagram> {
     const elk = await this.instance();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -36,7 +36,7 @@ export class WorkerLayout {
       }, this.budgetMs);
     });
     try {
-      return await Promise.race([layoutDiagram(elk, diagram), timeout]);
+      return await Promise.race([layoutDiagram(elk, diagram, undefined, previous), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -113,3 +113,26 @@ describe('following a new layout', () => {
     assert.equal(medianShift(before, { ...after, nodes: new Map([['new', box(0, 0)]]) }), undefined);
   });
 });
+
+describe('relayout after an edit', () => {
+  const movedAfterShift = (before: PositionedDiagram, after: PositionedDiagram) => {
+    const shift = medianShift(before, after)!;
+    return [...after.nodes].filter(([id, box]) => {
+      const was = before.nodes.get(id);
+      return was !== undefined && (Math.abs(box.x - shift.dx - was.x) > 0.5 || Math.abs(box.y - shift.dy - was.y) > 0.5);
+    }).length;
+  };
+
+  it('moves fewer nodes with the previous positions as hints than a fresh layout, without overlaps', async () => {
+    const flow = generateFlow(50);
+    const before = await layoutDiagram(elk, diagramOf(flow));
+    const edited = diagramOf(`${flow}  - from: C0049Service\n    to: Audit\n`);
+    const fresh = await layoutDiagram(elk, edited);
+    const hinted = await layoutDiagram(elk, edited, undefined, before.nodes);
+    assert.ok(movedAfterShift(before, hinted) < movedAfterShift(before, fresh) / 2,
+      `hinted ${movedAfterShift(before, hinted)}, fresh ${movedAfterShift(before, fresh)}`);
+    assertNoOverlaps(hinted);
+    assertLeftToRight(edited, hinted);
+    assertEdgesAttach(edited, hinted);
+  });
+});

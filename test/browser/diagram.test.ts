@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { generateFlow } from '../../bench/diagram/generate-flow';
 import type { RunStatus, WebviewToHost } from '../../protocol/webview-messages';
 import { DiagramPage, launchChromium } from './support/diagram-page';
 import { startWebviewServer, type WebviewServer } from './support/webview-server';
@@ -100,6 +101,14 @@ describe('diagram webview in Chromium', function () {
       ['StatusAPI', '', ''],
     ]);
     assert.deepEqual((await diagram.edges()).map((e) => e.count), ['120 messages', '80 messages', '40 messages', '']);
+    const menu = JSON.parse((await diagram.page.getAttribute('.node[data-component="OrderService"]', 'data-vscode-context')) ?? '{}') as unknown;
+    assert.deepEqual(menu, {
+      webviewSection: 'flowtracer.node',
+      flowtracerComponent: 'OrderService',
+      flowtracerUri: 'file:///work/test.flow.yaml',
+      flowtracerState: 'failed',
+      preventDefaultContextMenuItems: true,
+    });
     const label = await diagram.page.getAttribute('.node[data-component="OrderService"]', 'aria-label');
     assert.equal(label, 'OrderService, service, POST localhost:8080/orders, failed · 40 ok · 6 retried · 2 parked');
   });
@@ -176,6 +185,17 @@ describe('diagram webview in Chromium', function () {
     diagram = await DiagramPage.open(browser, server, 'light', { uri: 'file:///work/test.flow.yaml', zoom: 0.5, panX: 40, panY: 30 });
     await diagram.showFlow(orderProcessing);
     assert.equal(await diagram.page.getAttribute('.viewport', 'transform'), 'translate(40 30) scale(0.5)');
+  });
+
+  it('shows a minimap for a large flow; a click in it moves the view there', async () => {
+    await diagram.showFlow(generateFlow(60));
+    assert.equal(await diagram.page.isVisible('.minimap'), true);
+    assert.equal(await diagram.page.$$eval('.minimap-node', (boxes) => boxes.length), 60);
+    const before = await diagram.page.getAttribute('.viewport', 'transform');
+    const minimap = (await diagram.page.$('.minimap'))!;
+    const box = (await minimap.boundingBox())!;
+    await diagram.page.mouse.click(box.x + box.width - 5, box.y + 5);
+    assert.notEqual(await diagram.page.getAttribute('.viewport', 'transform'), before);
   });
 
   for (const theme of ['light', 'dark'] as const) {

@@ -12,12 +12,19 @@ function layoutFunction(workerUrl: string | undefined): LayoutFunction {
   if (!workerUrl) return async (diagram) => columnLayout(diagram);
   const worker = new WorkerLayout(workerUrl);
   worker.warmUp();
+  let workerFailed = false;
   return async (diagram, previous) => {
+    if (workerFailed) return columnLayout(diagram);
     try {
       return await worker.layout(diagram, previous);
     } catch (error) {
-      if (!(error instanceof LayoutTimeoutError)) throw error;
-      host.postMessage({ type: 'error', message: error.message });
+      // Past the time budget, or no worker at all: draw a simpler arrangement rather than nothing.
+      if (!(error instanceof LayoutTimeoutError)) {
+        workerFailed = true;
+        host.postMessage({ type: 'error', message: `The layout worker did not start (${(error as Error).message}); the diagram uses a simple column layout.` });
+      } else {
+        host.postMessage({ type: 'error', message: error.message });
+      }
       return columnLayout(diagram);
     }
   };

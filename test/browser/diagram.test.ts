@@ -198,6 +198,27 @@ describe('diagram webview in Chromium', function () {
     assert.notEqual(await diagram.page.getAttribute('.viewport', 'transform'), before);
   });
 
+  it('draws the flow in columns and tells the host when the layout worker cannot load', async () => {
+    const crippled = await startWebviewServer(['layout-worker.js']);
+    try {
+      await diagram.close();
+      diagram = await DiagramPage.open(browser, crippled);
+      const rendered = await diagram.showFlow(orderProcessing);
+      assert.equal(rendered.nodes, 5);
+      const errors = (await diagram.posted()).filter((m) => m.type === 'error');
+      assert.deepEqual(errors.map((m) => m.type === 'error' && m.message), [
+        'The layout worker did not start (The diagram\'s layout worker could not be loaded (HTTP 404).); the diagram uses a simple column layout.',
+      ]);
+      const xs = (await diagram.nodes()).map((n) => n.box.x);
+      assert.deepEqual(xs, [...xs].sort((a, b) => a - b));
+      // The 404 itself is the one console error expected here.
+      assert.deepEqual(diagram.errors.map((e) => /404/.test(e)), [true]);
+      diagram.errors.length = 0;
+    } finally {
+      await crippled.close();
+    }
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`stores a screenshot in the ${theme} theme under test-results/`, async () => {
       await diagram.close();

@@ -21,7 +21,8 @@ export interface WebviewServer {
   close(): Promise<void>;
 }
 
-export async function startWebviewServer(): Promise<WebviewServer> {
+/** `withhold`: files of dist/webview/ to answer with 404, to test how the page copes without them. */
+export async function startWebviewServer(withhold: readonly string[] = []): Promise<WebviewServer> {
   for (const file of BUNDLE_FILES) {
     if (!existsSync(join(DIST, file))) throw new MissingBundleError(`dist/webview/${file}`);
   }
@@ -38,7 +39,7 @@ export async function startWebviewServer(): Promise<WebviewServer> {
       return;
     }
     const name = path.startsWith('/dist/webview/') ? path.slice('/dist/webview/'.length) : '';
-    if (!/^[\w.-]+$/.test(name) || !existsSync(join(DIST, name))) {
+    if (!/^[\w.-]+$/.test(name) || !existsSync(join(DIST, name)) || withhold.includes(name)) {
       response.writeHead(404).end();
       return;
     }

@@ -6,6 +6,7 @@ import { diagramHtml } from './diagram-html';
 
 /** Edits are sent after this quiet time, well inside the 150 ms the diagram has to follow an edit. */
 const EDIT_DEBOUNCE_MS = 25;
+const SELECT_DEBOUNCE_MS = 60;
 
 export type RenderedMessage = Extract<WebviewToHost, { type: 'rendered' }>;
 
@@ -31,6 +32,7 @@ export class DiagramPanel implements vscode.Disposable {
   private status: RunStatus | undefined;
   private trace: TracePath | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private selectTimer: ReturnType<typeof setTimeout> | undefined;
   private parsed: { version: number; flow: ParsedFlow } | undefined;
   lastRendered: RenderedMessage | undefined;
 
@@ -44,7 +46,11 @@ export class DiagramPanel implements vscode.Disposable {
         if (event.document === document) this.scheduleFlow();
       }),
       vscode.window.onDidChangeTextEditorSelection((event) => {
-        if (event.textEditor.document === document) this.post({ type: 'select', component: this.componentAt(event.selections[0]?.active) });
+        if (event.textEditor.document !== document) return;
+        // Finding the component means parsing the flow: wait until the cursor rests (typing moves it too).
+        clearTimeout(this.selectTimer);
+        const position = event.selections[0]?.active;
+        this.selectTimer = setTimeout(() => this.post({ type: 'select', component: this.componentAt(position) }), SELECT_DEBOUNCE_MS);
       }),
       vscode.window.onDidChangeActiveColorTheme((theme) => this.post({ type: 'theme', kind: themeKind(theme.kind) })),
     );
@@ -143,6 +149,7 @@ export class DiagramPanel implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.selectTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

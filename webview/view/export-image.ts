@@ -31,17 +31,21 @@ export function exportSvg(svg: SVGSVGElement, positions: PositionedDiagram): str
   return new XMLSerializer().serializeToString(clone);
 }
 
-/** Renders SVG text into a PNG at twice the size; resolves to a `data:image/png;base64,` URL. */
+/** Canvases larger than this on a side fail in Chromium; big flows are exported at a smaller scale. */
+const MAX_CANVAS_SIDE = 16_384;
+
+/** Renders SVG text into a PNG at up to twice the size; resolves to a `data:image/png;base64,` URL. */
 export function svgToPng(svgText: string, width: number, height: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const image = new Image();
     image.onload = () => {
+      const scale = Math.min(2, MAX_CANVAS_SIDE / Math.max(1, width), MAX_CANVAS_SIDE / Math.max(1, height));
       const canvas = document.createElement('canvas');
-      canvas.width = Math.ceil(width * 2);
-      canvas.height = Math.ceil(height * 2);
+      canvas.width = Math.ceil(width * scale);
+      canvas.height = Math.ceil(height * scale);
       const context = canvas.getContext('2d');
       if (!context) return reject(new Error('This webview cannot draw a PNG (no 2D canvas).'));
-      context.scale(2, 2);
+      context.scale(scale, scale);
       context.drawImage(image, 0, 0, width, height);
       resolve(canvas.toDataURL('image/png'));
     };

@@ -177,6 +177,8 @@ describe('diagram webview in Chromium', function () {
     assert.deepEqual(exports.map((m) => m.format), ['svg', 'png']);
     assert.match(exports[0]!.data, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.ok(exports[0]!.data.includes('>OrderTopic</text>'));
+    // Theme colours are resolved into the file: the Kafka icon keeps the theme's orange (#d18616).
+    assert.match(exports[0]!.data, /<use[^>]*href="#icon-kafka"[^>]*color="rgb\(209, 134, 22\)"|<use[^>]*color="rgb\(209, 134, 22\)"[^>]*href="#icon-kafka"/);
     assert.match(exports[1]!.data, /^data:image\/png;base64,iVBOR/);
   });
 

@@ -10,7 +10,8 @@ export function exportSvg(svg: SVGSVGElement, positions: PositionedDiagram): str
   const copies = [clone, ...clone.querySelectorAll('*')];
   originals.forEach((original, i) => {
     const copy = copies[i];
-    if (!copy) return;
+    // Icon symbols draw with currentColor, which each <use> sets; fixing their colour here would grey every icon.
+    if (!copy || original.closest('symbol')) return;
     const computed = getComputedStyle(original);
     // Presentation attributes rather than `style`, which the webview's CSP forbids.
     for (const property of STYLE_PROPERTIES) copy.setAttribute(property, computed.getPropertyValue(property));

@@ -12,7 +12,10 @@ import { svgElement } from './render/svg-dom';
 import { exportSvg, svgToPng } from './view/export-image';
 import { Minimap } from './view/minimap';
 import { buildToolbar } from './view/toolbar';
-import { Viewport } from './view/viewport';
+import { TEXT_MIN_ZOOM, Viewport } from './view/viewport';
+
+/** Flows up to this many components are fitted at a zoom where their text can be read. */
+const READABLE_FIT_MAX_NODES = 30;
 
 export interface FlowText {
   readonly uri: string;
@@ -61,7 +64,7 @@ export class DiagramView {
     const toolbar = buildToolbar({
       zoomIn: () => this.viewport.zoomBy(1.25),
       zoomOut: () => this.viewport.zoomBy(0.8),
-      fit: () => this.viewport.fit(),
+      fit: () => this.fit(),
       exportSvg: () => this.export('svg'),
       exportPng: () => this.export('png'),
     });
@@ -159,7 +162,12 @@ export class DiagramView {
     const saved = this.restored;
     this.restored = undefined;
     if (saved && saved.uri === uri) this.viewport.set(saved);
-    else this.viewport.fit();
+    else this.fit();
+  }
+
+  /** Small flows are fitted no smaller than readable; large ones are fitted whole. */
+  private fit(): void {
+    this.viewport.fit(this.diagram.nodes.length <= READABLE_FIT_MAX_NODES ? TEXT_MIN_ZOOM + 0.05 : undefined);
   }
 
   private showNotice(yamlProblems: number, diagram: DiagramModel): void {
@@ -198,7 +206,7 @@ export class DiagramView {
     this.svg.addEventListener('keydown', (event) => {
       if (event.key === '+' || event.key === '=') this.viewport.zoomBy(1.25);
       else if (event.key === '-') this.viewport.zoomBy(0.8);
-      else if (event.key === '0') this.viewport.fit();
+      else if (event.key === '0') this.fit();
     });
   }
 

@@ -39,6 +39,9 @@ export class Minimap {
     this.element.classList.toggle('hidden', !large);
     if (!large) return;
     this.scale = Math.min(MINIMAP_WIDTH / Math.max(1, positions.width), MINIMAP_HEIGHT / Math.max(1, positions.height));
+    // The minimap takes the flow's proportions, within MINIMAP_WIDTH x MINIMAP_HEIGHT.
+    this.element.setAttribute('width', String(Math.max(24, Math.ceil(positions.width * this.scale))));
+    this.element.setAttribute('height', String(Math.max(24, Math.ceil(positions.height * this.scale))));
     const rects = [...positions.nodes.values()].map((b) =>
       svgElement('rect', { class: 'minimap-node', x: b.x * this.scale, y: b.y * this.scale, width: Math.max(1, b.width * this.scale), height: Math.max(1, b.height * this.scale) }),
     );

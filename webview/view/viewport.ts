@@ -10,7 +10,7 @@ const MAX_ZOOM = 3;
 const FIT_MAX_ZOOM = 1.25;
 const FIT_MARGIN = 16;
 /** Below this zoom text is too small to read: it is hidden, which also makes big flows paint fast. */
-const TEXT_MIN_ZOOM = 0.45;
+export const TEXT_MIN_ZOOM = 0.45;
 
 export class Viewport {
   private view: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
@@ -69,12 +69,17 @@ export class Viewport {
     this.set({ ...this.view, panX: this.view.panX + dx, panY: this.view.panY + dy });
   }
 
-  fit(): void {
+  /**
+   * Shows the whole flow, but never below `minZoom`: a small flow in a narrow panel stays readable,
+   * starting at its left edge (its sources), and the rest is a pan away.
+   */
+  fit(minZoom = MIN_ZOOM): void {
     const { width, height } = this.size;
     if (this.content.width <= 0 || width <= 0 || height <= 0) return this.set({ zoom: 1, panX: 0, panY: 0 });
     const zoom = Math.min(FIT_MAX_ZOOM, (width - 2 * FIT_MARGIN) / this.content.width, (height - 2 * FIT_MARGIN) / this.content.height);
-    const clamped = Math.max(MIN_ZOOM, zoom);
-    this.set({ zoom: clamped, panX: (width - this.content.width * clamped) / 2, panY: (height - this.content.height * clamped) / 2 });
+    const clamped = Math.max(MIN_ZOOM, minZoom, zoom);
+    const centre = (view: number, content: number) => (content * clamped <= view - 2 * FIT_MARGIN ? (view - content * clamped) / 2 : FIT_MARGIN);
+    this.set({ zoom: clamped, panX: centre(width, this.content.width), panY: centre(height, this.content.height) });
   }
 
   /** Centres the view on a point of the diagram. */

@@ -221,7 +221,7 @@ describe('diagram webview in Chromium', function () {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const) {
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`stores a screenshot in the ${theme} theme under test-results/`, async () => {
       await diagram.close();
       diagram = await DiagramPage.open(browser, server, theme);
@@ -231,7 +231,7 @@ describe('diagram webview in Chromium', function () {
       const path = join(ARTIFACTS, `diagram-${theme}.png`);
       await diagram.page.screenshot({ path });
       const background = await diagram.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      assert.equal(background, theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(31, 31, 31)');
+      assert.equal(background, { light: 'rgb(255, 255, 255)', dark: 'rgb(31, 31, 31)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
     });
   }
 });

@@ -1,6 +1,6 @@
 // VS Code theme variables for the stand-in page, as VS Code sets them on the webview's <html> (Light+ / Dark+ values).
 
-export type ThemeName = 'light' | 'dark';
+export type ThemeName = 'light' | 'dark' | 'high-contrast';
 
 const shared = {
   '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
@@ -35,6 +35,35 @@ export const THEMES: Readonly<Record<ThemeName, Readonly<Record<string, string>>
     '--vscode-charts-purple': '#652d90',
     '--vscode-charts-yellow': '#bf8803',
     '--vscode-minimapSlider-background': 'rgba(100, 100, 100, 0.2)',
+  },
+  'high-contrast': {
+    ...shared,
+    '--vscode-foreground': '#ffffff',
+    '--vscode-editor-background': '#000000',
+    '--vscode-editor-foreground': '#ffffff',
+    '--vscode-descriptionForeground': 'rgba(255, 255, 255, 0.7)',
+    '--vscode-disabledForeground': '#a5a5a5',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-editorWidget-background': '#0c141f',
+    '--vscode-editorWidget-border': '#6fc3df',
+    '--vscode-panel-border': '#6fc3df',
+    '--vscode-focusBorder': '#f38518',
+    '--vscode-icon-foreground': '#ffffff',
+    '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#000000',
+    '--vscode-button-secondaryHoverBackground': '#000000',
+    '--vscode-button-border': '#6fc3df',
+    '--vscode-editorWarning-foreground': '#ffd370',
+    '--vscode-progressBar-background': '#6fc3df',
+    '--vscode-testing-iconPassed': '#73c991',
+    '--vscode-testing-iconFailed': '#f48771',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-yellow': '#ffd370',
+    '--vscode-minimapSlider-background': 'rgba(111, 195, 223, 0.3)',
   },
   dark: {
     ...shared,

@@ -1,22 +1,40 @@
 // The FlowTracer language server: LSP wiring only; the language logic lives in language-service.ts.
 import { existsSync } from 'node:fs';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getFlowLanguageService } from './language-service';
+import { createGuard } from './handlers/guarded-request';
+import { registerLanguageFeatures } from './handlers/language-feature-handler';
 import { registerValidation } from './handlers/validation-handler';
 
+// createConnection picks the transport from argv: --stdio, --node-ipc or --socket.
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const service = getFlowLanguageService({ fs: { exists: existsSync } });
+const service = getFlowLanguageService({
+  fs: { exists: existsSync },
+  logger: { log: (message) => connection.console.log(message), error: (message) => connection.console.error(message) },
+});
+
+process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? String(error)}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
 
 connection.onInitialize(() => ({
   capabilities: {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    renameProvider: { prepareProvider: true },
+    documentSymbolProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
   },
   serverInfo: { name: 'flowtracer-language-server', version: '0.1.0' },
 }));
 
 registerValidation(connection, documents, service);
+registerLanguageFeatures(connection, documents, service, createGuard(connection));
+documents.onDidClose((event) => service.forget(event.document.uri));
 
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,132 @@
+// Completion: keys valid at the cursor, enum values, component names, kinds and snippets.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CompletionItem,
+  CompletionItemKind,
+  CompletionList,
+  InsertTextFormat,
+  MarkupKind,
+  Range,
+  TextEdit,
+  type Position,
+} from 'vscode-languageserver-types';
+import { COMPONENT_TYPES, CONNECTION_KINDS, inferKind, type FlowModel } from '../../flow/model';
+import type { CheckedFlow } from '../../flow/check';
+import { componentNamed, connectionAt } from './component-lookup';
+import { cursorContext, type CursorContext } from './cursor-context';
+import { COMPONENT_PROPERTIES, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
+import { componentSnippet, connectionSnippet, retrySnippet } from './snippets';
+
+export function doComplete(document: TextDocument, position: Position, checked: CheckedFlow): CompletionList {
+  const text = document.getText();
+  const offset = document.offsetAt(position);
+  const context = cursorContext(text, offset);
+  const range = Range.create(document.positionAt(context.wordStart), position);
+  const model = checked.parsed.model;
+  const items = context.mode === 'key' ? keyItems(context, model, offset, range) : valueItems(context, model, offset, range);
+  return CompletionList.create(items, false);
+}
+
+function componentTypeAt(model: FlowModel, path: readonly string[]): string | undefined {
+  return path[0] === 'components' ? componentNamed(model, path[1])?.type : undefined;
+}
+
+function presentKeys(model: FlowModel, path: readonly string[], offset: number): Set<string> {
+  const keysOf = (value: unknown): string[] => (value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
+  if (path[0] === 'components' && path.length >= 2) {
+    const props = componentNamed(model, path[1])?.props ?? {};
+    return new Set(path.length === 2 ? keysOf(props) : keysOf(props[path[2]!]));
+  }
+  if (path[0] === 'connections' && path[1] === '[]') {
+    const props = connectionAt(model, offset)?.props ?? {};
+    return new Set(path.length === 2 ? keysOf(props) : keysOf(props[path[2]!]));
+  }
+  return new Set();
+}
+
+function keyItems(context: CursorContext, model: FlowModel, offset: number, range: Range): CompletionItem[] {
+  const { path } = context;
+  const items: CompletionItem[] = [];
+  if (path.length === 1 && path[0] === 'components' && !context.inFlow) {
+    for (const type of COMPONENT_TYPES) items.push(snippetItem(`${type} component`, componentSnippet(type, context.indent), range, `New ${type} component`));
+  }
+  if (path.length === 1 && path[0] === 'connections' && !context.inFlow) {
+    items.push(snippetItem('connection', connectionSnippet(context.indent, true), range, 'New connection'));
+  }
+  if (path.length === 2 && path[0] === 'connections' && path[1] === '[]' && presentKeys(model, path, offset).size === 0) {
+    items.push(snippetItem('connection', connectionSnippet(context.indent, false), range, 'New connection'));
+  }
+  const properties = propertiesAt(path, componentTypeAt(model, path));
+  if (!properties) return items;
+  const present = presentKeys(model, path, offset);
+  for (const property of properties) {
+    if (present.has(property.name) && property.name !== context.word) continue;
+    items.push(propertyItem(property, context, range));
+  }
+  const retry = properties.find((property) => property.name === 'retry');
+  if (retry && !present.has('retry') && !context.inFlow) {
+    items.push(snippetItem('retry block', retrySnippet(context.indent), range, 'Retry with exponential back-off'));
+  }
+  return items;
+}
+
+function propertyItem(property: PropertyInfo, context: CursorContext, range: Range): CompletionItem {
+  const childIndent = ' '.repeat(context.indent + 2);
+  let insert = `${property.name}: `;
+  if (property.values && property.shape === 'scalar') insert = `${property.name}: \${1|${property.values.join(',')}|}`;
+  else if (!context.inFlow && property.shape === 'map') insert = `${property.name}:\n${childIndent}`;
+  else if (!context.inFlow && property.shape === 'list') insert = `${property.name}:\n${childIndent}- `;
+  else if (property.shape === 'list') insert = `${property.name}: [$1]`;
+  else if (property.shape === 'map') insert = `${property.name}: { $1 }`;
+  return {
+    label: property.name,
+    kind: CompletionItemKind.Property,
+    detail: property.required ? 'required' : undefined,
+    documentation: { kind: MarkupKind.Markdown, value: property.doc },
+    sortText: `${property.required ? '0' : '1'}_${property.name}`,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: TextEdit.replace(range, insert),
+  };
+}
+
+function snippetItem(label: string, snippet: string, range: Range, detail: string): CompletionItem {
+  return {
+    label,
+    kind: CompletionItemKind.Snippet,
+    detail,
+    sortText: `2_${label}`,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: TextEdit.replace(range, snippet),
+  };
+}
+
+function valueItem(value: string, range: Range, kind: CompletionItemKind, detail?: string): CompletionItem {
+  return { label: value, kind, detail, textEdit: TextEdit.replace(range, value) };
+}
+
+function valueItems(context: CursorContext, model: FlowModel, offset: number, range: Range): CompletionItem[] {
+  const { path, key } = context;
+  const inConnection = path.length === 2 && path[0] === 'connections' && path[1] === '[]';
+  if (inConnection && (key === 'from' || key === 'to')) return componentNameItems(model, key, offset, range);
+  if (inConnection && key === 'kind') {
+    const connection = connectionAt(model, offset);
+    const kind = inferKind(componentNamed(model, connection?.from)?.type, componentNamed(model, connection?.to)?.type);
+    return (kind ? [kind] : [...CONNECTION_KINDS]).map((value) => valueItem(value, range, CompletionItemKind.EnumMember, kind ? 'inferred from the two types' : undefined));
+  }
+  const componentType = componentTypeAt(model, path);
+  const property = propertiesAt(path, componentType)?.find((candidate) => candidate.name === key)
+    ?? (path[0] === 'components' && path.length === 2 && key === 'type' ? COMPONENT_PROPERTIES.kafka!.find((candidate) => candidate.name === 'type') : undefined);
+  return (property?.values ?? []).map((value) => valueItem(value, range, CompletionItemKind.EnumMember));
+}
+
+function componentNameItems(model: FlowModel, end: 'from' | 'to', offset: number, range: Range): CompletionItem[] {
+  const connection = connectionAt(model, offset);
+  const from = end === 'to' ? componentNamed(model, connection?.from) : undefined;
+  const items: CompletionItem[] = [];
+  for (const component of model.components) {
+    if (from && (component.name === from.name || inferKind(from.type, component.type) === undefined)) continue;
+    const target = mainTarget(component.type, component.props);
+    items.push(valueItem(component.name, range, CompletionItemKind.Reference, [component.type ?? 'untyped', target].filter(Boolean).join(' · ')));
+  }
+  return items;
+}

@@ -1,0 +1,34 @@
+// Keeps the last checked flow per (uri, version), so features after validation do not reparse.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkFlow, type CheckedFlow, type FlowFileSystem } from '../../flow/check';
+import { URI } from 'vscode-uri';
+
+export class ParsedFlowCache {
+  private readonly entries = new Map<string, { version: number; text: string; checked: CheckedFlow }>();
+
+  constructor(
+    private readonly fs: FlowFileSystem,
+    private readonly capacity = 32,
+  ) {}
+
+  get(document: TextDocument): CheckedFlow {
+    const text = document.getText();
+    const entry = this.entries.get(document.uri);
+    // The text comparison guards hosts that reuse a version number for different content.
+    if (entry && entry.version === document.version && entry.text === text) return entry.checked;
+    const uri = URI.parse(document.uri);
+    const path = uri.scheme === 'file' ? uri.fsPath : undefined;
+    const checked = checkFlow(text, { path, fs: this.fs });
+    this.entries.delete(document.uri);
+    this.entries.set(document.uri, { version: document.version, text, checked });
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return checked;
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+}

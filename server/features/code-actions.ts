@@ -6,7 +6,7 @@ import type { CheckedFlow } from '../../flow/check';
 import { inferKind, type FlowModel } from '../../flow/model';
 import { closestNames } from './closest-names';
 import { componentNamed } from './component-lookup';
-import { COMPONENT_PROPERTIES, propertiesAt } from './flow-vocabulary';
+import { COMPONENT_TYPES, componentPropertyInfos, propertiesAt } from './flow-vocabulary';
 import { nodeAt } from './yaml-node-at';
 
 export function getCodeActions(document: TextDocument, range: Range, diagnostics: readonly Diagnostic[], checked: CheckedFlow): CodeAction[] {
@@ -63,8 +63,8 @@ function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: Che
       if (add) actions.push(add);
     }
   }
-  if (found.on === 'value' && found.path.length === 3 && found.path[2] === 'type' && found.path[0] === 'components' && written !== undefined && scalarRange && !COMPONENT_PROPERTIES[written]) {
-    const names = suggestionsIn(diagnostic.data) ?? closestNames(written, Object.keys(COMPONENT_PROPERTIES));
+  if (found.on === 'value' && found.path.length === 3 && found.path[2] === 'type' && found.path[0] === 'components' && written !== undefined && scalarRange && !COMPONENT_TYPES.includes(written)) {
+    const names = suggestionsIn(diagnostic.data) ?? closestNames(written, COMPONENT_TYPES);
     names.forEach((name, index) => actions.push(edit(document, `Change to '${name}'`, [TextEdit.replace(scalarRange, name)], diagnostic, index === 0)));
   }
   const kind = writeInferredKind(document, start, model, diagnostic);
@@ -106,12 +106,12 @@ function removePair(document: TextDocument, pair: Pair): TextEdit {
 
 function addRequired(document: TextDocument, pair: Pair, model: FlowModel, name: string, diagnostic: Diagnostic): CodeAction | undefined {
   const component = componentNamed(model, name);
-  const properties = component?.type ? COMPONENT_PROPERTIES[component.type] : undefined;
+  const properties = component?.type && COMPONENT_TYPES.includes(component.type) ? componentPropertyInfos(component.type) : undefined;
   if (!component || !properties || !isMap(pair.value)) return undefined;
   const missing = properties.filter((property) => property.required && !(property.name in component.props));
   if (missing.length === 0) return undefined;
   const valueOf = (property: (typeof missing)[number]): string =>
-    property.shape === 'list' ? `[${property.placeholder ?? ''}]` : property.placeholder ?? property.name;
+    property.shape === 'list' ? `[${property.placeholder}]` : property.placeholder;
   const map = pair.value;
   const range = map.range!;
   let insert: TextEdit;

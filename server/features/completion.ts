@@ -10,11 +10,11 @@ import {
   TextEdit,
   type Position,
 } from 'vscode-languageserver-types';
-import { COMPONENT_TYPES, CONNECTION_KINDS, inferKind, type FlowModel } from '../../flow/model';
+import { CONNECTION_KINDS, inferKind, type FlowModel } from '../../flow/model';
 import type { CheckedFlow } from '../../flow/check';
 import { componentNamed, connectionAt } from './component-lookup';
 import { cursorContext, type CursorContext } from './cursor-context';
-import { COMPONENT_PROPERTIES, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
+import { COMPONENT_TYPES, componentPropertyInfos, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
 import { componentSnippet, connectionSnippet, retrySnippet } from './snippets';
 
 export function doComplete(document: TextDocument, position: Position, checked: CheckedFlow): CompletionList {
@@ -115,7 +115,7 @@ function valueItems(context: CursorContext, model: FlowModel, offset: number, ra
   }
   const componentType = componentTypeAt(model, path);
   const property = propertiesAt(path, componentType)?.find((candidate) => candidate.name === key)
-    ?? (path[0] === 'components' && path.length === 2 && key === 'type' ? COMPONENT_PROPERTIES.kafka!.find((candidate) => candidate.name === 'type') : undefined);
+    ?? (path[0] === 'components' && path.length === 2 && key === 'type' ? componentPropertyInfos(undefined).find((candidate) => candidate.name === 'type') : undefined);
   return (property?.values ?? []).map((value) => valueItem(value, range, CompletionItemKind.EnumMember));
 }
 

@@ -1,12 +1,12 @@
 // Snippets for a new component of each type, a connection and a retry block (required fields as placeholders).
-import { COMPONENT_PROPERTIES } from './flow-vocabulary';
+import { componentPropertyInfos } from './flow-vocabulary';
 
 export function componentSnippet(type: string, indent: number): string {
   const pad = ' '.repeat(indent + 2);
-  const required = (COMPONENT_PROPERTIES[type] ?? []).filter((property) => property.required && property.name !== 'type');
+  const required = componentPropertyInfos(type).filter((property) => property.required && property.name !== 'type');
   const lines = [`\${1:${capitalised(type)}}:`, `${pad}type: ${type}`];
   required.forEach((property, index) => {
-    const placeholder = `\${${index + 2}:${property.placeholder ?? property.name}}`;
+    const placeholder = `\${${index + 2}:${property.placeholder}}`;
     lines.push(property.shape === 'list' ? `${pad}${property.name}: [${placeholder}]` : `${pad}${property.name}: ${placeholder}`);
   });
   return lines.join('\n');

@@ -59,7 +59,7 @@ describe('completion', () => {
 
   it('offers connection keys inside a connection and select keys inside select', () => {
     assert.deepEqual(labels(complete(EXAMPLE + '  - from: OrderQueue\n    to: OrderDB\n    |\n')), [
-      'kind', 'select', 'schema', 'operation', 'table', 'key', 'columns', 'description',
+      'kind', 'description', 'select', 'schema', 'operation', 'table', 'columns', 'key',
     ]);
     assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, select: { | } }\n')), ['from', 'until', 'partitions', 'limit', 'query', 'params']);
     assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, operation: | }\n')), ['insert', 'upsert', 'update', 'delete']);
@@ -68,7 +68,7 @@ describe('completion', () => {
   it('offers snippets for a new component of each type with required fields as placeholders', () => {
     const items = complete('components:\n  |\n');
     assert.deepEqual(labels(items), ['kafka component', 'mq component', 'database component', 'service component', 'api component']);
-    assert.equal(insertOf(items, 'kafka component'), '${1:NewTopic}:\n    type: kafka\n    brokers: [${2:"localhost:9092"}]\n    topic: ${3:topic}');
+    assert.equal(insertOf(items, 'kafka component'), '${1:NewTopic}:\n    type: kafka\n    brokers: [${2:brokers}]\n    topic: ${3:topic}');
   });
 
   it('offers a connection snippet at the list level', () => {
@@ -77,7 +77,7 @@ describe('completion', () => {
   });
 
   it('offers the root keys at column 0 and access keys under access', () => {
-    assert.deepEqual(labels(complete('|')), ['flow', 'title', 'description', 'defaults', 'components', 'connections', 'access']);
+    assert.deepEqual(labels(complete('|')), ['flow', 'components', 'title', 'description', 'defaults', 'connections', 'access']);
     assert.deepEqual(labels(complete('access:\n  github:\n    |')), ['users', 'orgs', 'teams']);
   });
 

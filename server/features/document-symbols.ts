@@ -1,10 +1,17 @@
 // Document symbols: components grouped by type, connections as `A → B`.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver-types';
-import type { FlowModel, TextSpan } from '../../flow/model';
+import { inferKind, type FlowModel, type TextSpan } from '../../flow/model';
+import { componentNamed } from './component-lookup';
 
 export function findDocumentSymbols(document: TextDocument, model: FlowModel): DocumentSymbol[] {
-  const range = (span: TextSpan): Range => Range.create(document.positionAt(span.start), document.positionAt(span.end));
+  const text = document.getText();
+  const range = (span: TextSpan): Range => {
+    // Spans of flow collections may run over the line break; symbols end at the last character.
+    let end = span.end;
+    while (end > span.start && /\s/.test(text[end - 1] ?? '')) end--;
+    return Range.create(document.positionAt(span.start), document.positionAt(end));
+  };
   const byType = new Map<string, DocumentSymbol[]>();
   for (const component of model.components) {
     const type = component.type ?? 'untyped';
@@ -20,7 +27,8 @@ export function findDocumentSymbols(document: TextDocument, model: FlowModel): D
   const connections = model.connections.map((connection) => {
     const name = `${connection.from ?? '?'} → ${connection.to ?? '?'}`;
     const selection = connection.fromSpan ?? connection.span;
-    return DocumentSymbol.create(name, connection.kind, SymbolKind.Event, range(connection.span), range(selection));
+    const kind = connection.kind ?? inferKind(componentNamed(model, connection.from)?.type, componentNamed(model, connection.to)?.type);
+    return DocumentSymbol.create(name, kind ?? '', SymbolKind.Event, range(connection.span), range(selection));
   });
   if (connections.length) {
     const start = connections[0]!.range.start;

@@ -1,16 +1,19 @@
 // checkFlow: every diagnostic of a flow file (YAML, schema, semantics), pure and synchronous.
-import type { Diagnostic } from './diagnostic';
+import { checkConnections, type FlowFileSystem } from './connection-checks';
+import { type Diagnostic, DiagnosticSeverity } from './diagnostic';
+import { resolveFlowGraph } from './graph';
 import { parseFlow, type ParsedFlow } from './parse';
+import { checkReferences } from './reference-checks';
+import { checkRetries } from './retry-checks';
+import { validateAgainstSchema } from './schema-validation';
+import { checkGraph } from './semantic-checks';
 
-/** What checks may need from outside: whether a file exists (for `schema:` references). */
-export interface FlowFileSystem {
-  exists(path: string): boolean;
-}
+export type { FlowFileSystem };
 
 export interface CheckOptions {
   /** The flow file's own path, for resolving relative references. */
-  readonly path?: string;
-  readonly fs?: FlowFileSystem;
+  readonly path?: string | undefined;
+  readonly fs?: FlowFileSystem | undefined;
 }
 
 export interface CheckedFlow {
@@ -18,7 +21,21 @@ export interface CheckedFlow {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function checkFlow(text: string, _options: CheckOptions = {}): CheckedFlow {
+export function checkFlow(text: string, options: CheckOptions = {}): CheckedFlow {
   const parsed = parseFlow(text);
-  return { parsed, diagnostics: [...parsed.yamlDiagnostics] };
+  const diagnostics: Diagnostic[] = [...parsed.yamlDiagnostics];
+  // Schema and semantic checks of a document the YAML parser could not read would only echo its errors.
+  const readable = !parsed.yamlDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error && d.code !== 'duplicate-component' && d.code !== 'yaml-duplicate-key');
+  if (parsed.value !== undefined && readable) {
+    const graph = resolveFlowGraph(parsed.model);
+    diagnostics.push(
+      ...validateAgainstSchema(parsed),
+      ...checkGraph(parsed, graph),
+      ...checkRetries(parsed),
+      ...checkConnections(parsed, graph, options.path, options.fs),
+      ...checkReferences(parsed),
+    );
+  }
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { parsed, diagnostics };
 }

@@ -1,6 +1,7 @@
 // parseFlow: YAML text -> flow model with the source span of every part, plus YAML syntax diagnostics.
-import { Document, isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, visit, YAMLMap } from 'yaml';
 import { Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
+import { yamlDiagnostics } from './yaml-problems';
 import type { FlowComponent, FlowConnection, FlowModel, TextSpan } from './model';
 
 /** Alias expansion beyond this many nodes is an error (billion-laughs protection). */
@@ -11,6 +12,8 @@ export interface ParsedFlow {
   readonly document: Document.Parsed;
   readonly lines: LineCounter;
   readonly model: FlowModel;
+  /** The document as plain JS (what the schema validates); undefined when aliases blew past the cap. */
+  readonly value: unknown;
   /** YAML-level problems: syntax, tabs, duplicate keys, alias bombs. */
   readonly yamlDiagnostics: readonly Diagnostic[];
 }
@@ -18,39 +21,42 @@ export interface ParsedFlow {
 export function parseFlow(text: string): ParsedFlow {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-  const yamlDiagnostics: Diagnostic[] = [];
-  for (const problem of document.errors) {
-    yamlDiagnostics.push(yamlProblem(lines, text, problem.pos, problem.code, problem.message, DiagnosticSeverity.Error));
-  }
-  for (const problem of document.warnings) {
-    yamlDiagnostics.push(yamlProblem(lines, text, problem.pos, problem.code, problem.message, DiagnosticSeverity.Warning));
-  }
+  const diagnostics = yamlDiagnostics(document, text, lines);
   let model: FlowModel;
+  let value: unknown;
   try {
+    // Evaluate once with the alias cap so that a bomb throws here rather than later.
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     model = buildModel(document);
+    if (document.errors.some((e) => e.code === 'DUPLICATE_KEY')) keepFirstComponents(value, model);
   } catch (error) {
     // toJS throws on alias bombs ("Excessive alias count"): report it, keep an empty model.
+    value = undefined;
     model = emptyModel();
-    yamlDiagnostics.push(
-      makeDiagnostic(lines, { start: 0, end: Math.min(text.length, 1) }, DiagnosticSeverity.Error, 'yaml-alias-limit',
-        `YAML aliases expand past the limit of ${MAX_ALIAS_COUNT} nodes: ${(error as Error).message}`),
+    diagnostics.push(
+      makeDiagnostic(lines, firstAliasSpan(document) ?? { start: 0, end: Math.min(text.length, 1) }, DiagnosticSeverity.Error, 'yaml-alias-limit',
+        `YAML aliases expand past the limit of ${MAX_ALIAS_COUNT} nodes; the file is not evaluated (${(error as Error).message})`),
     );
   }
-  return { text, document, lines, model, yamlDiagnostics };
+  return { text, document, lines, model, value, yamlDiagnostics: diagnostics };
 }
 
-function yamlProblem(
-  lines: LineCounter,
-  text: string,
-  pos: [number, number],
-  code: string,
-  message: string,
-  severity: DiagnosticSeverity,
-): Diagnostic {
-  const start = Math.min(pos[0], text.length);
-  const end = Math.max(start, Math.min(pos[1], text.length));
-  const firstLine = message.split('\n')[0] ?? message;
-  return makeDiagnostic(lines, { start, end }, severity, `yaml-${code.toLowerCase().replace(/_/g, '-')}`, firstLine);
+/** toJS lets a duplicate key's last value win; the model (and so every check) keeps the first. */
+function keepFirstComponents(value: unknown, model: FlowModel): void {
+  const components = (value as { components?: unknown } | null)?.components;
+  if (!components || typeof components !== 'object') return;
+  for (const component of model.components) (components as Record<string, unknown>)[component.name] = component.props;
+}
+
+function firstAliasSpan(document: Document.Parsed): TextSpan | undefined {
+  let span: TextSpan | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      span = spanOf(node);
+      return visit.BREAK;
+    },
+  });
+  return span;
 }
 
 export function spanOf(node: { range?: [number, number, number] | null } | null | undefined): TextSpan | undefined {
@@ -60,13 +66,6 @@ export function spanOf(node: { range?: [number, number, number] | null } | null 
 
 function emptyModel(): FlowModel {
   return { id: undefined, title: undefined, description: undefined, defaults: {}, components: [], connections: [], access: undefined };
-}
-
-function toPlain(node: unknown): unknown {
-  if (node && typeof node === 'object' && 'toJSON' in node && typeof (node as { toJSON: unknown }).toJSON === 'function') {
-    return (node as { toJSON: (arg?: unknown, ctx?: unknown) => unknown }).toJSON(undefined, { maxAliasCount: MAX_ALIAS_COUNT });
-  }
-  return node;
 }
 
 function plainRecord(node: unknown, document: Document.Parsed): Record<string, unknown> {
@@ -81,8 +80,6 @@ function stringAt(map: YAMLMap, key: string): string | undefined {
 }
 
 function buildModel(document: Document.Parsed): FlowModel {
-  // Evaluate once with the alias cap so that a bomb throws here rather than later.
-  toPlain(document);
   const root = document.contents;
   if (!isMap(root)) return emptyModel();
   const components: FlowComponent[] = [];

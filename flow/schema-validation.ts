@@ -1,0 +1,174 @@
+// Schema validation with ajv (compiled once), each fault mapped to one diagnostic at its key or value.
+import Ajv, { type ErrorObject } from 'ajv';
+import { didYouMean } from './did-you-mean';
+import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
+import { durationProblem } from './durations';
+import type { TextSpan } from './model';
+import type { ParsedFlow } from './parse';
+import { definitions, flowSchema, RETRY_STRATEGY_FIELDS } from './schema';
+import { keySpanAt, nodeAtPath, nodeSpan, pointerSegments, valueSpanAt } from './yaml-path';
+
+// verbose: errors carry their parentSchema, which tells a duration or a team pattern apart.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const validate = ajv.compile(flowSchema);
+
+const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'pattern', 'minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'uniqueItems']);
+
+export function validateAgainstSchema(parsed: ParsedFlow): Diagnostic[] {
+  if (parsed.value === undefined || validate(parsed.value)) return [];
+  return schemaDiagnostics(parsed, validate.errors ?? []);
+}
+
+function schemaDiagnostics(parsed: ParsedFlow, errors: readonly ErrorObject[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const missing = new Map<string, string[]>();
+  const unknown = new Set<string>();
+  const valueFaults = new Set<string>();
+  // Base-schema errors first, so an unknown retry key is reported as unknown, not as "not applicable".
+  const ordered = [...errors].sort((a, b) => Number(a.schemaPath.includes('/then/')) - Number(b.schemaPath.includes('/then/')));
+  for (const error of ordered) {
+    if (error.keyword === 'if') continue;
+    const path = pointerSegments(error.instancePath);
+    if (error.keyword === 'required') {
+      const list = missing.get(error.instancePath) ?? [];
+      list.push(String(error.params.missingProperty));
+      missing.set(error.instancePath, list);
+    } else if (error.keyword === 'additionalProperties') {
+      const property = String(error.params.additionalProperty);
+      const id = `${error.instancePath}/${property}`;
+      if (unknown.has(id)) continue;
+      unknown.add(id);
+      diagnostics.push(unknownProperty(parsed, path, property, error));
+    } else if (VALUE_KEYWORDS.has(error.keyword)) {
+      if (valueFaults.has(error.instancePath)) continue;
+      valueFaults.add(error.instancePath);
+      diagnostics.push(valueProblem(parsed, path, error));
+    } else {
+      diagnostics.push(at(parsed, valueSpanAt(parsed.document, path), 'invalid-value', `${subject(path)} ${error.message ?? 'is not valid'}`));
+    }
+  }
+  for (const [pointer, names] of missing) diagnostics.push(missingProperties(parsed, pointerSegments(pointer), names));
+  return diagnostics;
+}
+
+function at(parsed: ParsedFlow, span: TextSpan | undefined, code: string, message: string, data?: unknown): Diagnostic {
+  return makeDiagnostic(parsed.lines, span ?? { start: 0, end: 0 }, DiagnosticSeverity.Error, code, message, data);
+}
+
+function unknownProperty(parsed: ParsedFlow, path: string[], property: string, error: ErrorObject): Diagnostic {
+  const span = keySpanAt(parsed.document, [...path, property]);
+  if (error.schemaPath.includes('/then/') && isRetryPath(path)) {
+    const strategy = retryStrategy(error.data);
+    const accepted = (RETRY_STRATEGY_FIELDS[strategy] ?? []).filter((f) => f !== 'strategy');
+    return at(parsed, span, 'retry-field-not-applicable',
+      `\`${property}\` does not apply to the ${strategy} retry strategy; it takes ${accepted.map((f) => `\`${f}\``).join(', ')}`,
+      { property, strategy });
+  }
+  const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  const suggestion = didYouMean(property, allowed);
+  const hint = suggestion ? `; did you mean \`${suggestion}\`?` : '';
+  return at(parsed, span, 'unknown-property', `unknown property \`${property}\` on ${owner(parsed, path)}${hint}`,
+    suggestion ? { property, suggestion } : { property });
+}
+
+function missingProperties(parsed: ParsedFlow, path: string[], names: string[]): Diagnostic {
+  const { node, pair } = nodeAtPath(parsed.document, path);
+  let span = nodeSpan(pair?.key) ?? nodeSpan(node) ?? { start: 0, end: 0 };
+  if (!pair?.key) span = { start: span.start, end: firstLineEnd(parsed.text, span) };
+  const list = names.map((n) => `\`${n}\``);
+  const what = names.length === 1 ? `property ${list[0]}` : `properties ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return at(parsed, span, 'missing-property', `missing required ${what} on ${owner(parsed, path)}`, { missing: names });
+}
+
+function valueProblem(parsed: ParsedFlow, path: string[], error: ErrorObject): Diagnostic {
+  const span = valueSpanAt(parsed.document, path);
+  const parent = error.parentSchema;
+  const name = subject(path);
+  if (parent === definitions.duration) {
+    return at(parsed, span, 'bad-duration', `${name}: ${durationProblem(error.data) ?? 'not a duration'}`, { property: lastName(path) });
+  }
+  if (parent === definitions.githubTeam) {
+    return at(parsed, span, 'bad-team', `\`${String(error.data)}\` is not a GitHub team; write it \`org/team\`, e.g. \`acme/platform-ops\``, { team: error.data });
+  }
+  switch (error.keyword) {
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String).filter((v, i, all) => all.indexOf(v) === i);
+      const suggestion = typeof error.data === 'string' ? didYouMean(error.data, allowed) : undefined;
+      const hint = suggestion ? `; did you mean \`${suggestion}\`?` : '';
+      const message = path.length === 3 && path[0] === 'components' && path[2] === 'type'
+        ? `unknown component type \`${String(error.data)}\`${hint} (one of ${allowed.map((v) => `\`${v}\``).join(', ')})`
+        : `${name} must be one of ${allowed.map((v) => `\`${v}\``).join(', ')}${hint}`;
+      return at(parsed, span, 'invalid-value', message, suggestion ? { property: lastName(path), allowed, suggestion } : { property: lastName(path), allowed });
+    }
+    case 'minimum':
+      return at(parsed, span, 'invalid-value', `${name} must be at least ${String(error.params.limit)}`, { property: lastName(path) });
+    case 'type':
+      return at(parsed, span, 'invalid-value', `${name} must be ${typeWords(error.params.type as string | string[])}`, { property: lastName(path) });
+    case 'minLength':
+      return at(parsed, span, 'invalid-value', `${name} must not be empty`, { property: lastName(path) });
+    case 'minItems':
+      return at(parsed, span, 'invalid-value', `${name} must list at least ${String(error.params.limit)} ${error.params.limit === 1 ? 'entry' : 'entries'}`, { property: lastName(path) });
+    case 'uniqueItems':
+      return at(parsed, span, 'invalid-value', `${name} lists the same value twice (entries ${Number(error.params.j) + 1} and ${Number(error.params.i) + 1})`, { property: lastName(path) });
+    case 'pattern':
+      if (path.length === 1 && path[0] === 'flow') {
+        return at(parsed, span, 'invalid-value', `\`${String(error.data)}\` is not a flow id: use lowercase letters, digits and \`-\``, { property: lastName(path) });
+      }
+      return at(parsed, span, 'invalid-value', `${name} must match \`${String(error.params.pattern)}\``, { property: lastName(path) });
+    default:
+      return at(parsed, span, 'invalid-value', `${name} ${error.message ?? 'is not valid'}`, { property: lastName(path) });
+  }
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string', integer: 'a whole number', number: 'a number', boolean: '`true` or `false`', array: 'a list', object: 'a map', null: 'empty',
+};
+
+function typeWords(type: string | string[]): string {
+  return (Array.isArray(type) ? type : type.split(',')).map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+}
+
+function lastName(path: readonly string[]): string {
+  return path[path.length - 1] ?? '';
+}
+
+/** "`maxAttempts`", or "`retryOn[3]`" for a list entry. */
+function subject(path: readonly string[]): string {
+  if (path.length === 0) return 'the flow';
+  const last = lastName(path);
+  if (/^[0-9]+$/.test(last) && path.length > 1) return `\`${path[path.length - 2]}[${last}]\``;
+  return `\`${last}\``;
+}
+
+function isRetryPath(path: readonly string[]): boolean {
+  return lastName(path) === 'retry';
+}
+
+function retryStrategy(data: unknown): string {
+  const strategy = (data as { strategy?: unknown } | null)?.strategy;
+  return typeof strategy === 'string' ? strategy : 'exponential';
+}
+
+/** Who owns the object at `path`, in words: "kafka component `OrderTopic`", "connection 2 (`A` → `B`)". */
+function owner(parsed: ParsedFlow, path: readonly string[]): string {
+  if (path.length === 0) return 'the flow';
+  if (path[0] === 'components' && path.length >= 2) {
+    const name = path[1]!;
+    const type = (parsed.value as { components?: Record<string, { type?: unknown }> }).components?.[name]?.type;
+    const component = typeof type === 'string' ? `${type} component \`${name}\`` : `component \`${name}\``;
+    return path.length === 2 ? component : `\`${path.slice(2).join('.')}\` of ${component}`;
+  }
+  if (path[0] === 'connections' && path.length >= 2) {
+    const index = Number(path[1]);
+    const item = (parsed.value as { connections?: { from?: unknown; to?: unknown }[] }).connections?.[index];
+    const ends = item && typeof item.from === 'string' && typeof item.to === 'string' ? ` (\`${item.from}\` → \`${item.to}\`)` : '';
+    const connection = `connection ${index + 1}${ends}`;
+    return path.length === 2 ? connection : `\`${path.slice(2).join('.')}\` of ${connection}`;
+  }
+  return `\`${path.join('.')}\``;
+}
+
+function firstLineEnd(text: string, span: TextSpan): number {
+  const newline = text.indexOf('\n', span.start);
+  return Math.min(span.end, newline < 0 ? text.length : newline);
+}

@@ -1,0 +1,149 @@
+// Typed access to schemas/flow.schema.json: property lists, docs, enums and defaults from one source.
+import schemaJson from '../schemas/flow.schema.json';
+
+/** The parts of JSON Schema draft-07 the flow schema uses. */
+export interface JsonSchema {
+  readonly $ref?: string;
+  readonly type?: string | readonly string[];
+  readonly description?: string;
+  readonly markdownDescription?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema | boolean>>;
+  readonly additionalProperties?: JsonSchema | boolean;
+  readonly required?: readonly string[];
+  readonly items?: JsonSchema;
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly default?: unknown;
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly allOf?: readonly { readonly if: JsonSchema; readonly then: JsonSchema }[];
+  readonly definitions?: Readonly<Record<string, JsonSchema>>;
+}
+
+export const flowSchema = schemaJson as unknown as JsonSchema & { readonly $id: string; readonly definitions: Readonly<Record<string, JsonSchema>> };
+export const FLOW_SCHEMA_ID = flowSchema.$id;
+export const definitions = flowSchema.definitions;
+
+export interface PropertyDoc {
+  readonly name: string;
+  readonly required: boolean;
+  readonly description: string;
+  readonly markdownDescription: string;
+  /** Allowed values, of the property or of its items. */
+  readonly values: readonly string[] | undefined;
+  readonly default: unknown;
+  /** `object`, `array`, or a scalar type name. */
+  readonly type: string | undefined;
+  readonly schema: JsonSchema;
+}
+
+/** Follows a `$ref`, keeping the referring schema's own keywords (its description, default) on top. */
+export function resolveSchema(schema: JsonSchema): JsonSchema {
+  if (!schema.$ref) return schema;
+  const name = schema.$ref.replace('#/definitions/', '');
+  const target = resolveSchema(definitions[name] ?? {});
+  const { $ref: _ref, ...own } = schema;
+  return { ...target, ...own };
+}
+
+function valuesOf(schema: JsonSchema): readonly string[] | undefined {
+  const resolved = resolveSchema(schema);
+  const own = resolved.enum ?? (resolved.const !== undefined ? [resolved.const] : undefined);
+  const values = own ?? (resolved.items ? resolveSchema(resolved.items).enum : undefined);
+  return values ? [...new Set(values.map(String))] : undefined;
+}
+
+function typeName(schema: JsonSchema): string | undefined {
+  const type = schema.type ?? (schema.const !== undefined ? 'string' : undefined);
+  return Array.isArray(type) ? type[0] : (type as string | undefined);
+}
+
+/** The properties an object schema allows, required ones first, each group in schema order. */
+export function propertiesOf(objectSchema: JsonSchema): PropertyDoc[] {
+  const schema = resolveSchema(objectSchema);
+  const required = new Set(schema.required ?? []);
+  const docs = Object.entries(schema.properties ?? {}).map(([name, raw]): PropertyDoc => {
+    const property = resolveSchema(typeof raw === 'boolean' ? {} : raw);
+    return {
+      name,
+      required: required.has(name),
+      description: property.description ?? '',
+      markdownDescription: property.markdownDescription ?? property.description ?? '',
+      values: valuesOf(property),
+      default: property.default,
+      type: typeName(property),
+      schema: property,
+    };
+  });
+  return [...docs.filter((d) => d.required), ...docs.filter((d) => !d.required)];
+}
+
+export const COMPONENT_TYPE_NAMES: readonly string[] = valuesOf(definitions.component!.properties!.type as JsonSchema) ?? [];
+
+export function componentSchema(type: string | undefined): JsonSchema | undefined {
+  return type && COMPONENT_TYPE_NAMES.includes(type) ? definitions[`${type}Component`] : undefined;
+}
+
+export function componentProperties(type: string | undefined): PropertyDoc[] {
+  const schema = componentSchema(type);
+  return schema ? propertiesOf(schema) : propertiesOf(definitions.component!);
+}
+
+export const RETRY_STRATEGY_NAMES: readonly string[] = valuesOf((definitions.retry!.properties!.strategy as JsonSchema)) ?? [];
+
+/** The retry fields each strategy accepts (from the schema's if/then branches). */
+export const RETRY_STRATEGY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  (definitions.retry!.allOf ?? []).map((branch) => [
+    String((branch.if.properties!.strategy as JsonSchema).const),
+    Object.keys(branch.then.properties ?? {}),
+  ]),
+);
+
+/** Defaults of every property of an object schema that declares one. */
+export function defaultsOf(objectSchema: JsonSchema): Readonly<Record<string, unknown>> {
+  return Object.fromEntries(propertiesOf(objectSchema).filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+}
+
+export const RETRY_DEFAULTS = defaultsOf(definitions.retry!);
+export const CONNECTION_DEFAULTS = defaultsOf(definitions.connection!);
+export const FLOW_DEFAULTS = defaultsOf(definitions.defaults!);
+
+export function componentDefaults(type: string): Readonly<Record<string, unknown>> {
+  const schema = componentSchema(type);
+  return schema ? defaultsOf(schema) : {};
+}
+
+/**
+ * The schema at a path of the flow document, e.g. `['components', 'OrderTopic', 'retry', 'delay']`.
+ * `componentTypeOf` picks the component's own schema by its type.
+ */
+export function schemaAtPath(path: readonly (string | number)[], componentTypeOf: (name: string) => string | undefined = () => undefined): JsonSchema | undefined {
+  let schema: JsonSchema | undefined = flowSchema;
+  for (let i = 0; i < path.length && schema; i++) {
+    const segment = path[i]!;
+    const current: JsonSchema = resolveSchema(schema);
+    if (typeof segment === 'number' || current.type === 'array') {
+      schema = current.items;
+      continue;
+    }
+    const property: JsonSchema | boolean | undefined = current.properties?.[segment];
+    const next: JsonSchema | boolean | undefined = property ?? current.additionalProperties;
+    schema = typeof next === 'object' ? next : undefined;
+    if (schema?.$ref === '#/definitions/component' && i === 1 && path[0] === 'components') {
+      schema = componentSchema(componentTypeOf(segment)) ?? schema;
+    }
+  }
+  return schema ? resolveSchema(schema) : undefined;
+}
+
+/** The doc of the key at `path`, for hover. */
+export function docAtPath(path: readonly (string | number)[], componentTypeOf?: (name: string) => string | undefined): { description: string; markdownDescription: string } | undefined {
+  const schema = schemaAtPath(path, componentTypeOf);
+  if (!schema?.description) return undefined;
+  return { description: schema.description, markdownDescription: schema.markdownDescription ?? schema.description };
+}
+
+export function enumValuesAtPath(path: readonly (string | number)[], componentTypeOf?: (name: string) => string | undefined): readonly string[] | undefined {
+  const schema = schemaAtPath(path, componentTypeOf);
+  return schema ? valuesOf(schema) : undefined;
+}

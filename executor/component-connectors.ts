@@ -1,0 +1,52 @@
+// Builds each planned component's connector from its resolved properties and runs the pre-flight checks.
+import type { FlowComponent } from '../flow/model';
+import type { Connector, ConnectorFactory } from './connectors/connector';
+import type { Redactor } from './redaction';
+import { resolveValues, type SecretProvider } from './values';
+
+/** A component could not be reached or built before anything moved; the message names it. */
+export class PreflightError extends Error {
+  constructor(
+    readonly component: string,
+    cause: string,
+  ) {
+    super(`pre-flight: component ${component}: ${cause}`);
+    this.name = 'PreflightError';
+  }
+}
+
+export interface ConnectorSources {
+  readonly factory: ConnectorFactory;
+  readonly env: NodeJS.ProcessEnv;
+  readonly secrets: SecretProvider;
+  readonly redactor: Redactor;
+}
+
+/** One connector per component, values resolved; a missing value throws its one-line MissingValueError. */
+export async function buildConnectors(components: readonly FlowComponent[], sources: ConnectorSources, signal: AbortSignal): Promise<Map<string, Connector>> {
+  const connectors = new Map<string, Connector>();
+  for (const component of components) {
+    const props = await resolveValues(component.props, { ...sources, owner: `component ${component.name}` }, signal);
+    try {
+      connectors.set(component.name, sources.factory(component.name, props));
+    } catch (error) {
+      await closeConnectors(connectors);
+      throw new PreflightError(component.name, sources.redactor.redact((error as Error).message));
+    }
+  }
+  return connectors;
+}
+
+/** Every component's `preflight`, in parallel; the first failure (in plan order) is reported. */
+export async function preflightAll(connectors: ReadonlyMap<string, Connector>, redactor: Redactor, signal: AbortSignal): Promise<void> {
+  const names = [...connectors.keys()];
+  const results = await Promise.allSettled(names.map((name) => connectors.get(name)!.preflight(signal)));
+  const index = results.findIndex((r) => r.status === 'rejected');
+  if (index < 0) return;
+  const reason = (results[index] as PromiseRejectedResult).reason as unknown;
+  throw new PreflightError(names[index]!, redactor.redact(reason instanceof Error ? reason.message : String(reason)));
+}
+
+export async function closeConnectors(connectors: ReadonlyMap<string, Connector>): Promise<void> {
+  await Promise.allSettled([...connectors.values()].map((c) => c.close()));
+}

@@ -1,0 +1,161 @@
+// Runs one connection: source reader -> (validate, trace) -> target writer, bounded in flight, commit after confirm + flush.
+import type { ConnectionCounts, RunMode } from '../protocol/executor-events';
+import type { FlowMessage, SourceMessage, SourceReader, TargetWriter, Delivery } from './connectors/connector';
+import { abortReason } from './clock';
+import type { PayloadValidator } from './payload-validation';
+import { RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
+import type { RunContext } from './run-context';
+import { propagateTrace } from './tracing';
+
+export interface ConnectionJob {
+  readonly id: string;
+  /** The target component's name: where parked messages belong. */
+  readonly target: string;
+  readonly reader: SourceReader;
+  /** Absent in dry-run: nothing is written anywhere. */
+  readonly writer: TargetWriter | undefined;
+  readonly validator: PayloadValidator;
+  readonly schedule: RetrySchedule;
+  readonly maxInFlight: number;
+  /** This connection's validation mode (the run's `--mode`, else the target's, else the flow default). */
+  readonly mode: RunMode;
+  /** Called once a message is settled, before its position is committed (retry marks parked ones resolved). */
+  readonly onSettled?: (message: SourceMessage, outcome: Settled) => void;
+  /** A service's reply to a delivered message, passed on to its downstream connections. */
+  readonly onReply?: (reply: FlowMessage, traceId: string, signal: AbortSignal) => Promise<void>;
+}
+
+export interface ConnectionOutcome {
+  readonly counts: ConnectionCounts;
+  /** The reader or writer failed as a whole (not one message): the message says why. */
+  readonly error?: string;
+}
+
+export type Settled = 'delivered' | 'parked' | 'filtered';
+
+interface InFlight {
+  readonly message: SourceMessage;
+  readonly settled: Promise<Settled>;
+}
+
+export async function runConnection(ctx: RunContext, job: ConnectionJob): Promise<ConnectionOutcome> {
+  const counts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
+  const window: InFlight[] = [];
+  const started = ctx.clock.now();
+  let lastProgress = 0;
+  const progress = (force = false): void => {
+    const now = ctx.clock.now();
+    if (!force && now - lastProgress < 250) return;
+    lastProgress = now;
+    ctx.emit({ type: 'connection-progress', runId: ctx.runId, connection: job.id, counts: { ...counts }, elapsedMs: now - started });
+  };
+  // Settles messages in read order: journal flushed, then the source position committed. It runs
+  // alongside the reading loop, so that a source with a prefetch limit (AMQP) is acked as it goes.
+  let readingDone = false;
+  let wake: (() => void) | undefined;
+  let roomFreed: (() => void) | undefined;
+  const settler = (async (): Promise<void> => {
+    for (;;) {
+      const head = window[0];
+      if (!head) {
+        if (readingDone) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const outcome = await head.settled;
+      job.onSettled?.(head.message, outcome);
+      await ctx.journal.flush();
+      if (job.mode === 'dry-run') await job.reader.release(head.message);
+      else {
+        await job.reader.commit(head.message);
+        ctx.journal.append({ t: 'committed', connection: job.id, source: head.message.position });
+      }
+      window.shift();
+      counts[outcome]++;
+      roomFreed?.();
+      progress();
+    }
+  })();
+  settler.catch(() => roomFreed?.());
+  try {
+    for await (const message of job.reader.messages(ctx.signal)) {
+      counts.read++;
+      window.push({ message, settled: deliverOne(ctx, job, message) });
+      wake?.();
+      // Back-pressure: the reader is not asked for more until the window has room.
+      while (window.length >= job.maxInFlight) {
+        await Promise.race([new Promise<void>((resolve) => (roomFreed = resolve)), settler]);
+      }
+    }
+    readingDone = true;
+    wake?.();
+    await settler;
+    await ctx.journal.flush();
+    progress(true);
+    return { counts };
+  } catch (error) {
+    readingDone = true;
+    wake?.();
+    // Messages still in the window are neither committed nor counted: a resume reads them again.
+    await Promise.allSettled([settler, ...window.map((w) => w.settled)]);
+    await ctx.journal.flush().catch(() => undefined);
+    if (ctx.signal.aborted) throw abortReason(ctx.signal);
+    progress(true);
+    return { counts, error: ctx.redactor.redact(error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage): Promise<Settled> {
+  const { headers, traceId } = propagateTrace(message.headers);
+  const base = { connection: job.id, traceId, key: message.key, source: message.position };
+  const check = job.validator.check(message.value);
+  if (!check.valid) {
+    if (job.mode === 'warn') ctx.log('warn', `${job.id}: message ${message.key ?? message.position} does not match the schema: ${check.problem}`, job.target);
+    if (job.mode === 'dry-run') {
+      ctx.journal.append({ ...base, t: 'filtered', reason: `would not pass the schema: ${check.problem}` });
+      return 'filtered';
+    }
+    if (job.mode === 'strict') return park(ctx, job, message, headers, traceId, `the payload does not match the schema: ${check.problem}`, 0);
+  }
+  if (job.mode === 'dry-run' || !job.writer) {
+    ctx.journal.append({ ...base, t: 'delivered', target: 'dry-run' });
+    return 'delivered';
+  }
+  ctx.journal.append({ ...base, t: 'in-flight' });
+  // The in-flight record is durable before the target sees the message: duplicates after a kill are attributable.
+  await ctx.journal.flush();
+  const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
+  let delivery: Delivery;
+  let attempts = 0;
+  try {
+    delivery = await retrying(
+      (attempt, signal) => {
+        attempts = attempt;
+        return job.writer!.write(outgoing, signal);
+      },
+      job.schedule,
+      ctx.clock,
+      ctx.signal,
+      ({ attempt, waitMs, error }) =>
+        ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) }),
+    );
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    const reason = error instanceof RetriesExhausted ? error.message : error instanceof Error ? error.message : String(error);
+    return park(ctx, job, message, headers, traceId, reason, attempts);
+  }
+  ctx.journal.append({ ...base, t: 'delivered', target: delivery.position });
+  ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, sourcePosition: message.position, targetPosition: delivery.position });
+  if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
+  return 'delivered';
+}
+
+function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, headers: Record<string, string>, traceId: string, error: string, attempts: number): Settled {
+  const id = `${job.id}@${message.position}`;
+  ctx.journal.append({
+    t: 'parked', id, connection: job.id, component: job.target, traceId, key: message.key, source: message.position,
+    payload: message.value.toString('base64'), headers, error, attempts,
+  });
+  ctx.emit({ type: 'message-parked', runId: ctx.runId, connection: job.id, traceId, key: message.key, sourcePosition: message.position, error, attempts });
+  return 'parked';
+}

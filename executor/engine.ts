@@ -1,0 +1,163 @@
+// The engine: start, resume and retry runs of a flow; pre-flight, sessions, reconciliation, journal and summary.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
+import { realClock, type Clock } from './clock';
+import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
+import type { ConnectorFactory } from './connectors/connector';
+import { Journal, newRunId, readJournal, readSummary, runDirectory, JournalError } from './journal';
+import type { JournalRecord, RunSummary } from './journal-records';
+import { planRun, type RunPlan } from './plan';
+import { Redactor } from './redaction';
+import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
+import { runSession, type ConnectionResult, type SessionInput } from './run-session';
+import { openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
+import type { SecretProvider } from './values';
+
+export interface EngineDeps {
+  readonly connectors: ConnectorFactory;
+  readonly secrets: SecretProvider;
+  readonly emit: EventSink;
+  readonly runsDir: string;
+  readonly signal: AbortSignal;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly actor?: string;
+  readonly maxInFlight?: number;
+  readonly version?: string;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly reconciliation: readonly ConnectionReconciliation[];
+  readonly parked: number;
+  readonly directory: string;
+  readonly error?: string;
+}
+
+export interface StartOptions {
+  readonly mode?: RunMode;
+  readonly only?: string;
+  readonly runId?: string;
+}
+
+function loadPlan(flowFile: string, only: string | undefined): RunPlan {
+  const text = readFileSync(flowFile, 'utf8');
+  return planRun(text, { path: flowFile, fs: { exists: existsSync }, only });
+}
+
+/** Starts a new run of a flow file. Throws PlanRefused, MissingValueError or PreflightError before anything moves. */
+export async function startRun(flowFile: string, options: StartOptions, deps: EngineDeps): Promise<RunResult> {
+  const file = resolve(flowFile);
+  const plan = loadPlan(file, options.only);
+  const runId = options.runId ?? newRunId(new Date(), deps.random);
+  const summary: RunSummary = {
+    runId, flow: plan.flowId, flowFile: file, mode: options.mode ?? 'warn', status: 'running', startedAt: new Date().toISOString(),
+    components: {}, reconciliation: [], parked: 0, ...(options.only ? { only: options.only } : {}), pid: process.pid,
+  };
+  return execute(plan, summary, deps, options.mode, (ctx) => {
+    ctx.journal.append({ t: 'run-start', runId, flow: plan.flowId, flowFile: file, mode: summary.mode, ...(options.only ? { only: options.only } : {}), actor: deps.actor ?? process.env.USER ?? 'unknown', versions: { flowtracer: deps.version ?? '0.1.0', node: process.version } });
+    return { run: new Set(plan.connections.map((c) => c.id)), resume: false };
+  });
+}
+
+/** Continues an interrupted run from the committed positions: every connection that did not finish runs again. */
+export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
+  const { summary, records, plan } = await loadRun(runId, deps.runsDir);
+  if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
+  return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
+    ctx.journal.append({ t: 'resumed' });
+    const run = unfinishedConnections(plan, records);
+    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run) };
+  });
+}
+
+/** Re-delivers exactly the parked messages of `component` (or of every component), then continues downstream. */
+export async function retryRun(runId: string, component: string | undefined, deps: EngineDeps): Promise<RunResult> {
+  const { summary, records, plan } = await loadRun(runId, deps.runsDir);
+  if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
+  const parked = openParked(records).filter((p) => component === undefined || p.component === component);
+  if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
+  return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
+    ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}) });
+    const retried = new Set(parked.map((p) => p.connection));
+    return {
+      run: retryTargets(plan, records, retried),
+      resume: true,
+      override: (c) => (retried.has(c.id) ? parkedReaderFor(ctx.journal, parked.filter((p) => p.connection === c.id)) : undefined),
+    };
+  });
+}
+
+function modeOverride(summary: RunSummary): RunMode | undefined {
+  return summary.mode === 'dry-run' ? 'dry-run' : undefined;
+}
+
+async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSummary; records: readonly JournalRecord[]; plan: RunPlan }> {
+  const directory = runDirectory(runsDir, runId);
+  const summary = await readSummary(directory);
+  const { records } = await readJournal(directory);
+  return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
+}
+
+type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed'>;
+
+async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mode: RunMode | undefined, choose: (ctx: RunContext) => SessionChoice): Promise<RunResult> {
+  const redactor = new Redactor();
+  const directory = runDirectory(deps.runsDir, summary.runId);
+  const clock = deps.clock ?? realClock;
+  const started = clock.now();
+  const emit: EventSink = (event) => deps.emit(redactor.redactDeep(event));
+  const connectors = await buildConnectors(plan.components, { factory: deps.connectors, env: deps.env ?? process.env, secrets: deps.secrets, redactor }, deps.signal);
+  let journal: Journal | undefined;
+  try {
+    await preflightAll(connectors, redactor, deps.signal);
+    journal = await Journal.open(directory, redactor);
+    const j = journal;
+    const ctx: RunContext = {
+      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal: deps.signal, emit,
+      log: (level, message, component) => {
+        if (level === 'warn' || level === 'error') j.append({ t: 'log', level, message });
+        emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
+      },
+      maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random,
+    };
+    const choice = choose(ctx);
+    await j.flush();
+    await j.writeSummary(summary);
+    emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name) });
+    const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice });
+    return await finish(ctx, summary, results, started, directory);
+  } finally {
+    await journal?.close();
+    await closeConnectors(connectors);
+  }
+}
+
+async function finish(ctx: RunContext, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string): Promise<RunResult> {
+  const reconciliation: ConnectionReconciliation[] = [...results].map(([connection, r]) => ({
+    connection, ...r.counts, balanced: r.counts.read === r.counts.delivered + r.counts.parked + r.counts.filtered,
+  }));
+  ctx.journal.append({ t: 'reconciliation', connections: reconciliation });
+  const unbalanced = reconciliation.find((r) => !r.balanced);
+  const problem = [...results].find(([, r]) => r.status !== 'succeeded');
+  const status: RunStatus = ctx.signal.aborted ? 'stopped' : unbalanced || problem ? 'failed' : 'succeeded';
+  const error = unbalanced
+    ? `reconciliation mismatch on ${unbalanced.connection}: read ${unbalanced.read} but delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}`
+    : problem && status === 'failed' ? `${problem[0]}: ${problem[1].error ?? problem[1].status}` : undefined;
+  if (unbalanced) ctx.log('error', error!);
+  ctx.journal.append({ t: 'run-end', status, ...(error ? { error } : {}) });
+  await ctx.journal.flush();
+  const { records } = await readJournal(directory);
+  const components: Record<string, string> = { ...summary.components };
+  for (const r of records) if (r.t === 'component') components[r.component] = r.status;
+  const merged = [...summary.reconciliation.filter((r) => !results.has(r.connection)), ...reconciliation];
+  const parked = openParked(records).length;
+  const { pid: _pid, error: _previousError, ...rest } = summary;
+  await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: merged, parked, ...(error ? { error } : {}) });
+  ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation, ...(error ? { error } : {}) });
+  return { runId: summary.runId, status, reconciliation, parked, directory, ...(error ? { error } : {}) };
+}
+

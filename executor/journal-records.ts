@@ -1,0 +1,49 @@
+// The records of a run's journal (`journal.ndjson`) and its summary (`summary.json`).
+import type { ComponentStatus, ConnectionReconciliation, RunMode, RunStatus } from '../protocol/executor-events';
+
+interface Stamped {
+  readonly at: string;
+}
+
+export type JournalRecord = Stamped &
+  (
+    | { readonly t: 'run-start'; readonly runId: string; readonly flow: string; readonly flowFile: string; readonly mode: RunMode; readonly only?: string; readonly actor: string; readonly versions: Readonly<Record<string, string>> }
+    | { readonly t: 'resumed' | 'retry-start'; readonly component?: string }
+    /** Written (and flushed) before a message is written to its target: the in-flight window. */
+    | { readonly t: 'in-flight'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string }
+    | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string }
+    | { readonly t: 'committed'; readonly connection: string; readonly source: string }
+    | { readonly t: 'filtered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly reason: string }
+    | { readonly t: 'parked'; readonly id: string; readonly connection: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly payload: string; readonly headers: Readonly<Record<string, string>>; readonly error: string; readonly attempts: number }
+    | { readonly t: 'unparked'; readonly id: string; readonly target: string }
+    /** A service's reply, the message its downstream connections read. */
+    | { readonly t: 'reply'; readonly id: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly payload: string; readonly headers: Readonly<Record<string, string>> }
+    | { readonly t: 'connection'; readonly connection: string; readonly status: 'succeeded' | 'failed' | 'blocked' | 'stopped'; readonly reason?: string }
+    | { readonly t: 'component'; readonly component: string; readonly status: ComponentStatus; readonly reason?: string }
+    | { readonly t: 'reconciliation'; readonly connections: readonly ConnectionReconciliation[] }
+    | { readonly t: 'log'; readonly level: string; readonly message: string }
+    | { readonly t: 'run-end'; readonly status: RunStatus; readonly error?: string }
+    | { readonly t: 'interrupted'; readonly reason: string }
+  );
+
+export type JournalRecordType = JournalRecord['t'];
+
+/** Distributes Omit over the union so each record keeps its own fields. */
+export type NewJournalRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'at'> : never) : never;
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly flow: string;
+  readonly flowFile: string;
+  readonly mode: RunMode;
+  readonly only?: string;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly components: Readonly<Record<string, ComponentStatus>>;
+  readonly reconciliation: readonly ConnectionReconciliation[];
+  readonly parked: number;
+  readonly error?: string;
+  /** The executor's process id while running, to tell a live run from a dead one. */
+  readonly pid?: number;
+}

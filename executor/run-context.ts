@@ -1,0 +1,29 @@
+// What every part of one run shares: its id, mode, journal, event sink, clock and stop signal.
+import type { EventSink, LogLevel, RunMode } from '../protocol/executor-events';
+import type { Clock } from './clock';
+import type { Journal } from './journal';
+import type { Redactor } from './redaction';
+
+export interface RunContext {
+  readonly runId: string;
+  readonly mode: RunMode;
+  readonly flowFile: string;
+  readonly journal: Journal;
+  readonly redactor: Redactor;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  /** Emits an event with every string redacted. */
+  readonly emit: EventSink;
+  readonly log: (level: LogLevel, message: string, component?: string) => void;
+  /** Messages in flight per connection (the `maxInFlight` setting). */
+  readonly maxInFlight: number;
+  readonly random: () => number;
+}
+
+/** Messages in flight per connection unless the connection's `maxInFlight` says otherwise. */
+export const DEFAULT_MAX_IN_FLIGHT = 256;
+
+export function maxInFlightOf(props: Readonly<Record<string, unknown>>, fallback: number): number {
+  const value = props.maxInFlight;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
+}

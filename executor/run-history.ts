@@ -1,0 +1,92 @@
+// What a run's journal says happened: open parked messages, unfinished connections, replies not yet consumed.
+import type { SourceMessage, SourceReader } from './connectors/connector';
+import type { Settled } from './connection-runner';
+import type { Journal } from './journal';
+import type { JournalRecord } from './journal-records';
+import { blockedBy, type PlannedConnection, type RunPlan } from './plan';
+
+export type ParkedRecord = Extract<JournalRecord, { t: 'parked' }>;
+
+/** Parked messages not delivered since, in the order they were parked (a re-park replaces the earlier one). */
+export function openParked(records: readonly JournalRecord[]): ParkedRecord[] {
+  const open = new Map<string, ParkedRecord>();
+  for (const r of records) {
+    if (r.t === 'parked') {
+      open.delete(r.id);
+      open.set(r.id, r);
+    } else if (r.t === 'unparked') open.delete(r.id);
+  }
+  return [...open.values()];
+}
+
+/** The last status the journal gives each connection. */
+export function connectionStatuses(records: readonly JournalRecord[]): Map<string, string> {
+  const statuses = new Map<string, string>();
+  for (const r of records) if (r.t === 'connection') statuses.set(r.connection, r.status);
+  return statuses;
+}
+
+/** Connections with no final status (killed mid-run) or stopped: a resume runs them again. */
+export function unfinishedConnections(plan: RunPlan, records: readonly JournalRecord[]): Set<string> {
+  const statuses = connectionStatuses(records);
+  return new Set(plan.connections.filter((c) => !statuses.has(c.id) || statuses.get(c.id) === 'stopped').map((c) => c.id));
+}
+
+/** For each fed connection about to run: service replies it had not committed when the run stopped. */
+export function uncommittedReplies(plan: RunPlan, records: readonly JournalRecord[], run: ReadonlySet<string>): Map<string, SourceMessage[]> {
+  const out = new Map<string, SourceMessage[]>();
+  for (const c of plan.connections.filter((p) => run.has(p.id) && p.fedBy.length > 0)) {
+    const committed = new Set(records.filter((r) => r.t === 'committed' && r.connection === c.id).map((r) => (r as { source: string }).source));
+    const replies = records
+      .filter((r): r is Extract<JournalRecord, { t: 'reply' }> => r.t === 'reply' && r.component === c.source.name)
+      .filter((r) => !committed.has(`reply:${r.id}`))
+      .map((r): SourceMessage => ({ key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: `reply:${r.id}` }));
+    out.set(c.id, replies);
+  }
+  return out;
+}
+
+/**
+ * What a retry runs: the connections whose parked messages are re-delivered, the connections their
+ * replies feed, and the connections that were blocked behind them (which then run in full).
+ */
+export function retryTargets(plan: RunPlan, records: readonly JournalRecord[], retried: ReadonlySet<string>): Set<string> {
+  const statuses = connectionStatuses(records);
+  const downstreamOfRetried = blockedBy(plan, retried);
+  const run = new Set<string>(retried);
+  for (const id of downstreamOfRetried) if (statuses.get(id) === 'blocked' || !statuses.has(id)) run.add(id);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const c of plan.connections) {
+      if (!run.has(c.id) && c.fedBy.some((f) => run.has(f))) {
+        run.add(c.id);
+        grew = true;
+      }
+    }
+  }
+  return run;
+}
+
+/** A source over a connection's parked messages; a delivered one is marked resolved in the journal. */
+export function parkedReaderFor(journal: Journal, parked: readonly ParkedRecord[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
+  const byPosition = new Map(parked.map((p) => [p.source, p]));
+  const reader: SourceReader = {
+    async *messages(signal: AbortSignal) {
+      for (const p of parked) {
+        if (signal.aborted) return;
+        yield { key: p.key, value: Buffer.from(p.payload, 'base64'), headers: p.headers, position: p.source };
+      }
+    },
+    commit: () => Promise.resolve(),
+    release: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  const onSettled = (m: SourceMessage, outcome: Settled): void => {
+    const record = byPosition.get(m.position);
+    if (record && outcome === 'delivered') journal.append({ t: 'unparked', id: record.id, target: 'redelivered' });
+  };
+  return { reader, onSettled };
+}
+
+export type { PlannedConnection };

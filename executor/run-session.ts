@@ -1,0 +1,135 @@
+// Runs a set of a plan's connections: waits, feeds (service replies), blocking, per-component status.
+import { randomUUID } from 'node:crypto';
+import type { ComponentStatus, ConnectionCounts, RunMode } from '../protocol/executor-events';
+import { FLOW_DEFAULTS } from '../flow/schema';
+import type { Connector, FlowMessage, SourceMessage, SourceReader, TargetWriter } from './connectors/connector';
+import { runConnection, type Settled } from './connection-runner';
+import { PayloadValidator } from './payload-validation';
+import type { PlannedConnection, RunPlan } from './plan';
+import { ReplyChannel } from './reply-channel';
+import { RetrySchedule } from './retry-schedule';
+import { maxInFlightOf, type RunContext } from './run-context';
+
+export type ConnectionStatus = 'succeeded' | 'failed' | 'blocked' | 'stopped';
+
+export interface ConnectionResult {
+  readonly status: ConnectionStatus;
+  readonly counts: ConnectionCounts;
+  readonly error?: string;
+}
+
+export interface SessionInput {
+  readonly plan: RunPlan;
+  readonly ctx: RunContext;
+  readonly connectors: ReadonlyMap<string, Connector>;
+  /** Ids of the connections to run now. */
+  readonly run: ReadonlySet<string>;
+  /** The `--mode` given for the run, overriding the components' own. */
+  readonly modeOverride: RunMode | undefined;
+  readonly resume: boolean;
+  /** A reader replacing the source (retry reads parked messages), with a hook on each settled message. */
+  readonly override?: (c: PlannedConnection) => { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } | undefined;
+  /** Replies journaled earlier that a fed connection has not committed yet (resume). */
+  readonly prefeed?: ReadonlyMap<string, readonly SourceMessage[]>;
+}
+
+const EMPTY: ConnectionCounts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
+
+export function modeOf(c: PlannedConnection, plan: RunPlan, override: RunMode | undefined): RunMode {
+  return (override ?? c.target.props.validation ?? plan.model.defaults.validation ?? FLOW_DEFAULTS.validation) as RunMode;
+}
+
+export function scheduleOf(c: PlannedConnection, plan: RunPlan, random: () => number): RetrySchedule {
+  const retry = (c.target.props.retry ?? plan.model.defaults.retry) as Record<string, unknown> | undefined;
+  return RetrySchedule.fromSettings(retry, random);
+}
+
+export async function runSession(input: SessionInput): Promise<Map<string, ConnectionResult>> {
+  const { plan, ctx, run } = input;
+  const planned = plan.connections.filter((c) => run.has(c.id));
+  const results = new Map<string, ConnectionResult>();
+  const done = new Map<string, { promise: Promise<ConnectionResult>; resolve: (r: ConnectionResult) => void }>();
+  for (const c of planned) {
+    let resolve!: (r: ConnectionResult) => void;
+    const promise = new Promise<ConnectionResult>((r) => (resolve = r));
+    done.set(c.id, { promise, resolve });
+  }
+  const channels = new Map<string, ReplyChannel>();
+  for (const c of planned.filter((p) => p.fedBy.length > 0)) {
+    const channel = new ReplyChannel(maxInFlightOf(c.props, ctx.maxInFlight) * 2, (m) => ctx.journal.append({ t: 'committed', connection: c.id, source: m.position }));
+    channels.set(c.id, channel);
+    for (const m of input.prefeed?.get(c.id) ?? []) await channel.push(m, ctx.signal);
+    const feeders = c.fedBy.filter((f) => done.has(f)).map((f) => done.get(f)!.promise);
+    void Promise.all(feeders).then(() => channel.end());
+  }
+  const setStatus = (component: string, status: ComponentStatus, reason?: string): void => {
+    ctx.journal.append({ t: 'component', component, status, ...(reason === undefined ? {} : { reason }) });
+    ctx.emit({ type: 'component-status', runId: ctx.runId, component, status, ...(reason === undefined ? {} : { reason }) });
+  };
+  const replyHandler = (c: PlannedConnection) => {
+    const downstream = planned.filter((d) => d.fedBy.includes(c.id)).map((d) => channels.get(d.id)!);
+    if (downstream.length === 0) return undefined;
+    return async (reply: FlowMessage, traceId: string, signal: AbortSignal): Promise<void> => {
+      const id = randomUUID();
+      ctx.journal.append({ t: 'reply', id, component: c.target.name, traceId, key: reply.key, payload: reply.value.toString('base64'), headers: reply.headers });
+      const headers = { ...reply.headers, traceparent: reply.headers.traceparent ?? `00-${traceId}-${id.replace(/-/g, '').slice(0, 16)}-01` };
+      for (const channel of downstream) await channel.push({ ...reply, headers, position: `reply:${id}` }, signal);
+    };
+  };
+  const runOne = async (c: PlannedConnection): Promise<ConnectionResult> => {
+    const upstream = c.waitsFor.filter((w) => done.has(w));
+    const waits = await Promise.all(upstream.map((w) => done.get(w)!.promise));
+    const failedUpstream = upstream.find((_, i) => waits[i]!.status !== 'succeeded');
+    if (failedUpstream) return { status: 'blocked', counts: EMPTY, error: `blocked: ${failedUpstream} did not succeed` };
+    if (ctx.signal.aborted) return { status: 'stopped', counts: EMPTY };
+    setStatus(c.target.name, 'running');
+    const mode = modeOf(c, plan, input.modeOverride);
+    const override = input.override?.(c);
+    let reader: SourceReader | undefined;
+    let writer: TargetWriter | undefined;
+    try {
+      const settings = { ...c.props, runId: ctx.runId, connection: c.id, resume: input.resume, dryRun: mode === 'dry-run' };
+      reader = override?.reader ?? channels.get(c.id) ?? (await openReader(input.connectors.get(c.source.name)!, c, settings, ctx.signal));
+      if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
+      const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();
+      const outcome = await runConnection(ctx, {
+        id: c.id, target: c.target.name, reader, writer, validator, mode,
+        schedule: scheduleOf(c, plan, ctx.random), maxInFlight: maxInFlightOf(c.props, ctx.maxInFlight),
+        onReply: replyHandler(c), onSettled: override?.onSettled,
+      });
+      if (outcome.error) return { status: 'failed', counts: outcome.counts, error: outcome.error };
+      return { status: outcome.counts.parked > 0 ? 'failed' : 'succeeded', counts: outcome.counts, ...(outcome.counts.parked > 0 ? { error: `${outcome.counts.parked} message${outcome.counts.parked === 1 ? '' : 's'} parked` } : {}) };
+    } catch (error) {
+      if (ctx.signal.aborted) return { status: 'stopped', counts: EMPTY };
+      return { status: 'failed', counts: EMPTY, error: ctx.redactor.redact((error as Error).message) };
+    } finally {
+      await Promise.allSettled([reader && !channels.has(c.id) && !override ? reader.close() : undefined, writer?.close()]);
+    }
+  };
+  await Promise.all(
+    planned.map(async (c) => {
+      const result = await runOne(c);
+      results.set(c.id, result);
+      ctx.journal.append({ t: 'connection', connection: c.id, status: result.status, ...(result.error ? { reason: result.error } : {}) });
+      if (result.error) ctx.log(result.status === 'blocked' ? 'warn' : 'error', `${c.id}: ${result.error}`, c.target.name);
+      done.get(c.id)!.resolve(result);
+    }),
+  );
+  for (const component of new Set(planned.map((c) => c.target.name))) {
+    const inbound = planned.filter((c) => c.target.name === component).map((c) => results.get(c.id)!);
+    const worst = inbound.find((r) => r.status === 'failed') ?? inbound.find((r) => r.status === 'stopped') ?? inbound.find((r) => r.status === 'blocked');
+    setStatus(component, worst ? (worst.status === 'stopped' ? 'skipped' : worst.status) : 'succeeded', worst?.error);
+  }
+  await ctx.journal.flush();
+  return results;
+}
+
+async function openReader(connector: Connector, c: PlannedConnection, settings: Record<string, unknown>, signal: AbortSignal): Promise<SourceReader> {
+  if (!connector.openReader) throw new Error(`${c.source.name} (${c.source.type}) cannot be read as a source`);
+  return connector.openReader(settings, signal);
+}
+
+async function openWriter(connector: Connector, c: PlannedConnection, settings: Record<string, unknown>, signal: AbortSignal): Promise<TargetWriter> {
+  if (!connector.openWriter) throw new Error(`${c.target.name} (${c.target.type}) cannot be written to`);
+  return connector.openWriter(settings, signal);
+}

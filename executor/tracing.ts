@@ -1,0 +1,30 @@
+// W3C trace context: every message carries a `traceparent`; each hop keeps the trace id, new span id.
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export interface TraceContext {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+export function parseTraceparent(value: string | undefined): TraceContext | undefined {
+  const match = value === undefined ? null : TRACEPARENT.exec(value.trim());
+  if (!match || /^0+$/.test(match[2]!) || /^0+$/.test(match[3]!) || match[1] === 'ff') return undefined;
+  return { traceId: match[2]!, spanId: match[3]! };
+}
+
+export function formatTraceparent(context: TraceContext): string {
+  return `00-${context.traceId}-${context.spanId}-01`;
+}
+
+/**
+ * The headers a message travels on with: its trace continued (same trace id, a new span for this
+ * hop), or a new trace when it came without a valid `traceparent`.
+ */
+export function propagateTrace(headers: Readonly<Record<string, string>>): { headers: Record<string, string>; traceId: string } {
+  const incoming = parseTraceparent(headers.traceparent);
+  const traceId = incoming?.traceId ?? randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return { headers: { ...headers, traceparent: formatTraceparent({ traceId, spanId }) }, traceId };
+}

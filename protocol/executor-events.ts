@@ -1,0 +1,58 @@
+// The executor's one event channel: events it emits and commands it accepts (extension over IPC, CLI in-process).
+import type { ValidationMode } from '../flow/model';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'stopped';
+export type ComponentStatus = 'pending' | 'preflight' | 'running' | 'succeeded' | 'failed' | 'blocked' | 'skipped';
+export type RunMode = ValidationMode;
+
+/** Per-connection reconciliation: read = delivered + parked + filtered. */
+export interface ConnectionCounts {
+  readonly read: number;
+  readonly delivered: number;
+  readonly parked: number;
+  readonly filtered: number;
+}
+
+export interface ConnectionReconciliation extends ConnectionCounts {
+  /** `From -> To`, the connection's label. */
+  readonly connection: string;
+  readonly balanced: boolean;
+}
+
+export type ExecutorEvent =
+  | { readonly type: 'run-started'; readonly runId: string; readonly flow: string; readonly mode: RunMode; readonly at: string; readonly components: readonly string[] }
+  | { readonly type: 'run-finished'; readonly runId: string; readonly status: RunStatus; readonly at: string; readonly durationMs: number; readonly reconciliation: readonly ConnectionReconciliation[]; readonly error?: string }
+  | { readonly type: 'component-status'; readonly runId: string; readonly component: string; readonly status: ComponentStatus; readonly reason?: string }
+  | { readonly type: 'connection-progress'; readonly runId: string; readonly connection: string; readonly counts: ConnectionCounts; readonly elapsedMs: number }
+  | { readonly type: 'message-delivered'; readonly runId: string; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly sourcePosition: string; readonly targetPosition: string }
+  | { readonly type: 'message-parked'; readonly runId: string; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly sourcePosition: string; readonly error: string; readonly attempts: number }
+  | { readonly type: 'message-retrying'; readonly runId: string; readonly connection: string; readonly key: string | null; readonly attempt: number; readonly waitMs: number; readonly error: string }
+  | { readonly type: 'log'; readonly runId?: string; readonly level: LogLevel; readonly message: string; readonly component?: string }
+  /** The executor needs a secret's value (extension answers with `secret-value`). */
+  | { readonly type: 'secret-request'; readonly requestId: number; readonly name: string };
+
+export type ExecutorEventType = ExecutorEvent['type'];
+
+export interface RunOptions {
+  readonly mode?: RunMode;
+  readonly only?: string;
+  readonly runsDir?: string;
+}
+
+export type ExecutorCommand =
+  | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
+  | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string }
+  | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string }
+  | { readonly type: 'stop' }
+  | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };
+
+export type ExecutorCommandType = ExecutorCommand['type'];
+
+/** Where events go: the CLI prints them, the worker sends them over IPC. */
+export type EventSink = (event: ExecutorEvent) => void;
+
+export function isExecutorCommand(value: unknown): value is ExecutorCommand {
+  const type = (value as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value'].includes(type);
+}

@@ -2,7 +2,9 @@
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  // FLOWTRACER_EDITOR_GREP reaches the extension host through the VS Code server's environment.
+  const grep = process.env.FLOWTRACER_EDITOR_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   // Make describe/it global before the bundled suites register themselves.
   mocha.suite.emit('pre-require', globalThis, 'editor-suite', mocha);
   require('./skeleton.test');

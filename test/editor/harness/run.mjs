@@ -1,0 +1,74 @@
+// npm run test:editor: runs the editor mocha suite inside a real VS Code (code-server's server + headless Chromium).
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, ensureCodeServer, repoDir, startVsCodeServer } from './vscode-server.mjs';
+
+const timeoutMs = Number(process.env.FLOWTRACER_EDITOR_TIMEOUT_MS || 10 * 60_000);
+const testIndex = join(repoDir, 'dist', 'test', 'editor', 'index.js');
+if (!existsSync(testIndex)) {
+  console.error(`editor tests: ${testIndex} is missing; run "npm run build" first (npm test does).`);
+  process.exit(1);
+}
+
+ensureCodeServer();
+const workspace = mkdtempSync(join(tmpdir(), 'flowtracer-editor-workspace-'));
+const examples = join(repoDir, 'examples');
+if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
+
+// The extension host is a child of the server, so it inherits these (service URLs, grep, trust).
+const passedEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_')),
+);
+let server;
+let browser;
+let finished = false;
+
+async function finish(code, reason) {
+  if (finished) return;
+  finished = true;
+  clearTimeout(watchdog);
+  if (reason) console.error(`editor tests: ${reason}`);
+  if (code !== 0 && server) {
+    console.error('---- VS Code server log ----');
+    console.error(server.log.join('').trimEnd());
+    console.error('---- end of VS Code server log ----');
+  }
+  await browser?.close().catch(() => {});
+  server?.stop();
+  rmSync(workspace, { recursive: true, force: true });
+  process.exit(code);
+}
+
+const watchdog = setTimeout(() => {
+  void finish(1, `TIMED OUT after ${timeoutMs} ms without the suite reporting its end`);
+}, timeoutMs);
+process.on('SIGINT', () => void finish(130, 'interrupted'));
+process.on('SIGTERM', () => void finish(143, 'terminated'));
+
+try {
+  server = await startVsCodeServer({ env: passedEnv });
+  const { port } = server;
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(repoDir)],
+    ['extensionTestsPath', remote(join(repoDir, 'dist', 'test', 'editor', 'index'))],
+    ['skipWelcome', 'true'],
+  ];
+  const url = `${server.url}/?folder=${remote(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const line = (Array.isArray(args) ? args : [args]).map(String).join(' ');
+    (type === 'error' ? console.error : console.log)(line);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    void finish(Number(code) === 0 ? 0 : 1, Number(code) === 0 ? undefined : `the suite ended with exit code ${code}`);
+  });
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(url);
+} catch (error) {
+  await finish(1, error instanceof Error ? error.message : String(error));
+}

@@ -46,7 +46,23 @@ export type HostToWebview =
   /** A traced message's path to highlight; `undefined` clears it. */
   | { readonly type: 'trace'; readonly path: TracePath | undefined }
   /** The component under the editor's cursor; `undefined` when the cursor is in none. */
-  | { readonly type: 'select'; readonly component: string | undefined };
+  | { readonly type: 'select'; readonly component: string | undefined }
+  /** An edit request the host could not apply, with the reason for the user. */
+  | { readonly type: 'editRefused'; readonly id: number; readonly reason: string };
+
+/** A value the builder writes into a field: a scalar or a list of strings. */
+export type BuilderValue = string | number | boolean | readonly string[];
+
+/** What the visual builder asks the host to change in the flow's text (the host computes the edit). */
+export type EditRequest =
+  | { readonly kind: 'addComponent'; readonly name: string; readonly componentType: string }
+  | { readonly kind: 'removeComponent'; readonly name: string }
+  | { readonly kind: 'renameComponent'; readonly from: string; readonly to: string }
+  /** Fields to set; `null` removes the field. */
+  | { readonly kind: 'setFields'; readonly name: string; readonly fields: Readonly<Record<string, BuilderValue | null>> }
+  | { readonly kind: 'addConnection'; readonly from: string; readonly to: string }
+  /** The connection at `index` in document order. */
+  | { readonly kind: 'removeConnection'; readonly index: number };
 
 /** Timings the webview reports after each drawing, in milliseconds. */
 export interface RenderTimings {
@@ -73,6 +89,8 @@ export type WebviewToHost =
     }
   /** An export for the host to save: SVG text, or a PNG as a base64 data URL. */
   | { readonly type: 'export'; readonly format: 'svg' | 'png'; readonly data: string }
+  /** The builder asks for an edit of the flow's text; `id` pairs it with a refusal. */
+  | { readonly type: 'edit'; readonly id: number; readonly request: EditRequest }
   /** Something went wrong in the webview that the user should hear about. */
   | { readonly type: 'error'; readonly message: string };
 

@@ -1,6 +1,7 @@
 // The diagram view: parses each flow text, lays it out (reusing positions when the shape is unchanged), draws and paints it.
 import { parseFlow } from '../flow/parse';
 import type { DiagramViewState, RunStatus, TracePath, WebviewToHost } from '../protocol/webview-messages';
+import { Builder } from './builder/builder';
 import { flowToDiagram, type DiagramModel } from './graph/flow-to-diagram';
 import { layoutKey } from './graph/flow-to-elk';
 import { medianShift } from './graph/layout-shift';
@@ -39,6 +40,7 @@ export class DiagramView {
   private readonly notice: HTMLElement;
   private readonly viewport: Viewport;
   private readonly minimap: Minimap;
+  private readonly builder: Builder;
   private uri = '';
   private diagram: DiagramModel = { nodes: [], edges: [] };
   private positions: PositionedDiagram | undefined;
@@ -68,7 +70,8 @@ export class DiagramView {
       exportSvg: () => this.export('svg'),
       exportPng: () => this.export('png'),
     });
-    root.replaceChildren(toolbar, this.notice, this.svg, this.minimap.element);
+    this.builder = new Builder(host, this.svg, () => this.selected);
+    root.replaceChildren(toolbar, this.builder.element, ...this.builder.overlays, this.notice, this.svg, this.minimap.element);
     this.viewport.onChange((view) => this.host.setState({ uri: this.uri, ...view }));
     this.wireInput();
   }
@@ -87,6 +90,11 @@ export class DiagramView {
     } finally {
       this.drawing = false;
     }
+  }
+
+  /** Shows why the host refused an edit request. */
+  showRefusal(reason: string): void {
+    this.builder.showRefusal(reason);
   }
 
   showStatus(status: RunStatus | undefined): void {
@@ -108,6 +116,7 @@ export class DiagramView {
 
   private async draw(flow: FlowText): Promise<void> {
     const parsed = parseFlow(flow.text);
+    this.builder.setText(flow.text);
     const diagram = flowToDiagram(parsed.model);
     const parsedAt = performance.now();
     const key = layoutKey(diagram);

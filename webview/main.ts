@@ -47,6 +47,9 @@ if (root) {
       case 'select':
         view.select(message.component);
         break;
+      case 'editRefused':
+        view.showRefusal(message.reason);
+        break;
       case 'theme':
         document.body.dataset.theme = message.kind;
         break;

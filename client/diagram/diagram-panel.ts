@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { parseFlow, type ParsedFlow } from '../../flow/parse';
 import type { HostToWebview, RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
+import { applyEditRequest } from './apply-edit-request';
 import { diagramHtml } from './diagram-html';
 
 /** Edits are sent after this quiet time, well inside the 150 ms the diagram has to follow an edit. */
@@ -89,6 +90,11 @@ export class DiagramPanel implements vscode.Disposable {
       case 'export':
         await this.saveExport(message.format, message.data);
         return;
+      case 'edit': {
+        const reason = await applyEditRequest(this.document, message.request);
+        if (reason) this.post({ type: 'editRefused', id: message.id, reason });
+        return;
+      }
       case 'error':
         void vscode.window.showWarningMessage(`FlowTracer diagram: ${message.message}`);
         return;

@@ -47,7 +47,7 @@ export function addComponent(text: string, component: NewComponent): FlowEditRes
   const nl = newlineOf(text);
   const map = componentsMap(document);
   const fields: Array<readonly [string, EditableValue]> = [['type', component.type], ...component.fields];
-  if (map && map.flow) {
+  if (map && map.flow && map.items.length > 0) {
     const span = nodeSpan(map);
     if (!span) return refuse('the components map has no position');
     const inner = fields.map(([k, v]) => `${k}: ${valueText(v)}`).join(', ');
@@ -59,7 +59,7 @@ export function addComponent(text: string, component: NewComponent): FlowEditRes
   const pad = ' '.repeat(indent);
   const body = fields.map(([k, v]) => `${pad}${' '.repeat(step)}${k}: ${valueText(v)}${nl}`).join('');
   const block = `${pad}${scalarText(component.name)}:${nl}${body}`;
-  if (map) {
+  if (map && !map.flow) {
     const span = nodeSpan(map);
     if (!span) return refuse('the components map has no position');
     const at = lineEndInclusive(text, Math.max(span.start, span.end - 1));

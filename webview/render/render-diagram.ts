@@ -52,6 +52,8 @@ function renderNode(node: DiagramNode, box: { x: number; y: number; width: numbe
     svgElement('circle', { class: 'node-status-dot', cx: 18, cy: 58, r: 3.5 }),
     svgElement('text', { class: 'node-status', x: 27, y: 62 }),
   );
+  // The output port: dragging from it to another node connects the two (the visual builder).
+  if (!node.ghost) g.append(svgElement('circle', { class: 'node-port', cx: box.width, cy: box.height / 2, r: 6 }));
   return g;
 }
 
@@ -69,6 +71,7 @@ export function renderDiagram(
     if (!route || route.points.length < 2) continue;
     const g = svgElement('g', { class: 'edge', 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target });
     g.dataset.kind = edge.label;
+    g.dataset.index = String(edge.index);
     g.append(svgElement('path', { class: 'edge-line', d: pathOf(route.points), 'marker-end': 'url(#arrow)' }));
     const label = route.label;
     const at = label ?? { x: (route.points[0]!.x + route.points[1]!.x) / 2, y: route.points[0]!.y - 14, width: 0, height: 12 };

@@ -1,0 +1,129 @@
+// Reads a bounded `select` of a Kafka topic through a consumer group; commits only contiguous confirmed offsets.
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { SourceMessage, SourceReader } from './connector';
+import { ContiguousCommits } from './kafka-commits';
+import type { PartitionRange } from './kafka-select';
+import { connectorError } from './connector-errors';
+
+const BUFFER = 256;
+
+function headerText(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+export function parsePosition(position: string): { topic: string; partition: number; offset: bigint } {
+  const match = /^(.*)\/(\d+)@(\d+)$/.exec(position);
+  if (!match) throw new Error(`not a Kafka position: ${position}`);
+  return { topic: match[1]!, partition: Number(match[2]), offset: BigInt(match[3]!) };
+}
+
+export class KafkaReader implements SourceReader {
+  private readonly buffer: SourceMessage[] = [];
+  private readonly commits = new ContiguousCommits();
+  private readonly remaining: Map<number, PartitionRange>;
+  private wakeReader: (() => void) | undefined;
+  private wakeWriters: (() => void)[] = [];
+  private closed = false;
+  private failure: unknown;
+
+  private constructor(
+    private readonly component: string,
+    private readonly consumer: Consumer,
+    private readonly topic: string,
+    ranges: readonly PartitionRange[],
+    private readonly limit: number,
+  ) {
+    this.remaining = new Map(ranges.filter((r) => r.start < r.end).map((r) => [r.partition, r]));
+  }
+
+  static async open(component: string, kafka: Kafka, groupId: string, topic: string, ranges: readonly PartitionRange[], limit = Infinity): Promise<KafkaReader> {
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+    const reader = new KafkaReader(component, consumer, topic, ranges, limit);
+    if (reader.remaining.size === 0) return reader;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error));
+      await consumer.run({ autoCommit: false, eachMessage: (payload) => reader.accept(payload.partition, payload.message) });
+      for (const range of reader.remaining.values()) consumer.seek({ topic, partition: range.partition, offset: range.start.toString() });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw connectorError(component, `cannot consume topic ${topic}`, error);
+    }
+    return reader;
+  }
+
+  private fail(error: unknown): void {
+    this.failure = connectorError(this.component, `consuming topic ${this.topic} failed`, error);
+    this.wakeReader?.();
+  }
+
+  private async accept(partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders }): Promise<void> {
+    const range = this.remaining.get(partition);
+    const offset = BigInt(message.offset);
+    if (!range || offset < range.start || offset >= range.end) return;
+    while (this.buffer.length >= BUFFER && !this.closed) await new Promise<void>((resolve) => this.wakeWriters.push(resolve));
+    if (this.closed) return;
+    this.buffer.push({
+      key: message.key?.toString() ?? null,
+      value: message.value ?? Buffer.alloc(0),
+      headers: headerText(message.headers),
+      position: `${this.topic}/${partition}@${offset}`,
+    });
+    if (offset >= range.end - 1n) {
+      this.remaining.delete(partition);
+      this.consumer.pause([{ topic: this.topic, partitions: [partition] }]);
+    }
+    this.wakeReader?.();
+  }
+
+  async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
+    let count = 0;
+    const onAbort = () => this.wakeReader?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (count < this.limit && !signal.aborted) {
+        const next = this.buffer.shift();
+        if (next) {
+          this.wakeWriters.shift()?.();
+          const { partition, offset } = parsePosition(next.position);
+          this.commits.yielded(partition, offset);
+          count += 1;
+          yield next;
+          continue;
+        }
+        if (this.failure) throw this.failure;
+        if (this.remaining.size === 0) return;
+        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        this.wakeReader = undefined;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async commit(message: SourceMessage): Promise<void> {
+    const { partition, offset } = parsePosition(message.position);
+    const next = this.commits.confirm(partition, offset);
+    if (next === undefined) return;
+    try {
+      await this.consumer.commitOffsets([{ topic: this.topic, partition, offset: next.toString() }]);
+    } catch (error) {
+      throw connectorError(this.component, `committing ${this.topic}/${partition}@${next} failed`, error);
+    }
+  }
+
+  /** Kafka cannot give one message back: an uncommitted offset is read again by the next run. */
+  async release(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.wakeWriters.splice(0)) wake();
+    await this.consumer.disconnect().catch(() => undefined);
+  }
+}

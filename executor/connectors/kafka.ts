@@ -1,0 +1,114 @@
+// The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer.
+import { Kafka, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
+import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceReader, type TargetWriter } from './connector';
+import { abortable, connectorError } from './connector-errors';
+import { keyText, parsePayload, selectValue } from './json-path-value';
+import { KafkaReader } from './kafka-reader';
+import { resolveRanges, type KafkaSelect } from './kafka-select';
+
+interface KafkaProps {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly clientId?: string;
+  readonly ssl?: boolean;
+  readonly sasl?: { readonly mechanism: string; readonly username: string; readonly password: string };
+  readonly key?: string;
+  readonly groupId?: string;
+}
+
+export class KafkaConnector implements Connector {
+  readonly type = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly props: KafkaProps;
+  private readonly closers = new Set<{ close(): Promise<void> }>();
+
+  constructor(readonly name: string, props: Readonly<Record<string, unknown>>) {
+    this.props = props as unknown as KafkaProps;
+    if (!Array.isArray(this.props.brokers) || typeof this.props.topic !== 'string') {
+      throw new ConnectorError(`component ${name}: a kafka component needs \`brokers\` and \`topic\``, 'validation');
+    }
+    this.kafka = new Kafka({
+      clientId: this.props.clientId ?? `flowtracer-${name}`,
+      brokers: [...this.props.brokers],
+      ssl: this.props.ssl,
+      // kafkajs types SASL per mechanism; the schema restricts `mechanism` to the ones it knows.
+      sasl: this.props.sasl as SASLOptions | undefined,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3000,
+      retry: { retries: 3, initialRetryTime: 200 },
+    });
+  }
+
+  private async withAdmin<T>(what: string, signal: AbortSignal, use: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    try {
+      await abortable(this.name, admin.connect(), signal);
+      return await abortable(this.name, use(admin), signal);
+    } catch (error) {
+      throw connectorError(this.name, `${what} (Kafka at ${this.props.brokers.join(',')})`, error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Reaches the brokers; the topic must exist or be creatable (checked with validateOnly). */
+  async preflight(signal: AbortSignal): Promise<void> {
+    await this.withAdmin('unreachable', signal, async (admin) => {
+      const topics = await admin.listTopics();
+      if (topics.includes(this.props.topic)) return;
+      await admin.createTopics({ validateOnly: true, topics: [{ topic: this.props.topic }] }).catch((error: unknown) => {
+        throw new ConnectorError(`component ${this.name}: topic ${this.props.topic} does not exist and cannot be created: ${(error as Error).message}`, 'validation');
+      });
+    });
+  }
+
+  async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
+    const select = (settings.select ?? {}) as KafkaSelect;
+    const ranges = await this.withAdmin(`cannot resolve the select of topic ${this.props.topic}`, signal, (admin) => resolveRanges(this.name, admin, this.props.topic, select));
+    const groupId = this.props.groupId ?? (typeof settings.groupId === 'string' ? settings.groupId : `flowtracer-${this.name}`);
+    const reader = await KafkaReader.open(this.name, this.kafka, groupId, this.props.topic, ranges, select.limit);
+    this.closers.add(reader);
+    return reader;
+  }
+
+  async openWriter(_settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: true });
+    try {
+      await abortable(this.name, producer.connect(), signal);
+    } catch (error) {
+      throw connectorError(this.name, `cannot connect the producer (Kafka at ${this.props.brokers.join(',')})`, error);
+    }
+    const writer = new KafkaWriter(this.name, producer, this.props.topic, this.props.key);
+    this.closers.add(writer);
+    return writer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.closers].map((c) => c.close().catch(() => undefined)));
+    this.closers.clear();
+  }
+}
+
+class KafkaWriter implements TargetWriter {
+  constructor(
+    private readonly component: string,
+    private readonly producer: Producer,
+    private readonly topic: string,
+    private readonly keyPath: string | undefined,
+  ) {}
+
+  async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
+    const key = this.keyPath ? keyText(selectValue(parsePayload(this.component, message.value), this.keyPath)) : message.key;
+    try {
+      const [record] = await abortable(this.component, this.producer.send({ topic: this.topic, acks: -1, messages: [{ key, value: message.value, headers: { ...message.headers } }] }), signal);
+      return { position: `${this.topic}/${record?.partition ?? 0}@${record?.baseOffset ?? '?'}` };
+    } catch (error) {
+      const timeout = error instanceof Error && /timeout/i.test(error.name);
+      throw connectorError(this.component, `producing to topic ${this.topic} failed`, error, timeout ? 'timeout' : 'connection');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal, markInterruptedRuns, parseJournal, readJournal, readSummary, writeSummaryAtomically, JournalError } from '../../../executor/journal';
+import type { RunSummary } from '../../../executor/journal-records';
+import { Redactor } from '../../../executor/redaction';
+
+const summary = (runId: string, extra: Partial<RunSummary> = {}): RunSummary => ({
+  runId, flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, ...extra,
+});
+
+describe('Journal', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ft-journal-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('appends records durably only on flush, as one line each, with secrets masked', async () => {
+    const redactor = new Redactor();
+    redactor.addSecret('pw-9');
+    const journal = await Journal.open(join(dir, 'run'), redactor);
+    journal.append({ t: 'log', level: 'warn', message: 'bad pw-9' });
+    assert.equal(readFileSync(join(dir, 'run', 'journal.ndjson'), 'utf8'), '');
+    await journal.flush();
+    journal.append({ t: 'run-end', status: 'succeeded' });
+    await journal.close();
+    const { records, tornTail } = await readJournal(join(dir, 'run'));
+    assert.deepEqual(records.map((r) => r.t), ['log', 'run-end']);
+    assert.equal((records[0] as { message: string }).message, 'bad ***');
+    assert.equal(tornTail, false);
+  });
+
+  it('ignores a torn last line left by a crash', () => {
+    const text = '{"t":"resumed","at":"a"}\n{"t":"delivered","conn';
+    const { records, tornTail } = parseJournal(text);
+    assert.deepEqual(records, [{ t: 'resumed', at: 'a' }]);
+    assert.equal(tornTail, true);
+  });
+
+  it('refuses a damaged line in the middle', () => {
+    assert.throws(() => parseJournal('{"t":"resumed","at":"a"}\nnot json\n{"t":"resumed","at":"b"}\n'), JournalError);
+  });
+
+  it('drops a torn tail before appending again, so the journal stays readable', async () => {
+    mkdirSync(join(dir, 'run'));
+    writeFileSync(join(dir, 'run', 'journal.ndjson'), '{"t":"resumed","at":"a"}\n{"t":"deliv');
+    const journal = await Journal.open(join(dir, 'run'), new Redactor());
+    journal.append({ t: 'resumed' });
+    await journal.close();
+    const { records, tornTail } = await readJournal(join(dir, 'run'));
+    assert.equal(records.length, 2);
+    assert.equal(tornTail, false);
+  });
+
+  it('writes the summary atomically: complete JSON and no temp file left', async () => {
+    await writeSummaryAtomically(dir, summary('r1'));
+    await writeSummaryAtomically(dir, summary('r1', { status: 'succeeded' }));
+    assert.deepEqual(readdirSync(dir), ['summary.json']);
+    assert.equal((await readSummary(dir)).status, 'succeeded');
+  });
+
+  it('marks a run left running by a dead process as interrupted, and leaves a live one alone', async () => {
+    mkdirSync(join(dir, 'dead'));
+    mkdirSync(join(dir, 'live'));
+    await writeSummaryAtomically(join(dir, 'dead'), summary('dead', { pid: 2 ** 22 + 17 }));
+    appendFileSync(join(dir, 'dead', 'journal.ndjson'), '{"t":"resumed","at":"a"}\n{"t":"in-fl');
+    await writeSummaryAtomically(join(dir, 'live'), summary('live', { pid: process.ppid }));
+    assert.deepEqual(await markInterruptedRuns(dir), ['dead']);
+    assert.equal((await readSummary(join(dir, 'dead'))).status, 'interrupted');
+    assert.equal((await readSummary(join(dir, 'live'))).status, 'running');
+    const { records } = await readJournal(join(dir, 'dead'));
+    assert.deepEqual(records.map((r) => r.t), ['resumed', 'interrupted']);
+  });
+});

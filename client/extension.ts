@@ -1,32 +1,96 @@
-// Extension entry: starts the language client and registers FlowTracer's commands.
+// Extension entry: starts the language client and registers FlowTracer's commands, views and run machinery.
 import * as vscode from 'vscode';
 import { startLanguageClient } from './language-client';
 import { DiagramPanels } from './diagram/diagram-panels';
 import { registerDiagramHost } from './diagram/diagram-registration';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
+import { FlowLog } from './log/flow-log';
+import { RunController } from './runs/run-controller';
+import { runsDirFor, settings } from './settings';
+import { createTrustGate } from './trust/trust-gate';
+import { RunsTreeProvider } from './views/runs-tree';
+import { FlowsTreeProvider } from './views/flows-tree';
+import { FlowCodeLensProvider } from './views/flow-codelens';
+import { accountStatusItem } from './views/account-status';
+import { registerFlowCommands } from './commands/register-commands';
 
 let client: LanguageClient | undefined;
+
+/** Seams for the editor tests: code-server has no GitHub login and opens trusted folders. */
+export interface FlowTracerTestHooks {
+  readonly runsTree: RunsTreeProvider;
+  logText(): string;
+  setGithubSessionProvider(provider: GithubSessionProvider | undefined): Promise<void>;
+  setTrusted(trusted: boolean | undefined): void;
+  setConfirmHosts(answer: ((hosts: readonly string[]) => Promise<boolean>) | undefined): void;
+}
 
 export interface FlowTracerApi {
   readonly languageClient: LanguageClient | undefined;
   readonly diagrams: DiagramPanels;
+  readonly test: FlowTracerTestHooks;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FlowTracerApi> {
-  const log = vscode.window.createOutputChannel('FlowTracer', { log: true });
-  context.subscriptions.push(log);
+  const channel = vscode.window.createOutputChannel('FlowTracer', { log: true });
+  context.subscriptions.push(channel);
+  const log = new FlowLog(channel);
+  const applyLogLevel = (): void => {
+    log.minimum = settings().logLevel as typeof log.minimum;
+  };
+  applyLogLevel();
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('flowtracer.logLevel') ? applyLogLevel() : undefined)));
   const diagrams = new DiagramPanels(context.extensionUri);
+  let trustOverride: boolean | undefined;
+  const account = new GithubAccount(vscodeGithubSessions());
+  const runsTree = new RunsTreeProvider(() => runsDirFor());
+  const runs = new RunController({
+    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'executor', 'worker.js').fsPath,
+    log,
+    trust: createTrustGate(() => trustOverride ?? vscode.workspace.isTrusted),
+    account,
+    secrets: context.secrets,
+  });
+  const flowsTree = new FlowsTreeProvider();
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
-    vscode.commands.registerCommand('flowtracer.showLogs', () => log.show()),
-    vscode.commands.registerCommand('flowtracer.validateFlow', () =>
-      vscode.commands.executeCommand('workbench.actions.view.problems'),
-    ),
+    account,
+    runsTree,
+    runs,
+    flowsTree,
+    vscode.window.registerTreeDataProvider('flowtracer.runs', runsTree),
+    vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
+    vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
+    accountStatusItem(account),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets }),
   );
-  client = await startLanguageClient(context, log);
-  return { languageClient: client, diagrams };
+  const runsWatcher = vscode.workspace.createFileSystemWatcher('**/.flowtracer/runs/*/summary.json');
+  const refresh = (): void => void runsTree.refresh();
+  context.subscriptions.push(runsWatcher, runsWatcher.onDidCreate(refresh), runsWatcher.onDidChange(refresh));
+  void runsTree.refresh();
+  void account.refresh(false);
+  client = await startLanguageClient(context, channel);
+  return {
+    languageClient: client,
+    diagrams,
+    test: {
+      runsTree,
+      logText: () => log.text(),
+      async setGithubSessionProvider(provider) {
+        account.setProvider(provider ?? vscodeGithubSessions());
+        await account.refresh(false);
+      },
+      setTrusted(trusted) {
+        trustOverride = trusted;
+      },
+      setConfirmHosts(answer) {
+        runs.setConfirmHosts(answer);
+      },
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

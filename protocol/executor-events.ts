@@ -38,12 +38,14 @@ export interface RunOptions {
   readonly mode?: RunMode;
   readonly only?: string;
   readonly runsDir?: string;
+  /** Who started the run (`github:login/id` or `local:name`), recorded in the journal. */
+  readonly actor?: string;
 }
 
 export type ExecutorCommand =
   | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
-  | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string }
-  | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string }
+  | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly actor?: string }
+  | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string; readonly actor?: string }
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };
 

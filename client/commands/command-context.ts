@@ -1,0 +1,17 @@
+// What FlowTracer's command factories share: `(ctx) => handler`, as rust-analyzer does.
+import type * as vscode from 'vscode';
+import type { GithubAccount } from '../access/github-session';
+import type { FlowLog } from '../log/flow-log';
+import type { RunController } from '../runs/run-controller';
+import type { RunsTreeProvider } from '../views/runs-tree';
+
+export interface CommandContext {
+  readonly extensionUri: vscode.Uri;
+  readonly log: FlowLog;
+  readonly runs: RunController;
+  readonly runsTree: RunsTreeProvider;
+  readonly account: GithubAccount;
+  readonly secrets: vscode.SecretStorage;
+}
+
+export type CommandFactory = (ctx: CommandContext) => (...args: never[]) => unknown;

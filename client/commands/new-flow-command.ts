@@ -1,0 +1,46 @@
+// New Flow…: quick picks for a name, components and connections, then a generated, commented .flow.yaml.
+import * as vscode from 'vscode';
+import type { ComponentType } from '../../flow/model';
+import { COMPONENT_TYPES, componentNameFrom, flowIdFrom, generateFlow, type TemplateComponent, type TemplateConnection } from '../new-flow/flow-template';
+
+async function askComponents(): Promise<TemplateComponent[] | undefined> {
+  const components: TemplateComponent[] = [];
+  for (;;) {
+    const done = components.length >= 2 ? [{ label: '$(check) Done', type: undefined }] : [];
+    const pick = await vscode.window.showQuickPick([...done, ...COMPONENT_TYPES.map((type) => ({ label: type, type: type as ComponentType | undefined }))], {
+      title: `New Flow: component ${components.length + 1}`,
+      placeHolder: components.length ? `So far: ${components.map((c) => c.name).join(', ')}` : 'The first component (usually the source)',
+    });
+    if (!pick) return undefined;
+    if (!pick.type) return components;
+    const name = await vscode.window.showInputBox({ title: `Name of the ${pick.type} component`, value: componentNameFrom(`${pick.type} ${components.length + 1}`), validateInput: (v) => (components.some((c) => c.name === componentNameFrom(v)) ? 'That name is taken' : undefined) });
+    if (!name) return undefined;
+    components.push({ name: componentNameFrom(name), type: pick.type });
+  }
+}
+
+async function askConnections(components: readonly TemplateComponent[]): Promise<TemplateConnection[] | undefined> {
+  const pairs = components.flatMap((from) => components.filter((to) => to !== from).map((to) => ({ label: `${from.name} → ${to.name}`, from: from.name, to: to.name })));
+  const chain = components.slice(1).map((to, i) => `${components[i]!.name} → ${to.name}`);
+  const picked = await vscode.window.showQuickPick(pairs.map((p) => ({ ...p, picked: chain.includes(p.label) })), { title: 'New Flow: connections', canPickMany: true, placeHolder: 'Which way messages move' });
+  return picked?.map((p) => ({ from: p.from, to: p.to }));
+}
+
+export const newFlow = () => async () => {
+  const title = await vscode.window.showInputBox({ title: 'New Flow: name', placeHolder: 'Order processing' });
+  if (!title) return undefined;
+  const components = await askComponents();
+  if (!components) return undefined;
+  const connections = await askConnections(components);
+  if (!connections) return undefined;
+  const text = generateFlow({ id: flowIdFrom(title), title, components, connections });
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'flow-yaml', content: text }));
+    return undefined;
+  }
+  const uri = vscode.Uri.joinPath(folder.uri, `${flowIdFrom(title)}.flow.yaml`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await vscode.window.showTextDocument(uri);
+  return uri;
+};

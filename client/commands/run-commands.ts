@@ -1,0 +1,67 @@
+// Run Flow…, Dry Run Flow, Retry Failed Component…, Retry All Failed, Resume Run, Stop Run.
+import * as vscode from 'vscode';
+import { VALIDATION_MODES } from '../../flow/model';
+import { parseFlow } from '../../flow/parse';
+import { failedComponents } from '../runs/run-history';
+import { settings } from '../settings';
+import type { CommandContext } from './command-context';
+import { flowFileOf, hasFailed, runOf, type TargetArg } from './command-targets';
+
+async function defaultModeOf(uri: vscode.Uri): Promise<string> {
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const written = parseFlow(text).model.defaults['validation'];
+  return typeof written === 'string' ? written : settings().defaultValidationMode || 'warn';
+}
+
+async function pickMode(uri: vscode.Uri): Promise<string | undefined> {
+  const preferred = await defaultModeOf(uri);
+  const items = VALIDATION_MODES.filter((m) => m !== 'dry-run').map((mode) => ({ label: mode, description: mode === preferred ? "the flow's default" : '', picked: mode === preferred }));
+  items.sort((a, b) => Number(b.picked) - Number(a.picked));
+  return (await vscode.window.showQuickPick(items, { title: 'FlowTracer: validate payloads how?', placeHolder: `Validation mode (the flow's default is ${preferred})` }))?.label;
+}
+
+/** Runs after the run so the Runs view shows the journal as it now is. */
+async function finish(ctx: CommandContext, outcome: unknown): Promise<unknown> {
+  await ctx.runsTree.refresh();
+  return outcome;
+}
+
+export const runFlow = (ctx: CommandContext) => async (arg?: TargetArg, mode?: string) => {
+  const uri = await flowFileOf(arg);
+  if (!uri) return undefined;
+  const chosen = mode ?? (await pickMode(uri));
+  if (!chosen) return undefined;
+  return finish(ctx, await ctx.runs.execute({ flowFile: uri, title: 'Run', mode: chosen, command: { type: 'run', flowFile: uri.fsPath, options: { mode: chosen as never } } }));
+};
+
+export const dryRunFlow = (ctx: CommandContext) => async (arg?: TargetArg) => {
+  const uri = await flowFileOf(arg);
+  if (!uri) return undefined;
+  return finish(ctx, await ctx.runs.execute({ flowFile: uri, title: 'Dry run', mode: 'dry-run', command: { type: 'run', flowFile: uri.fsPath, options: { mode: 'dry-run' } } }));
+};
+
+export const retryFailedComponent = (ctx: CommandContext) => async (arg?: TargetArg, component?: string) => {
+  const run = await runOf(ctx, arg, hasFailed, 'retry');
+  if (!run) return undefined;
+  const named = component ?? (arg && typeof arg === 'object' && 'component' in arg ? arg.component.name : undefined) ?? (arg && typeof arg === 'object' && 'flowtracerComponent' in arg ? arg.flowtracerComponent : undefined);
+  const failed = failedComponents(run);
+  const chosen = named ?? (failed.length === 1 ? failed[0] : (await vscode.window.showQuickPick(failed, { title: `FlowTracer: retry which component of ${run.runId}?` })));
+  if (!chosen) return undefined;
+  return finish(ctx, await ctx.runs.execute({ flowFile: vscode.Uri.file(run.flowFile), title: `Retry ${chosen} of`, mode: run.mode, command: { type: 'retry', runId: run.runId, component: chosen } }));
+};
+
+export const retryAllFailed = (ctx: CommandContext) => async (arg?: TargetArg) => {
+  const run = await runOf(ctx, arg, hasFailed, 'retry');
+  if (!run) return undefined;
+  return finish(ctx, await ctx.runs.execute({ flowFile: vscode.Uri.file(run.flowFile), title: 'Retry failed of', mode: run.mode, command: { type: 'retry', runId: run.runId } }));
+};
+
+export const resumeRun = (ctx: CommandContext) => async (arg?: TargetArg) => {
+  const run = await runOf(ctx, arg, (r) => r.status === 'interrupted' || r.status === 'stopped', 'resume');
+  if (!run) return undefined;
+  return finish(ctx, await ctx.runs.execute({ flowFile: vscode.Uri.file(run.flowFile), title: 'Resume', mode: run.mode, command: { type: 'resume', runId: run.runId } }));
+};
+
+export const stopRun = (ctx: CommandContext) => () => {
+  if (!ctx.runs.stop()) void vscode.window.showInformationMessage('No FlowTracer run is going on.');
+};

@@ -1,0 +1,122 @@
+// The executor child process (dist/executor/worker.js over IPC): one command per process, its events, its exit.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ExecutorCommand, ExecutorEvent, RunStatus } from '../../protocol/executor-events';
+
+/** The child ended without finishing its run: a crash, a kill, or a worker that could not start. */
+export class ExecutorCrashError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'ExecutorCrashError';
+  }
+}
+
+export interface ExecutorHandlers {
+  onEvent(event: ExecutorEvent): void;
+  /** A `${secret:NAME}` value, read from the editor's secret storage. */
+  secret(name: string): Promise<string | undefined>;
+}
+
+export interface ExecutorOutcome {
+  readonly runId: string | undefined;
+  readonly status: RunStatus;
+  readonly error: string | undefined;
+}
+
+const STDERR_LIMIT = 8000;
+/** How long a stopped child gets to write its journal before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
+export class ExecutorProcess {
+  private child: ChildProcess | undefined;
+  private stopTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly workerPath: string,
+    private readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Starts the child with `command`; resolves once it reported `run-finished` and exited, rejects on a crash. */
+  execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
+    if (this.child) return Promise.reject(new Error('A run is already going on; stop it first.'));
+    return new Promise<ExecutorOutcome>((resolve, reject) => {
+      const child = fork(this.workerPath, [], { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+      this.child = child;
+      let stderr = '';
+      let runId: string | undefined;
+      let finished: ExecutorOutcome | undefined;
+      const keep = (chunk: Buffer): void => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_LIMIT);
+      };
+      child.stderr?.on('data', keep);
+      child.stdout?.on('data', () => undefined);
+      child.on('message', (message: unknown) => {
+        const event = message as ExecutorEvent;
+        if (!event || typeof event.type !== 'string') return;
+        if (event.type === 'run-started') runId = event.runId;
+        if (event.type === 'run-finished') finished = { runId: event.runId, status: event.status, error: event.error };
+        if (event.type === 'secret-request') {
+          handlers.secret(event.name).then(
+            (value) => this.send({ type: 'secret-value', requestId: event.requestId, value }),
+            () => this.send({ type: 'secret-value', requestId: event.requestId, value: undefined }),
+          );
+          return;
+        }
+        try {
+          handlers.onEvent(event);
+        } catch {
+          // A broken view must not end the run.
+        }
+      });
+      child.on('error', (error) => {
+        this.clear();
+        reject(new ExecutorCrashError(`The executor could not start: ${error.message}.`, stderr));
+      });
+      child.on('exit', (code, signal) => {
+        this.clear();
+        if (finished) resolve(finished);
+        else {
+          const cause = lastLine(stderr) ?? (signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`);
+          reject(new ExecutorCrashError(`The executor stopped unexpectedly${runId ? ` during run ${runId}` : ''}: ${cause}.`, stderr));
+        }
+      });
+      this.send(command);
+    });
+  }
+
+  /** Asks the child to stop cleanly (it journals `interrupted`); kills it if it has not exited after a grace period. */
+  stop(): void {
+    const child = this.child;
+    if (!child) return;
+    this.send({ type: 'stop' });
+    this.stopTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  }
+
+  dispose(): void {
+    this.child?.kill('SIGKILL');
+    this.clear();
+  }
+
+  private send(command: ExecutorCommand): void {
+    if (this.child?.connected) this.child.send(command);
+  }
+
+  private clear(): void {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.stopTimer = undefined;
+    this.child = undefined;
+  }
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = [...lines].reverse().find((l) => /Error\b/.test(l));
+  return (error ?? lines[lines.length - 1])?.replace(/\.$/, '');
+}

@@ -1,0 +1,152 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectorError } from '../../../executor/connectors/connector';
+import { PreflightError } from '../../../executor/component-connectors';
+import { retryRun, startRun, type EngineDeps } from '../../../executor/engine';
+import { readJournal, readSummary } from '../../../executor/journal';
+import { environmentSecrets } from '../../../executor/values';
+import type { ExecutorEvent } from '../../../protocol/executor-events';
+import { FakeClock } from './fake-clock';
+import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
+
+const FLOW = join(__dirname, 'fixtures', 'pipeline.flow.yaml');
+const SECRET = 'pa55-w0rd-xyz';
+
+describe('engine (in-memory connectors)', () => {
+  let runsDir: string;
+  let world: MemoryWorld;
+  let events: ExecutorEvent[];
+  const deps = (extra: Partial<EngineDeps> = {}): EngineDeps => ({
+    connectors: world.factory, secrets: environmentSecrets({ FLOWTRACER_SECRET_RABBIT_PASSWORD: SECRET }), env: {},
+    emit: (e) => events.push(e), runsDir, signal: new AbortController().signal, clock: new FakeClock(), random: () => 0.5, ...extra,
+  });
+  const values = (component: string) => (world.stores.get(component) ?? []).map((m) => JSON.parse(m.value.toString()) as unknown);
+
+  beforeEach(() => {
+    runsDir = mkdtempSync(join(tmpdir(), 'ft-runs-'));
+    world = memoryWorld();
+    events = [];
+    seed(world, 'Orders', [{ orderId: 1 }, { orderId: 2 }, { orderId: 3 }]);
+    seed(world, 'Audit', [{ a: 1 }]);
+  });
+  afterEach(() => rmSync(runsDir, { recursive: true, force: true }));
+
+  it('moves every message through every connection, service replies flowing downstream, and reconciles', async () => {
+    const result = await startRun(FLOW, {}, deps());
+    assert.equal(result.status, 'succeeded');
+    assert.deepEqual(values('OrderQueue'), [{ orderId: 1 }, { orderId: 2 }, { orderId: 3 }]);
+    assert.deepEqual(values('Processed'), [{ processed: { orderId: 1 } }, { processed: { orderId: 2 } }, { processed: { orderId: 3 } }]);
+    assert.deepEqual(values('AuditQueue'), [{ a: 1 }]);
+    assert.deepEqual(world.commits.get('Orders'), ['Orders@0', 'Orders@1', 'Orders@2']);
+    assert.deepEqual(result.reconciliation.map((r) => [r.connection, r.read, r.delivered, r.parked, r.filtered, r.balanced]), [
+      ['Orders -> OrderQueue', 3, 3, 0, 0, true], ['Audit -> AuditQueue', 1, 1, 0, 0, true],
+      ['OrderQueue -> OrderService', 3, 3, 0, 0, true], ['OrderService -> Processed', 3, 3, 0, 0, true],
+    ].sort((a, b) => result.reconciliation.findIndex((r) => r.connection === a[0]) - result.reconciliation.findIndex((r) => r.connection === b[0])));
+    assert.equal((await readSummary(result.directory)).status, 'succeeded');
+  });
+
+  it('keeps one trace id across every hop', async () => {
+    await startRun(FLOW, {}, deps());
+    const first = world.stores.get('OrderQueue')![0]!.headers.traceparent!.split('-')[1];
+    assert.equal(world.stores.get('Processed')![0]!.headers.traceparent!.split('-')[1], first);
+    const { records } = await readJournal(join(runsDir, readdirSync(runsDir)[0]!));
+    const hops = records.filter((r) => r.t === 'delivered' && r.traceId === first).map((r) => (r as { connection: string }).connection);
+    assert.deepEqual(hops, ['Orders -> OrderQueue', 'OrderQueue -> OrderService', 'OrderService -> Processed']);
+  });
+
+  it('parks a message after the last retry, fails the component, blocks nothing independent, and retry delivers exactly it', async () => {
+    let down = true;
+    world.failing = (component, m) => (down && component === 'OrderService' && m.key === 'k1' ? new ConnectorError('HTTP 503', '5xx') : undefined);
+    const clock = new FakeClock();
+    const first = await startRun(FLOW, {}, deps({ clock }));
+    assert.equal(first.status, 'failed');
+    assert.equal(first.parked, 1);
+    assert.deepEqual(clock.sleeps, [1000, 1000]);
+    assert.deepEqual([...world.calls.get('OrderService')!].sort(), ['k0', 'k1', 'k1', 'k1', 'k2']);
+    assert.deepEqual(values('Processed').length, 2);
+    assert.deepEqual(values('AuditQueue'), [{ a: 1 }]);
+    const summary = await readSummary(first.directory);
+    assert.equal(summary.components.OrderService, 'failed');
+    assert.equal(summary.components.AuditQueue, 'succeeded');
+    down = false;
+    world.calls.clear();
+    const retried = await retryRun(first.runId, 'OrderService', deps());
+    assert.equal(retried.status, 'succeeded');
+    assert.deepEqual(world.calls.get('OrderService'), ['k1']);
+    assert.deepEqual(values('Processed').slice(2), [{ processed: { orderId: 2 } }]);
+    assert.equal(values('OrderQueue').length, 3, 'nothing upstream re-sent');
+    assert.equal(retried.parked, 0);
+    assert.equal((await readSummary(first.directory)).status, 'succeeded');
+  });
+
+  it('does not retry a 400 and blocks the connections waiting on the failed one', async () => {
+    world.failing = (component, m) => (component === 'OrderQueue' && m.key === 'k0' ? new ConnectorError('access refused', '4xx') : undefined);
+    const clock = new FakeClock();
+    const result = await startRun(FLOW, {}, deps({ clock }));
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(clock.sleeps, []);
+    assert.equal(result.parked, 1);
+    const summary = await readSummary(result.directory);
+    assert.deepEqual(summary.components, { OrderQueue: 'failed', AuditQueue: 'succeeded', OrderService: 'blocked', Processed: 'succeeded' });
+    assert.equal(world.calls.get('OrderService'), undefined);
+    const { records } = await readJournal(result.directory);
+    assert.deepEqual(records.filter((r) => r.t === 'connection').map((r) => [(r as { connection: string }).connection, (r as { status: string }).status]).sort(), [
+      ['Audit -> AuditQueue', 'succeeded'], ['OrderQueue -> OrderService', 'blocked'], ['OrderService -> Processed', 'succeeded'], ['Orders -> OrderQueue', 'failed'],
+    ]);
+  });
+
+  it('dry-run writes nothing and commits nothing, and reports what would be delivered', async () => {
+    seed(world, 'Orders', [{ orderId: 1 }, { bad: true }]);
+    const result = await startRun(FLOW, { mode: 'dry-run' }, deps());
+    assert.deepEqual(world.stores.get('OrderQueue') ?? [], []);
+    assert.deepEqual(world.stores.get('AuditQueue') ?? [], []);
+    assert.deepEqual(world.stores.get('Processed') ?? [], []);
+    assert.equal(world.calls.size, 0);
+    assert.equal(world.commits.size, 0);
+    const orders = result.reconciliation.find((r) => r.connection === 'Orders -> OrderQueue')!;
+    assert.deepEqual([orders.read, orders.delivered, orders.filtered], [2, 1, 1]);
+  });
+
+  it('strict parks exactly the invalid messages; warn delivers them with a warning', async () => {
+    seed(world, 'Orders', [{ orderId: 1 }, { orderId: 'x' }, { orderId: 3 }]);
+    const strict = await startRun(FLOW, { mode: 'strict' }, deps());
+    assert.deepEqual(values('OrderQueue'), [{ orderId: 1 }, { orderId: 3 }]);
+    const { records } = await readJournal(strict.directory);
+    assert.deepEqual(records.filter((r) => r.t === 'parked').map((r) => (r as { key: string }).key), ['k1']);
+    world.stores.delete('OrderQueue');
+    events = [];
+    await startRun(FLOW, { mode: 'warn' }, deps());
+    assert.equal(values('OrderQueue').length, 3);
+    assert.ok(events.some((e) => e.type === 'log' && e.level === 'warn' && e.message.includes('does not match the schema')));
+  });
+
+  it('pre-flight fails before anything moves, naming the component', async () => {
+    const factory = world.factory;
+    await assert.rejects(
+      startRun(FLOW, {}, deps({ connectors: (name, props) => factory(name, name === 'AuditQueue' ? { ...props, url: 'unreachable' } : props) })),
+      (e: Error) => e instanceof PreflightError && e.message === 'pre-flight: component AuditQueue: unreachable refused the connection',
+    );
+    assert.equal(world.stores.get('OrderQueue'), undefined);
+  });
+
+  it('never writes a secret value to the journal, summary or events', async () => {
+    world.failing = (component) => (component === 'OrderService' ? new ConnectorError(`auth failed for ${SECRET}`, '4xx') : undefined);
+    const result = await startRun(FLOW, {}, deps());
+    for (const file of readdirSync(result.directory)) assert.ok(!readFileSync(join(result.directory, file), 'utf8').includes(SECRET), file);
+    assert.ok(!JSON.stringify(events).includes(SECRET));
+    assert.ok(JSON.stringify(events).includes('auth failed for ***'));
+  });
+
+  it('stops cleanly when the signal aborts: the run is stopped, nothing counted twice', async () => {
+    const controller = new AbortController();
+    world.failing = () => {
+      controller.abort();
+      return new ConnectorError('HTTP 503', '5xx');
+    };
+    const result = await startRun(FLOW, {}, deps({ signal: controller.signal }));
+    assert.equal(result.status, 'stopped');
+    assert.equal((await readSummary(result.directory)).status, 'stopped');
+  });
+});

@@ -141,12 +141,15 @@ export class Builder {
   }
 
   private wire(): void {
-    this.svg.addEventListener('click', (event) => {
+    // On pointerdown: a press on the background starts panning, which captures the pointer (and its click).
+    this.svg.addEventListener('pointerdown', (event) => {
       const edge = (event.target as Element).closest<SVGGElement>('.edge');
       this.selectEdge(edge?.dataset.index === undefined ? undefined : Number(edge.dataset.index));
-    });
-    this.svg.addEventListener('keydown', (event) => {
-      if (event.key === 'Delete' || event.key === 'Backspace') {
+    }, { capture: true });
+    window.addEventListener('keydown', (event) => {
+      const target = event.target as Element | null;
+      if (target?.closest('input, select, textarea, form')) return;
+      if (event.key === 'Delete') {
         event.preventDefault();
         this.deleteSelection();
       }

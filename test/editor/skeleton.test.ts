@@ -13,6 +13,11 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30
 }
 
 describe('FlowTracer in VS Code', () => {
+  it('runs in a workspace whose trust is the one the harness asked for', () => {
+    const wanted = process.env.FLOWTRACER_EDITOR_WORKSPACE_TRUST ?? 'trusted';
+    assert.equal(vscode.workspace.isTrusted, wanted === 'trusted');
+  });
+
   it('reports a YAML syntax error of a .flow.yaml at its line', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder, 'a workspace folder is open');
@@ -25,8 +30,13 @@ describe('FlowTracer in VS Code', () => {
       const found = vscode.languages.getDiagnostics(uri);
       return found.length > 0 ? found : undefined;
     });
-    assert.ok(diagnostics.some((d) => d.source === 'flowtracer' && d.severity === vscode.DiagnosticSeverity.Error));
-    assert.equal(diagnostics[0]?.range.start.line, 3);
+    // The fault is the `{` left open on line 3 (line 2 counted from 0), where the CLI also reports it.
+    const syntaxErrors = diagnostics.filter((d) => d.source === 'flowtracer' && d.code === 'yaml-syntax');
+    assert.deepEqual(
+      syntaxErrors.map((d) => [d.severity, d.range.start.line, d.range.start.character]),
+      [[vscode.DiagnosticSeverity.Error, 2, 5]],
+    );
+    assert.match(syntaxErrors[0]!.message, /^unclosed flow map `\{`/);
   });
 
   it('opens the diagram panel for the active flow', async () => {

@@ -32,18 +32,20 @@ CS="$DIR/node_modules/code-server"
 cd "$CS/lib/vscode"
 echo "installing VS Code server dependencies"
 npm install --no-audit --no-fund --omit=dev --ignore-scripts >/dev/null
+# @vscode/ripgrep's install script would download rg; with bin/ in place it keeps Debian's copy.
+mkdir -p node_modules/@vscode/ripgrep/bin
+cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
 echo "rebuilding native modules against Node $(node -v)"
 # node-pty's post-build step (node-gyp configure -f compile_commands_json) fails after the
 # module itself is built; that failure is harmless, so the native modules are checked below instead.
 npm rebuild >rebuild.log 2>&1 || echo "npm rebuild reported a failure (expected from node-pty's post-step); checking the native modules"
-for native in node-pty/build/Release/pty.node kerberos/build/Release/kerberos.node @parcel/watcher/build/Release/watcher.node native-watchdog/build/Release/watchdog.node; do
+for native in node-pty/build/Release/pty.node kerberos/build/Release/kerberos.node @vscode/spdlog/build/Release/spdlog.node \
+    native-watchdog/build/Release/watchdog.node @parcel/watcher-linux-x64-glibc/watcher.node; do
   if [[ ! -f "node_modules/$native" ]]; then
     echo "native module node_modules/$native was not built; see $CS/lib/vscode/rebuild.log" >&2
     exit 1
   fi
 done
-mkdir -p node_modules/@vscode/ripgrep/bin
-cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
 [[ -e node_modules.asar ]] || ln -s node_modules node_modules.asar
 
 cd extensions

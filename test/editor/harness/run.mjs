@@ -2,9 +2,17 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureCodeServer, repoDir, startVsCodeServer } from './vscode-server.mjs';
 
+// trusted (default): the server runs with workspace trust off; untrusted: the folder stays untrusted
+// (the trust prompt is refused in test mode). The suite reads the same variable.
+const trust = process.env.FLOWTRACER_EDITOR_WORKSPACE_TRUST || 'trusted';
+if (trust !== 'trusted' && trust !== 'untrusted') {
+  console.error(`editor tests: FLOWTRACER_EDITOR_WORKSPACE_TRUST must be "trusted" or "untrusted", not "${trust}"`);
+  process.exit(1);
+}
 const timeoutMs = Number(process.env.FLOWTRACER_EDITOR_TIMEOUT_MS || 10 * 60_000);
 const testIndex = join(repoDir, 'dist', 'test', 'editor', 'index.js');
 if (!existsSync(testIndex)) {
@@ -18,9 +26,10 @@ const examples = join(repoDir, 'examples');
 if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
 
 // The extension host is a child of the server, so it inherits these (service URLs, grep, trust).
-const passedEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_')),
-);
+const passedEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_'))),
+  FLOWTRACER_EDITOR_WORKSPACE_TRUST: trust,
+};
 let server;
 let browser;
 let finished = false;
@@ -48,7 +57,7 @@ process.on('SIGINT', () => void finish(130, 'interrupted'));
 process.on('SIGTERM', () => void finish(143, 'terminated'));
 
 try {
-  server = await startVsCodeServer({ env: passedEnv });
+  server = await startVsCodeServer({ env: passedEnv, extraArgs: trust === 'trusted' ? ['--disable-workspace-trust'] : [] });
   const { port } = server;
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
@@ -61,7 +70,8 @@ try {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const page = await browser.newPage();
   await page.exposeFunction('codeAutomationLog', (type, args) => {
-    const line = (Array.isArray(args) ? args : [args]).map(String).join(' ');
+    // The workbench forwards console calls as (format, ...values).
+    const line = format(...(Array.isArray(args) ? args : [args]));
     (type === 'error' ? console.error : console.log)(line);
   });
   await page.exposeFunction('codeAutomationExit', (code) => {

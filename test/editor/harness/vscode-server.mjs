@@ -37,7 +37,7 @@ export function freePort() {
  * (or the given ones) and resolves once it answers HTTP. The returned stop() kills it and
  * removes the temporary folders.
  */
-export async function startVsCodeServer({ port, env = {}, extensionsDir, readyTimeoutMs = 60_000 } = {}) {
+export async function startVsCodeServer({ port, env = {}, extensionsDir, extraArgs = [], readyTimeoutMs = 60_000 } = {}) {
   const root = codeServerDir();
   const scratch = mkdtempSync(join(tmpdir(), 'flowtracer-vscode-'));
   const dirs = {
@@ -51,6 +51,7 @@ export async function startVsCodeServer({ port, env = {}, extensionsDir, readyTi
     '--host', '127.0.0.1', '--port', String(chosenPort),
     '--without-connection-token', '--accept-server-license-terms', '--disable-telemetry',
     '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--server-data-dir', dirs.serverData,
+    ...extraArgs,
   ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },

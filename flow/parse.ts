@@ -1,7 +1,7 @@
 // parseFlow: YAML text -> flow model with the source span of every part, plus YAML syntax diagnostics.
 import { Document, isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, visit, YAMLMap } from 'yaml';
 import { Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
-import { yamlDiagnostics } from './yaml-problems';
+import { excessiveNesting, MAX_FLOW_NESTING, yamlDiagnostics } from './yaml-problems';
 import type { FlowComponent, FlowConnection, FlowModel, TextSpan } from './model';
 
 /** Alias expansion beyond this many nodes is an error (billion-laughs protection). */
@@ -20,7 +20,10 @@ export interface ParsedFlow {
 
 export function parseFlow(text: string): ParsedFlow {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== undefined) return refusedTooDeep(text, lines, tooDeep);
+  // logLevel 'error': the yaml package would print warnings (e.g. collection keys) to the console.
+  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const diagnostics = yamlDiagnostics(document, text, lines);
   let model: FlowModel;
   let value: unknown;
@@ -30,12 +33,17 @@ export function parseFlow(text: string): ParsedFlow {
     model = buildModel(document);
     if (document.errors.some((e) => e.code === 'DUPLICATE_KEY')) keepFirstComponents(value, model);
   } catch (error) {
-    // toJS throws on alias bombs ("Excessive alias count"): report it, keep an empty model.
+    // toJS throws on alias bombs ("Excessive alias count") and overflows the stack on absurd nesting:
+    // report it, keep an empty model.
     value = undefined;
     model = emptyModel();
+    const tooDeep = error instanceof RangeError;
     diagnostics.push(
-      makeDiagnostic(lines, firstAliasSpan(document) ?? { start: 0, end: Math.min(text.length, 1) }, DiagnosticSeverity.Error, 'yaml-alias-limit',
-        `YAML aliases expand past the limit of ${MAX_ALIAS_COUNT} nodes; the file is not evaluated (${(error as Error).message})`),
+      tooDeep
+        ? makeDiagnostic(lines, { start: 0, end: Math.min(text.length, 1) }, DiagnosticSeverity.Error, 'yaml-too-deep',
+            'the YAML nests too deeply to be read; the file is not evaluated')
+        : makeDiagnostic(lines, firstAliasSpan(document) ?? { start: 0, end: Math.min(text.length, 1) }, DiagnosticSeverity.Error, 'yaml-alias-limit',
+            `YAML aliases expand past the limit of ${MAX_ALIAS_COUNT} nodes; the file is not evaluated (${(error as Error).message})`),
     );
   }
   return { text, document, lines, model, value, yamlDiagnostics: diagnostics };
@@ -46,6 +54,16 @@ function keepFirstComponents(value: unknown, model: FlowModel): void {
   const components = (value as { components?: unknown } | null)?.components;
   if (!components || typeof components !== 'object') return;
   for (const component of model.components) (components as Record<string, unknown>)[component.name] = component.props;
+}
+
+/** A document nested past the limit is not parsed: one error where the limit is crossed. */
+function refusedTooDeep(text: string, lines: LineCounter, offset: number): ParsedFlow {
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  const document = parseDocument('', { lineCounter: new LineCounter() });
+  const diagnostic = makeDiagnostic(lines, { start: offset, end: offset + 1 }, DiagnosticSeverity.Error, 'yaml-too-deep',
+    `\`[\`/\`{\` nest more than ${MAX_FLOW_NESTING} levels deep here; the file is not evaluated`);
+  return { text, document, lines, model: emptyModel(), value: undefined, yamlDiagnostics: [diagnostic] };
 }
 
 function firstAliasSpan(document: Document.Parsed): TextSpan | undefined {

@@ -5,7 +5,8 @@ export const DEFAULT_LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1',
 
 /** The host of a URL or a `host:port` broker address; undefined when it holds an unresolved `${...}`. */
 export function hostOf(address: string): string | undefined {
-  const resolved = address.replace(/\$\{env:[^}:]+:-([^}]*)\}/g, '$1');
+  // Secrets sit in credentials, never in the host part; env values with a default are read as the default.
+  const resolved = address.replace(/\$\{env:[^}:]+:-([^}]*)\}/g, '$1').replace(/\$\{secret:[^}]*\}/g, 'secret');
   if (resolved.includes('${')) return undefined;
   try {
     if (resolved.includes('://')) return new URL(resolved).hostname.replace(/^\[|\]$/g, '').toLowerCase();

@@ -1,0 +1,44 @@
+// The executor child process seen from the extension: events, secrets on request, stop, and a crash with its cause.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { ExecutorCrashError, ExecutorProcess } from '../../../client/executor/executor-process';
+import type { ExecutorEvent } from '../../../protocol/executor-events';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', name);
+const run = { type: 'run', flowFile: '/w/x.flow.yaml', options: {} } as const;
+
+describe('executor process', () => {
+  it('answers a secret request from the handler and resolves with the finished run', async () => {
+    const events: ExecutorEvent[] = [];
+    const child = new ExecutorProcess(fixture('secret-worker.js'), __dirname);
+    const outcome = await child.execute(run, { onEvent: (e) => events.push(e), secret: (name) => Promise.resolve(name === 'rabbit-password' ? 'hunter22' : undefined) });
+    assert.deepEqual(outcome, { runId: 'r-secret', status: 'succeeded', error: undefined });
+    assert.deepEqual(events.map((e) => e.type), ['run-started', 'log', 'run-finished']);
+    assert.deepEqual(events[1], { type: 'log', level: 'info', message: 'secret length 8' });
+    assert.equal(child.running, false);
+  });
+
+  it('stops a run on request: the child ends it as interrupted', async () => {
+    const child = new ExecutorProcess(fixture('secret-worker.js'), __dirname, { ...process.env, WAIT_FOR_STOP: '1' });
+    const outcome = child.execute(run, {
+      onEvent: (e) => (e.type === 'log' ? child.stop() : undefined),
+      secret: () => Promise.resolve('x'),
+    });
+    assert.deepEqual(await outcome, { runId: 'r-secret', status: 'interrupted', error: undefined });
+  });
+
+  it('reports a crash with its cause and the run it interrupted', async () => {
+    const child = new ExecutorProcess(fixture('crashing-worker.js'), __dirname);
+    await assert.rejects(child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) }), (error: unknown) => {
+      assert.ok(error instanceof ExecutorCrashError);
+      assert.equal(error.message, "The executor stopped unexpectedly during run r-crash: TypeError: Cannot read properties of undefined (reading 'topic').");
+      return true;
+    });
+    assert.equal(child.running, false);
+  });
+
+  it('reports a worker file that does not exist as a crash, not an exception in the host', async () => {
+    const child = new ExecutorProcess(fixture('missing-worker.js'), __dirname);
+    await assert.rejects(child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) }), ExecutorCrashError);
+  });
+});

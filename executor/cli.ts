@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { checkFlow } from '../flow/check';
 import { DiagnosticSeverity } from '../flow/diagnostic';
 import { formatDiagnostic } from '../flow/format-diagnostic';
+import { exportCommand } from './cli-export';
 import { ExitCode, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';

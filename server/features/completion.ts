@@ -21,7 +21,7 @@ export function doComplete(document: TextDocument, position: Position, checked: 
   const text = document.getText();
   const offset = document.offsetAt(position);
   const context = cursorContext(text, offset);
-  const range = Range.create(document.positionAt(context.wordStart), position);
+  const range = Range.create(document.positionAt(context.wordStart), document.positionAt(offset));
   const model = checked.parsed.model;
   const items = context.mode === 'key' ? keyItems(context, model, offset, range) : valueItems(context, model, offset, range);
   return CompletionList.create(items, false);

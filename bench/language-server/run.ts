@@ -1,0 +1,120 @@
+// Benchmark of the language server: validation after an edit, completion, memory, against yaml-language-server on the same file.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CompletionRequest, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { getFlowLanguageService } from '../../server/language-service';
+import { generateFlow } from './generate-flow';
+import { percentile, summary } from './percentiles';
+import { startStdioLanguageServer } from './stdio-language-server';
+import { yamlLanguageServiceValidator } from './yaml-language-service-reference';
+
+const ROOT = resolve(__dirname, '../..');
+const SCHEMA_URI = pathToFileURL(resolve(ROOT, 'schemas/flow.schema.json')).toString();
+const OUR_SERVER = resolve(ROOT, 'dist/server/server.js');
+const YAML_SERVER = resolve(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server');
+/** yaml-language-server waits this long after open/change before validating (yamlSettings.validationDelayMs). */
+const YAMLLS_DELAY_MS = 200;
+
+/** The flow with the topic of component `index` (a kafka one) renamed: a typical edit. */
+function edited(text: string, iteration: number): string {
+  return text.replace('topic: topic-0\n', `topic: topic-0-edit-${iteration}\n`);
+}
+
+async function measure(components: number, connections: number, runs: number): Promise<void> {
+  const { text } = generateFlow(components, connections);
+  console.log(`\n== ${components} components, ${connections} connections (${(text.length / 1024).toFixed(0)} KiB, ${text.split('\n').length} lines)`);
+
+  // 1. In process: our full validation (YAML, schema, semantics) of a new version after an edit.
+  const service = getFlowLanguageService({ fs: { exists: () => true } });
+  let document = TextDocument.create('file:///bench/generated.flow.yaml', 'flow-yaml', 0, text);
+  const ours: number[] = [];
+  let diagnosticCount = 0;
+  for (let i = 0; i < runs + 3; i++) {
+    document = TextDocument.update(document, [{ text: edited(text, i) }], document.version + 1);
+    const start = performance.now();
+    diagnosticCount = service.doValidation(document).length;
+    if (i >= 3) ours.push(performance.now() - start);
+  }
+  console.log(`FlowTracer validation after an edit (in process): ${summary(ours)}; ${diagnosticCount} diagnostics`);
+
+  // 2. In process: yaml-language-server's language service, schema only, same text and schema.
+  const validateWithYamlls = await yamlLanguageServiceValidator(resolve(ROOT, 'schemas/flow.schema.json'), SCHEMA_URI);
+  const theirs: number[] = [];
+  let theirCount = 0;
+  for (let i = 0; i < runs + 3; i++) {
+    const start = performance.now();
+    theirCount = await validateWithYamlls(edited(text, i), i);
+    if (i >= 3) theirs.push(performance.now() - start);
+  }
+  console.log(`yaml-language-server schema-only validation (in process): ${summary(theirs)}; ${theirCount} diagnostics`);
+  console.log(`ratio (yaml-language-server p50 / FlowTracer p50): ${(percentile(theirs, 0.5) / percentile(ours, 0.5)).toFixed(1)}x`);
+
+  // 3. In process: completion after validation (the parse is cached), for a `to:` value and for keys.
+  const toLine = document.getText().split('\n').findIndex((line) => line.startsWith('    to: '));
+  const keyText = document.getText().replace('    topic: topic-5\n', '    topic: topic-5\n    \n');
+  const keyDocument = TextDocument.create('file:///bench/keys.flow.yaml', 'flow-yaml', 1, keyText);
+  const keyLine = keyText.split('\n').findIndex((line, index, all) => line === '    ' && all[index - 1] === '    topic: topic-5');
+  service.doValidation(keyDocument);
+  const completion: number[] = [];
+  for (let i = 0; i < 110; i++) {
+    const start = performance.now();
+    if (i % 2) service.doComplete(document, { line: toLine, character: 8 });
+    else service.doComplete(keyDocument, { line: keyLine, character: 4 });
+    if (i >= 10) completion.push(performance.now() - start);
+  }
+  console.log(`FlowTracer completion (in process, \`to:\` values and keys): ${summary(completion)}`);
+
+  // 4. Over stdio: our bundled server (open -> diagnostics, completion round trips, RSS).
+  const server = await startStdioLanguageServer(OUR_SERVER);
+  const wire: number[] = [];
+  for (let i = 0; i < Math.min(runs, 8); i++) {
+    const uri = `file:///bench/wire-${i}.flow.yaml`;
+    const received = server.nextDiagnostics(uri);
+    const start = performance.now();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'flow-yaml', version: 1, text: edited(text, i) } });
+    await received;
+    wire.push(performance.now() - start);
+    if (i < Math.min(runs, 8) - 1) await server.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+  const lastUri = `file:///bench/wire-${Math.min(runs, 8) - 1}.flow.yaml`;
+  const wireCompletion: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const start = performance.now();
+    await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: lastUri }, position: { line: toLine, character: 8 } });
+    if (i >= 10) wireCompletion.push(performance.now() - start);
+  }
+  console.log(`FlowTracer server over stdio: open -> diagnostics ${summary(wire)}; completion round trip ${summary(wireCompletion)}; server RSS ${server.rssMegabytes().toFixed(0)} MB`);
+  await server.stop();
+
+  // 5. Over stdio: yaml-language-server with the same schema (a modeline), open -> diagnostics.
+  const yamlls = await startStdioLanguageServer(YAML_SERVER, { yaml: { validate: true, hover: false, completion: false, schemaStore: { enable: false } } });
+  const yamllsWire: number[] = [];
+  for (let i = 0; i < Math.min(runs, 5); i++) {
+    const uri = `file:///bench/yamlls-${i}.flow.yaml`;
+    const received = yamlls.nextDiagnostics(uri);
+    const start = performance.now();
+    await yamlls.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'yaml', version: 1, text: `# yaml-language-server: $schema=${SCHEMA_URI}\n${edited(text, i)}` },
+    });
+    await received;
+    yamllsWire.push(performance.now() - start);
+    await yamlls.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+  const net = yamllsWire.map((value) => value - YAMLLS_DELAY_MS);
+  console.log(`yaml-language-server over stdio: open -> diagnostics ${summary(yamllsWire)} (minus its ${YAMLLS_DELAY_MS} ms debounce: p50 ${percentile(net, 0.5).toFixed(1)} ms); RSS ${yamlls.rssMegabytes().toFixed(0)} MB`);
+  console.log(`ratio over stdio (yaml-language-server p50 without debounce / FlowTracer p50): ${(percentile(net, 0.5) / percentile(wire, 0.5)).toFixed(1)}x`);
+  await yamlls.stop();
+}
+
+async function main(): Promise<void> {
+  console.log('Memory is the RSS of each server process driven over stdio, read from /proc/<pid>/status after the runs.');
+  await measure(200, 300, Number(process.env.BENCH_RUNS_SMALL ?? 30));
+  await measure(2000, 3000, Number(process.env.BENCH_RUNS_LARGE ?? 10));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

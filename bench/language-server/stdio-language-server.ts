@@ -1,0 +1,49 @@
+// Runs a language server as a child process over stdio and waits for its diagnostics; reads its RSS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+export interface StdioLanguageServer {
+  readonly child: ChildProcess;
+  readonly connection: MessageConnection;
+  nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams>;
+  /** Resident set size of the server process, in MB (from /proc). */
+  rssMegabytes(): number;
+  stop(): Promise<void>;
+}
+
+export async function startStdioLanguageServer(script: string, settings?: unknown): Promise<StdioLanguageServer> {
+  const child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const waiting = new Map<string, (params: PublishDiagnosticsParams) => void>();
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    const resolve = waiting.get(params.uri);
+    if (resolve) {
+      waiting.delete(params.uri);
+      resolve(params);
+    }
+  });
+  connection.onNotification(() => undefined);
+  connection.onRequest(() => null);
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+  await connection.sendNotification(InitializedNotification.type, {});
+  if (settings !== undefined) await connection.sendNotification('workspace/didChangeConfiguration', { settings });
+  return {
+    child,
+    connection,
+    nextDiagnostics: (uri) => new Promise((resolve) => waiting.set(uri, resolve)),
+    rssMegabytes: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    stop: async () => {
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      await exited;
+      connection.dispose();
+    },
+  };
+}

@@ -1,19 +1,38 @@
-// The `flowtracer` command line: validate (and, as the executor grows, run, retry, resume, trace).
+// The `flowtracer` command line: validate, run, retry, resume, runs, show, trace.
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkFlow } from '../flow/check';
 import { DiagnosticSeverity } from '../flow/diagnostic';
 import { formatDiagnostic } from '../flow/format-diagnostic';
+import { ExitCode, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
+import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
+
+export { ExitCode };
 
 const USAGE = `usage: flowtracer <command> [options]
 
 commands:
-  validate FILE [--json]   check a .flow.yaml file and print its diagnostics
-`;
+  validate FILE [--json]            check a .flow.yaml file and print its diagnostics
+  run FILE [--mode off|warn|strict|dry-run] [--only COMPONENT] [--max-in-flight N]
+                                    run a flow; --only runs the connections into one component
+  retry RUN [COMPONENT]             re-deliver exactly the parked messages (of one component), then continue downstream
+  resume RUN                        continue an interrupted run from its committed positions
+  runs                              list the runs
+  show RUN                          a run's summary, parked messages and in-flight window
+  trace ID|KEY                      a message's path through every run, by trace id or key
 
-/** Exit codes CI can rely on. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3 } as const;
+options (every command):
+  --json                            machine-readable output on stdout
+  --runs-dir DIR                    where runs live (default .flowtracer/runs)
+
+secrets: \${secret:NAME} is read from the environment variable FLOWTRACER_SECRET_<NAME>.
+
+exit codes:
+  0 ok · 1 run failed (parked, blocked or unreconciled messages) · 2 usage · 3 invalid flow
+  4 pre-flight failed (a component is unreachable) · 5 missing secret or env value
+  6 run stopped or interrupted · 7 no such run
+`;
 
 function validate(args: string[]): number {
   const json = args.includes('--json');
@@ -40,24 +59,79 @@ function validate(args: string[]): number {
   return errors > 0 ? ExitCode.invalidFlow : ExitCode.ok;
 }
 
-export function main(argv: string[]): number {
+interface ParsedArgs {
+  readonly positional: string[];
+  readonly options: Map<string, string>;
+  readonly flags: CommonFlags;
+}
+
+const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight']);
+
+function parseArgs(args: readonly string[]): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') json = true;
+    else if (VALUE_OPTIONS.has(arg)) {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      options.set(arg, value);
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  const maxInFlight = options.has('--max-in-flight') ? Number(options.get('--max-in-flight')) : undefined;
+  if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight > 0)) throw new UsageError('--max-in-flight must be a positive whole number');
+  const runsDir = resolve(options.get('--runs-dir') ?? '.flowtracer/runs');
+  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}) } };
+}
+
+function need(value: string | undefined, what: string): string {
+  if (value === undefined) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'validate':
-      return validate(rest);
-    case 'export':
-      return exportCommand(rest);
-    case undefined:
-    case '--help':
-    case 'help':
-      process.stdout.write(USAGE);
-      return command === undefined ? ExitCode.usage : ExitCode.ok;
-    default:
-      process.stderr.write(`flowtracer: unknown command '${command}'\n${USAGE}`);
+  if (command === 'validate') return validate(rest);
+  if (command === 'export') return exportCommand(rest);
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(rest);
+    const [first, second] = parsed.positional;
+    switch (command) {
+      case 'run': {
+        const mode = parseMode(parsed.options.get('--mode'));
+        const only = parsed.options.get('--only');
+        return await runCommand(need(first, 'FILE'), { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, parsed.flags);
+      }
+      case 'retry':
+        return await retryCommand(need(first, 'RUN'), second, parsed.flags);
+      case 'resume':
+        return await resumeCommand(need(first, 'RUN'), parsed.flags);
+      case 'runs':
+      case 'show':
+      case 'trace':
+        return await inspectCommand(command, first, parsed.flags);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`flowtracer ${command}: ${error.message}\n${USAGE}`);
       return ExitCode.usage;
+    }
+    return reportError(command, error, rest.includes('--json'));
   }
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

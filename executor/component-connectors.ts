@@ -10,7 +10,8 @@ export class PreflightError extends Error {
     readonly component: string,
     cause: string,
   ) {
-    super(`pre-flight: component ${component}: ${cause}`);
+    // Connector messages often start by naming the component already.
+    super(`pre-flight: component ${component}: ${cause.replace(`component ${component}: `, '')}`);
     this.name = 'PreflightError';
   }
 }

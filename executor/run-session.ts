@@ -88,7 +88,8 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
     let reader: SourceReader | undefined;
     let writer: TargetWriter | undefined;
     try {
-      const settings = { ...c.props, runId: ctx.runId, connection: c.id, resume: input.resume, dryRun: mode === 'dry-run' };
+      // One consumer group per run and connection: a resume continues from the offsets this run committed.
+      const settings = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}`, resume: input.resume, dryRun: mode === 'dry-run' };
       reader = override?.reader ?? channels.get(c.id) ?? (await openReader(input.connectors.get(c.source.name)!, c, settings, ctx.signal));
       if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();

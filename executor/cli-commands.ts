@@ -1,0 +1,96 @@
+// The run-moving CLI commands (run, retry, resume) over the engine, with exit codes CI can use.
+import type { RunMode } from '../protocol/executor-events';
+import { VALIDATION_MODES } from '../flow/model';
+import { formatDiagnostic } from '../flow/format-diagnostic';
+import { cliSink, outputStyle } from './cli-output';
+import { PreflightError } from './component-connectors';
+import { connectorFactory } from './connector-factory';
+import { resumeRun, retryRun, startRun, type EngineDeps, type RunResult } from './engine';
+import { JournalError, markInterruptedRuns } from './journal';
+import { PlanRefused } from './plan';
+import { SchemaFileError } from './payload-validation';
+import { Redactor } from './redaction';
+import { environmentSecrets, MissingValueError } from './values';
+
+/** Exit codes CI can rely on (documented in the help). */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7 } as const;
+
+export interface CommonFlags {
+  readonly json: boolean;
+  readonly runsDir: string;
+  readonly maxInFlight?: number;
+}
+
+export class UsageError extends Error {}
+
+export function parseMode(value: string | undefined): RunMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(VALIDATION_MODES as readonly string[]).includes(value)) throw new UsageError(`--mode must be one of ${VALIDATION_MODES.join(', ')}, not '${value}'`);
+  return value as RunMode;
+}
+
+function deps(flags: CommonFlags, signal: AbortSignal): EngineDeps {
+  return {
+    connectors: connectorFactory, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal,
+    ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
+  };
+}
+
+function exitFor(result: RunResult): number {
+  return result.status === 'succeeded' ? ExitCode.ok : result.status === 'stopped' || result.status === 'interrupted' ? ExitCode.stopped : ExitCode.failed;
+}
+
+/** Runs an engine operation with Ctrl-C/SIGTERM wired to Stop, turning known errors into one line and an exit code. */
+async function withEngine(flags: CommonFlags, label: string, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const marked = await markInterruptedRuns(flags.runsDir);
+    for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
+    const result = await operation(deps(flags, controller.signal));
+    if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
+    return exitFor(result);
+  } catch (error) {
+    return reportError(label, error, flags.json);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+export function reportError(label: string, error: unknown, json: boolean): number {
+  const redactor = new Redactor();
+  const say = (message: string, code: number, extra: Record<string, unknown> = {}): number => {
+    const line = redactor.redact(message);
+    if (json) process.stdout.write(`${JSON.stringify({ error: line, exitCode: code, ...extra })}\n`);
+    process.stderr.write(`flowtracer ${label}: ${line}\n`);
+    return code;
+  };
+  if (error instanceof PlanRefused) {
+    for (const d of error.diagnostics) process.stderr.write(`${formatDiagnostic(label, d)}\n`);
+    return say(error.message, ExitCode.invalidFlow, { diagnostics: error.diagnostics });
+  }
+  if (error instanceof PreflightError) return say(error.message, ExitCode.preflight, { component: error.component });
+  if (error instanceof MissingValueError) return say(error.message, ExitCode.missingValue);
+  if (error instanceof JournalError) return say(error.message, ExitCode.notFound);
+  if (error instanceof UsageError) return say(error.message, ExitCode.usage);
+  if (error instanceof SchemaFileError) return say(error.message, ExitCode.invalidFlow);
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return say(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'the file'}`, ExitCode.usage);
+  // Unexpected: one line for the user; the stack only when asked for.
+  if (process.env.FLOWTRACER_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  return say(error instanceof Error ? error.message : String(error), ExitCode.failed);
+}
+
+export function runCommand(file: string, options: { mode?: RunMode; only?: string }, flags: CommonFlags): Promise<number> {
+  return withEngine(flags, file, (d) => startRun(file, options, d));
+}
+
+export function retryCommand(runId: string, component: string | undefined, flags: CommonFlags): Promise<number> {
+  return withEngine(flags, `retry ${runId}`, (d) => retryRun(runId, component, d));
+}
+
+export function resumeCommand(runId: string, flags: CommonFlags): Promise<number> {
+  return withEngine(flags, `resume ${runId}`, (d) => resumeRun(runId, d));
+}

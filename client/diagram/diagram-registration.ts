@@ -1,9 +1,22 @@
-// Registers the diagram's host side: the panel serializer (panels come back after a reload) and the Reveal menu command.
+// Registers the diagram's host side: the panel serializer, the Reveal menu command, New Flow from Diagram and Export Resolved Flow.
 import * as vscode from 'vscode';
 import { DIAGRAM_VIEW_TYPE, type DiagramViewState, type NodeMenuContext } from '../../protocol/webview-messages';
+import { EXPORT_RESOLVED_COMMAND, exportResolvedFlow } from '../export-command';
 import type { DiagramPanels } from './diagram-panels';
 
 export const REVEAL_COMMAND = 'flowtracer.diagram.revealComponent';
+export const NEW_FLOW_FROM_CANVAS_COMMAND = 'flowtracer.newFlowFromCanvas';
+
+/** The smallest valid flow: the palette fills in the components. */
+export const EMPTY_FLOW = 'flow: new-flow\ncomponents: {}\n';
+
+/** Opens an untitled flow and its empty diagram; saving it is the editor's usual Save As. */
+async function newFlowFromCanvas(panels: DiagramPanels): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument({ language: 'flow-yaml', content: EMPTY_FLOW });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+  await panels.show(document.uri);
+  return document;
+}
 
 export function registerDiagramHost(panels: DiagramPanels): vscode.Disposable {
   return vscode.Disposable.from(
@@ -22,5 +35,7 @@ export function registerDiagramHost(panels: DiagramPanels): vscode.Disposable {
         await panels.reveal(vscode.Uri.parse(context.flowtracerUri), context.flowtracerComponent);
       }
     }),
+    vscode.commands.registerCommand(NEW_FLOW_FROM_CANVAS_COMMAND, () => newFlowFromCanvas(panels)),
+    vscode.commands.registerCommand(EXPORT_RESOLVED_COMMAND, exportResolvedFlow),
   );
 }

@@ -1,0 +1,32 @@
+// "Export Resolved Flow": opens the flow with defaults applied, kinds inferred and env values resolved in a new untitled editor.
+import * as vscode from 'vscode';
+import { checkFlow } from '../flow/check';
+import { DiagnosticSeverity } from '../flow/diagnostic';
+import { EXPORT_FORMATS, formatResolvedFlow, type ExportFormat } from '../flow/export/format-resolved';
+import { resolveFlow } from '../flow/export/resolve-flow';
+
+export const EXPORT_RESOLVED_COMMAND = 'flowtracer.exportResolvedFlow';
+
+/** Arguments are for the editor tests; from the palette it asks for the format. */
+export async function exportResolvedFlow(target?: vscode.Uri, format?: ExportFormat): Promise<vscode.TextDocument | undefined> {
+  const document = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
+  if (!document || document.languageId !== 'flow-yaml') {
+    void vscode.window.showInformationMessage('Open a .flow.yaml file to export it resolved.');
+    return undefined;
+  }
+  const text = document.getText();
+  const errors = checkFlow(text).diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length;
+  if (errors > 0) {
+    void vscode.window.showErrorMessage(`The flow has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} (see Problems) before exporting.`);
+    return undefined;
+  }
+  const chosen = format ?? ((await vscode.window.showQuickPick([...EXPORT_FORMATS], { title: 'Export the resolved flow as' })) as ExportFormat | undefined);
+  if (!chosen) return undefined;
+  const { flow, unresolvedEnv } = resolveFlow(text, process.env);
+  const exported = await vscode.workspace.openTextDocument({ language: chosen, content: formatResolvedFlow(flow, chosen) });
+  await vscode.window.showTextDocument(exported, { preview: false });
+  if (unresolvedEnv.length > 0) {
+    void vscode.window.showWarningMessage(`Not set and without a default, left as written: ${unresolvedEnv.map((n) => `\${env:${n}}`).join(', ')}.`);
+  }
+  return exported;
+}

@@ -1,4 +1,5 @@
 // The engine: start, resume and retry runs of a flow; pre-flight, sessions, reconciliation, journal and summary.
+import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
@@ -68,7 +69,7 @@ export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunRes
   const { summary, records, plan } = await loadRun(runId, deps.runsDir);
   if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
   return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
-    ctx.journal.append({ t: 'resumed' });
+    ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
     const run = unfinishedConnections(plan, records);
     return { run, resume: true, prefeed: uncommittedReplies(plan, records, run) };
   });
@@ -81,7 +82,7 @@ export async function retryRun(runId: string, component: string | undefined, dep
   const parked = openParked(records).filter((p) => component === undefined || p.component === component);
   if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
   return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
-    ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}) });
+    ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}), ...(deps.actor ? { actor: deps.actor } : {}) });
     const retried = new Set(parked.map((p) => p.connection));
     return {
       run: retryTargets(plan, records, retried),
@@ -106,6 +107,8 @@ type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed
 
 async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mode: RunMode | undefined, choose: (ctx: RunContext) => SessionChoice): Promise<RunResult> {
   const redactor = new Redactor();
+  // Every in-flight message and connector call listens on the run's signal.
+  setMaxListeners(0, deps.signal);
   const directory = runDirectory(deps.runsDir, summary.runId);
   const clock = deps.clock ?? realClock;
   const started = clock.now();

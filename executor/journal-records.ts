@@ -8,7 +8,7 @@ interface Stamped {
 export type JournalRecord = Stamped &
   (
     | { readonly t: 'run-start'; readonly runId: string; readonly flow: string; readonly flowFile: string; readonly mode: RunMode; readonly only?: string; readonly actor: string; readonly versions: Readonly<Record<string, string>> }
-    | { readonly t: 'resumed' | 'retry-start'; readonly component?: string }
+    | { readonly t: 'resumed' | 'retry-start'; readonly component?: string; readonly actor?: string }
     /** Written (and flushed) before a message is written to its target: the in-flight window. */
     | { readonly t: 'in-flight'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string }
     | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string }

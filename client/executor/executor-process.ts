@@ -28,6 +28,8 @@ export interface ExecutorOutcome {
 const STDERR_LIMIT = 8000;
 /** How long a stopped child gets to write its journal before it is killed. */
 const STOP_GRACE_MS = 10_000;
+/** How long a finished worker gets to close its connections before it is killed. */
+const EXIT_GRACE_MS = 3_000;
 
 export class ExecutorProcess {
   private child: ChildProcess | undefined;
@@ -51,17 +53,26 @@ export class ExecutorProcess {
       this.child = child;
       let stderr = '';
       let runId: string | undefined;
-      let finished: ExecutorOutcome | undefined;
       const keep = (chunk: Buffer): void => {
         stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_LIMIT);
       };
       child.stderr?.on('data', keep);
       child.stdout?.on('data', () => undefined);
+      let settled = false;
+      /** The worker outlives its command; once the outcome is known the channel is closed so it exits. */
+      const settle = (outcome: ExecutorOutcome): void => {
+        if (settled) return;
+        settled = true;
+        this.clear();
+        resolve(outcome);
+        if (child.connected) child.disconnect();
+        const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+        child.once('exit', () => clearTimeout(killer));
+      };
       child.on('message', (message: unknown) => {
         const event = message as ExecutorEvent;
         if (!event || typeof event.type !== 'string') return;
         if (event.type === 'run-started') runId = event.runId;
-        if (event.type === 'run-finished') finished = { runId: event.runId, status: event.status, error: event.error };
         if (event.type === 'secret-request') {
           handlers.secret(event.name).then(
             (value) => this.send({ type: 'secret-value', requestId: event.requestId, value }),
@@ -74,18 +85,21 @@ export class ExecutorProcess {
         } catch {
           // A broken view must not end the run.
         }
+        if (event.type === 'run-finished') settle({ runId: event.runId, status: event.status, error: event.error });
+        // The worker reports a command that fails before its run starts (invalid flow, pre-flight, missing secret) as one error line.
+        else if (event.type === 'log' && event.level === 'error' && runId === undefined) settle({ runId: undefined, status: 'failed', error: event.message });
       });
       child.on('error', (error) => {
         this.clear();
-        reject(new ExecutorCrashError(`The executor could not start: ${error.message}.`, stderr));
+        if (!settled) reject(new ExecutorCrashError(`The executor could not start: ${error.message}.`, stderr));
+        settled = true;
       });
       child.on('exit', (code, signal) => {
+        if (settled) return;
         this.clear();
-        if (finished) resolve(finished);
-        else {
-          const cause = lastLine(stderr) ?? (signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`);
-          reject(new ExecutorCrashError(`The executor stopped unexpectedly${runId ? ` during run ${runId}` : ''}: ${cause}.`, stderr));
-        }
+        settled = true;
+        const cause = lastLine(stderr) ?? (signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`);
+        reject(new ExecutorCrashError(`The executor stopped unexpectedly${runId ? ` during run ${runId}` : ''}: ${cause}.`, stderr));
       });
       this.send(command);
     });

@@ -1,13 +1,16 @@
 // Code actions for diagnostics: did-you-mean, add missing required fields, write the inferred kind, remove an unknown property.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeAction, CodeActionKind, Position, Range, TextEdit, type Diagnostic } from 'vscode-languageserver-types';
-import { isMap, isScalar, type Pair } from 'yaml';
+import { isMap, isScalar, type Document, type Pair, type YAMLMap } from 'yaml';
 import type { CheckedFlow } from '../../flow/check';
 import { inferKind, type FlowModel } from '../../flow/model';
 import { closestNames } from './closest-names';
 import { componentNamed } from './component-lookup';
-import { COMPONENT_TYPES, componentPropertyInfos, propertiesAt } from './flow-vocabulary';
-import { nodeAt } from './yaml-node-at';
+import { COMPONENT_TYPES, propertiesAt } from './flow-vocabulary';
+import { nodeAt, type NodeAtOffset, type YamlPath } from './yaml-node-at';
+
+/** Codes whose fix is removing the key at the range (flow/DIAGNOSTICS.md). */
+const REMOVABLE_CODES = new Set(['unknown-property', 'retry-field-not-applicable', 'select-field-not-applicable', 'db-field-not-applicable']);
 
 export function getCodeActions(document: TextDocument, range: Range, diagnostics: readonly Diagnostic[], checked: CheckedFlow): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -57,9 +60,12 @@ function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: Che
       names.forEach((name, index) => actions.push(edit(document, `Change to '${name}'`, [TextEdit.replace(scalarRange, name)], diagnostic, index === 0)));
       actions.push(edit(document, `Remove property '${written}'`, [removePair(document, found.pair)], diagnostic));
     }
-    // A component missing required fields (the diagnostic sits on its name).
-    if (found.path.length === 1 && found.path[0] === 'components') {
-      const add = addRequired(document, found.pair, model, written, diagnostic);
+    if (REMOVABLE_CODES.has(String(diagnostic.code)) && !actions.some((action) => action.title.startsWith('Remove'))) {
+      actions.push(edit(document, `Remove property '${written}'`, [removePair(document, found.pair)], diagnostic));
+    }
+    // Missing required fields: the diagnostic sits on the owner's key (a component name, a connection's first key).
+    if (diagnostic.code === 'missing-property' || (found.path.length === 1 && found.path[0] === 'components')) {
+      const add = addRequired(document, checked, found, diagnostic);
       if (add) actions.push(add);
     }
   }
@@ -104,23 +110,38 @@ function removePair(document: TextDocument, pair: Pair): TextEdit {
   return TextEdit.del(Range.create(document.positionAt(from), document.positionAt(valueEnd)));
 }
 
-function addRequired(document: TextDocument, pair: Pair, model: FlowModel, name: string, diagnostic: Diagnostic): CodeAction | undefined {
-  const component = componentNamed(model, name);
-  const properties = component?.type && COMPONENT_TYPES.includes(component.type) ? componentPropertyInfos(component.type) : undefined;
-  if (!component || !properties || !isMap(pair.value)) return undefined;
-  const missing = properties.filter((property) => property.required && !(property.name in component.props));
+/** The mapping whose required fields are missing: the component under its name, else the mapping holding the key. */
+function ownerMap(yaml: Document.Parsed, path: YamlPath, pair: Pair): { map: YAMLMap; path: YamlPath } | undefined {
+  if (path.length === 1 && path[0] === 'components' && isMap(pair.value) && isScalar(pair.key)) {
+    return { map: pair.value, path: [...path, String(pair.key.value)] };
+  }
+  const map = path.length === 0 ? yaml.contents : yaml.getIn(path, true);
+  return isMap(map) ? { map, path } : undefined;
+}
+
+function addRequired(document: TextDocument, checked: CheckedFlow, found: NodeAtOffset, diagnostic: Diagnostic): CodeAction | undefined {
+  const { document: yaml, model } = checked.parsed;
+  if (!found.pair) return undefined;
+  const owner = ownerMap(yaml, found.path, found.pair);
+  if (!owner) return undefined;
+  const componentType = owner.path[0] === 'components' ? componentNamed(model, String(owner.path[1]))?.type : undefined;
+  const properties = propertiesAt(owner.path, componentType) ?? [];
+  const present = new Set((owner.map.items as Pair[]).map((item) => (isScalar(item.key) ? String(item.key.value) : '')));
+  const fromData = (diagnostic.data as { missing?: unknown } | undefined)?.missing;
+  const wanted = Array.isArray(fromData) ? fromData.map(String) : properties.filter((property) => property.required).map((property) => property.name);
+  const missing = wanted.filter((name) => !present.has(name)).map((name) => properties.find((property) => property.name === name) ?? { name, shape: 'scalar', placeholder: name });
   if (missing.length === 0) return undefined;
-  const valueOf = (property: (typeof missing)[number]): string =>
-    property.shape === 'list' ? `[${property.placeholder}]` : property.placeholder;
-  const map = pair.value;
+  const valueOf = (property: { shape: string; placeholder: string }): string =>
+    property.shape === 'list' ? `[${property.placeholder}]` : property.shape === 'map' ? '{}' : property.placeholder;
+  const map = owner.map;
   const range = map.range!;
   let insert: TextEdit;
   if (map.flow) {
-    const text = document.getText();
-    const close = text.lastIndexOf('}', range[1]);
-    const body = text.slice(range[0] + 1, close).trim();
+    // After the last entry (`{ type: kafka, brokers: [brokers] }`), or inside empty braces.
     const added = missing.map((property) => `${property.name}: ${valueOf(property)}`).join(', ');
-    insert = TextEdit.insert(document.positionAt(close), `${body ? ', ' : ''}${added} `.replace(/^ /, ''));
+    const last = map.items[map.items.length - 1] as Pair | undefined;
+    const lastEnd = (last?.value as { range?: [number, number, number] } | null)?.range?.[1] ?? (last?.key as { range?: [number, number, number] } | undefined)?.range?.[1];
+    insert = lastEnd !== undefined ? TextEdit.insert(document.positionAt(lastEnd), `, ${added}`) : TextEdit.insert(document.positionAt(range[0] + 1), ` ${added} `);
   } else {
     const firstKey = (map.items[0]?.key as { range?: [number, number, number] } | undefined)?.range?.[0] ?? range[0];
     const indent = document.positionAt(firstKey).character;

@@ -65,8 +65,13 @@ describe('code actions', () => {
     ]);
     const flow = 'components:\n  T: { type: kafka }';
     assert.deepEqual(summary(actions(flow, at(1, 2, 3), 'missing-property')), [
-      ["Add missing 'brokers', 'topic'", [TextEdit.insert({ line: 1, character: 19 }, ', brokers: [brokers], topic: topic ')]],
+      ["Add missing 'brokers', 'topic'", [TextEdit.insert({ line: 1, character: 18 }, ', brokers: [brokers], topic: topic')]],
     ]);
+    const connection = 'components: {}\nconnections:\n  - from: A\n';
+    const diagnostic = Diagnostic.create(at(2, 4, 8), 'missing', 1, 'missing-property', 'flowtracer');
+    diagnostic.data = { missing: ['to'] };
+    const { document } = documentAt(connection);
+    assert.deepEqual(summary(service.getCodeActions(document, diagnostic.range, [diagnostic])), [["Add missing 'to'", [TextEdit.insert({ line: 3, character: 0 }, '    to: to\n')]]]);
   });
 
   it('writes the inferred kind on a connection, or corrects a contradicting one', () => {
@@ -76,6 +81,11 @@ describe('code actions', () => {
     ]);
     const text = EXAMPLE + '  - { from: OrderTopic, to: OrderDB, kind: processing }\n';
     assert.deepEqual(summary(actions(text, at(22, 43, 53), 'kind-mismatch')), [["Change kind to 'db'", [TextEdit.replace(at(22, 43, 53), 'db')]]]);
+  });
+
+  it('removes a retry field that does not apply to the strategy', () => {
+    const text = 'defaults:\n  retry:\n    strategy: fixed\n    factor: 2\n';
+    assert.deepEqual(summary(actions(text, at(3, 4, 10), 'retry-field-not-applicable')), [["Remove property 'factor'", [TextEdit.del(Range.create(3, 0, 4, 0))]]]);
   });
 
   it('suggests a component type for a misspelt one', () => {

@@ -49,8 +49,18 @@ function shapeOf(line: string): LineShape {
   return { keyColumn: column, dashColumns, key: match ? unquote(match[1]!.trim()) : undefined, blank };
 }
 
-/** The parents of a block-style position at `column`, from the lines above `lineIndex`. */
-function blockParents(lines: readonly string[], lineIndex: number, column: number, dashesOnLine: readonly number[]): string[] {
+/** Walks the lines above an offset from the nearest up, without splitting the whole text (big flows). */
+function* linesAbove(text: string, lineStart: number): Generator<string> {
+  let end = lineStart - 1;
+  while (end >= 0) {
+    const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1;
+    yield text.slice(start, end);
+    end = start - 1;
+  }
+}
+
+/** The parents of a block-style position at `column`, from the lines above `lineStart`. */
+function blockParents(text: string, lineStart: number, column: number, dashesOnLine: readonly number[]): string[] {
   const parents: string[] = [];
   let limit = column;
   // A list may sit at its key's column (`connections:` then `- from: A`): then the key is still a parent.
@@ -65,8 +75,9 @@ function blockParents(lines: readonly string[], lineIndex: number, column: numbe
     }
   };
   takeDashes(dashesOnLine);
-  for (let index = lineIndex - 1; index >= 0 && (limit > 0 || limitIsDash); index--) {
-    const shape = shapeOf(lines[index]!);
+  for (const line of linesAbove(text, lineStart)) {
+    if (limit <= 0 && !limitIsDash) break;
+    const shape = shapeOf(line);
     if (shape.blank && shape.dashColumns.length === 0) continue;
     const parentAtDash = limitIsDash && shape.dashColumns.length === 0 && shape.keyColumn === limit;
     if ((shape.keyColumn < limit || parentAtDash) && shape.key !== undefined) {
@@ -113,8 +124,6 @@ function openBrackets(prefix: string): OpenBracket[] {
 export function cursorContext(text: string, offset: number): CursorContext {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const prefix = text.slice(lineStart, offset);
-  const lines = text.slice(0, lineStart).split('\n');
-  lines.pop();
   const wordMatch = /[^\s:{}[\],"']*$/.exec(prefix);
   const word = wordMatch ? wordMatch[0] : '';
   const wordStart = offset - word.length;
@@ -124,7 +133,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
   if (brackets.length > 0) {
     // The line's own key (before the first bracket) is the outermost flow parent.
     const lineKeyColumn = shape.keyColumn;
-    const parents = blockParents(lines, lines.length, lineKeyColumn, shape.dashColumns);
+    const parents = blockParents(text, lineStart, lineKeyColumn, shape.dashColumns);
     for (const bracket of brackets) if (bracket.key !== undefined) parents.push(bracket.key);
     const innermost = brackets[brackets.length - 1]!;
     const segment = prefix.slice(innermost.contentStart).split(',').pop() ?? '';
@@ -141,7 +150,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const rest = prefix.slice(shape.keyColumn);
   const keyValue = /^("[^"]*"|'[^']*'|[^\s:#][^:#]*?)\s*:\s+(.*)$/.exec(rest);
   if (keyValue) {
-    const parents = blockParents(lines, lines.length, shape.keyColumn, shape.dashColumns);
+    const parents = blockParents(text, lineStart, shape.keyColumn, shape.dashColumns);
     return {
       path: parents,
       mode: 'value',
@@ -155,7 +164,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
   }
   // Typing a key (or a list item): the column where it starts decides the parents.
   const column = prefix.length - rest.length;
-  const parents = blockParents(lines, lines.length, column, shape.dashColumns);
+  const parents = blockParents(text, lineStart, column, shape.dashColumns);
   const base = { wordStart, word, indent: column, inFlow: false };
   const listKey = parents[parents.length - 2];
   if (shape.dashColumns.length > 0 && parents[parents.length - 1] === '[]' && listKey !== undefined && SCALAR_LIST_KEYS.has(listKey)) {

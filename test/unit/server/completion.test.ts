@@ -86,7 +86,7 @@ describe('completion', () => {
   });
 
   it('never throws on broken text', () => {
-    for (const text of ['|', ':|', '- |', '{ |', 'components: [|', 'components:\n  A: { type: |', '\t|x: :', '"|', 'a: "b|']) {
+    for (const text of ['|', '\n|', '\n\n  |', ':|', '- |', '{ |', 'components: [|', 'components:\n  A: { type: |', '\t|x: :', '"|', 'a: "b|']) {
       assert.doesNotThrow(() => complete(text), text);
     }
   });

@@ -29,6 +29,8 @@ if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
 const passedEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_'))),
   FLOWTRACER_EDITOR_WORKSPACE_TRUST: trust,
+  // Mocha's reporter picks colours from supports-color (true under CI=true); the log stays plain text.
+  FORCE_COLOR: '0',
 };
 let server;
 let browser;

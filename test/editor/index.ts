@@ -9,6 +9,10 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'editor-suite', mocha);
   require('./skeleton.test');
   require('./diagram.test');
+  require('./builder.test');
+  require('./runs.test');
+  require('./trust.test');
+  require('./commands.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -50,7 +50,10 @@ export class RunController implements vscode.Disposable {
   /** Runs the request; returns the outcome, or undefined when a gate refused or the child crashed (the user was told). */
   async execute(request: RunRequest): Promise<ExecutorOutcome | undefined> {
     const { log } = this.deps;
-    if (!(await this.deps.trust.allowRun())) return undefined;
+    if (!(await this.deps.trust.allowRun())) {
+      log.write({ level: 'warn', text: 'refused: the workspace is not trusted, so FlowTracer runs nothing here' });
+      return undefined;
+    }
     if (this.running) {
       void vscode.window.showWarningMessage('A FlowTracer run is already going on; stop it before starting another.', 'Stop Run').then((c) => (c ? vscode.commands.executeCommand('flowtracer.stopRun') : undefined));
       return undefined;

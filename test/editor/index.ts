@@ -10,6 +10,9 @@ export function run(): Promise<void> {
   require('./skeleton.test');
   require('./diagram.test');
   require('./builder.test');
+  require('./runs.test');
+  require('./trust.test');
+  require('./commands.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./runs.test');
   require('./trust.test');
   require('./commands.test');
+  require('./retry.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -21,6 +21,8 @@ export interface ConnectionJob {
   readonly mode: RunMode;
   /** Called once a message is settled, before its position is committed (retry marks parked ones resolved). */
   readonly onSettled?: (message: SourceMessage, outcome: Settled) => void;
+  /** Source positions this run committed before it was interrupted: a resume commits them again, delivers nothing. */
+  readonly alreadyCommitted?: ReadonlySet<string>;
   /** A service's reply to a delivered message, passed on to its downstream connections. */
   readonly onReply?: (reply: FlowMessage, traceId: string, signal: AbortSignal) => Promise<void>;
 }
@@ -35,7 +37,15 @@ export type Settled = 'delivered' | 'parked' | 'filtered';
 
 interface InFlight {
   readonly message: SourceMessage;
-  readonly settled: Promise<Settled>;
+  readonly settled: Promise<Settled | 'skipped'>;
+  /** Set once `settled` resolved, so that the settler can take every ready message in one batch. */
+  outcome?: Settled | 'skipped';
+}
+
+function track(message: SourceMessage, settled: Promise<Settled | 'skipped'>): InFlight {
+  const entry: InFlight = { message, settled };
+  settled.then((o) => (entry.outcome = o), () => undefined);
+  return entry;
 }
 
 export async function runConnection(ctx: RunContext, job: ConnectionJob): Promise<ConnectionOutcome> {
@@ -62,16 +72,22 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      const outcome = await head.settled;
-      job.onSettled?.(head.message, outcome);
+      await head.settled;
+      // Every consecutive settled message goes in one batch: one journal fsync, then the commits in order.
+      let ready = 0;
+      while (ready < window.length && window[ready]!.outcome !== undefined) ready++;
+      const batch = window.slice(0, ready);
+      for (const entry of batch) if (entry.outcome !== 'skipped') job.onSettled?.(entry.message, entry.outcome!);
       await ctx.journal.flush();
-      if (job.mode === 'dry-run') await job.reader.release(head.message);
-      else {
-        await job.reader.commit(head.message);
-        ctx.journal.append({ t: 'committed', connection: job.id, source: head.message.position });
+      for (const entry of batch) {
+        if (job.mode === 'dry-run') await job.reader.release(entry.message);
+        else {
+          await job.reader.commit(entry.message);
+          if (entry.outcome !== 'skipped') ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
+        }
+        if (entry.outcome !== 'skipped') counts[entry.outcome!]++;
       }
-      window.shift();
-      counts[outcome]++;
+      window.splice(0, batch.length);
       roomFreed?.();
       progress();
     }
@@ -79,8 +95,12 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   settler.catch(() => roomFreed?.());
   try {
     for await (const message of job.reader.messages(ctx.signal)) {
-      counts.read++;
-      window.push({ message, settled: deliverOne(ctx, job, message) });
+      if (job.alreadyCommitted?.has(message.position)) {
+        window.push(track(message, Promise.resolve('skipped')));
+      } else {
+        counts.read++;
+        window.push(track(message, deliverOne(ctx, job, message)));
+      }
       wake?.();
       // Back-pressure: the reader is not asked for more until the window has room.
       while (window.length >= job.maxInFlight) {

@@ -12,7 +12,7 @@ import { planRun, type RunPlan } from './plan';
 import { Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { runSession, type ConnectionResult, type SessionInput } from './run-session';
-import { openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
+import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
 import type { SecretProvider } from './values';
 
 export interface EngineDeps {
@@ -71,7 +71,7 @@ export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunRes
   return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
     ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
     const run = unfinishedConnections(plan, records);
-    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run) };
+    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records) };
   });
 }
 
@@ -103,7 +103,7 @@ async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSu
   return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
 }
 
-type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed'>;
+type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted'>;
 
 async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mode: RunMode | undefined, choose: (ctx: RunContext) => SessionChoice): Promise<RunResult> {
   const redactor = new Redactor();

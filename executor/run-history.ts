@@ -32,6 +32,13 @@ export function unfinishedConnections(plan: RunPlan, records: readonly JournalRe
   return new Set(plan.connections.filter((c) => !statuses.has(c.id) || statuses.get(c.id) === 'stopped').map((c) => c.id));
 }
 
+/** Source positions each connection committed, as the journal recorded them. */
+export function committedPositions(records: readonly JournalRecord[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const r of records) if (r.t === 'committed') (out.get(r.connection) ?? out.set(r.connection, new Set()).get(r.connection)!).add(r.source);
+  return out;
+}
+
 /** For each fed connection about to run: service replies it had not committed when the run stopped. */
 export function uncommittedReplies(plan: RunPlan, records: readonly JournalRecord[], run: ReadonlySet<string>): Map<string, SourceMessage[]> {
   const out = new Map<string, SourceMessage[]>();

@@ -31,6 +31,8 @@ export interface SessionInput {
   readonly override?: (c: PlannedConnection) => { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } | undefined;
   /** Replies journaled earlier that a fed connection has not committed yet (resume). */
   readonly prefeed?: ReadonlyMap<string, readonly SourceMessage[]>;
+  /** Per connection, the source positions committed before an interruption (resume). */
+  readonly alreadyCommitted?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 const EMPTY: ConnectionCounts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
@@ -96,7 +98,7 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       const outcome = await runConnection(ctx, {
         id: c.id, target: c.target.name, reader, writer, validator, mode,
         schedule: scheduleOf(c, plan, ctx.random), maxInFlight: maxInFlightOf(c.props, ctx.maxInFlight),
-        onReply: replyHandler(c), onSettled: override?.onSettled,
+        onReply: replyHandler(c), onSettled: override?.onSettled, alreadyCommitted: input.alreadyCommitted?.get(c.id),
       });
       if (outcome.error) return { status: 'failed', counts: outcome.counts, error: outcome.error };
       return { status: outcome.counts.parked > 0 ? 'failed' : 'succeeded', counts: outcome.counts, ...(outcome.counts.parked > 0 ? { error: `${outcome.counts.parked} message${outcome.counts.parked === 1 ? '' : 's'} parked` } : {}) };

@@ -33,7 +33,8 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   }
   controller = new AbortController();
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
-  const deps: EngineDeps = { connectors: connectorFactory, secrets: extensionSecrets, emit: send, runsDir, signal: controller.signal };
+  const actor = command.type === 'run' ? command.options.actor : command.actor;
+  const deps: EngineDeps = { connectors: connectorFactory, secrets: extensionSecrets, emit: send, runsDir, signal: controller.signal, ...(actor ? { actor } : {}) };
   try {
     await markInterruptedRuns(runsDir);
     if (command.type === 'run') await startRun(command.flowFile, { ...(command.options.mode ? { mode: command.options.mode } : {}), ...(command.options.only ? { only: command.options.only } : {}) }, deps);

@@ -1,0 +1,94 @@
+// The mq connector against the real RabbitMQ at FLOWTRACER_TEST_AMQP_URL.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { MqConnector } from '../../../executor/connectors/mq';
+import { MqPublisher } from '../../../executor/connectors/mq-publisher';
+import type { SourceMessage } from '../../../executor/connectors/connector';
+
+const url = () => process.env.FLOWTRACER_TEST_AMQP_URL ?? '';
+const signal = () => AbortSignal.timeout(10_000);
+const message = (n: number) => ({ key: `k${n}`, value: Buffer.from(`{"n":${n}}`), headers: { traceparent: `t${n}` } });
+
+async function collect(iterable: AsyncIterable<SourceMessage>): Promise<SourceMessage[]> {
+  const out: SourceMessage[] = [];
+  for await (const m of iterable) out.push(m);
+  return out;
+}
+
+describe('mq connector', () => {
+  let queue: string;
+  let connector: MqConnector;
+
+  beforeEach(() => {
+    queue = `ft-${randomUUID()}`;
+    connector = new MqConnector('OrderQueue', { url: url(), queue, prefetch: 10 });
+  });
+
+  afterEach(async () => {
+    await connector.close();
+    const connection = await amqp.connect(url());
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(queue);
+    await connection.close();
+  });
+
+  it('publishes with a confirm and gets the message back with its key and headers, acked on commit', async () => {
+    await connector.preflight(signal());
+    const writer = await connector.openWriter({}, signal());
+    const delivery = await writer.write(message(1), signal());
+    assert.equal(delivery.position, `(default)/${queue}#1`);
+    const reader = await connector.openReader({ select: { until: 'empty' } }, signal());
+    const got = await collect(reader.messages(signal()));
+    assert.deepEqual(got.map((m) => [m.key, m.value.toString(), m.headers.traceparent]), [['k1', '{"n":1}', 't1']]);
+    await reader.commit(got[0]!);
+    await reader.close();
+    const check = await amqp.connect(url());
+    const channel = await check.createChannel();
+    assert.equal((await channel.checkQueue(queue)).messageCount, 0);
+    await check.close();
+  });
+
+  it('stops at the limit and gives released messages back to the queue', async () => {
+    const writer = await connector.openWriter({}, signal());
+    await Promise.all([1, 2, 3].map((n) => writer.write(message(n), signal())));
+    const reader = await connector.openReader({ select: { limit: 2 } }, signal());
+    const got = await collect(reader.messages(signal()));
+    assert.deepEqual(got.map((m) => m.key), ['k1', 'k2']);
+    await reader.commit(got[0]!);
+    await reader.release(got[1]!);
+    await reader.close();
+    const again = await connector.openReader({ select: { until: 'empty' } }, signal());
+    const rest = await collect(again.messages(signal()));
+    assert.deepEqual(rest.map((m) => m.key).sort(), ['k2', 'k3']);
+    for (const m of rest) await again.commit(m);
+    await again.close();
+  });
+
+  it('fails every pending publish when the connection closes before the broker confirms', async () => {
+    const raw = await amqp.connect(url());
+    const channel = await raw.createConfirmChannel();
+    const publisher = new MqPublisher('OrderQueue', channel, { exchange: '', routingKey: queue, confirmTimeoutMs: 5000 }, raw);
+    const writes = [1, 2, 3].map((n) => publisher.write(message(n), signal()));
+    await raw.close(); // the confirms can no longer arrive: amqplib alone would never call back (#191, #419)
+    const results = await Promise.allSettled(writes);
+    for (const result of results) {
+      assert.equal(result.status, 'rejected');
+      const reason = (result as PromiseRejectedResult).reason as { errorClass: string; message: string };
+      assert.equal(reason.errorClass, 'connection');
+      // amqplib 0.10.5+ nacks pending confirms on close; older ones never call back and our close handler fails them.
+      assert.match(reason.message, /^component OrderQueue: (the channel (closed|lost its connection) before the broker confirmed|the broker did not confirm the message)/);
+    }
+    await assert.rejects(publisher.write(message(4), signal()), /before the broker confirmed/);
+  });
+
+  it('names the component and masks the password when RabbitMQ is unreachable', async () => {
+    const down = new MqConnector('Down', { url: 'amqp://guest:s3cret@127.0.0.1:1', queue });
+    await assert.rejects(down.preflight(signal()), (error: Error) => {
+      assert.match(error.message, /^component Down: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1 is unreachable: /);
+      assert.doesNotMatch(error.message, /s3cret/);
+      return true;
+    });
+    await down.close();
+  });
+});

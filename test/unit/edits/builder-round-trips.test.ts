@@ -32,7 +32,7 @@ function inverse(original: string, edits: readonly OffsetEdit[]): OffsetEdit[] {
 }
 
 function errors(text: string): string[] {
-  return checkFlow(text).diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.message).sort();
+  return checkFlow(text).diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => (typeof d.message === 'string' ? d.message : d.message.value)).sort();
 }
 
 /** Applies a request; asserts the result parses, adds no errors besides `allowed`, and undoes byte for byte. */

@@ -113,7 +113,7 @@ export class RunController implements vscode.Disposable {
         },
       );
       if (outcome.status !== 'succeeded') {
-        const message = `Run ${outcome.runId ?? ''} of ${header.flow} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}.`;
+        const message = outcome.runId ? `Run ${outcome.runId} of ${header.flow} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}.` : `${header.flow} did not start: ${outcome.error ?? 'the executor refused it'}.`;
         void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       }
       this.finished.fire(outcome);

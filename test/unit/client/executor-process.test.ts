@@ -37,6 +37,13 @@ describe('executor process', () => {
     assert.equal(child.running, false);
   });
 
+  it('settles a command that fails before its run starts and closes the worker', async () => {
+    const child = new ExecutorProcess(fixture('refusing-worker.js'), __dirname);
+    const outcome = await child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) });
+    assert.deepEqual(outcome, { runId: undefined, status: 'failed', error: 'component Db: the database connector is not available in this build' });
+    assert.equal(child.running, false);
+  });
+
   it('reports a worker file that does not exist as a crash, not an exception in the host', async () => {
     const child = new ExecutorProcess(fixture('missing-worker.js'), __dirname);
     await assert.rejects(child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) }), ExecutorCrashError);

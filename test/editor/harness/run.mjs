@@ -29,8 +29,6 @@ if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
 const passedEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_'))),
   FLOWTRACER_EDITOR_WORKSPACE_TRUST: trust,
-  // Mocha's reporter picks colours from supports-color (true under CI=true); the log stays plain text.
-  FORCE_COLOR: '0',
 };
 let server;
 let browser;
@@ -73,7 +71,8 @@ try {
   const page = await browser.newPage();
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     // The workbench forwards console calls as (format, ...values).
-    const line = format(...(Array.isArray(args) ? args : [args]));
+    // Colour codes are dropped: the output is read as plain text (and summed by .ci/run).
+    const line = format(...(Array.isArray(args) ? args : [args])).replace(/\x1b\[[0-9;]*m/g, '');
     (type === 'error' ? console.error : console.log)(line);
   });
   await page.exposeFunction('codeAutomationExit', (code) => {

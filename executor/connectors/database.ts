@@ -1,0 +1,147 @@
+// The `database` component (PostgreSQL, pg): parameterized insert/upsert/update/delete per batch transaction, `query` as a source.
+import pg from 'pg';
+import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
+import { connectorError } from './connector-errors';
+import { parsePayload, selectValue } from './json-path-value';
+import { redactUrl } from './redact-url';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+type Operation = 'insert' | 'upsert' | 'update' | 'delete';
+
+/** `name` or `schema.name`, validated and double-quoted; anything else is a validation error. */
+export function quoteIdentifier(component: string, name: string): string {
+  const parts = name.split('.');
+  if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
+    throw new ConnectorError(`component ${component}: \`${name}\` is not a valid table or column name`, 'validation');
+  }
+  return parts.map((part) => `"${part}"`).join('.');
+}
+
+/** The statement for one operation; values are only ever `$n` parameters. */
+export function buildStatement(component: string, operation: Operation, table: string, columns: readonly string[], key: readonly string[]): string {
+  const t = quoteIdentifier(component, table);
+  const cols = columns.map((c) => quoteIdentifier(component, c));
+  const param = (name: string) => `$${columns.indexOf(name) + 1}`;
+  for (const k of key) if (!columns.includes(k)) throw new ConnectorError(`component ${component}: key column ${k} is not among the columns`, 'validation');
+  if (operation !== 'insert' && key.length === 0) throw new ConnectorError(`component ${component}: ${operation} needs \`key\``, 'validation');
+  const where = key.map((k) => `${quoteIdentifier(component, k)} = ${param(k)}`).join(' AND ');
+  const values = cols.map((_, i) => `$${i + 1}`).join(', ');
+  switch (operation) {
+    case 'insert': return `INSERT INTO ${t} (${cols.join(', ')}) VALUES (${values})`;
+    case 'upsert': {
+      const rest = columns.filter((c) => !key.includes(c)).map((c) => `${quoteIdentifier(component, c)} = EXCLUDED.${quoteIdentifier(component, c)}`);
+      const conflict = `ON CONFLICT (${key.map((k) => quoteIdentifier(component, k)).join(', ')})`;
+      return `INSERT INTO ${t} (${cols.join(', ')}) VALUES (${values}) ${conflict} ${rest.length > 0 ? `DO UPDATE SET ${rest.join(', ')}` : 'DO NOTHING'}`;
+    }
+    case 'update': {
+      const sets = columns.filter((c) => !key.includes(c)).map((c) => `${quoteIdentifier(component, c)} = ${param(c)}`);
+      return `UPDATE ${t} SET ${sets.join(', ')} WHERE ${where}`;
+    }
+    case 'delete': return `DELETE FROM ${t} WHERE ${where}`;
+  }
+}
+
+export class DatabaseConnector implements Connector {
+  readonly type = 'database' as const;
+  private readonly pool: pg.Pool;
+  private readonly url: string;
+
+  constructor(readonly name: string, private readonly props: Readonly<Record<string, unknown>>) {
+    if (typeof props.url !== 'string') throw new ConnectorError(`component ${name}: a database component needs \`url\``, 'validation');
+    this.url = props.url;
+    this.pool = new pg.Pool({ connectionString: props.url, max: 4, connectionTimeoutMillis: 5000 });
+    this.pool.on('error', () => undefined); // an idle client's error surfaces on the next query
+  }
+
+  async preflight(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (error) {
+      throw connectorError(this.name, `PostgreSQL at ${redactUrl(this.url)} is unreachable`, error);
+    }
+  }
+
+  async openReader(settings: ConnectionSettings): Promise<SourceReader> {
+    const select = (settings.select ?? {}) as { query?: string; params?: unknown[]; limit?: number };
+    if (typeof select.query !== 'string') throw new ConnectorError(`component ${this.name}: a database source needs \`select.query\``, 'validation');
+    const keyColumn = typeof settings.keyColumn === 'string' ? settings.keyColumn : undefined;
+    let rows: Record<string, unknown>[];
+    try {
+      rows = (await this.pool.query(select.query, select.params ?? [])).rows as Record<string, unknown>[];
+    } catch (error) {
+      throw connectorError(this.name, 'the query failed', error, 'validation');
+    }
+    const limited = rows.slice(0, select.limit ?? rows.length);
+    return {
+      async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
+        for (const [index, row] of limited.entries()) {
+          if (signal.aborted) return;
+          const key = keyColumn && row[keyColumn] != null ? String(row[keyColumn]) : null;
+          yield { key, value: Buffer.from(JSON.stringify(row)), headers: {}, position: `row ${index + 1}` };
+        }
+      },
+      commit: async () => undefined,
+      release: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  async openWriter(settings: ConnectionSettings): Promise<DatabaseWriter> {
+    const operation = (settings.operation ?? 'insert') as Operation;
+    const table = (settings.table ?? this.props.table) as string | undefined;
+    if (!table) throw new ConnectorError(`component ${this.name}: writing needs a \`table\``, 'validation');
+    const columns = (settings.columns ?? { body: '$' }) as Record<string, string>;
+    const key = settings.key === undefined ? [] : Array.isArray(settings.key) ? (settings.key as string[]) : [settings.key as string];
+    const names = Object.keys(columns);
+    const statement = buildStatement(this.name, operation, table, names, key);
+    return new DatabaseWriter(this.name, this.pool, statement, names.map((n) => columns[n]!));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+export class DatabaseWriter implements TargetWriter {
+  constructor(
+    private readonly component: string,
+    private readonly pool: pg.Pool,
+    private readonly statement: string,
+    private readonly paths: readonly string[],
+  ) {}
+
+  private values(message: FlowMessage): unknown[] {
+    const document = parsePayload(this.component, message.value);
+    return this.paths.map((path) => {
+      const value = selectValue(document, path);
+      return value !== null && typeof value === 'object' ? JSON.stringify(value) : (value ?? null);
+    });
+  }
+
+  async write(message: FlowMessage): Promise<Delivery> {
+    const [delivery] = await this.writeBatch([message]);
+    return delivery!;
+  }
+
+  /** All messages in one transaction: every row is committed, or none. */
+  async writeBatch(messages: readonly FlowMessage[]): Promise<Delivery[]> {
+    const rows = messages.map((m) => this.values(m));
+    const client = await this.pool.connect().catch((error: unknown) => { throw connectorError(this.component, 'PostgreSQL is unreachable', error); });
+    try {
+      await client.query('BEGIN');
+      const counts: number[] = [];
+      for (const row of rows) counts.push((await client.query(this.statement, row)).rowCount ?? 0);
+      await client.query('COMMIT');
+      return counts.map((count, i) => ({ position: `tx row ${i + 1} (${count} affected)` }));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const code = (error as { code?: string }).code ?? '';
+      // SQLSTATE class 08 is a connection failure; 23/22/42 are data or statement problems that a retry will not fix.
+      throw connectorError(this.component, 'the transaction failed', error, code.startsWith('08') || code === '' ? 'connection' : 'validation');
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,25 @@
+// Maps an HTTP failure (status, network error, timeout) to a ConnectorError class, with Retry-After parsed.
+import { ConnectorError } from './connector';
+
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unparsable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function statusError(component: string, method: string, url: string, status: number, retryAfter: string | null): ConnectorError {
+  const errorClass = status === 429 ? '429' : status >= 500 ? '5xx' : '4xx';
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  return new ConnectorError(`component ${component}: ${method} ${url} answered ${status}`, errorClass, retryAfterMs === undefined ? {} : { retryAfterMs });
+}
+
+export function requestError(component: string, method: string, url: string, error: unknown, runAborted: boolean): ConnectorError {
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError') return new ConnectorError(`component ${component}: ${method} ${url} timed out`, 'timeout', { cause: error });
+  if (name === 'AbortError' || runAborted) return new ConnectorError(`component ${component}: ${method} ${url} was aborted`, 'timeout', { cause: error });
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return new ConnectorError(`component ${component}: ${method} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, 'connection', { cause: error });
+}

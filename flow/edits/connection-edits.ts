@@ -43,7 +43,8 @@ export function addConnection(text: string, from: string, to: string): FlowEditR
   const seq = connectionsSeq(document);
   const pair = `from: ${scalarText(from)}`;
   const target = `to: ${scalarText(to)}`;
-  if (seq && seq.flow) {
+  // An empty `connections: []` becomes a block list below (as a person would write the first one).
+  if (seq && seq.flow && seq.items.length > 0) {
     const span = nodeSpan(seq);
     if (!span) return refuse('the connections list has no position');
     const lastItem = nodeSpan(seq.items[seq.items.length - 1]);

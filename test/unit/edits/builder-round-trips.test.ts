@@ -14,9 +14,11 @@ import { lineDiff } from './line-diff';
 
 const ROOT = resolve(__dirname, '../../..');
 
+/** Every `.flow.yaml` under `dir` (examples keep each flow in its own folder). */
 function flowFiles(dir: string): string[] {
   const full = join(ROOT, dir);
-  return existsSync(full) ? readdirSync(full).filter((f) => f.endsWith('.flow.yaml')).map((f) => join(dir, f)) : [];
+  if (!existsSync(full)) return [];
+  return (readdirSync(full, { recursive: true }) as string[]).filter((f) => f.endsWith('.flow.yaml') && !f.includes('node_modules')).sort().map((f) => join(dir, f));
 }
 
 const FLOWS = [...flowFiles('examples'), ...flowFiles('test/fixtures/valid'), 'test/fixtures/edits/dense.flow.yaml', 'test/unit/diagram/fixtures/order-processing.flow.yaml'];
@@ -80,25 +82,34 @@ for (const file of FLOWS) {
 
     it('removes a component and its connections: lines are only removed', () => {
       const out = roundTrip(text, { kind: 'removeComponent', name: first.name });
-      assert.deepEqual(lineDiff(text, out).added, []);
+      // Only when no connection is left does `connections:` become `connections: []` (an empty key is invalid).
+      const noneLeft = parseFlow(out).model.connections.length === 0;
+      assert.deepEqual(lineDiff(text, out).added.map((l) => l.replace(/\s+#.*$/, '')), noneLeft ? ['connections: []'] : []);
       assert.deepEqual(parseFlow(out).model.components.map((c) => c.name), model.components.slice(1).map((c) => c.name));
       assert.equal(parseFlow(out).model.connections.length, model.connections.filter((c) => c.from !== first.name && c.to !== first.name).length);
     });
 
     it('removes the last connection and nothing else', () => {
       const out = roundTrip(text, { kind: 'removeConnection', index: model.connections.length - 1 });
-      assert.deepEqual(lineDiff(text, out).added.filter((l) => l.trim() !== ''), []);
+      const noneLeft = model.connections.length === 1;
+      assert.deepEqual(lineDiff(text, out).added.filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, '')), noneLeft ? ['connections: []'] : []);
       assert.equal(parseFlow(out).model.connections.length, model.connections.length - 1);
     });
 
     it('connects the first pair the format allows, adding only the new connection\'s lines', () => {
       const names = model.components.map((c) => c.name);
-      const pair = names.flatMap((from) => names.map((to) => [from, to] as const)).find(([from, to]) => connectionRefusal(text, from, to) === undefined);
+      const firstPair = (flow: string) => names.flatMap((from) => names.map((to) => [from, to] as const)).find(([from, to]) => connectionRefusal(flow, from, to) === undefined);
+      // A flow whose components are all connected already: connect again after removing its last connection.
+      const removed = editForRequest(text, { kind: 'removeConnection', index: model.connections.length - 1 });
+      const base = firstPair(text) || !removed.ok ? text : applyEdits(text, removed.edits);
+      const pair = firstPair(base);
       assert.ok(pair, 'some pair can be connected');
-      const out = roundTrip(text, { kind: 'addConnection', from: pair[0], to: pair[1] });
-      const diff = lineDiff(text, out);
-      assert.deepEqual(diff.removed, []);
-      assert.deepEqual(diff.added.map((l) => l.replace(/[-{}\s,]/g, '')).join(''), `from:${pair[0]}to:${pair[1]}`);
+      const out = roundTrip(base, { kind: 'addConnection', from: pair[0], to: pair[1] });
+      const diff = lineDiff(base, out);
+      // Into `connections: []` the first connection is written in block style, replacing that line.
+      const wasEmpty = parseFlow(base).model.connections.length === 0;
+      assert.deepEqual(diff.removed.map((l) => l.replace(/\s+#.*$/, '')), wasEmpty ? ['connections: []'] : []);
+      assert.deepEqual(diff.added.map((l) => l.replace(/[-{}\s,]/g, '')).join(''), `${wasEmpty ? 'connections:' : ''}from:${pair[0]}to:${pair[1]}`);
     });
 
     it('sets fields from the form: a new field is one added line, a changed one changes only its line', () => {

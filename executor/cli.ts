@@ -21,6 +21,7 @@ commands:
   runs                              list the runs
   show RUN                          a run's summary, parked messages and in-flight window
   trace ID|KEY                      a message's path through every run, by trace id or key
+  export FILE [--format yaml|json]  the flow with defaults applied, kinds inferred, env resolved (secrets stay references)
 
 options (every command):
   --json                            machine-readable output on stdout

@@ -14,6 +14,7 @@ export function run(): Promise<void> {
   require('./trust.test');
   require('./commands.test');
   require('./retry.test');
+  require('./language.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

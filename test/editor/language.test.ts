@@ -1,16 +1,8 @@
 // The language server's features through VS Code's own provider commands, on a real example flow.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until } from './support/until';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const FLOW = `flow: language-features
 components:

@@ -1,16 +1,8 @@
 // The thinnest slice in a real VS Code: a broken flow gets its diagnostic; the diagram panel opens.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until } from './support/until';
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('FlowTracer in VS Code', () => {
   it('runs in a workspace whose trust is the one the harness asked for', () => {

@@ -79,13 +79,4 @@ export async function journalOf(directory: string): Promise<{ t: string; [key: s
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string });
 }
 
-/** Polls `check` until it returns a value (no fixed sleeps). */
-export async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from './until';

@@ -6,6 +6,7 @@ import { addComponent, removeComponent, renameComponent, setComponentField } fro
 import { addConnection, connectionRefusal, removeConnection } from '../../../flow/edits/connection-edits';
 import { applyEdits, type FlowEditResult } from '../../../flow/edits/text-edit';
 import { parseFlow } from '../../../flow/parse';
+import { lineDiff } from './line-diff';
 
 const dense = readFileSync(join(__dirname, '../../fixtures/edits/dense.flow.yaml'), 'utf8');
 
@@ -16,27 +17,6 @@ function apply(text: string, result: FlowEditResult): string {
   return out;
 }
 
-/** Lines removed from `before` and lines added in `after`, by a plain LCS line diff. */
-function lineDiff(before: string, after: string): { removed: string[]; added: string[] } {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const removed: string[] = [];
-  const added: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) { i++; j++; } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) removed.push(a[i++]!); else added.push(b[j++]!);
-  }
-  removed.push(...a.slice(i));
-  added.push(...b.slice(j));
-  return { removed, added };
-}
 
 describe('visual builder edits', () => {
   it('adds a component at the end of a block components map with its indentation', () => {

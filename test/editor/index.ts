@@ -15,6 +15,7 @@ export function run(): Promise<void> {
   require('./commands.test');
   require('./retry.test');
   require('./language.test');
+  require('./example-run.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -79,14 +79,15 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
       const batch = window.slice(0, ready);
       for (const entry of batch) if (entry.outcome !== 'skipped') job.onSettled?.(entry.message, entry.outcome!);
       await ctx.journal.flush();
-      for (const entry of batch) {
+      // The batch's commits go out together, so a source can group them (one Kafka offset commit).
+      await Promise.all(batch.map(async (entry) => {
         if (job.mode === 'dry-run') await job.reader.release(entry.message);
         else {
           await job.reader.commit(entry.message);
           if (entry.outcome !== 'skipped') ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
         }
-        if (entry.outcome !== 'skipped') counts[entry.outcome!]++;
-      }
+      }));
+      for (const entry of batch) if (entry.outcome !== 'skipped') counts[entry.outcome!]++;
       window.splice(0, batch.length);
       roomFreed?.();
       progress();

@@ -7,6 +7,11 @@ import { connectorError } from './connector-errors';
 
 const BUFFER = 256;
 
+interface CommitGroup {
+  readonly offsets: Map<number, bigint>;
+  readonly done: Promise<void>;
+}
+
 function headerText(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -30,6 +35,9 @@ export class KafkaReader implements SourceReader {
   private wakeWriters: (() => void)[] = [];
   private closed = false;
   private failure: unknown;
+  /** The commit being gathered (not yet sent) and the one on the wire. */
+  private collecting: CommitGroup | undefined;
+  private inFlight: Promise<void> | undefined;
 
   private constructor(
     private readonly component: string,
@@ -107,15 +115,38 @@ export class KafkaReader implements SourceReader {
     }
   }
 
+  /**
+   * Commits after the target confirmed. Offsets confirmed while a commit is on the wire are
+   * grouped into the next one: one round trip per burst instead of one per message.
+   */
   async commit(message: SourceMessage): Promise<void> {
     const { partition, offset } = parsePosition(message.position);
     const next = this.commits.confirm(partition, offset);
     if (next === undefined) return;
-    try {
-      await this.consumer.commitOffsets([{ topic: this.topic, partition, offset: next.toString() }]);
-    } catch (error) {
-      throw connectorError(this.component, `committing ${this.topic}/${partition}@${next} failed`, error);
-    }
+    const group = this.collecting ?? this.startGroup();
+    const current = group.offsets.get(partition);
+    if (current === undefined || next > current) group.offsets.set(partition, next);
+    await group.done;
+  }
+
+  private startGroup(): CommitGroup {
+    const previous = this.inFlight;
+    const offsets = new Map<number, bigint>();
+    const done = (async () => {
+      await previous?.catch(() => undefined);
+      if (this.collecting?.offsets === offsets) this.collecting = undefined;
+      const list = [...offsets].map(([partition, next]) => ({ topic: this.topic, partition, offset: next.toString() }));
+      try {
+        await this.consumer.commitOffsets(list);
+      } catch (error) {
+        const where = list.map((o) => `${o.topic}/${o.partition}@${o.offset}`).join(', ');
+        throw connectorError(this.component, `committing ${where} failed`, error);
+      }
+    })();
+    const group = { offsets, done };
+    this.collecting = group;
+    this.inFlight = done;
+    return group;
   }
 
   /** Kafka cannot give one message back: an uncommitted offset is read again by the next run. */

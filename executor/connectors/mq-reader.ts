@@ -14,6 +14,8 @@ function toSource(message: Delivered): SourceMessage {
 export class MqReader implements SourceReader {
   private readonly unacked = new Map<string, Delivered>();
   private readonly buffer: Delivered[] = [];
+  /** Released messages stay unacked until close, so this run (a dry-run's get-loop) never reads them twice. */
+  private readonly released: Delivered[] = [];
   private wake: (() => void) | undefined;
   private failure: ConnectorError | undefined;
 
@@ -81,10 +83,17 @@ export class MqReader implements SourceReader {
   }
 
   async release(message: SourceMessage): Promise<void> {
-    this.settle(message, (delivered) => this.channel.nack(delivered, false, true));
+    this.settle(message, (delivered) => this.released.push(delivered));
   }
 
   async close(): Promise<void> {
+    for (const delivered of this.released.splice(0)) {
+      try {
+        this.channel.nack(delivered, false, true);
+      } catch {
+        // The channel is gone: RabbitMQ requeues whatever it had delivered unacked.
+      }
+    }
     await this.channel.close().catch(() => undefined);
   }
 }

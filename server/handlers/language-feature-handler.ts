@@ -1,5 +1,5 @@
 // Turns LSP language-feature requests into language-service calls on the current document version.
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowLanguageService } from '../language-service';
 import type { Guard } from './guarded-request';
@@ -10,54 +10,22 @@ export function registerLanguageFeatures(
   service: FlowLanguageService,
   guard: Guard,
 ): void {
-  const documentOf = (uri: string): TextDocument | undefined => documents.get(uri);
+  /** A guarded handler on the open document a request names; `null` when it is not open. */
+  const onDocument = <Params extends { textDocument: { uri: string } }, Result>(
+    name: string,
+    feature: (document: TextDocument, params: Params, token: CancellationToken) => Result,
+  ) =>
+    guard(name, (params: Params, token) => {
+      const document = documents.get(params.textDocument.uri);
+      return document ? feature(document, params, token) : null;
+    });
 
-  connection.onCompletion(
-    guard('completion', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.doComplete(document, params.position, token) : null;
-    }),
-  );
-  connection.onHover(
-    guard('hover', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.doHover(document, params.position, token) : null;
-    }),
-  );
-  connection.onDefinition(
-    guard('definition', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.findDefinition(document, params.position, token) : null;
-    }),
-  );
-  connection.onReferences(
-    guard('references', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.findReferences(document, params.position, params.context.includeDeclaration, token) : null;
-    }),
-  );
-  connection.onPrepareRename(
-    guard('prepareRename', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.prepareRename(document, params.position, token) : null;
-    }),
-  );
-  connection.onRenameRequest(
-    guard('rename', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.doRename(document, params.position, params.newName, token) : null;
-    }),
-  );
-  connection.onDocumentSymbol(
-    guard('documentSymbol', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.findDocumentSymbols(document, token) : null;
-    }),
-  );
-  connection.onCodeAction(
-    guard('codeAction', (params, token) => {
-      const document = documentOf(params.textDocument.uri);
-      return document ? service.getCodeActions(document, params.range, params.context.diagnostics, token) : null;
-    }),
-  );
+  connection.onCompletion(onDocument('completion', (d, p, t) => service.doComplete(d, p.position, t)));
+  connection.onHover(onDocument('hover', (d, p, t) => service.doHover(d, p.position, t)));
+  connection.onDefinition(onDocument('definition', (d, p, t) => service.findDefinition(d, p.position, t)));
+  connection.onReferences(onDocument('references', (d, p, t) => service.findReferences(d, p.position, p.context.includeDeclaration, t)));
+  connection.onPrepareRename(onDocument('prepareRename', (d, p, t) => service.prepareRename(d, p.position, t)));
+  connection.onRenameRequest(onDocument('rename', (d, p, t) => service.doRename(d, p.position, p.newName, t)));
+  connection.onDocumentSymbol(onDocument('documentSymbol', (d, _p, t) => service.findDocumentSymbols(d, t)));
+  connection.onCodeAction(onDocument('codeAction', (d, p, t) => service.getCodeActions(d, p.range, p.context.diagnostics, t)));
 }

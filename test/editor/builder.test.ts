@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FlowTracerApi } from '../../client/extension';
 import type { EditRequest } from '../../protocol/webview-messages';
+import { within } from './support/until';
+import { flowTracer, openFlow } from './support/workspace';
 
 const FLOW = `# Built from the diagram
 flow: builder-test
@@ -19,14 +21,6 @@ connections:
   - from: OrderTopic
     to: OrderQueue
 `;
-
-function within<T>(what: string, promise: Promise<T>, timeoutMs = 30_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Resolves when the language server's error messages for `uri` are exactly `expected` (sorted). */
 function errorsBecome(uri: vscode.Uri, expected: readonly string[]): Promise<void> {
@@ -60,15 +54,8 @@ describe('FlowTracer visual builder in VS Code', () => {
   }
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<FlowTracerApi>('flowtracer.flowtracer');
-    assert.ok(extension, 'the FlowTracer extension is loaded');
-    api = await extension.activate();
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    assert.ok(folder, 'a workspace folder is open');
-    uri = vscode.Uri.joinPath(folder, 'builder-test.flow.yaml');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(FLOW));
-    document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
+    api = await flowTracer();
+    ({ uri, document } = await openFlow('builder-test.flow.yaml', FLOW));
     await vscode.commands.executeCommand('flowtracer.showDiagram', uri);
     await within('the first drawing', api.diagrams.waitForRenderForTest(uri, (r) => r.version === document.version));
     await errorsBecome(uri, []);

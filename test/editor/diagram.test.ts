@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FlowTracerApi } from '../../client/extension';
+import { within } from './support/until';
+import { flowTracer, openFlow } from './support/workspace';
 
 const FLOW = `flow: diagram-test
 components:
@@ -23,29 +25,14 @@ connections:
     to: OrderService
 `;
 
-function within<T>(what: string, promise: Promise<T>, timeoutMs = 30_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 describe('FlowTracer diagram in VS Code', () => {
   let api: FlowTracerApi;
   let uri: vscode.Uri;
   let document: vscode.TextDocument;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<FlowTracerApi>('flowtracer.flowtracer');
-    assert.ok(extension, 'the FlowTracer extension is loaded');
-    api = await extension.activate();
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    assert.ok(folder, 'a workspace folder is open');
-    uri = vscode.Uri.joinPath(folder, 'diagram-test.flow.yaml');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(FLOW));
-    document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
+    api = await flowTracer();
+    ({ uri, document } = await openFlow('diagram-test.flow.yaml', FLOW));
   });
 
   it('Show Diagram opens a panel that draws every component and connection of the active flow', async () => {

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { until } from './support/until';
+import { openFlow } from './support/workspace';
 
 
 const FLOW = `flow: language-features
@@ -23,12 +24,7 @@ describe('FlowTracer language features in VS Code', () => {
   let document: vscode.TextDocument;
 
   before(async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    assert.ok(folder, 'a workspace folder is open');
-    const uri = vscode.Uri.joinPath(folder, 'language-features.flow.yaml');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(FLOW));
-    document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
+    ({ document } = await openFlow('language-features.flow.yaml', FLOW));
   });
 
   it('reports the unknown component at its place with a did-you-mean', async () => {

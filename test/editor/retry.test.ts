@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import type { RunsNode } from '../../client/views/runs-tree';
-import { AMQP_URL, deleteQueues, flowTracer, journalOf, publish, queueDepth, writeFlow } from './support/run-fixtures';
+import { deleteQueues, flowTracer, journalOf, mqCopyFlow, publish, queueDepth, writeFlow } from './support/run-fixtures';
 
 const run = promisify(execFile);
 const POLICY = 'flowtracer-editor-retry';
@@ -30,19 +30,7 @@ describe('FlowTracer retry in VS Code (RabbitMQ)', function () {
     const api = await flowTracer();
     api.test.setTrusted(true);
     await publish(inbox, ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
-    const flow = [
-      'flow: editor-retry',
-      'defaults:',
-      '  retry: { strategy: fixed, delay: 50ms, maxAttempts: 2 }',
-      'components:',
-      `  Inbox: { type: mq, url: "${AMQP_URL}", queue: ${inbox} }`,
-      `  Outbox: { type: mq, url: "${AMQP_URL}", queue: ${outbox} }`,
-      'connections:',
-      '  - from: Inbox',
-      '    to: Outbox',
-      '    select: { until: empty }',
-      '',
-    ].join('\n');
+    const flow = mqCopyFlow('editor-retry', inbox, outbox, { untilEmpty: true, retry: '{ strategy: fixed, delay: 50ms, maxAttempts: 2 }' });
     const uri = await writeFlow('editor-retry.flow.yaml', flow);
     const first = (await vscode.commands.executeCommand('flowtracer.runFlow', uri, 'warn')) as ExecutorOutcome;
     assert.equal(first.status, 'failed');

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { until } from './support/until';
+import { openFlow } from './support/workspace';
 
 
 describe('FlowTracer in VS Code', () => {
@@ -11,12 +12,7 @@ describe('FlowTracer in VS Code', () => {
   });
 
   it('reports a YAML syntax error of a .flow.yaml at its line', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    assert.ok(folder, 'a workspace folder is open');
-    const uri = vscode.Uri.joinPath(folder, 'broken-syntax.flow.yaml');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from('flow: broken\ncomponents:\n  A: { type: kafka\n  B:\n'));
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
+    const { uri, document } = await openFlow('broken-syntax.flow.yaml', 'flow: broken\ncomponents:\n  A: { type: kafka\n  B:\n');
     assert.equal(document.languageId, 'flow-yaml');
     const diagnostics = await until('diagnostics', () => {
       const found = vscode.languages.getDiagnostics(uri);

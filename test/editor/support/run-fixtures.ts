@@ -1,29 +1,15 @@
 // Shared pieces of the run suites: the activated API, a flow file in the workspace, RabbitMQ feeding, polling.
-import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as amqp from 'amqplib';
-import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../../client/extension';
 
 export const AMQP_URL = process.env['FLOWTRACER_TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-export async function flowTracer(): Promise<FlowTracerApi> {
-  const extension = vscode.extensions.getExtension<FlowTracerApi>('flowtracer.flowtracer');
-  assert.ok(extension, 'the FlowTracer extension is loaded');
-  return extension.activate();
-}
-
-export function workspaceFolder(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  assert.ok(folder, 'a workspace folder is open');
-  return folder;
-}
-
 /** A two-queue flow on RabbitMQ; without `until: empty` its source waits for messages until stopped. */
-export function mqCopyFlow(id: string, inbox: string, outbox: string, options: { untilEmpty: boolean; access?: string }): string {
+export function mqCopyFlow(id: string, inbox: string, outbox: string, options: { untilEmpty: boolean; access?: string; retry?: string }): string {
   return [
     `flow: ${id}`,
+    ...(options.retry ? ['defaults:', `  retry: ${options.retry}`] : []),
     'components:',
     `  Inbox: { type: mq, url: "${AMQP_URL}", queue: ${inbox} }`,
     `  Outbox: { type: mq, url: "${AMQP_URL}", queue: ${outbox} }`,
@@ -34,12 +20,6 @@ export function mqCopyFlow(id: string, inbox: string, outbox: string, options: {
     ...(options.access ? [`access:`, `  github: ${options.access}`] : []),
     '',
   ].join('\n');
-}
-
-export async function writeFlow(name: string, text: string): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(workspaceFolder(), name);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  return uri;
 }
 
 export async function publish(queue: string, bodies: readonly string[]): Promise<void> {
@@ -80,3 +60,4 @@ export async function journalOf(directory: string): Promise<{ t: string; [key: s
 }
 
 export { until } from './until';
+export { flowTracer, workspaceFolder, writeFlow } from './workspace';

@@ -10,3 +10,12 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Rejects when `promise` has not settled within the time (the harness would otherwise only hit its overall limit). */
+export function within<T>(what: string, promise: Promise<T>, timeoutMs = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

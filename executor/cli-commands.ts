@@ -4,7 +4,7 @@ import { VALIDATION_MODES } from '../flow/model';
 import { formatDiagnostic } from '../flow/format-diagnostic';
 import { cliSink, outputStyle } from './cli-output';
 import { PreflightError } from './component-connectors';
-import { connectorFactory } from './connector-factory';
+import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps, type RunResult } from './engine';
 import { JournalError, markInterruptedRuns } from './journal';
 import { PlanRefused } from './plan';
@@ -31,7 +31,7 @@ export function parseMode(value: string | undefined): RunMode | undefined {
 
 function deps(flags: CommonFlags, signal: AbortSignal): EngineDeps {
   return {
-    connectors: connectorFactory, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal,
+    connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }

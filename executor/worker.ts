@@ -1,6 +1,6 @@
 // Entry of the executor child process that the extension spawns; speaks the event channel over IPC.
 import { isExecutorCommand, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
-import { connectorFactory } from './connector-factory';
+import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './journal';
 import { Redactor } from './redaction';
@@ -34,7 +34,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   controller = new AbortController();
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const actor = command.type === 'run' ? command.options.actor : command.actor;
-  const deps: EngineDeps = { connectors: connectorFactory, secrets: extensionSecrets, emit: send, runsDir, signal: controller.signal, ...(actor ? { actor } : {}) };
+  const deps: EngineDeps = { connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: controller.signal, ...(actor ? { actor } : {}) };
   try {
     await markInterruptedRuns(runsDir);
     if (command.type === 'run') await startRun(command.flowFile, { ...(command.options.mode ? { mode: command.options.mode } : {}), ...(command.options.only ? { only: command.options.only } : {}) }, deps);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectorFactory } from '../../../executor/connector-factory';
+import { createConnector } from '../../../executor/connectors/registry';
 import { startRun, type EngineDeps } from '../../../executor/engine';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
@@ -15,7 +15,7 @@ describe('engine end to end between real brokers', () => {
   let events: ExecutorEvent[];
   const tag = `${Date.now().toString(36)}`;
   const deps = (): EngineDeps => ({
-    connectors: connectorFactory, env: process.env, secrets: environmentSecrets({ FLOWTRACER_SECRET_RABBIT: SECRET }),
+    connectors: createConnector, env: process.env, secrets: environmentSecrets({ FLOWTRACER_SECRET_RABBIT: SECRET }),
     emit: (e) => events.push(e), runsDir: join(dir, 'runs'), signal: AbortSignal.timeout(60_000),
   });
   const amqpWithSecret = () => process.env.FLOWTRACER_TEST_AMQP_URL!.replace(/:\/\/([^:]+):[^@]+@/, '://$1:${secret:rabbit}@');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { connectorFactory } from '../../../executor/connector-factory';
+import { createConnector } from '../../../executor/connectors/registry';
 import { retryRun, startRun, type EngineDeps } from '../../../executor/engine';
 import { environmentSecrets } from '../../../executor/values';
 import { deleteQueue, drainQueue, fillQueue } from './broker-clients';
@@ -54,7 +54,7 @@ describe('engine end to end through a service into PostgreSQL', () => {
   let serviceUrl: string;
   const orders = Array.from({ length: 12 }, (_, i) => ({ key: `order-${i}`, value: { orderId: i } }));
   const deps = (): EngineDeps => ({
-    connectors: connectorFactory, env: process.env, secrets: environmentSecrets({}),
+    connectors: createConnector, env: process.env, secrets: environmentSecrets({}),
     emit: () => undefined, runsDir: join(dir, 'runs'), signal: AbortSignal.timeout(60_000),
   });
   const flowFile = (): string => {

@@ -41,6 +41,11 @@ export function errorClassOf(error: unknown): ErrorClass {
   return error instanceof ConnectorError ? error.errorClass : 'connection';
 }
 
+/** YAML reads `retryOn: [5xx, 429]` with 429 as a number (the schema allows both): every class as its string. */
+function errorClasses(list: unknown): Set<ErrorClass> {
+  return new Set((Array.isArray(list) ? list : []).map((c) => String(c) as ErrorClass));
+}
+
 function durationOr(value: unknown, fallback: unknown): number {
   return parseDuration(value) ?? parseDuration(fallback) ?? 0;
 }
@@ -68,8 +73,8 @@ export class RetrySchedule {
         maxAttempts,
         maxDurationMs: parseDuration(s.maxDuration ?? d.maxDuration),
         jitter: (s.jitter ?? d.jitter) as Jitter,
-        retryOn: new Set((s.retryOn ?? d.retryOn ?? []) as ErrorClass[]),
-        abortOn: new Set((s.abortOn ?? d.abortOn ?? []) as ErrorClass[]),
+        retryOn: errorClasses(s.retryOn ?? d.retryOn),
+        abortOn: errorClasses(s.abortOn ?? d.abortOn),
       },
       random,
     );

@@ -87,6 +87,13 @@ describe('RetrySchedule', () => {
     }
   });
 
+  it('reads 429 in retryOn and abortOn written as a YAML number, as the format example writes it', async () => {
+    const retried = await attemptTimes({ strategy: 'fixed', delay: '1s', maxAttempts: 2, jitter: 'none', retryOn: ['5xx', 429] }, 1, () => new ConnectorError('HTTP 429', '429'));
+    assert.deepEqual(retried.times, [0, 1000]);
+    const aborted = await attemptTimes({ strategy: 'fixed', delay: '1s', maxAttempts: 2, jitter: 'none', abortOn: [429] }, 1, () => new ConnectorError('HTTP 429', '429'));
+    assert.deepEqual(aborted.times, [0]);
+  });
+
   it('gives up when the next wait would pass maxDuration', async () => {
     const r = await attemptTimes({ strategy: 'fixed', delay: '4s', maxAttempts: 10, maxDuration: '10s', jitter: 'none' }, 10);
     assert.deepEqual(r.times, [0, 4000, 8000]);

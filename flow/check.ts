@@ -2,6 +2,7 @@
 import { checkConnections, type FlowFileSystem } from './connection-checks';
 import { type Diagnostic, DiagnosticSeverity } from './diagnostic';
 import { resolveFlowGraph } from './graph';
+import type { FlowParseSession } from './incremental-parse';
 import { parseFlow, type ParsedFlow } from './parse';
 import { checkReferences } from './reference-checks';
 import { checkRetries } from './retry-checks';
@@ -14,6 +15,8 @@ export interface CheckOptions {
   /** The flow file's own path, for resolving relative references. */
   readonly path?: string | undefined;
   readonly fs?: FlowFileSystem | undefined;
+  /** Parses through this session (re-reading only changed chunks) instead of the whole text. */
+  readonly session?: FlowParseSession | undefined;
 }
 
 export interface CheckedFlow {
@@ -22,7 +25,7 @@ export interface CheckedFlow {
 }
 
 export function checkFlow(text: string, options: CheckOptions = {}): CheckedFlow {
-  const parsed = parseFlow(text);
+  const parsed = options.session ? options.session.parse(text) : parseFlow(text);
   const diagnostics: Diagnostic[] = [...parsed.yamlDiagnostics];
   // Schema and semantic checks of a document the YAML parser could not read would only echo its errors.
   const readable = !parsed.yamlDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error && d.code !== 'duplicate-component' && d.code !== 'yaml-duplicate-key');

@@ -18,20 +18,32 @@ export interface ParsedFlow {
   readonly yamlDiagnostics: readonly Diagnostic[];
 }
 
+/** The options every flow document is parsed with (also the chunks of an incremental parse). */
+export const YAML_PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' } as const;
+
 export function parseFlow(text: string): ParsedFlow {
   const lines = new LineCounter();
   const tooDeep = excessiveNesting(text);
   if (tooDeep !== undefined) return refusedTooDeep(text, lines, tooDeep);
   // logLevel 'error': the yaml package would print warnings (e.g. collection keys) to the console.
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
+  const document = parseDocument(text, { ...YAML_PARSE_OPTIONS, lineCounter: lines });
+  return completeParse(text, document, lines);
+}
+
+/**
+ * The parse of a document the yaml package has read (whole, or composed from chunks by
+ * FlowParseSession): YAML diagnostics, the plain value (alias-capped) and the model.
+ */
+export function completeParse(text: string, document: Document.Parsed, lines: LineCounter): ParsedFlow {
   const diagnostics = yamlDiagnostics(document, text, lines);
   let model: FlowModel;
   let value: unknown;
   try {
     // Evaluate once with the alias cap so that a bomb throws here rather than later.
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    model = buildModel(document);
-    if (document.errors.some((e) => e.code === 'DUPLICATE_KEY')) keepFirstComponents(value, model);
+    const duplicates = document.errors.some((e) => e.code === 'DUPLICATE_KEY');
+    model = buildModel(document, duplicates ? exactRecords(document) : recordsOf(value));
+    if (duplicates) keepFirstComponents(value, model);
   } catch (error) {
     // toJS throws on alias bombs ("Excessive alias count") and overflows the stack on absurd nesting:
     // report it, keep an empty model.
@@ -57,13 +69,19 @@ function keepFirstComponents(value: unknown, model: FlowModel): void {
 }
 
 /** A document nested past the limit is not parsed: one error where the limit is crossed. */
-function refusedTooDeep(text: string, lines: LineCounter, offset: number): ParsedFlow {
-  lines.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+export function refusedTooDeep(text: string, lines: LineCounter, offset: number): ParsedFlow {
+  countLines(text, lines);
   const document = parseDocument('', { lineCounter: new LineCounter() });
   const diagnostic = makeDiagnostic(lines, { start: offset, end: offset + 1 }, DiagnosticSeverity.Error, 'yaml-too-deep',
     `\`[\`/\`{\` nest more than ${MAX_FLOW_NESTING} levels deep here; the file is not evaluated`);
   return { text, document, lines, model: emptyModel(), value: undefined, yamlDiagnostics: [diagnostic] };
+}
+
+/** Fills a LineCounter as the yaml lexer would: one entry per line start. */
+export function countLines(text: string, lines: LineCounter): LineCounter {
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
 
 function firstAliasSpan(document: Document.Parsed): TextSpan | undefined {
@@ -97,7 +115,25 @@ function stringAt(map: YAMLMap, key: string): string | undefined {
   return isScalar(value) && value.value !== null && value.value !== undefined ? String(value.value) : undefined;
 }
 
-function buildModel(document: Document.Parsed): FlowModel {
+/** How the model gets each part's plain properties from its yaml node. */
+type RecordsOf = (node: unknown, ...path: (string | number)[]) => Record<string, unknown>;
+
+/** Properties read again from each node: the first of duplicate keys, where the whole value kept the last. */
+function exactRecords(document: Document.Parsed): RecordsOf {
+  return (node) => plainRecord(node, document);
+}
+
+/** Properties taken from the document's plain value (already evaluated once), by path. */
+function recordsOf(value: unknown): RecordsOf {
+  return (node, ...path) => {
+    if (!isMap(node)) return {};
+    let current = value;
+    for (const segment of path) current = (current as Record<string | number, unknown> | null | undefined)?.[segment];
+    return current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+  };
+}
+
+function buildModel(document: Document.Parsed, records: RecordsOf): FlowModel {
   const root = document.contents;
   if (!isMap(root)) return emptyModel();
   const components: FlowComponent[] = [];
@@ -112,7 +148,7 @@ function buildModel(document: Document.Parsed): FlowModel {
       seen.add(name);
       const nameSpan = spanOf(key) ?? { start: 0, end: 0 };
       const valueSpan = spanOf(pair.value as never);
-      const props = plainRecord(pair.value, document);
+      const props = records(pair.value, 'components', name);
       const type = typeof props.type === 'string' ? props.type : undefined;
       components.push({ name, type, props, nameSpan, span: { start: nameSpan.start, end: valueSpan?.end ?? nameSpan.end } });
     }
@@ -133,7 +169,7 @@ function buildModel(document: Document.Parsed): FlowModel {
         fromSpan: spanOf(item.get('from', true) as never),
         toSpan: spanOf(item.get('to', true) as never),
         kind: stringAt(item, 'kind'),
-        props: plainRecord(item, document),
+        props: records(item, 'connections', index),
         span,
       });
     });
@@ -143,9 +179,9 @@ function buildModel(document: Document.Parsed): FlowModel {
     id: stringAt(root, 'flow'),
     title: stringAt(root, 'title'),
     description: stringAt(root, 'description'),
-    defaults: plainRecord(root.get('defaults', true), document),
+    defaults: records(root.get('defaults', true), 'defaults'),
     components,
     connections,
-    access: isMap(access) ? plainRecord(access, document) : undefined,
+    access: isMap(access) ? records(access, 'access') : undefined,
   };
 }

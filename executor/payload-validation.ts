@@ -1,5 +1,9 @@
 // Payload validation with ajv against a connection's `schema` file, for the warn, strict and dry-run modes.
 import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import Ajv2020 from 'ajv/dist/2020';
+import type AjvCore from 'ajv/dist/core';
+import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -11,6 +15,24 @@ export class SchemaFileError extends Error {
     super(message);
     this.name = 'SchemaFileError';
   }
+}
+
+/**
+ * The ajv for the draft a schema's `$schema` names: 2020-12, 2019-09, or draft-07 (also when it names none),
+ * with the standard formats (date-time, email, uuid…) checked rather than ignored.
+ */
+function ajvFor(schema: unknown, schemaPath: string): AjvCore {
+  const declared = (schema as { $schema?: unknown } | null)?.$schema;
+  const draft = typeof declared === 'string' ? declared : undefined;
+  // Unknown keywords (x-…, examples) are allowed; ajv's own console warnings would only be noise in a run's output.
+  const options = { allErrors: true, strict: false, logger: false as const };
+  let ajv: AjvCore;
+  if (draft === undefined || /draft-07/.test(draft)) ajv = new Ajv(options);
+  else if (draft.includes('2020-12')) ajv = new Ajv2020(options);
+  else if (draft.includes('2019-09')) ajv = new Ajv2019(options);
+  else throw new SchemaFileError(`schema ${schemaPath} declares $schema ${draft}: the supported drafts are draft-07, 2019-09 and 2020-12`);
+  addFormats(ajv);
+  return ajv;
 }
 
 export class PayloadValidator {
@@ -30,8 +52,8 @@ export class PayloadValidator {
     } catch (error) {
       throw new SchemaFileError(`schema ${schemaPath} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
+    const ajv = ajvFor(schema, schemaPath);
     try {
-      const ajv = new Ajv({ allErrors: true, strict: false });
       return new PayloadValidator(ajv.compile(schema as object));
     } catch (error) {
       throw new SchemaFileError(`schema ${schemaPath} is not a valid JSON Schema: ${(error as Error).message}`);

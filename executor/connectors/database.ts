@@ -49,7 +49,12 @@ export class DatabaseConnector implements Connector {
   constructor(readonly name: string, private readonly props: Readonly<Record<string, unknown>>) {
     if (typeof props.url !== 'string') throw new ConnectorError(`component ${name}: a database component needs \`url\``, 'validation');
     this.url = props.url;
-    this.pool = new pg.Pool({ connectionString: props.url, max: 4, connectionTimeoutMillis: 5000 });
+    // The component's `schema`: a query source resolves its tables there first (then public, for extensions' functions).
+    if (props.schema !== undefined && (typeof props.schema !== 'string' || !IDENTIFIER.test(props.schema))) {
+      throw new ConnectorError(`component ${name}: \`${String(props.schema)}\` is not a valid schema name`, 'validation');
+    }
+    const schema = typeof props.schema === 'string' ? `"${props.schema}"` : undefined;
+    this.pool = new pg.Pool({ connectionString: props.url, max: 4, connectionTimeoutMillis: 5000, ...(schema ? { options: `-c search_path=${schema},public` } : {}) });
     this.pool.on('error', () => undefined); // an idle client's error surfaces on the next query
   }
 
@@ -88,8 +93,10 @@ export class DatabaseConnector implements Connector {
 
   async openWriter(settings: ConnectionSettings): Promise<DatabaseWriter> {
     const operation = (settings.operation ?? 'insert') as Operation;
-    const table = (settings.table ?? this.props.table) as string | undefined;
-    if (!table) throw new ConnectorError(`component ${this.name}: writing needs a \`table\``, 'validation');
+    const named = (settings.table ?? this.props.table) as string | undefined;
+    if (!named) throw new ConnectorError(`component ${this.name}: writing needs a \`table\``, 'validation');
+    // A table without its own schema lives in the component's `schema` (PostgreSQL's search_path when none is given).
+    const table = typeof this.props.schema === 'string' && !named.includes('.') ? `${this.props.schema}.${named}` : named;
     const columns = (settings.columns ?? { body: '$' }) as Record<string, string>;
     const key = settings.key === undefined ? [] : Array.isArray(settings.key) ? (settings.key as string[]) : [settings.key as string];
     const names = Object.keys(columns);

@@ -104,6 +104,33 @@ describe('engine end to end with PostgreSQL and an api', () => {
     assert.deepEqual(await rows(), expected([...byId.values()].sort((a, b) => a.value.orderId - b.value.orderId)));
   });
 
+  it('kafka→database writes into the database component\'s PostgreSQL schema, not into public @kafka', async () => {
+    const schema = `ft_sales_${tag}`;
+    await db.query(`CREATE SCHEMA ${schema}`);
+    try {
+      const table = await createTable('schema_orders', 'order_id integer NOT NULL');
+      await db.query(`CREATE TABLE ${schema}.${table} (order_id integer NOT NULL)`);
+      const topic = `ft-db-schema-${tag}`;
+      await produce(topic, [1, 2, 3].map((i) => ({ key: `order-${i}`, value: { orderId: i } })));
+      const file = flow('kafka-to-db-schema', kafka('Orders', topic) + database('SalesDB') + `    schema: ${schema}\n`,
+        `  - from: Orders\n    to: SalesDB\n    select: { from: earliest, until: end }\n    table: ${table}\n    columns: { order_id: $.orderId }\n`);
+      const result = await startRun(file, {}, deps());
+      assert.equal(result.status, 'succeeded', result.error);
+      assert.deepEqual((await db.query(`SELECT order_id FROM ${schema}.${table} ORDER BY order_id`)).rows, [{ order_id: 1 }, { order_id: 2 }, { order_id: 3 }]);
+      assert.deepEqual((await db.query(`SELECT order_id FROM public.${table}`)).rows, []);
+      // A query source resolves an unqualified table in the same schema.
+      const copy = `ft-db-schema-copy-${tag}`;
+      await produce(copy, []);
+      const back = flow('db-schema-to-kafka', database('SalesDB') + `    schema: ${schema}\n` + kafka('Copy', copy),
+        `  - from: SalesDB\n    to: Copy\n    select: { query: "SELECT order_id FROM ${table} ORDER BY order_id" }\n`);
+      const read = await startRun(back, {}, deps());
+      assert.equal(read.status, 'succeeded', read.error);
+      assert.deepEqual((await readTopic(copy)).map((r) => r.value).sort((a, b) => (a as { order_id: number }).order_id - (b as { order_id: number }).order_id), [{ order_id: 1 }, { order_id: 2 }, { order_id: 3 }]);
+    } finally {
+      await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+
   it('database query→kafka: each row of the query (with params) is a record, keyed by the kafka component\'s key @kafka', async () => {
     const table = await createTable('customers', 'id integer PRIMARY KEY, name text NOT NULL, active boolean NOT NULL');
     await db.query(`INSERT INTO ${table} SELECT i, 'customer ' || i, i % 3 <> 0 FROM generate_series(1, 30) AS i`);

@@ -83,8 +83,9 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
       await Promise.all(batch.map(async (entry) => {
         if (job.mode === 'dry-run') await job.reader.release(entry.message);
         else {
-          await job.reader.commit(entry.message);
-          if (entry.outcome !== 'skipped') ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
+          // A source that lost the position (AMQP: the channel dropped) delivers the message again: it stays in doubt.
+          const committed = await job.reader.commit(entry.message);
+          if (committed !== false && entry.outcome !== 'skipped') ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
         }
       }));
       for (const entry of batch) if (entry.outcome !== 'skipped') counts[entry.outcome!]++;

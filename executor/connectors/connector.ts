@@ -35,8 +35,12 @@ export interface SourceMessage extends FlowMessage {
 export interface SourceReader {
   /** Yields messages until the `select` bound or the end; stops when the signal aborts. */
   messages(signal: AbortSignal): AsyncIterable<SourceMessage>;
-  /** Commits the position of a message (Kafka offset, AMQP ack): only after its target confirmed. */
-  commit(message: SourceMessage): Promise<void>;
+  /**
+   * Commits the position of a message (Kafka offset, AMQP ack): only after its target confirmed.
+   * Resolves `false` when the position could not be committed and the source will deliver the
+   * message again (AMQP: the channel was lost): the journal must not call it committed.
+   */
+  commit(message: SourceMessage): Promise<void | false>;
   /** Gives a message back without committing it (AMQP nack with requeue); a no-op where a source cannot. */
   release(message: SourceMessage): Promise<void>;
   close(): Promise<void>;

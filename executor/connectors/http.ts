@@ -51,6 +51,15 @@ export class HttpConnector implements Connector {
     return response;
   }
 
+  /** The whole body, under the request's signal: a body that stops coming is a timeout, a dropped one a connection error. */
+  private async body(response: Response, method: string, signal: AbortSignal): Promise<Buffer> {
+    try {
+      return Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      throw requestError(this.name, method, this.shownUrl, error, signal.aborted);
+    }
+  }
+
   /** Reaches the host: any HTTP answer counts (a HEAD may be refused with 405), a network failure does not. */
   async preflight(signal: AbortSignal): Promise<void> {
     try {
@@ -66,7 +75,7 @@ export class HttpConnector implements Connector {
     return {
       write: async (message: FlowMessage, signal: AbortSignal): Promise<Delivery> => {
         const response = await this.request(method, message, signal);
-        const reply = Buffer.from(await response.arrayBuffer());
+        const reply = await this.body(response, method, signal);
         return { position: `HTTP ${response.status}`, reply: reply.length > 0 ? { key: message.key, value: reply, headers: { ...message.headers } } : undefined };
       },
       close: async () => undefined,
@@ -75,10 +84,12 @@ export class HttpConnector implements Connector {
 
   /** An api as a source: one GET, each item of `items` (default: the whole array body) is a message. */
   async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
-    const response = await this.request((this.props.method ?? 'GET').toUpperCase(), undefined, signal);
+    const method = (this.props.method ?? 'GET').toUpperCase();
+    const response = await this.request(method, undefined, signal);
+    const text = (await this.body(response, method, signal)).toString('utf8');
     let document: unknown;
     try {
-      document = await response.json();
+      document = JSON.parse(text);
     } catch (error) {
       throw new ConnectorError(`component ${this.name}: ${this.shownUrl} did not answer JSON`, 'validation', { cause: error });
     }

@@ -140,6 +140,12 @@ connections:
     await assertParked(result, 3, /POST http:\/\/127\.0\.0\.1:\d+\/orders timed out \(gave up after 3 attempts: max attempts\)$/);
   });
 
+  it('times out a service that stalls mid-body as a timeout (named, and retried by retryOn [timeout])', async () => {
+    const result = await run(() => 'stall', '{ strategy: fixed, delay: 20ms, maxAttempts: 2, jitter: none, retryOn: [timeout] }', '150ms');
+    assert.equal(server!.requests.length, 2);
+    await assertParked(result, 2, /^component Flaky: POST http:\/\/127\.0\.0\.1:\d+\/orders timed out \(gave up after 2 attempts: max attempts\)$/);
+  });
+
   it('does not retry a timeout that retryOn leaves out', async () => {
     const result = await run(() => 'hang', '{ strategy: fixed, delay: 20ms, maxAttempts: 3, jitter: none, retryOn: [5xx] }', '150ms');
     assert.equal(server!.requests.length, 1);

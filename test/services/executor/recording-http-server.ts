@@ -11,8 +11,8 @@ export interface RecordedRequest {
   readonly at: number;
 }
 
-/** An answer: a status with optional headers and body, or `hang` (never answer). */
-export type Answer = { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body?: string } | 'hang';
+/** An answer: a status with optional headers and body, `hang` (never answer) or `stall` (send 200 and half a body, then nothing). */
+export type Answer = { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body?: string } | 'hang' | 'stall';
 
 /** Decides the answer to the `index`-th (0-based) recorded request. */
 export type Script = (request: RecordedRequest, index: number) => Answer;
@@ -41,9 +41,10 @@ export class RecordingHttpServer {
         const recorded: RecordedRequest = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
         this.requests.push(recorded);
         const answer = this.script(recorded, this.requests.length - 1);
-        if (answer === 'hang') {
+        if (answer === 'hang' || answer === 'stall') {
           this.hanging.add(response);
           response.on('close', () => this.hanging.delete(response));
+          if (answer === 'stall') response.writeHead(200, { 'content-type': 'application/json' }).write('{"partial":');
           return;
         }
         response.writeHead(answer.status, { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers }).end(answer.body);

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CompletionRequest, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { CompletionRequest, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { VALIDATION_DELAY_MS } from '../../server/handlers/validation-handler';
 import { getFlowLanguageService } from '../../server/language-service';
 import { generateFlow } from './generate-flow';
 import { percentile, summary } from './percentiles';
@@ -85,7 +86,21 @@ async function measure(components: number, connections: number, runs: number): P
     await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: lastUri }, position: { line: toLine, character: 8 } });
     if (i >= 10) wireCompletion.push(performance.now() - start);
   }
-  console.log(`FlowTracer server over stdio: open -> diagnostics ${summary(wire)}; completion round trip ${summary(wireCompletion)}; server RSS ${server.rssMegabytes().toFixed(0)} MB`);
+  // An edit as VS Code sends it (incremental sync: one range replaced), then the diagnostics of that version.
+  const base = edited(text, Math.min(runs, 8) - 1);
+  const topicLine = base.split('\n').findIndex((line) => line.startsWith('    topic: topic-0-edit-'));
+  const changes: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const received = server.nextDiagnostics(lastUri);
+    const start = performance.now();
+    await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: lastUri, version: 2 + i },
+      contentChanges: [{ range: { start: { line: topicLine, character: 11 }, end: { line: topicLine, character: 1000 } }, text: `topic-0-change-${i}` }],
+    });
+    await received;
+    if (i >= 3) changes.push(performance.now() - start - VALIDATION_DELAY_MS);
+  }
+  console.log(`FlowTracer server over stdio: open -> diagnostics ${summary(wire)}; edit -> diagnostics (minus its ${VALIDATION_DELAY_MS} ms debounce) ${summary(changes)}; completion round trip ${summary(wireCompletion)}; server RSS ${server.rssMegabytes().toFixed(0)} MB`);
   await server.stop();
 
   // 5. Over stdio: yaml-language-server with the same schema (a modeline), open -> diagnostics.

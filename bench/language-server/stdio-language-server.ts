@@ -14,7 +14,7 @@ export interface StdioLanguageServer {
 }
 
 export async function startStdioLanguageServer(script: string, settings?: unknown): Promise<StdioLanguageServer> {
-  const child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), script, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting = new Map<string, (params: PublishDiagnosticsParams) => void>();
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {

@@ -36,9 +36,15 @@ export function registerValidation(
     );
   };
 
-  documents.onDidOpen((event) => schedule(event.document, 0));
-  documents.onDidChangeContent((event) => schedule(event.document, VALIDATION_DELAY_MS));
+  // TextDocuments reports an open as a content change too: the first one validates at once, typing waits.
+  const opened = new Set<string>();
+  documents.onDidChangeContent((event) => {
+    const typing = opened.has(event.document.uri);
+    opened.add(event.document.uri);
+    schedule(event.document, typing ? VALIDATION_DELAY_MS : 0);
+  });
   documents.onDidClose((event) => {
+    opened.delete(event.document.uri);
     clearTimeout(pending.get(event.document.uri));
     pending.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

@@ -115,11 +115,23 @@ async function measure(components: number, connections: number, runs: number): P
     });
     await received;
     yamllsWire.push(performance.now() - start);
-    await yamlls.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    if (i < Math.min(runs, 5) - 1) await yamlls.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
-  const net = yamllsWire.map((value) => value - YAMLLS_DELAY_MS);
-  console.log(`yaml-language-server over stdio: open -> diagnostics ${summary(yamllsWire)} (minus its ${YAMLLS_DELAY_MS} ms debounce: p50 ${percentile(net, 0.5).toFixed(1)} ms); RSS ${yamlls.rssMegabytes().toFixed(0)} MB`);
-  console.log(`ratio over stdio (yaml-language-server p50 without debounce / FlowTracer p50): ${(percentile(net, 0.5) / percentile(wire, 0.5)).toFixed(1)}x`);
+  // An edit of the last open document (full text, as yaml-language-server gets it too), after its debounce.
+  const lastYamlUri = `file:///bench/yamlls-${Math.min(runs, 5) - 1}.flow.yaml`;
+  const yamllsChanges: number[] = [];
+  for (let i = 0; i < Math.min(runs, 5) + 1; i++) {
+    const received = yamlls.nextDiagnostics(lastYamlUri);
+    const start = performance.now();
+    await yamlls.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: lastYamlUri, version: 2 + i },
+      contentChanges: [{ text: `# yaml-language-server: $schema=${SCHEMA_URI}\n${edited(text, 100 + i)}` }],
+    });
+    await received;
+    if (i >= 1) yamllsChanges.push(performance.now() - start - YAMLLS_DELAY_MS);
+  }
+  console.log(`yaml-language-server over stdio: open -> diagnostics ${summary(yamllsWire)}; edit -> diagnostics (minus its ${YAMLLS_DELAY_MS} ms debounce) ${summary(yamllsChanges)}; RSS ${yamlls.rssMegabytes().toFixed(0)} MB`);
+  console.log(`ratios over stdio (yaml-language-server p50 / FlowTracer p50): open ${(percentile(yamllsWire, 0.5) / percentile(wire, 0.5)).toFixed(1)}x, edit ${(percentile(yamllsChanges, 0.5) / percentile(changes, 0.5)).toFixed(1)}x`);
   await yamlls.stop();
 }
 

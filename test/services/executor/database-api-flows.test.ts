@@ -131,6 +131,41 @@ describe('engine end to end with PostgreSQL and an api', () => {
     }
   });
 
+  it('kafka→database updates and deletes rows by key; a key with no row changes nothing @kafka', async () => {
+    const table = await createTable('update_delete', 'order_id integer PRIMARY KEY, status text NOT NULL');
+    await db.query(`INSERT INTO ${table} SELECT i, 'new' FROM generate_series(1, 6) AS i`);
+    const shipped = `ft-db-update-${tag}`;
+    const cancelled = `ft-db-delete-${tag}`;
+    await produce(shipped, [2, 4, 99].map((i) => ({ key: `order-${i}`, value: { orderId: i, status: 'shipped' } })));
+    await produce(cancelled, [5, 6].map((i) => ({ key: `order-${i}`, value: { orderId: i } })));
+    const file = flow('kafka-to-db-update-delete', kafka('Shipped', shipped) + kafka('Cancelled', cancelled) + database('OrderDB'),
+      `  - from: Shipped\n    to: OrderDB\n    select: { from: earliest, until: end }\n    operation: update\n    table: ${table}\n    key: order_id\n    columns: { order_id: $.orderId, status: $.status }\n` +
+      `  - from: Cancelled\n    to: OrderDB\n    select: { from: earliest, until: end }\n    operation: delete\n    table: ${table}\n    key: order_id\n    columns: { order_id: $.orderId }\n`);
+    const result = await startRun(file, {}, deps());
+    assert.equal(result.status, 'succeeded', result.error);
+    assert.deepEqual(counts(result).sort(), [['Cancelled -> OrderDB', 2, 2, 0, 0], ['Shipped -> OrderDB', 3, 3, 0, 0]]);
+    assert.deepEqual((await db.query(`SELECT order_id, status FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number; status: string }) => [r.order_id, r.status]),
+      [[1, 'new'], [2, 'shipped'], [3, 'new'], [4, 'shipped']]);
+  });
+
+  it('api→database: each item of the api\'s GET answer at `items` is a row', async () => {
+    const items = [{ id: 'e1', level: 'info' }, { id: 'e2', level: 'warn' }, { id: 'e3', level: 'error' }];
+    const api = new RecordingHttpServer(() => ({ status: 200, body: JSON.stringify({ data: { events: items }, next: null }) }));
+    const url = await api.start('/v1/events');
+    try {
+      const table = await createTable('api_events', 'event_id text NOT NULL, level text NOT NULL');
+      const file = flow('api-to-db', `  Events:\n    type: api\n    url: ${url}\n    items: $.data.events\n` + database('EventDB'),
+        `  - from: Events\n    to: EventDB\n    table: ${table}\n    columns: { event_id: $.id, level: $.level }\n`);
+      const result = await startRun(file, {}, deps());
+      assert.equal(result.status, 'succeeded', result.error);
+      assert.deepEqual(counts(result), [['Events -> EventDB', 3, 3, 0, 0]]);
+      assert.deepEqual(api.requests.map((r) => [r.method, r.path]), [['GET', '/v1/events']]);
+      assert.deepEqual((await db.query(`SELECT event_id, level FROM ${table} ORDER BY event_id`)).rows, items.map((e) => ({ event_id: e.id, level: e.level })));
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('database query→kafka: each row of the query (with params) is a record, keyed by the kafka component\'s key @kafka', async () => {
     const table = await createTable('customers', 'id integer PRIMARY KEY, name text NOT NULL, active boolean NOT NULL');
     await db.query(`INSERT INTO ${table} SELECT i, 'customer ' || i, i % 3 <> 0 FROM generate_series(1, 30) AS i`);

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { createConnector } from '../../../executor/connectors/registry';
-import { startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
+import { retryRun, startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
 import { readJournal } from '../../../executor/journal';
 import type { JournalRecord } from '../../../executor/journal-records';
+import { openParked } from '../../../executor/run-history';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
@@ -100,7 +101,7 @@ describe('validation modes against real targets', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('strict (set on the target) parks exactly the invalid payloads, unretried, and the table gets exactly the valid ones @kafka', async () => {
+  it('strict (set on the target) parks exactly the invalid payloads, unretried, the table gets exactly the valid ones, and retry under a relaxed schema delivers the one that now passes @kafka', async () => {
     const topic = `ft-strict-${tag}`;
     await produce(topic, all);
     const table = await newTable('strict');
@@ -114,6 +115,15 @@ describe('validation modes against real targets', () => {
     assert.deepEqual(parked.map((p) => [p.component, p.key, p.attempts, p.error, JSON.parse(Buffer.from(p.payload, 'base64').toString()) as unknown]),
       invalid.map((o) => ['OrderDB', o.key, 0, `the payload does not match the schema: ${o.problem}`, o.value]));
     assert.equal(result.parked, 3);
+
+    // The schema is relaxed to allow negative amounts: retry delivers exactly that parked order and parks the other two again.
+    writeFileSync(join(dir, 'order.schema.json'), JSON.stringify({ ...ORDER_SCHEMA, properties: { ...ORDER_SCHEMA.properties, amount: { type: 'number' } } }));
+    const retried = await retryRun(result.runId, 'OrderDB', deps());
+    assert.deepEqual(counts(retried), [['Orders -> OrderDB', 3, 1, 2, 0]]);
+    assert.deepEqual(await rows(table), [...valid.map((o) => ({ order_id: o.value.orderId, amount: o.value.amount })), { order_id: 8, amount: -3 }]);
+    const open = openParked((await readJournal(retried.directory)).records).map((p) => p.key).sort();
+    assert.deepEqual(open, ['order-6', 'order-7']);
+    assert.equal(retried.parked, 2);
   });
 
   it('warn (the flow default) delivers every payload to the api and logs one warning per invalid one', async () => {

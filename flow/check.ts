@@ -7,6 +7,7 @@ import { parseFlow, type ParsedFlow } from './parse';
 import { checkReferences } from './reference-checks';
 import { checkRetries } from './retry-checks';
 import { validateAgainstSchema } from './schema-validation';
+import { checkSelects } from './select-checks';
 import { checkGraph } from './semantic-checks';
 
 export type { FlowFileSystem };
@@ -26,6 +27,11 @@ export interface CheckedFlow {
 
 export function checkFlow(text: string, options: CheckOptions = {}): CheckedFlow {
   const parsed = options.session ? options.session.parse(text) : parseFlow(text);
+  return { parsed, diagnostics: diagnoseFlow(parsed, options) };
+}
+
+/** Every diagnostic of a parsed flow, sorted by position. */
+export function diagnoseFlow(parsed: ParsedFlow, options: Omit<CheckOptions, 'session'> = {}): Diagnostic[] {
   const diagnostics: Diagnostic[] = [...parsed.yamlDiagnostics];
   // Schema and semantic checks of a document the YAML parser could not read would only echo its errors.
   const readable = !parsed.yamlDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error && d.code !== 'duplicate-component' && d.code !== 'yaml-duplicate-key');
@@ -36,9 +42,10 @@ export function checkFlow(text: string, options: CheckOptions = {}): CheckedFlow
       ...checkGraph(parsed, graph),
       ...checkRetries(parsed),
       ...checkConnections(parsed, graph, options.path, options.fs),
+      ...checkSelects(parsed, graph),
       ...checkReferences(parsed),
     );
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { parsed, diagnostics };
+  return diagnostics;
 }

@@ -1,7 +1,9 @@
-// Keeps the last checked flow per (uri, version), so features after validation do not reparse, and a
-// parse session per document, so a new version re-reads only the parts of the text that changed.
+// Keeps the last parsed flow per (uri, version), so features after validation do not reparse (its checks
+// run once, when diagnostics are first read), and a parse session per document, so a new version
+// re-reads only the parts of the text that changed.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkFlow, type CheckedFlow, type FlowFileSystem } from '../../flow/check';
+import { type CheckedFlow, diagnoseFlow, type FlowFileSystem } from '../../flow/check';
+import type { Diagnostic } from '../../flow/diagnostic';
 import { FlowParseSession } from '../../flow/incremental-parse';
 import { URI } from 'vscode-uri';
 
@@ -21,7 +23,16 @@ export class ParsedFlowCache {
     const uri = URI.parse(document.uri);
     const path = uri.scheme === 'file' ? uri.fsPath : undefined;
     const session = entry?.session ?? new FlowParseSession();
-    const checked = checkFlow(text, { path, fs: this.fs, session });
+    const parsed = session.parse(text);
+    // Completion, hover and the rest need the parse only: the checks run when diagnostics are first read.
+    let diagnostics: readonly Diagnostic[] | undefined;
+    const fs = this.fs;
+    const checked: CheckedFlow = {
+      parsed,
+      get diagnostics() {
+        return (diagnostics ??= diagnoseFlow(parsed, { path, fs }));
+      },
+    };
     this.entries.delete(document.uri);
     this.entries.set(document.uri, { version: document.version, text, checked, session });
     if (this.entries.size > this.capacity) {

@@ -72,6 +72,8 @@ export class HttpConnector implements Connector {
 
   async openWriter(): Promise<TargetWriter> {
     const method = (this.props.method ?? 'POST').toUpperCase();
+    // fetch refuses a body on GET: every message would fail as a `connection` error and be retried in vain.
+    if (method === 'GET') throw new ConnectorError(`component ${this.name}: a GET request cannot carry a message; as a target it needs method POST, PUT, PATCH or DELETE`, 'validation');
     return {
       write: async (message: FlowMessage, signal: AbortSignal): Promise<Delivery> => {
         const response = await this.request(method, message, signal);

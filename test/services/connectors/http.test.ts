@@ -65,6 +65,12 @@ describe('http connector (service and api)', () => {
     await assert.rejects(down.preflight(signal()), { errorClass: 'connection', message: `component Down: HEAD http://127.0.0.1:${port}/x failed: ECONNREFUSED` });
   });
 
+  it('refuses to write messages with GET, which cannot carry them', async () => {
+    await assert.rejects(new HttpConnector('api', 'Lookup', { url, method: 'get' }).openWriter(), {
+      errorClass: 'validation', message: 'component Lookup: a GET request cannot carry a message; as a target it needs method POST, PUT, PATCH or DELETE',
+    });
+  });
+
   it('reads an api as a source: each item at the items JSONPath is a message', async () => {
     handler = (_request, _body, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"events":[{"id":"e1"},{"id":"e2"},{"id":"e3"}]}}');
     const reader = await new HttpConnector('api', 'StatusAPI', { url, items: '$.data.events', key: '$.id' }).openReader({ select: { limit: 2 } }, signal());

@@ -1,12 +1,7 @@
-// Publishes with publisher confirms; fails pending confirms when the channel dies (amqplib #191, #419) and waits for 'drain' (#398).
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
+// Publishes with publisher confirms; fails pending confirms when the channel dies (amqplib #191, #419), waits for 'drain' (#398), reopens a lost channel.
+import type { ConfirmChannel } from 'amqplib';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
-import { abortable } from './connector-errors';
-
-interface Pending {
-  readonly reject: (error: ConnectorError) => void;
-  readonly timer: NodeJS.Timeout;
-}
+import { abortable, connectorError } from './connector-errors';
 
 export interface PublishTarget {
   readonly exchange: string;
@@ -14,55 +9,125 @@ export interface PublishTarget {
   readonly confirmTimeoutMs: number;
 }
 
+/** Opens a fresh confirm channel; the publisher calls it again on the next write after a channel was lost. */
+export type ConfirmChannelOpener = (signal: AbortSignal) => Promise<ConfirmChannel>;
+
+interface Pending {
+  readonly reject: (error: ConnectorError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** One confirm channel and what hangs on it: unconfirmed publishes and the wait for its write buffer to drain. */
+interface Link {
+  readonly channel: ConfirmChannel;
+  readonly pending: Set<Pending>;
+  dead?: ConnectorError;
+  /** Set while amqplib's write buffer is full (`publish` returned false); settles on 'drain' or close. */
+  drained?: { readonly promise: Promise<void>; readonly resolve: () => void };
+}
+
 export class MqPublisher implements TargetWriter {
-  private readonly pending = new Set<Pending>();
-  private dead: ConnectorError | undefined;
-  private drained: Promise<void> | undefined;
+  private link: Link | undefined;
+  private opening: Promise<Link> | undefined;
+  private closed = false;
   private sequence = 0;
 
   constructor(
     private readonly component: string,
-    private readonly channel: ConfirmChannel,
+    private readonly open: ConfirmChannelOpener,
     private readonly target: PublishTarget,
-    connection: ChannelModel,
+    first?: ConfirmChannel,
   ) {
-    const die = (why: string) => (error?: Error) => this.failAll(new ConnectorError(`component ${component}: the channel ${why} before the broker confirmed${error ? ` (${error.message})` : ''}`, 'connection', { cause: error }));
-    channel.on('close', die('closed'));
-    channel.on('error', die('failed'));
-    connection.on('close', die('lost its connection'));
+    if (first) this.link = this.attach(first);
   }
 
-  private failAll(error: ConnectorError): void {
-    this.dead ??= error;
-    for (const pending of this.pending) {
+  private attach(channel: ConfirmChannel): Link {
+    const link: Link = { channel, pending: new Set() };
+    const die = (why: string) => (error?: Error) =>
+      this.failAll(link, new ConnectorError(`component ${this.component}: the channel ${why} before the broker confirmed${error ? ` (${error.message})` : ''}`, 'connection', { cause: error }));
+    channel.on('error', die('failed'));
+    channel.on('close', die('closed'));
+    channel.on('drain', () => this.wake(link));
+    return link;
+  }
+
+  private failAll(link: Link, error: ConnectorError): void {
+    link.dead ??= error;
+    for (const pending of link.pending) {
       clearTimeout(pending.timer);
       pending.reject(error);
     }
-    this.pending.clear();
+    link.pending.clear();
+    // Writers waiting for 'drain' wake up, see the dead channel and publish on a new one.
+    this.wake(link);
+  }
+
+  private wake(link: Link): void {
+    const drained = link.drained;
+    link.drained = undefined;
+    drained?.resolve();
+  }
+
+  /** Waits out what stops a publish now: a lost channel is reopened, a full write buffer drains. */
+  private async unblock(signal: AbortSignal): Promise<void> {
+    const link = this.current();
+    if (!link) await this.reopen(signal);
+    else if (link.drained) await abortable(this.component, link.drained.promise, signal);
+  }
+
+  /** The live channel, if there is one (no await: the caller publishes right away). */
+  private current(): Link | undefined {
+    if (this.closed) throw new ConnectorError(`component ${this.component}: the publisher is closed`, 'connection');
+    return this.link && !this.link.dead ? this.link : undefined;
+  }
+
+  private reopen(signal: AbortSignal): Promise<Link> {
+    this.opening ??= this.open(signal).then(
+      (channel) => {
+        this.opening = undefined;
+        if (this.closed) {
+          void channel.close().catch(() => undefined);
+          throw new ConnectorError(`component ${this.component}: the publisher is closed`, 'connection');
+        }
+        this.link = this.attach(channel);
+        return this.link;
+      },
+      (error: unknown) => {
+        this.opening = undefined;
+        throw connectorError(this.component, 'could not reopen the channel to publish on', error);
+      },
+    );
+    return abortable(this.component, this.opening, signal);
   }
 
   async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
-    if (this.drained) await abortable(this.component, this.drained, signal);
-    if (this.dead) throw this.dead;
+    // The last check and the publish run with no await between them: other writes may fill the buffer in any gap.
+    let link: Link | undefined;
+    while (!(link = this.current()) || link.drained) await this.unblock(signal);
     const sequence = (this.sequence += 1);
     const confirmed = new Promise<void>((resolve, reject) => {
       const pending: Pending = {
         reject,
         timer: setTimeout(() => {
-          this.pending.delete(pending);
+          link.pending.delete(pending);
           reject(new ConnectorError(`component ${this.component}: no publisher confirm within ${this.target.confirmTimeoutMs} ms`, 'timeout'));
         }, this.target.confirmTimeoutMs),
       };
-      this.pending.add(pending);
+      link.pending.add(pending);
       const done = (error: unknown) => {
-        if (!this.pending.delete(pending)) return;
+        if (!link.pending.delete(pending)) return;
         clearTimeout(pending.timer);
         if (error) reject(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
         else resolve();
       };
       try {
-        const room = this.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, headers: { ...message.headers }, messageId: message.key ?? undefined }, done);
-        if (!room) this.drained ??= new Promise<void>((resolve) => this.channel.once('drain', () => { this.drained = undefined; resolve(); }));
+        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, headers: { ...message.headers }, messageId: message.key ?? undefined }, done);
+        // amqplib buffers without limit once its write buffer is full (#398): later writes wait for 'drain'.
+        if (!room && !link.dead && !link.drained) {
+          let resolve!: () => void;
+          const promise = new Promise<void>((r) => (resolve = r));
+          link.drained = { promise, resolve };
+        }
       } catch (error) {
         done(error ?? new Error('publish failed'));
       }
@@ -72,6 +137,8 @@ export class MqPublisher implements TargetWriter {
   }
 
   async close(): Promise<void> {
-    if (!this.dead) await this.channel.close().catch(() => undefined);
+    this.closed = true;
+    const link = this.link;
+    if (link && !link.dead) await link.channel.close().catch(() => undefined);
   }
 }

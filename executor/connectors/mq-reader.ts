@@ -1,99 +1,218 @@
-// Reads a queue with manual acks: consume with prefetch, or a bounded get-loop for `until: empty`.
+// Reads a queue with manual acks (consume with prefetch, or a get-loop for `until: empty`); reopens its channel when the connection is lost.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
+import type { RetrySchedule } from '../retry-schedule';
 import { ConnectorError, type SourceMessage, type SourceReader } from './connector';
 import { connectorError } from './connector-errors';
 
 type Delivered = ConsumeMessage | GetMessage;
 
-function toSource(message: Delivered): SourceMessage {
+/** Opens a channel on a live connection, with the prefetch set and the queue declared. */
+export type ChannelOpener = (signal: AbortSignal) => Promise<Channel>;
+
+/** One channel and what the broker delivered on it; delivery tags mean nothing on any other channel. */
+interface Link {
+  readonly channel: Channel;
+  /** In every position read on this channel: positions stay unique across channels and run segments. */
+  readonly id: string;
+  /** Closed under us (the connection dropped): the broker requeued whatever it had not seen acked. */
+  lost: boolean;
+  /** Closed by a channel error (a protocol or queue problem): not worth reopening. */
+  error?: Error;
+  consumerTag?: string;
+  readonly buffer: Delivered[];
+  /** Messages yielded from this channel, and those whose ack the broker is known to have processed. */
+  yielded: number;
+  acked: number;
+  /** A round trip after a group of acks: once it returns, the broker processed them (AMQP acks have no reply). */
+  sync?: Promise<boolean>;
+}
+
+function toSource(message: Delivered, position: string): SourceMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.properties.headers ?? {})) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
-  return { key: (message.properties.messageId as string | undefined) ?? null, value: message.content, headers, position: String(message.fields.deliveryTag) };
+  return { key: (message.properties.messageId as string | undefined) ?? null, value: message.content, headers, position };
+}
+
+export interface MqReaderOptions {
+  readonly queue: string;
+  readonly prefetch: number;
+  readonly select: { readonly limit?: number; readonly until?: string };
+  /** When and how often to reopen a lost channel: the component's retry strategy. */
+  readonly reconnect: RetrySchedule;
 }
 
 export class MqReader implements SourceReader {
-  private readonly unacked = new Map<string, Delivered>();
-  private readonly buffer: Delivered[] = [];
+  private link: Link;
+  private readonly unacked = new Map<string, { readonly link: Link; readonly delivered: Delivered }>();
   /** Released messages stay unacked until close, so this run (a dry-run's get-loop) never reads them twice. */
-  private readonly released: Delivered[] = [];
+  private readonly released: { readonly link: Link; readonly delivered: Delivered }[] = [];
+  /** Messages taken towards the `limit`: a lost channel gives back those the broker requeued. */
+  private taken = 0;
   private wake: (() => void) | undefined;
   private failure: ConnectorError | undefined;
+  private closing = false;
 
   constructor(
     private readonly component: string,
-    private readonly channel: Channel,
-    private readonly queue: string,
-    private readonly prefetch: number,
-    private readonly select: { readonly limit?: number; readonly until?: string },
+    private readonly open: ChannelOpener,
+    private readonly options: MqReaderOptions,
+    first: Channel,
   ) {
-    channel.on('close', () => { this.failure ??= new ConnectorError(`component ${component}: the channel to queue ${queue} closed`, 'connection'); this.wake?.(); });
+    this.link = this.attach(first);
+  }
+
+  private attach(channel: Channel): Link {
+    const link: Link = { channel, id: randomBytes(4).toString('hex'), lost: false, buffer: [], yielded: 0, acked: 0 };
+    channel.on('error', (error: Error) => (link.error ??= error));
+    channel.on('close', () => {
+      if (this.closing) return;
+      if (link.error) {
+        this.failure ??= connectorError(this.component, `the channel to queue ${this.options.queue} closed`, link.error);
+      } else {
+        link.lost = true;
+        // Everything read on this channel and not known acked is back on the queue: it counts towards the limit again.
+        this.taken -= link.yielded - link.acked;
+        link.buffer.splice(0);
+      }
+      this.wake?.();
+    });
+    return link;
+  }
+
+  /** The current channel, reopened with the component's retry strategy after a loss; throws once it gives up. */
+  private async live(signal: AbortSignal): Promise<Link> {
+    const started = Date.now();
+    for (let attempt = 1; this.link.lost; attempt++) {
+      try {
+        this.link = this.attach(await this.open(signal));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const decision = this.options.reconnect.next(attempt, error, Date.now() - started);
+        if ('giveUp' in decision) {
+          const why = error instanceof Error ? error.message : String(error);
+          throw new ConnectorError(`component ${this.component}: lost the channel to queue ${this.options.queue} and could not reopen it (${attempt} attempt${attempt === 1 ? '' : 's'}): ${why}`, 'connection', { cause: error });
+        }
+        await sleep(decision.waitMs, undefined, { signal });
+      }
+    }
+    return this.link;
   }
 
   private async waitForRoom(signal: AbortSignal): Promise<void> {
-    while (this.unacked.size >= this.prefetch && !signal.aborted && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (this.unacked.size >= this.options.prefetch && !signal.aborted && !this.failure && !this.link.lost) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  /** The next message on the link, `undefined` when there is none yet (or the link was lost), `false` when a get-loop found the queue empty. */
+  private async next(link: Link, signal: AbortSignal): Promise<Delivered | undefined | false> {
+    if (this.options.select.until === 'empty') {
+      await this.waitForRoom(signal);
+      if (signal.aborted || this.failure || link.lost) return undefined;
+      return link.channel.get(this.options.queue, { noAck: false });
+    }
+    link.consumerTag ??= (
+      await link.channel.consume(this.options.queue, (message) => {
+        if (message) link.buffer.push(message);
+        else this.failure ??= new ConnectorError(`component ${this.component}: the broker cancelled the consumer of queue ${this.options.queue} (was it deleted?)`, 'connection');
+        this.wake?.();
+      }, { noAck: false })
+    ).consumerTag;
+    const message = link.buffer.shift();
+    if (!message && !link.lost && !this.failure && !signal.aborted) await new Promise<void>((resolve) => (this.wake = resolve));
+    return message;
   }
 
   async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
-    const limit = this.select.limit ?? Infinity;
+    const limit = this.options.select.limit ?? Infinity;
     const onAbort = () => this.wake?.();
     signal.addEventListener('abort', onAbort);
-    let consumerTag: string | undefined;
     try {
-      if (this.select.until !== 'empty') {
-        consumerTag = (await this.channel.consume(this.queue, (message) => { if (message) { this.buffer.push(message); this.wake?.(); } }, { noAck: false })).consumerTag;
-      }
-      for (let count = 0; count < limit && !signal.aborted; ) {
+      while (this.taken < limit && !signal.aborted) {
         if (this.failure) throw this.failure;
-        let next: Delivered | undefined;
-        if (consumerTag) {
-          next = this.buffer.shift();
-          if (!next) { await new Promise<void>((resolve) => (this.wake = resolve)); continue; }
-        } else {
-          await this.waitForRoom(signal);
-          if (signal.aborted || this.failure) continue;
-          const got = await this.channel.get(this.queue, { noAck: false });
-          if (got === false) return; // the queue is drained: `until: empty` is reached
-          next = got;
+        const link = await this.live(signal);
+        let message: Delivered | undefined | false;
+        try {
+          message = await this.next(link, signal);
+        } catch (error) {
+          if (link.lost || this.failure) continue; // the channel closed under the call: reopen it, or report why
+          throw error;
         }
-        this.unacked.set(String(next.fields.deliveryTag), next);
-        count += 1;
-        yield toSource(next);
+        if (message === false) return; // the queue is drained: `until: empty` is reached
+        if (!message || link.lost) continue;
+        const position = `${link.id}:${message.fields.deliveryTag}`;
+        this.unacked.set(position, { link, delivered: message });
+        link.yielded += 1;
+        this.taken += 1;
+        yield toSource(message, position);
       }
     } catch (error) {
-      throw connectorError(this.component, `consuming queue ${this.queue} failed`, error);
+      if (signal.aborted && !(error instanceof ConnectorError)) return;
+      throw connectorError(this.component, `consuming queue ${this.options.queue} failed`, error);
     } finally {
       signal.removeEventListener('abort', onAbort);
-      if (consumerTag) await this.channel.cancel(consumerTag).catch(() => undefined);
+      const link = this.link;
+      if (link.consumerTag && !link.lost) await link.channel.cancel(link.consumerTag).catch(() => undefined);
       // Prefetched messages past the limit go back to the queue.
-      for (const extra of this.buffer.splice(0)) this.channel.nack(extra, false, true);
+      for (const extra of link.buffer.splice(0)) if (!link.lost) link.channel.nack(extra, false, true);
     }
   }
 
-  private settle(message: SourceMessage, settle: (delivered: Delivered) => void): void {
-    const delivered = this.unacked.get(message.position);
-    if (!delivered) return;
+  private take(message: SourceMessage): { readonly link: Link; readonly delivered: Delivered } | undefined {
+    const entry = this.unacked.get(message.position);
+    if (!entry) return undefined;
     this.unacked.delete(message.position);
-    if (this.failure) throw this.failure;
-    settle(delivered);
     this.wake?.();
+    return entry;
   }
 
-  async commit(message: SourceMessage): Promise<void> {
-    this.settle(message, (delivered) => this.channel.ack(delivered));
+  /**
+   * Acks the message once the broker is known to have processed the ack. Resolves `false` when the
+   * channel it came on was lost first: the broker requeued it and delivers it again (an in-doubt duplicate).
+   */
+  async commit(message: SourceMessage): Promise<void | false> {
+    const entry = this.take(message);
+    if (!entry) return;
+    const { link, delivered } = entry;
+    if (link.lost) return false;
+    if (this.failure) throw this.failure;
+    link.channel.ack(delivered);
+    if (!(await this.synced(link))) return false;
+    link.acked += 1;
+  }
+
+  /** One round trip for every ack sent in the same tick: the broker handles a channel's frames in order. */
+  private synced(link: Link): Promise<boolean> {
+    link.sync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      link.sync = undefined;
+      if (link.lost) return false;
+      try {
+        await link.channel.checkQueue(this.options.queue);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return link.sync;
   }
 
   async release(message: SourceMessage): Promise<void> {
-    this.settle(message, (delivered) => this.released.push(delivered));
+    const entry = this.take(message);
+    if (!entry) return;
+    if (this.failure) throw this.failure;
+    this.released.push(entry);
   }
 
   async close(): Promise<void> {
-    for (const delivered of this.released.splice(0)) {
+    this.closing = true;
+    for (const { link, delivered } of this.released.splice(0)) {
+      if (link.lost) continue; // RabbitMQ requeued whatever a lost channel had delivered unacked
       try {
-        this.channel.nack(delivered, false, true);
+        link.channel.nack(delivered, false, true);
       } catch {
-        // The channel is gone: RabbitMQ requeues whatever it had delivered unacked.
+        // The channel is gone: the broker requeues it.
       }
     }
-    await this.channel.close().catch(() => undefined);
+    if (!this.link.lost) await this.link.channel.close().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 // The `mq` component (AMQP 0-9-1, RabbitMQ): pre-flight, a manual-ack reader and a confirming publisher.
-import amqp, { type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { RetrySchedule } from '../retry-schedule';
 import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { MqPublisher } from './mq-publisher';
@@ -14,6 +15,7 @@ interface MqProps {
   readonly prefetch?: number;
   readonly durable?: boolean;
   readonly confirmTimeoutMs?: number;
+  readonly retry?: Readonly<Record<string, unknown>>;
 }
 
 export class MqConnector implements Connector {
@@ -33,17 +35,24 @@ export class MqConnector implements Connector {
     return `RabbitMQ at ${redactUrl(this.props.url)}`;
   }
 
-  /** One connection per connector, opened on first use and opened again after it dies. */
+  /** One connection per connector, opened on first use and opened again after it dies; named for `rabbitmqctl list_connections`. */
   private async connect(signal: AbortSignal): Promise<ChannelModel> {
-    this.connection ??= amqp.connect(this.props.url, { timeout: 5000 }).then((model) => {
-      model.on('error', () => undefined); // 'close' follows; readers and writers fail their own work
-      model.on('close', () => (this.connection = undefined));
-      return model;
-    });
+    if (!this.connection) {
+      const opening = amqp.connect(this.props.url, { timeout: 5000, clientProperties: { connection_name: `flowtracer ${this.name} ${this.props.queue} (pid ${process.pid})` } }).then((model) => {
+        model.on('error', () => undefined); // 'close' follows; readers and writers reopen their channels or fail their own work
+        model.on('close', () => {
+          if (this.connection === opening) this.connection = undefined;
+        });
+        return model;
+      });
+      this.connection = opening;
+      opening.catch(() => {
+        if (this.connection === opening) this.connection = undefined;
+      });
+    }
     try {
       return await abortable(this.name, this.connection, signal);
     } catch (error) {
-      this.connection = undefined;
       throw connectorError(this.name, `${this.where()} is unreachable`, error);
     }
   }
@@ -62,27 +71,45 @@ export class MqConnector implements Connector {
     }
   }
 
-  async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
+  /** A channel to consume from: prefetch set, queue declared (durable per `durable`, default true). */
+  private async consumerChannel(signal: AbortSignal): Promise<Channel> {
     const channel = await (await this.connect(signal)).createChannel();
-    channel.on('error', () => undefined);
-    const prefetch = this.props.prefetch ?? 100;
-    await channel.prefetch(prefetch);
+    channel.on('error', () => undefined); // the reader watches 'close'
+    await channel.prefetch(this.prefetch());
     await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? true });
-    const reader = new MqReader(this.name, channel, this.props.queue, prefetch, (settings.select ?? {}) as { limit?: number; until?: string });
+    return channel;
+  }
+
+  /** A confirm channel to publish on; the queue is declared when publishing to it directly. */
+  private async publisherChannel(signal: AbortSignal): Promise<ConfirmChannel> {
+    const channel = await (await this.connect(signal)).createConfirmChannel();
+    channel.on('error', () => undefined); // the publisher watches 'error' and 'close'
+    if (!this.props.exchange) await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? true });
+    return channel;
+  }
+
+  private prefetch(): number {
+    return this.props.prefetch ?? 100;
+  }
+
+  async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
+    const reader = new MqReader(this.name, (s) => this.consumerChannel(s), {
+      queue: this.props.queue,
+      prefetch: this.prefetch(),
+      select: (settings.select ?? {}) as { limit?: number; until?: string },
+      // A lost connection is reopened as the component's retry strategy says (`retryOn: connection`).
+      reconnect: RetrySchedule.fromSettings(this.props.retry),
+    }, await this.consumerChannel(signal));
     this.closers.add(reader);
     return reader;
   }
 
   async openWriter(_settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter> {
-    const connection = await this.connect(signal);
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
-    if (!this.props.exchange) await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? true });
-    const writer = new MqPublisher(this.name, channel, {
+    const writer = new MqPublisher(this.name, (s) => this.publisherChannel(s), {
       exchange: this.props.exchange ?? '',
       routingKey: this.props.routingKey ?? this.props.queue,
       confirmTimeoutMs: this.props.confirmTimeoutMs ?? 30_000,
-    }, connection);
+    }, await this.publisherChannel(signal));
     this.closers.add(writer);
     return writer;
   }

@@ -1,9 +1,11 @@
 // The mq connector against the real RabbitMQ at FLOWTRACER_TEST_AMQP_URL.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import amqp from 'amqplib';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { MqConnector } from '../../../executor/connectors/mq';
 import { MqPublisher } from '../../../executor/connectors/mq-publisher';
+import { MqReader } from '../../../executor/connectors/mq-reader';
+import { RetrySchedule } from '../../../executor/retry-schedule';
 import type { SourceMessage } from '../../../executor/connectors/connector';
 
 const url = () => process.env.FLOWTRACER_TEST_AMQP_URL ?? '';
@@ -68,10 +70,10 @@ describe('mq connector', () => {
   it('fails every pending publish when the connection closes before the broker confirms', async () => {
     const raw = await amqp.connect(url());
     const channel = await raw.createConfirmChannel();
-    const publisher = new MqPublisher('OrderQueue', channel, { exchange: '', routingKey: queue, confirmTimeoutMs: 5000 }, raw);
-    const writes = [1, 2, 3].map((n) => publisher.write(message(n), signal()));
+    const publisher = new MqPublisher('OrderQueue', () => raw.createConfirmChannel(), { exchange: '', routingKey: queue, confirmTimeoutMs: 5000 }, channel);
+    const writes = Promise.allSettled([1, 2, 3].map((n) => publisher.write(message(n), signal())));
     await raw.close(); // the confirms can no longer arrive: amqplib alone would never call back (#191, #419)
-    const results = await Promise.allSettled(writes);
+    const results = await writes;
     for (const result of results) {
       assert.equal(result.status, 'rejected');
       const reason = (result as PromiseRejectedResult).reason as { errorClass: string; message: string };
@@ -79,7 +81,38 @@ describe('mq connector', () => {
       // amqplib 0.10.5+ nacks pending confirms on close; older ones never call back and our close handler fails them.
       assert.match(reason.message, /^component OrderQueue: (the channel (closed|lost its connection) before the broker confirmed|the broker did not confirm the message)/);
     }
-    await assert.rejects(publisher.write(message(4), signal()), /before the broker confirmed/);
+    // The next write tries a new channel, and says why it cannot have one.
+    await assert.rejects(publisher.write(message(4), signal()), /^ConnectorError: component OrderQueue: could not reopen the channel to publish on: /);
+  });
+
+  it('reads on after its connection dropped: unacked messages come back, their old positions are not committed', async () => {
+    const writer = await connector.openWriter({}, signal());
+    await Promise.all([1, 2, 3, 4].map((n) => writer.write(message(n), signal())));
+    const connections: ChannelModel[] = [];
+    const open = async (): Promise<Channel> => {
+      const connection = await amqp.connect(url());
+      connections.push(connection);
+      const channel = await connection.createChannel();
+      await channel.prefetch(10);
+      return channel;
+    };
+    const reader = new MqReader('OrderQueue', open, { queue, prefetch: 10, select: { limit: 4 }, reconnect: RetrySchedule.fromSettings({ strategy: 'fixed', delay: '10ms', maxAttempts: 3 }) }, await open());
+    const got: SourceMessage[] = [];
+    for await (const m of reader.messages(signal())) {
+      got.push(m);
+      if (got.length === 1) assert.equal(await reader.commit(m), undefined);
+      if (got.length === 2) await connections[0]!.close(); // the connection drops with k2 read but not acked
+    }
+    // k1 was acked before the drop; k2 came back on the new channel under a new position; the limit counts messages, not reads.
+    assert.deepEqual(got.map((m) => m.key), ['k1', 'k2', 'k2', 'k3', 'k4']);
+    assert.notEqual(got[1]!.position, got[2]!.position);
+    assert.equal(await reader.commit(got[1]!), false, 'the position read on the lost channel cannot be committed');
+    for (const m of got.slice(2)) assert.equal(await reader.commit(m), undefined);
+    await reader.close();
+    for (const connection of connections.slice(1)) await connection.close();
+    const check = await amqp.connect(url());
+    assert.equal((await (await check.createChannel()).checkQueue(queue)).messageCount, 0);
+    await check.close();
   });
 
   it('names the component and masks the password when RabbitMQ is unreachable', async () => {

@@ -66,6 +66,16 @@ async function measure(components: number, connections: number, runs: number): P
     if (i >= 10) completion.push(performance.now() - start);
   }
   console.log(`FlowTracer completion (in process, \`to:\` values and keys): ${summary(completion)}`);
+  // Completion right after a keystroke: the new version is parsed (incrementally) for it, before any validation.
+  const typed: number[] = [];
+  let typing = document;
+  for (let i = 0; i < 33; i++) {
+    typing = TextDocument.update(typing, [{ text: edited(text, 1000 + i) }], typing.version + 1);
+    const start = performance.now();
+    service.doComplete(typing, { line: toLine, character: 8 });
+    if (i >= 3) typed.push(performance.now() - start);
+  }
+  console.log(`FlowTracer completion right after an edit (in process, parse included): ${summary(typed)}`);
 
   // 4. Over stdio: our bundled server (open -> diagnostics, completion round trips, RSS).
   const server = await startStdioLanguageServer(OUR_SERVER);

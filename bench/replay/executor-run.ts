@@ -1,0 +1,111 @@
+// Runs a kafka→mq flow through the real executor (the CLI bundle as a child process) and measures it from outside.
+import { spawn } from 'node:child_process';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+export interface ExecutorFigures {
+  readonly exitCode: number | string;
+  /** Process start to exit. */
+  readonly wallMs: number;
+  /** The journal's first `in-flight` record to its last `committed` one: the messages moving. */
+  readonly transferMs: number;
+  readonly delivered: number;
+  /** The highest VmHWM seen in /proc/<pid>/status while the process ran, in MB. */
+  readonly peakRssMb: number;
+  /** User + system CPU seconds of the process (its last /proc/<pid>/stat before exit). */
+  readonly cpuSeconds: number;
+  readonly journalMb: number;
+  readonly stderr: string;
+}
+
+export interface ExecutorRunInput {
+  readonly cli: string;
+  readonly dir: string;
+  readonly brokers: string;
+  readonly amqpUrl: string;
+  readonly topic: string;
+  readonly queue: string;
+  /** Directory for a V8 CPU profile of the executor (node --cpu-prof), when set. */
+  readonly cpuProfileDir?: string;
+}
+
+function flowText(topic: string, queue: string): string {
+  return `flow: bench-replay
+components:
+  Source:
+    type: kafka
+    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]
+    topic: ${topic}
+  Target:
+    type: mq
+    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"
+    queue: ${queue}
+connections:
+  - from: Source
+    to: Target
+    select: { from: earliest, until: end }
+`;
+}
+
+function highWaterMb(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined; // exited between two polls
+  }
+}
+
+/** utime + stime from /proc/<pid>/stat, in seconds (USER_HZ is 100 on Linux). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** First `in-flight` and last `committed` times and the number of `delivered` records, streamed (a 1M journal is large). */
+async function journalTimes(file: string): Promise<{ first: number; last: number; delivered: number }> {
+  let first = NaN;
+  let last = NaN;
+  let delivered = 0;
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) {
+    // Records are matched by their type field without parsing every line (a 1M journal has 3M of them).
+    if (line.includes('"t":"committed"')) last = Date.parse((JSON.parse(line) as { at: string }).at);
+    else if (line.includes('"t":"delivered"')) delivered++;
+    else if (Number.isNaN(first) && line.includes('"t":"in-flight"')) first = Date.parse((JSON.parse(line) as { at: string }).at);
+  }
+  return { first, last, delivered };
+}
+
+export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigures> {
+  const flowFile = join(input.dir, 'replay.flow.yaml');
+  const runsDir = join(input.dir, 'runs');
+  writeFileSync(flowFile, flowText(input.topic, input.queue));
+  const nodeArgs = input.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${input.cpuProfileDir}`] : [];
+  const env = { ...process.env, FLOWTRACER_TEST_KAFKA_BROKERS: input.brokers, FLOWTRACER_TEST_AMQP_URL: input.amqpUrl };
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, input.cli, 'run', flowFile, '--runs-dir', runsDir], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let peak = 0;
+  let cpu = 0;
+  const poll = setInterval(() => {
+    peak = Math.max(peak, highWaterMb(child.pid!) ?? 0);
+    cpu = Math.max(cpu, cpuSeconds(child.pid!) ?? 0);
+  }, 50);
+  const exitCode = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  clearInterval(poll);
+  const wallMs = performance.now() - started;
+  const [runId] = readdirSync(runsDir);
+  const journal = join(runsDir, runId!, 'journal.ndjson');
+  const times = await journalTimes(journal);
+  const { size } = statSync(journal);
+  return { exitCode, wallMs, transferMs: times.last - times.first, delivered: times.delivered, peakRssMb: peak, cpuSeconds: cpu, journalMb: size / 1024 / 1024, stderr };
+}

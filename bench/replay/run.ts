@@ -1,0 +1,124 @@
+// bench:replay: 100,000 × 1 KB Kafka→MQ through the executor against two ceilings measured in the same run; 1,000,000 for memory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
+import { amqplibPublish, deleteQueue, kafkajsConsume, perSecond, queueDepth, type Rate } from './ceilings';
+import { runExecutor, type ExecutorFigures } from './executor-run';
+import { benchBroker, benchKafka, deleteTopic, fillTopic } from './kafka-topic';
+
+/** BENCH_REPLAY_CLI runs another build of the executor (e.g. of an earlier commit) for a before/after comparison. */
+const CLI = resolve(process.env.BENCH_REPLAY_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
+const SIZE = 1024;
+const COUNT = Number(process.env.BENCH_REPLAY_COUNT ?? 100_000);
+const LARGE_COUNT = Number(process.env.BENCH_REPLAY_LARGE_COUNT ?? 1_000_000);
+const PARTITIONS = Number(process.env.BENCH_REPLAY_PARTITIONS ?? 4);
+const TARGET_RATIO = 0.8;
+const TARGET_LARGE_RSS_MB = 250;
+
+const args = process.argv.slice(2);
+const large = args.includes('--large') || process.env.BENCH_REPLAY_LARGE === '1';
+const cpuProfileDir = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1] ?? 'bench-replay-profiles') : process.env.BENCH_REPLAY_CPU_PROF;
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const row = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(46) : c.padStart(10))).join(' | ')} |`;
+
+async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string): Promise<ExecutorFigures> {
+  const queue = `bench-replay-${label}-${ctx.tag}`;
+  const dir = mkdtempSync(join(ctx.dir, `${label}-`));
+  try {
+    console.log(`FlowTracer: ${fmt(count)} messages ${topic} → queue ${queue} (${CLI})…`);
+    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, topic, queue, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const depth = await queueDepth(ctx.amqpUrl, queue);
+    if (figures.exitCode !== 0) throw new Error(`the executor exited with ${figures.exitCode}:\n${figures.stderr}`);
+    if (figures.delivered !== count || depth !== count) throw new Error(`expected ${count} delivered, the journal says ${figures.delivered} and the queue holds ${depth}`);
+    return figures;
+  } finally {
+    await deleteQueue(ctx.amqpUrl, queue).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const broker = await benchBroker();
+  const amqpUrl = process.env.FLOWTRACER_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const tag = `${Date.now().toString(36)}-${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const kafka = benchKafka(broker.brokers, 'flowtracer-bench-replay');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
+  const ctx = { dir, brokers: broker.brokers, amqpUrl, tag };
+  const topics: string[] = [];
+  console.log(`Kafka ${broker.brokers} (${broker.origin}); RabbitMQ ${amqpUrl.replace(/:[^:@/]*@/, ':***@')}; ${PARTITIONS} partitions, ${SIZE}-byte messages, ${DEFAULT_MAX_IN_FLIGHT} in flight`);
+  try {
+    const topic = `bench-replay-${tag}`;
+    topics.push(topic);
+    let start = performance.now();
+    await fillTopic(kafka, topic, PARTITIONS, COUNT, SIZE);
+    const fillMs = performance.now() - start;
+    console.log(`filled ${topic} with ${fmt(COUNT)} messages in ${fmt(fillMs / 1000, 1)} s (${fmt(COUNT / (fillMs / 1000))} msgs/s)`);
+
+    // The machine is shared: each ceiling is measured before and after FlowTracer, and the better one counts.
+    const ceilingQueue = `bench-replay-ceiling-${tag}`;
+    const ceilings = async (when: string): Promise<{ consume: Rate; publish: Rate }> => {
+      console.log(`ceilings (${when}): kafkajs alone, eachBatch, fresh group; amqplib alone, ConfirmChannel, ${DEFAULT_MAX_IN_FLIGHT} unconfirmed…`);
+      const consume = await kafkajsConsume(kafka, topic, COUNT);
+      try {
+        return { consume, publish: await amqplibPublish(amqpUrl, `${ceilingQueue}-${when}`, COUNT, SIZE, DEFAULT_MAX_IN_FLIGHT) };
+      } finally {
+        await deleteQueue(amqpUrl, `${ceilingQueue}-${when}`).catch(() => undefined);
+      }
+    };
+    const before = await ceilings('before');
+    const small = await executorRun('100k', COUNT, ctx, topic);
+    const after = await ceilings('after');
+    const best = (a: Rate, b: Rate): Rate => (perSecond(a) >= perSecond(b) ? a : b);
+    const consume = best(before.consume, after.consume);
+    const publish = best(before.publish, after.publish);
+
+    let big: ExecutorFigures | undefined;
+    if (large) {
+      const largeTopic = `bench-replay-large-${tag}`;
+      topics.push(largeTopic);
+      start = performance.now();
+      await fillTopic(kafka, largeTopic, PARTITIONS, LARGE_COUNT, SIZE);
+      console.log(`filled ${largeTopic} with ${fmt(LARGE_COUNT)} messages in ${fmt((performance.now() - start) / 1000, 1)} s`);
+      big = await executorRun('1m', LARGE_COUNT, ctx, largeTopic);
+    }
+
+    const flowRate = COUNT / (small.transferMs / 1000);
+    const lower = Math.min(perSecond(consume), perSecond(publish));
+    const ratio = flowRate / lower;
+    console.log('');
+    console.log(row(['measurement', 'messages', 'seconds', 'msgs/s', 'peak RSS', 'CPU s']));
+    console.log(row(['-'.repeat(46), ...Array.from({ length: 5 }, () => '-'.repeat(10))]));
+    const rateRow = (label: string, rate: Rate): void => console.log(row([label, fmt(rate.messages), fmt(rate.ms / 1000, 2), fmt(perSecond(rate)), '', '']));
+    rateRow('ceiling 1: kafkajs alone consuming, before', before.consume);
+    rateRow('ceiling 1: kafkajs alone consuming, after', after.consume);
+    rateRow('ceiling 2: amqplib alone publishing, before', before.publish);
+    rateRow('ceiling 2: amqplib alone publishing, after', after.publish);
+    const executorRows = (label: string, count: number, f: ExecutorFigures): void => {
+      console.log(row([`FlowTracer kafka→mq ${label}, messages moving`, fmt(count), fmt(f.transferMs / 1000, 2), fmt(count / (f.transferMs / 1000)), `${fmt(f.peakRssMb)} MB`, '']));
+      console.log(row([`FlowTracer kafka→mq ${label}, whole CLI process`, fmt(count), fmt(f.wallMs / 1000, 2), fmt(count / (f.wallMs / 1000)), '', fmt(f.cpuSeconds, 1)]));
+    };
+    executorRows('100k', COUNT, small);
+    if (big) executorRows('1M', LARGE_COUNT, big);
+    console.log('');
+    console.log(`ratio FlowTracer (messages moving) / lower ceiling (${perSecond(consume) <= perSecond(publish) ? 'kafkajs' : 'amqplib'}, the better of before and after, ${fmt(lower)} msgs/s): ${fmt(ratio * 100, 1)}% — target ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+    console.log(`journal: ${fmt(small.journalMb)} MB for ${fmt(COUNT)} messages${big ? `, ${fmt(big.journalMb)} MB for ${fmt(LARGE_COUNT)}` : ''}`);
+    if (big) {
+      console.log(`peak RSS: ${fmt(small.peakRssMb)} MB at ${fmt(COUNT)} vs ${fmt(big.peakRssMb)} MB at ${fmt(LARGE_COUNT)} — target under ${TARGET_LARGE_RSS_MB} MB: ${big.peakRssMb < TARGET_LARGE_RSS_MB ? 'met' : 'NOT met'}`);
+    } else {
+      console.log(`peak RSS: ${fmt(small.peakRssMb)} MB at ${fmt(COUNT)} (the 1,000,000 run: BENCH_REPLAY_LARGE=1 or --large)`);
+    }
+    if (cpuProfileDir) console.log(`CPU profiles of the executor: ${cpuProfileDir}`);
+  } finally {
+    for (const topic of topics) await deleteTopic(kafka, topic).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    await broker.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

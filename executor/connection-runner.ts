@@ -6,6 +6,7 @@ import type { PayloadValidator } from './payload-validation';
 import { RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
 import type { RunContext } from './run-context';
 import { propagateTrace } from './tracing';
+import { WriteSlots } from './write-slots';
 
 export interface ConnectionJob {
   readonly id: string;
@@ -48,9 +49,18 @@ function track(message: SourceMessage, settled: Promise<Settled | 'skipped'>): I
   return entry;
 }
 
+/**
+ * How many messages a connection may hold in all, as a multiple of `maxInFlight` (the ones written
+ * and not yet confirmed): the others wait for their in-flight record's fsync, or, confirmed, for the
+ * journal flush and the source commit. Without this room, fsyncs and commit round trips would eat
+ * into the writes' window.
+ */
+const WINDOW_PER_IN_FLIGHT = 4;
+
 export async function runConnection(ctx: RunContext, job: ConnectionJob): Promise<ConnectionOutcome> {
   const counts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
   const window: InFlight[] = [];
+  const slots = new WriteSlots(job.maxInFlight);
   const started = ctx.clock.now();
   let lastProgress = 0;
   const progress = (force = false): void => {
@@ -101,11 +111,11 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
         window.push(track(message, Promise.resolve('skipped')));
       } else {
         counts.read++;
-        window.push(track(message, deliverOne(ctx, job, message)));
+        window.push(track(message, deliverOne(ctx, job, message, slots)));
       }
       wake?.();
       // Back-pressure: the reader is not asked for more until the window has room.
-      while (window.length >= job.maxInFlight) {
+      while (window.length >= job.maxInFlight * WINDOW_PER_IN_FLIGHT) {
         await Promise.race([new Promise<void>((resolve) => (roomFreed = resolve)), settler]);
       }
     }
@@ -127,7 +137,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   }
 }
 
-async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage): Promise<Settled> {
+async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots): Promise<Settled> {
   const { headers, traceId } = propagateTrace(message.headers);
   const base = { connection: job.id, traceId, key: message.key, source: message.position };
   const check = job.validator.check(message.value);
@@ -149,6 +159,8 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
   let delivery: Delivery;
   let attempts = 0;
+  // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
+  await slots.acquire();
   try {
     delivery = await retrying(
       (attempt, signal) => {
@@ -165,6 +177,8 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     if (ctx.signal.aborted) throw error;
     const reason = error instanceof RetriesExhausted ? error.message : error instanceof Error ? error.message : String(error);
     return park(ctx, job, message, headers, traceId, reason, attempts);
+  } finally {
+    slots.release();
   }
   ctx.journal.append({ ...base, t: 'delivered', target: delivery.position });
   ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, sourcePosition: message.position, targetPosition: delivery.position });

@@ -1,0 +1,22 @@
+// A counting semaphore in FIFO order: at most `size` messages written to a target and not yet confirmed.
+export class WriteSlots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Resolves once a slot is free; slots are handed out in the order they were asked for. */
+  acquire(): Promise<void> {
+    if (this.used < this.size && this.waiting.length === 0) {
+      this.used++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // the slot passes straight on
+    else this.used--;
+  }
+}

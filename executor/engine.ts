@@ -6,7 +6,7 @@ import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '..
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
 import type { ConnectorFactory } from './connectors/connector';
-import { Journal, newRunId, readJournal, readSummary, runDirectory, JournalError } from './journal';
+import { Journal, newRunId, readJournal, readJournalRecords, readSummary, runDirectory, JournalError } from './journal';
 import type { JournalRecord, RunSummary } from './journal-records';
 import { planRun, type RunPlan } from './plan';
 import { Redactor } from './redaction';
@@ -153,7 +153,8 @@ async function finish(ctx: RunContext, summary: RunSummary, results: Map<string,
   if (unbalanced) ctx.log('error', error!);
   ctx.journal.append({ t: 'run-end', status, ...(error ? { error } : {}) });
   await ctx.journal.flush();
-  const { records } = await readJournal(directory);
+  // Only what the summary needs: the whole journal of a long run does not fit in memory.
+  const records = await readJournalRecords(directory, ['component', 'parked', 'unparked']);
   const components: Record<string, string> = { ...summary.components };
   for (const r of records) if (r.t === 'component') components[r.component] = r.status;
   const merged = [...summary.reconciliation.filter((r) => !results.has(r.connection)), ...reconciliation];

@@ -1,7 +1,9 @@
 // Journal: a run's directory, its append-only `journal.ndjson` (fsync'd before acks) and atomic `summary.json`.
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JournalRecord, NewJournalRecord, RunSummary } from './journal-records';
+import { createInterface } from 'node:readline';
+import type { JournalRecord, JournalRecordType, NewJournalRecord, RunSummary } from './journal-records';
 import type { Redactor } from './redaction';
 
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -116,6 +118,33 @@ export async function readJournal(directory: string): Promise<JournalContents> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalError(`no run at ${directory}`);
     throw error;
   }
+}
+
+/**
+ * Only the records of the given types, read line by line: a long run's journal (hundreds of MB at a
+ * million messages) would not fit in memory, or in one string, whole. A torn last line is ignored.
+ */
+export async function readJournalRecords<T extends JournalRecordType>(directory: string, types: readonly T[]): Promise<Extract<JournalRecord, { t: T }>[]> {
+  const file = join(directory, JOURNAL_FILE);
+  // A record's type is the only `"t":"…"` outside a string (quotes inside strings are escaped).
+  const markers = types.map((t) => `"t":"${t}"`);
+  const out: Extract<JournalRecord, { t: T }>[] = [];
+  let lineNumber = 0;
+  let torn: number | undefined;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    lineNumber++;
+    if (torn !== undefined) throw new JournalError(`${file}: line ${torn} is not a journal record`);
+    if (!markers.some((m) => line.includes(m))) continue;
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(line) as JournalRecord;
+    } catch {
+      torn = lineNumber;
+      continue;
+    }
+    if ((types as readonly string[]).includes(record.t)) out.push(record as Extract<JournalRecord, { t: T }>);
+  }
+  return out;
 }
 
 export async function readSummary(directory: string): Promise<RunSummary> {

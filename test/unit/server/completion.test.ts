@@ -59,7 +59,7 @@ describe('completion', () => {
 
   it('offers connection keys inside a connection and select keys inside select', () => {
     assert.deepEqual(labels(complete(EXAMPLE + '  - from: OrderQueue\n    to: OrderDB\n    |\n')), [
-      'kind', 'description', 'select', 'schema', 'operation', 'table', 'columns', 'key',
+      'kind', 'description', 'select', 'keyColumn', 'maxInFlight', 'schema', 'operation', 'table', 'columns', 'key',
     ]);
     assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, select: { | } }\n')), ['from', 'until', 'partitions', 'limit', 'query', 'params']);
     assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, operation: | }\n')), ['insert', 'upsert', 'update', 'delete']);

@@ -1,9 +1,9 @@
-// Connection checks beyond the schema: database writes, `select` per source, `schema:` files, JSONPaths.
+// Connection checks beyond the schema: database writes, `schema:` files, JSONPaths (`select` is select-checks.ts').
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import type { FlowGraph } from './graph';
 import { jsonPathProblem } from './json-paths';
 import type { ParsedFlow } from './parse';
-import { CONNECTION_DEFAULTS } from './schema';
+import { COMPONENT_TYPE_NAMES, CONNECTION_DEFAULTS } from './schema';
 import { keySpanAt, valueSpanAt } from './yaml-path';
 
 /** What checks may need from outside: whether a file exists (for `schema:` references). */
@@ -13,13 +13,8 @@ export interface FlowFileSystem {
 
 const KEYED_OPERATIONS = new Set(['upsert', 'update', 'delete']);
 const DB_WRITE_FIELDS = ['operation', 'table', 'columns', 'key'] as const;
-const SELECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  kafka: ['from', 'until', 'partitions', 'limit'],
-  mq: ['until', 'limit'],
-  database: ['query', 'params', 'limit'],
-  api: ['limit'],
-  service: [],
-};
+/** What a database write puts in its row without `columns`: the whole payload (the schema's `columns` says so). */
+const DEFAULT_COLUMN = 'body';
 
 export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath: string | undefined, fs: FlowFileSystem | undefined): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -27,7 +22,7 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
   const push = (span: ReturnType<typeof valueSpanAt>, severity: DiagnosticSeverity, code: string, message: string, data?: unknown) => {
     if (span) diagnostics.push(makeDiagnostic(lines, span, severity, code, message, data));
   };
-  for (const { connection, source, target } of graph.connections) {
+  for (const { connection, target } of graph.connections) {
     const path = ['connections', connection.index] as const;
     const props = connection.props;
     if (target?.type === 'database') {
@@ -40,25 +35,20 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
         push(valueSpanAt(document, [...path, 'operation']), DiagnosticSeverity.Error, 'db-missing-key',
           `\`${operation}\` needs a \`key\`: the column(s) that identify the row`, { operation });
       }
-    } else if (target?.type && SELECT_FIELDS[target.type]) {
+      for (const [keyPath, column] of keyColumns(props.key, [...path, 'key'])) {
+        const columns = props.columns && typeof props.columns === 'object' && !Array.isArray(props.columns) ? Object.keys(props.columns) : undefined;
+        if ((columns ?? [DEFAULT_COLUMN]).includes(column)) continue;
+        const written = columns
+          ? `\`columns\` writes ${columns.map((c) => `\`${c}\``).join(', ')}`
+          : `without \`columns\` only \`${DEFAULT_COLUMN}\` (the whole payload) is written`;
+        push(valueSpanAt(document, keyPath), DiagnosticSeverity.Error, 'db-key-not-in-columns',
+          `key column \`${column}\` is not written: ${written}; add it to \`columns\` with the JSONPath of its value`, { column });
+      }
+    } else if (target?.type && COMPONENT_TYPE_NAMES.includes(target.type)) {
       for (const field of DB_WRITE_FIELDS) {
         if (props[field] === undefined) continue;
         push(keySpanAt(document, [...path, field]), DiagnosticSeverity.Warning, 'db-field-not-applicable',
           `\`${field}\` applies only to connections that write to a database; \`${target.name}\` is ${target.type}`, { property: field });
-      }
-    }
-    const select = props.select;
-    if (source?.type && SELECT_FIELDS[source.type] && select && typeof select === 'object' && !Array.isArray(select)) {
-      const allowed = SELECT_FIELDS[source.type] ?? [];
-      for (const field of Object.keys(select)) {
-        if (allowed.includes(field) || !Object.values(SELECT_FIELDS).some((f) => f.includes(field))) continue;
-        const takes = allowed.length ? `; it takes ${allowed.map((f) => `\`${f}\``).join(', ')}` : '';
-        push(keySpanAt(document, [...path, 'select', field]), DiagnosticSeverity.Error, 'select-field-not-applicable',
-          `\`select.${field}\` does not apply to a ${source.type} source${takes}`, { property: field, sourceType: source.type });
-      }
-      const until = (select as Record<string, unknown>).until;
-      if (source.type === 'mq' && until !== undefined && until !== 'empty') {
-        push(valueSpanAt(document, [...path, 'select', 'until']), DiagnosticSeverity.Error, 'invalid-value', '`until` of an mq source can only be `empty`', { allowed: ['empty'] });
       }
     }
     if (typeof props.schema === 'string' && fs && flowPath) {
@@ -82,6 +72,13 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
     }
   }
   return diagnostics;
+}
+
+/** The key column(s) as written, each with its path (a string key, or the entries of a list). */
+function keyColumns(key: unknown, path: readonly (string | number)[]): [readonly (string | number)[], string][] {
+  if (typeof key === 'string') return [[path, key]];
+  if (!Array.isArray(key)) return [];
+  return key.flatMap((column, index): [readonly (string | number)[], string][] => (typeof column === 'string' ? [[[...path, index], column]] : []));
 }
 
 function checkJsonPath(diagnostics: Diagnostic[], parsed: ParsedFlow, path: readonly (string | number)[], expression: string): void {

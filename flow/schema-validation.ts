@@ -108,8 +108,14 @@ function valueProblem(parsed: ParsedFlow, path: string[], error: ErrorObject): D
       return at(parsed, span, 'invalid-value', `${name} must not be empty`, { property: lastName(path) });
     case 'minItems':
       return at(parsed, span, 'invalid-value', `${name} must list at least ${String(error.params.limit)} ${error.params.limit === 1 ? 'entry' : 'entries'}`, { property: lastName(path) });
-    case 'uniqueItems':
-      return at(parsed, span, 'invalid-value', `${name} lists the same value twice (entries ${Number(error.params.j) + 1} and ${Number(error.params.i) + 1})`, { property: lastName(path) });
+    case 'uniqueItems': {
+      // ajv's j is the later of the two equal entries: the range is that entry, not the whole list.
+      const [first, later] = [Number(error.params.i), Number(error.params.j)].sort((a, b) => a - b) as [number, number];
+      const repeated = Array.isArray(error.data) ? error.data[later] : undefined;
+      const shown = repeated === undefined ? 'the same value' : `\`${String(repeated)}\``;
+      return at(parsed, valueSpanAt(parsed.document, [...path, later]) ?? span, 'invalid-value',
+        `${name} lists ${shown} twice (entries ${first + 1} and ${later + 1})`, { property: lastName(path) });
+    }
     case 'pattern':
       if (path.length === 1 && path[0] === 'flow') {
         return at(parsed, span, 'invalid-value', `\`${String(error.data)}\` is not a flow id: use lowercase letters, digits and \`-\``, { property: lastName(path) });

@@ -96,3 +96,43 @@ describe('checkFlow: checks beyond the schema', () => {
     ]);
   });
 });
+
+describe('checkFlow: the remaining checks of issue #3, each at its exact range', () => {
+  it('reports an unknown component in `from` with a did-you-mean', () => {
+    assert.deepEqual(diagnose(`${H}${K}${Q}connections:\n  - { from: L, to: Q }\n`), [
+      ['unconnected-component', '2:2-2:3', 'component `K` is not connected to anything'],
+      ['unknown-component', '5:12-5:13', 'unknown component `L` in `from`; did you mean `K`?'],
+    ]);
+  });
+
+  it('reports a kafka `key` and an api `items` that are not JSONPaths on their values', () => {
+    const text = `${H}  K: { type: kafka, brokers: [localhost:9092], topic: orders, key: "$.[" }\n  A: { type: api, url: http://x, items: "$.events[" }\nconnections:\n  - { from: A, to: K }\n`;
+    assert.deepEqual(diagnose(text).map(([code, range]) => [code, range]), [['bad-jsonpath', '2:67-2:72'], ['bad-jsonpath', '3:40-3:51']]);
+    assert.match(diagnose(text)[0]![2], /^`\$\.\[` is not a JSONPath \(/);
+    assert.match(diagnose(text)[1]![2], /^`\$\.events\[` is not a JSONPath \(/);
+  });
+
+  it('reports `upsert` and `delete` without `key` on the operation', () => {
+    const D = '  D: { type: database, url: postgres://localhost/db, table: t }\n';
+    assert.deepEqual(diagnose(`${H}${K}${D}connections:\n  - { from: K, to: D, operation: upsert }\n  - { from: K, to: D, operation: delete }\n`), [
+      ['db-missing-key', '5:33-5:39', '`upsert` needs a `key`: the column(s) that identify the row'],
+      ['db-missing-key', '6:33-6:39', '`delete` needs a `key`: the column(s) that identify the row'],
+    ]);
+  });
+
+  it('reports a key column that `columns` does not write, on the key (or its list entry)', () => {
+    const D = '  D: { type: database, url: postgres://localhost/db, table: t }\n';
+    const text = `${H}${K}${D}connections:\n  - { from: K, to: D, operation: upsert, key: order_id }\n  - { from: K, to: D, operation: delete, key: [id, tenant], columns: { id: $.id } }\n  - { from: K, to: D, operation: upsert, key: id, columns: { id: $.id } }\n`;
+    assert.deepEqual(diagnose(text), [
+      ['db-key-not-in-columns', '5:46-5:54', 'key column `order_id` is not written: without `columns` only `body` (the whole payload) is written; add it to `columns` with the JSONPath of its value'],
+      ['db-key-not-in-columns', '6:51-6:57', 'key column `tenant` is not written: `columns` writes `id`; add it to `columns` with the JSONPath of its value'],
+    ]);
+    assert.deepEqual(dataOf(text, 'db-key-not-in-columns'), [{ column: 'order_id' }, { column: 'tenant' }]);
+  });
+
+  it('reports an access user listed twice on the second entry', () => {
+    assert.deepEqual(diagnose(`${H}${K}${Q}${C}access:\n  github: { users: [alice, bob, alice] }\n`), [
+      ['invalid-value', '7:32-7:37', '`users` lists `alice` twice (entries 1 and 3)'],
+    ]);
+  });
+});

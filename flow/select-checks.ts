@@ -1,0 +1,131 @@
+// Checks of a connection's `select`: fields per source type, Kafka positions (`from`/`until`) and their order, a database query.
+import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
+import type { FlowGraph } from './graph';
+import type { TextSpan } from './model';
+import type { ParsedFlow } from './parse';
+import { keySpanAt, valueSpanAt } from './yaml-path';
+
+/** The `select` fields each source type reads (a service is never a source of a bounded read). */
+export const SELECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  kafka: ['from', 'until', 'partitions', 'limit'],
+  mq: ['until', 'limit'],
+  database: ['query', 'params', 'limit'],
+  api: ['limit'],
+  service: [],
+};
+
+/** The words a Kafka `from`/`until` may be, besides an offset or a time; `end` and `latest` are the same place. */
+export const KAFKA_POSITION_KEYWORDS = ['earliest', 'latest', 'end'] as const;
+/** The one word an mq `until` may be. */
+export const MQ_UNTIL_KEYWORD = 'empty';
+
+/** A Kafka position as written: a keyword, an offset, or a time in ms since the epoch. */
+export type SelectPosition =
+  | { readonly kind: 'earliest' }
+  | { readonly kind: 'end'; readonly word: string }
+  | { readonly kind: 'offset'; readonly offset: bigint }
+  | { readonly kind: 'time'; readonly ms: number; readonly zoned: boolean };
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Reads a written `from`/`until`, or undefined when it is none of the forms the format allows. */
+export function parseSelectPosition(value: unknown): SelectPosition | undefined {
+  if (value === 'earliest') return { kind: 'earliest' };
+  if (value === 'latest' || value === 'end') return { kind: 'end', word: value };
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? { kind: 'offset', offset: BigInt(value) } : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (/^\d+$/.test(value)) return { kind: 'offset', offset: BigInt(value) };
+  const match = ISO_TIME.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return undefined;
+  // A date alone is UTC midnight; a time without a zone is the executor's local time.
+  return { kind: 'time', ms, zoned: match[7] !== undefined || match[4] === undefined };
+}
+
+export function checkSelects(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const push = (span: TextSpan | undefined, severity: DiagnosticSeverity, code: string, message: string, data?: unknown) => {
+    if (span) diagnostics.push(makeDiagnostic(parsed.lines, span, severity, code, message, data));
+  };
+  for (const { connection, source } of graph.connections) {
+    const path = ['connections', connection.index, 'select'] as const;
+    const written = connection.props.select;
+    const select = written && typeof written === 'object' && !Array.isArray(written) ? (written as Record<string, unknown>) : undefined;
+    const sourceType = source?.type;
+    if (!sourceType || !SELECT_FIELDS[sourceType]) continue;
+    if (sourceType === 'database' && typeof select?.query !== 'string') {
+      const span = select ? keySpanAt(parsed.document, path) : connection.fromSpan;
+      push(span, DiagnosticSeverity.Error, 'select-missing-query',
+        `reading from database \`${source.name}\` needs \`select.query\`: the SQL whose rows are the messages`, { name: source.name });
+    }
+    if (!select) continue;
+    const allowed = SELECT_FIELDS[sourceType] ?? [];
+    for (const field of Object.keys(select)) {
+      if (allowed.includes(field) || !Object.values(SELECT_FIELDS).some((fields) => fields.includes(field))) continue;
+      const takes = allowed.length ? `; it takes ${allowed.map((f) => `\`${f}\``).join(', ')}` : '';
+      push(keySpanAt(parsed.document, [...path, field]), DiagnosticSeverity.Error, 'select-field-not-applicable',
+        `\`select.${field}\` does not apply to a ${sourceType} source${takes}`, { property: field, sourceType });
+    }
+    if (sourceType === 'mq' && select.until !== undefined && select.until !== MQ_UNTIL_KEYWORD) {
+      push(valueSpanAt(parsed.document, [...path, 'until']), DiagnosticSeverity.Error, 'invalid-value',
+        `\`until\` of an mq source can only be \`${MQ_UNTIL_KEYWORD}\``, { allowed: [MQ_UNTIL_KEYWORD] });
+    }
+    if (sourceType === 'kafka') diagnostics.push(...kafkaPositionProblems(parsed, path, select));
+  }
+  return diagnostics;
+}
+
+function kafkaPositionProblems(parsed: ParsedFlow, path: readonly (string | number)[], select: Record<string, unknown>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const push = (field: string, severity: DiagnosticSeverity, code: string, message: string, data: unknown) => {
+    const span = valueSpanAt(parsed.document, [...path, field]);
+    if (span) diagnostics.push(makeDiagnostic(parsed.lines, span, severity, code, message, data));
+  };
+  const positions: Partial<Record<'from' | 'until', SelectPosition>> = {};
+  for (const field of ['from', 'until'] as const) {
+    const value = select[field];
+    // Other types (a list, a fraction) are the schema's to report.
+    if (value === undefined || (typeof value !== 'string' && !Number.isInteger(value))) continue;
+    const position = parseSelectPosition(value);
+    if (!position) {
+      push(field, DiagnosticSeverity.Error, 'bad-select-position',
+        `\`select.${field}\`: \`${String(value)}\` is not a position; write \`earliest\`, \`latest\`, \`end\`, an offset (a whole number, 0 or more) or an ISO-8601 time such as \`2026-11-01T00:00:00Z\``,
+        { property: field });
+      continue;
+    }
+    positions[field] = position;
+    if (position.kind === 'time' && !position.zoned) {
+      push(field, DiagnosticSeverity.Warning, 'select-time-without-zone',
+        `\`select.${field}\`: \`${String(value)}\` has no time zone, so it is read in the executor's local time; add \`Z\` or an offset such as \`+01:00\``,
+        { property: field });
+    }
+  }
+  const { from, until } = positions;
+  if (from?.kind === 'end') {
+    push('from', DiagnosticSeverity.Warning, 'select-reads-nothing',
+      `\`from: ${from.word}\` starts at the end of the topic when the run starts, where a run also stops: it reads nothing; use \`earliest\`, an offset or a time`,
+      { property: 'from' });
+  } else if (until?.kind === 'earliest') {
+    push('until', DiagnosticSeverity.Warning, 'select-reads-nothing',
+      '`until: earliest` stops before the first message: it reads nothing; use `end`, an offset or a time', { property: 'until' });
+  } else if (from && until && from.kind === until.kind && (from.kind === 'offset' || from.kind === 'time')) {
+    const order = from.kind === 'offset' ? compare(from.offset, (until as typeof from).offset) : compare(from.ms, (until as { ms: number }).ms);
+    if (order >= 0) {
+      const what = from.kind === 'offset' ? 'offset' : 'time';
+      const shown = { from: String(select.from), until: String(select.until) };
+      const message = order > 0
+        ? `\`until\` (${shown.until}) is before \`from\` (${shown.from}): this select reads nothing`
+        : `\`until\` (${shown.until}) is the same ${what} as \`from\`; \`until\` is exclusive, so this select reads nothing`;
+      push('until', DiagnosticSeverity.Error, 'select-until-before-from', message, shown);
+    }
+  }
+  return diagnostics;
+}
+
+function compare(a: bigint | number, b: bigint | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import { parseSelectPosition } from '../../../flow/select-checks';
+import { dataOf, diagnose } from './diagnose';
+
+const H = 'flow: demo\ncomponents:\n';
+const K = '  K: { type: kafka, brokers: [localhost:9092], topic: orders }\n';
+const Q = '  Q: { type: mq, url: amqp://localhost, queue: orders }\n';
+const D = '  D: { type: database, url: postgres://localhost/db }\n';
+/** A kafka → mq connection whose `select` block is `lines` (each indented under `select:`). */
+const kafkaSelect = (...lines: string[]) => `${H}${K}${Q}connections:\n  - from: K\n    to: Q\n    select:\n${lines.map((l) => `      ${l}\n`).join('')}`;
+const NOT_A_POSITION = 'is not a position; write `earliest`, `latest`, `end`, an offset (a whole number, 0 or more) or an ISO-8601 time such as `2026-11-01T00:00:00Z`';
+
+describe('checkFlow: `select` values', () => {
+  it('accepts every form of position the format allows', () => {
+    assert.deepEqual(diagnose(kafkaSelect('from: earliest', 'until: end', 'partitions: [0, 1]', 'limit: 10000')), []);
+    assert.deepEqual(diagnose(kafkaSelect('from: 42', 'until: "100"')), []);
+    assert.deepEqual(diagnose(kafkaSelect('from: 2026-11-01T00:00:00Z', 'until: 2026-11-02T08:30:00.250+01:00')), []);
+    assert.deepEqual(diagnose(kafkaSelect('from: 2026-11-01', 'until: latest')), []);
+    // An offset and a time cannot be compared without the topic: no diagnostic.
+    assert.deepEqual(diagnose(kafkaSelect('from: 5000', 'until: 2026-11-01T00:00:00Z')), []);
+  });
+
+  it('reports a `from` that is neither a keyword, an offset nor a time, on its value', () => {
+    assert.deepEqual(diagnose(kafkaSelect('from: yesterday')), [['bad-select-position', '8:12-8:21', `\`select.from\`: \`yesterday\` ${NOT_A_POSITION}`]]);
+    assert.deepEqual(dataOf(kafkaSelect('from: yesterday'), 'bad-select-position'), [{ property: 'from' }]);
+  });
+
+  it('reports a negative offset and an impossible date in `until`', () => {
+    assert.deepEqual(diagnose(kafkaSelect('until: -3')), [['bad-select-position', '8:13-8:15', `\`select.until\`: \`-3\` ${NOT_A_POSITION}`]]);
+    assert.deepEqual(diagnose(kafkaSelect('until: 2026-02-30')), [['bad-select-position', '8:13-8:23', `\`select.until\`: \`2026-02-30\` ${NOT_A_POSITION}`]]);
+    assert.deepEqual(diagnose(kafkaSelect('until: 2026-11-01T25:00:00Z')), [['bad-select-position', '8:13-8:33', `\`select.until\`: \`2026-11-01T25:00:00Z\` ${NOT_A_POSITION}`]]);
+  });
+
+  it('warns about a time without a zone (read in the executor\'s local time)', () => {
+    assert.deepEqual(diagnose(kafkaSelect('from: 2026-11-01T10:00')), [
+      ['select-time-without-zone', '8:12-8:28', '`select.from`: `2026-11-01T10:00` has no time zone, so it is read in the executor\'s local time; add `Z` or an offset such as `+01:00`'],
+    ]);
+  });
+
+  it('reports `until` before `from` on the `until` value, for offsets and for times', () => {
+    assert.deepEqual(diagnose(kafkaSelect('from: 100', 'until: 50')), [
+      ['select-until-before-from', '9:13-9:15', '`until` (50) is before `from` (100): this select reads nothing'],
+    ]);
+    assert.deepEqual(diagnose(kafkaSelect('from: "2026-11-02T00:00:00Z"', 'until: 2026-11-01')), [
+      ['select-until-before-from', '9:13-9:23', '`until` (2026-11-01) is before `from` (2026-11-02T00:00:00Z): this select reads nothing'],
+    ]);
+    // Times in different zones compare as instants: 09:00+02:00 is 07:00Z, before 08:00Z.
+    assert.deepEqual(diagnose(kafkaSelect('from: 2026-11-01T08:00:00Z', 'until: 2026-11-01T09:00:00+02:00')), [
+      ['select-until-before-from', '9:13-9:38', '`until` (2026-11-01T09:00:00+02:00) is before `from` (2026-11-01T08:00:00Z): this select reads nothing'],
+    ]);
+    assert.deepEqual(dataOf(kafkaSelect('from: 100', 'until: 50'), 'select-until-before-from'), [{ from: '100', until: '50' }]);
+  });
+
+  it('reports `until` equal to `from` (until is exclusive)', () => {
+    assert.deepEqual(diagnose(kafkaSelect('from: 5', 'until: 5')), [
+      ['select-until-before-from', '9:13-9:14', '`until` (5) is the same offset as `from`; `until` is exclusive, so this select reads nothing'],
+    ]);
+  });
+
+  it('warns that `from: latest` and `until: earliest` read nothing', () => {
+    assert.deepEqual(diagnose(kafkaSelect('from: latest')), [
+      ['select-reads-nothing', '8:12-8:18', '`from: latest` starts at the end of the topic when the run starts, where a run also stops: it reads nothing; use `earliest`, an offset or a time'],
+    ]);
+    assert.deepEqual(diagnose(kafkaSelect('until: earliest')), [
+      ['select-reads-nothing', '8:13-8:21', '`until: earliest` stops before the first message: it reads nothing; use `end`, an offset or a time'],
+    ]);
+  });
+
+  it('reports a negative partition on the entry, and a repeated one on its second occurrence', () => {
+    assert.deepEqual(diagnose(kafkaSelect('partitions: [0, -1, 2, 0]')), [
+      ['invalid-value', '8:22-8:24', '`partitions[1]` must be at least 0'],
+      ['invalid-value', '8:29-8:30', '`partitions` lists `0` twice (entries 1 and 4)'],
+    ]);
+  });
+
+  it('reports a `limit` below 1 or not a whole number on its value', () => {
+    assert.deepEqual(diagnose(kafkaSelect('limit: 0')), [['invalid-value', '8:13-8:14', '`limit` must be at least 1']]);
+    assert.deepEqual(diagnose(kafkaSelect('limit: 2.5')), [['invalid-value', '8:13-8:16', '`limit` must be a whole number']]);
+  });
+
+  it('reports a database source without `select.query` on `select`, or on `from` when there is no select', () => {
+    const text = `${H}${K}${D}connections:\n  - { from: D, to: K }\n  - { from: D, to: K, select: { limit: 5 } }\n  - { from: D, to: K, select: { query: select 1 } }\n`;
+    assert.deepEqual(diagnose(text), [
+      ['select-missing-query', '5:12-5:13', 'reading from database `D` needs `select.query`: the SQL whose rows are the messages'],
+      ['select-missing-query', '6:22-6:28', 'reading from database `D` needs `select.query`: the SQL whose rows are the messages'],
+    ]);
+  });
+
+  it('accepts `until: empty` on an mq source and reports kafka positions there', () => {
+    assert.deepEqual(diagnose(`${H}${K}${Q}connections:\n  - { from: Q, to: K, select: { until: empty, limit: 3 } }\n`), []);
+    assert.deepEqual(diagnose(`${H}${K}${Q}connections:\n  - { from: Q, to: K, select: { until: 2026-11-01 } }\n`), [
+      ['invalid-value', '5:39-5:49', '`until` of an mq source can only be `empty`'],
+    ]);
+  });
+});
+
+describe('parseSelectPosition', () => {
+  it('reads keywords, offsets and times, and nothing else', () => {
+    assert.deepEqual(parseSelectPosition('earliest'), { kind: 'earliest' });
+    assert.deepEqual(parseSelectPosition('end'), { kind: 'end', word: 'end' });
+    assert.deepEqual(parseSelectPosition(7), { kind: 'offset', offset: 7n });
+    assert.deepEqual(parseSelectPosition('18446744073709551615'), { kind: 'offset', offset: 18446744073709551615n });
+    assert.deepEqual(parseSelectPosition('2026-11-01T00:00:00Z'), { kind: 'time', ms: Date.UTC(2026, 10, 1), zoned: true });
+    assert.deepEqual(parseSelectPosition('2026-11-01'), { kind: 'time', ms: Date.UTC(2026, 10, 1), zoned: true });
+    for (const bad of ['', 'now', '-1', -1, 1.5, '2026-13-01', '2026-02-29', '1 day ago', null]) assert.equal(parseSelectPosition(bad), undefined, String(bad));
+  });
+});

@@ -47,6 +47,8 @@ export function generateFlow(components: number, connections: number): Generated
     }
     seen.add(`${from}>${to}`);
     text += `  - from: ${names[from]}\n    to: ${names[to]}\n`;
+    // Reading from a database needs the query whose rows are the messages.
+    if (TYPES[from % TYPES.length] === 'database') text += `    select: { query: "SELECT * FROM table_${from}" }\n`;
   }
   return { text, names };
 }

@@ -39,7 +39,11 @@ export function generateFlow(count: number, width = Math.max(3, Math.round(Math.
     for (const i of stages[stage]!) {
       const sources = new Set([previous[Math.floor(random() * previous.length)]!]);
       if (random() < 0.3) sources.add(previous[Math.floor(random() * previous.length)]!);
-      for (const s of sources) text += `  - from: ${names[s]}\n    to: ${names[i]}\n`;
+      for (const s of sources) {
+        text += `  - from: ${names[s]}\n    to: ${names[i]}\n`;
+        // Reading from a database needs the query whose rows are the messages.
+        if (names[s]!.endsWith('Database')) text += `    select: { query: "SELECT * FROM table_${s}" }\n`;
+      }
     }
   }
   return text;

@@ -14,6 +14,9 @@ import { FlowsTreeProvider } from './views/flows-tree';
 import { FlowCodeLensProvider } from './views/flow-codelens';
 import { accountStatusItem } from './views/account-status';
 import { registerFlowCommands } from './commands/register-commands';
+import { feedRunStatus } from './diagram/run-status-feed';
+import type { PaintedStatus, PostedStatus } from './diagram/diagram-panels';
+import type { RunStatusBarState } from './runs/run-controller';
 
 let client: LanguageClient | undefined;
 
@@ -24,6 +27,10 @@ export interface FlowTracerTestHooks {
   setGithubSessionProvider(provider: GithubSessionProvider | undefined): Promise<void>;
   setTrusted(trusted: boolean | undefined): void;
   setConfirmHosts(answer: ((hosts: readonly string[]) => Promise<boolean>) | undefined): void;
+  /** The run status bar item as it is now. */
+  runStatusBar(): RunStatusBarState;
+  /** The run statuses posted to a flow's diagram, and what its webview reported painting. */
+  diagramStatuses(flow: vscode.Uri): { readonly posted: readonly PostedStatus[]; readonly painted: readonly PaintedStatus[] };
 }
 
 export interface FlowTracerApi {
@@ -56,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams),
+    feedRunStatus(runs.onEvent, diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
     account,
     runsTree,
@@ -89,6 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
       setConfirmHosts(answer) {
         runs.setConfirmHosts(answer);
       },
+      runStatusBar: () => runs.statusBarState,
+      diagramStatuses: (flow) => ({ posted: diagrams.postedStatusesForTest(flow), painted: diagrams.paintedStatusesForTest(flow) }),
     },
   };
 }

@@ -1,7 +1,7 @@
 // The postMessage protocol between the extension (host) and the diagram webview, declared once.
 
 /** A component's state in a run, as the diagram shows it. */
-export const NODE_RUN_STATES = ['pending', 'running', 'succeeded', 'failed', 'blocked', 'retrying'] as const;
+export const NODE_RUN_STATES = ['pending', 'running', 'succeeded', 'failed', 'blocked', 'retrying', 'stopped'] as const;
 export type NodeRunState = (typeof NODE_RUN_STATES)[number];
 
 export interface ComponentRunStatus {
@@ -20,6 +20,8 @@ export interface RunStatus {
   readonly components: Readonly<Record<string, ComponentRunStatus>>;
   /** Messages moved across each connection, by connection index. */
   readonly moved: Readonly<Record<number, number>>;
+  /** Messages parked on each connection, by connection index (absent or missing index: none). */
+  readonly parked?: Readonly<Record<number, number>>;
 }
 
 /** A traced message's path: the components and connections it went through, in order. */
@@ -92,7 +94,9 @@ export type WebviewToHost =
   /** The builder asks for an edit of the flow's text; `id` pairs it with a refusal. */
   | { readonly type: 'edit'; readonly id: number; readonly request: EditRequest }
   /** Something went wrong in the webview that the user should hear about. */
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** A run status is painted: what each node's status line and each edge's count now say (tests read it). */
+  | { readonly type: 'statusPainted'; readonly runId: string | undefined; readonly nodes: Readonly<Record<string, string>>; readonly edges: Readonly<Record<number, string>> };
 
 /** The webview panel's view type, used by the serializer and `webview/context` menus. */
 export const DIAGRAM_VIEW_TYPE = 'flowtracer.diagram';

@@ -7,7 +7,7 @@ import { layoutKey } from './graph/flow-to-elk';
 import { medianShift } from './graph/layout-shift';
 import type { Box, PositionedDiagram } from './graph/positioned';
 import { diagramDefs } from './render/icons';
-import { paintSelection, paintStatus, paintTrace } from './render/paint-status';
+import { paintedText, paintSelection, paintStatus, paintTrace } from './render/paint-status';
 import { renderDiagram, type RenderedDiagram } from './render/render-diagram';
 import { svgElement } from './render/svg-dom';
 import { exportSvg, svgToPng } from './view/export-image';
@@ -100,6 +100,7 @@ export class DiagramView {
   showStatus(status: RunStatus | undefined): void {
     this.status = status;
     paintStatus(this.rendered, this.diagram, status);
+    this.host.postMessage({ type: 'statusPainted', runId: status?.runId, ...paintedText(this.rendered) });
   }
 
   showTrace(path: TracePath | undefined): void {
@@ -141,6 +142,7 @@ export class DiagramView {
     this.key = key;
     this.rendered = renderDiagram(this.layers, diagram, positions, flow.uri);
     paintStatus(this.rendered, diagram, this.status);
+    if (this.status) this.host.postMessage({ type: 'statusPainted', runId: this.status.runId, ...paintedText(this.rendered) });
     paintTrace(this.svg, this.rendered, this.trace);
     paintSelection(this.rendered, this.selected);
     this.viewport.setContentSize(positions.width, positions.height);

@@ -10,6 +10,7 @@ const EDIT_DEBOUNCE_MS = 25;
 const SELECT_DEBOUNCE_MS = 60;
 
 export type RenderedMessage = Extract<WebviewToHost, { type: 'rendered' }>;
+export type StatusPaintedMessage = Extract<WebviewToHost, { type: 'statusPainted' }>;
 
 export function diagramWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
@@ -30,6 +31,9 @@ export class DiagramPanel implements vscode.Disposable {
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
   /** Fires each time the webview reports a drawing (tests wait on it). */
   readonly onDidRender = this.renderedEmitter.event;
+  private readonly paintedEmitter = new vscode.EventEmitter<StatusPaintedMessage>();
+  /** Fires each time the webview reports a painted run status (tests follow a run on it). */
+  readonly onDidPaintStatus = this.paintedEmitter.event;
   private status: RunStatus | undefined;
   private trace: TracePath | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,6 +46,7 @@ export class DiagramPanel implements vscode.Disposable {
     panel.webview.html = diagramHtml(panel.webview, extensionUri);
     this.disposables.push(
       this.renderedEmitter,
+      this.paintedEmitter,
       panel.webview.onDidReceiveMessage((message: WebviewToHost) => void this.receive(message)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document === document) this.scheduleFlow();
@@ -86,6 +91,9 @@ export class DiagramPanel implements vscode.Disposable {
       case 'rendered':
         this.lastRendered = message;
         this.renderedEmitter.fire(message);
+        return;
+      case 'statusPainted':
+        this.paintedEmitter.fire(message);
         return;
       case 'export':
         await this.saveExport(message.format, message.data);

@@ -1,10 +1,29 @@
 // The diagram panels, one per flow document, beside the editor; the entry point for run status and tests.
 import * as vscode from 'vscode';
 import { DIAGRAM_VIEW_TYPE, type RunStatus, type TracePath, type WebviewToHost } from '../../protocol/webview-messages';
-import { DiagramPanel, diagramWebviewOptions, type RenderedMessage } from './diagram-panel';
+import { DiagramPanel, diagramWebviewOptions, type RenderedMessage, type StatusPaintedMessage } from './diagram-panel';
+
+/** A status the host posted to a flow's webview, and when (tests check that a run is painted while it goes). */
+export interface PostedStatus {
+  readonly at: number;
+  readonly status: RunStatus | undefined;
+}
+
+/** What the webview said it painted, and when. */
+export interface PaintedStatus {
+  readonly at: number;
+  readonly painted: StatusPaintedMessage;
+}
+
+/** Records kept per flow for the test hooks. */
+const KEPT = 500;
 
 export class DiagramPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DiagramPanel>();
+  /** The last run status of each flow, so that a diagram opened during or after a run shows it. */
+  private readonly statuses = new Map<string, RunStatus | undefined>();
+  private readonly posted = new Map<string, PostedStatus[]>();
+  private readonly painted = new Map<string, PaintedStatus[]>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -35,16 +54,37 @@ export class DiagramPanels implements vscode.Disposable {
     const key = uri.toString();
     panel.title = this.title(uri);
     const bound = new DiagramPanel(panel, document, this.extensionUri);
+    bound.onDidPaintStatus((painted) => keep(this.painted, key, { at: Date.now(), painted }));
     panel.onDidDispose(() => {
       bound.dispose();
       if (this.panels.get(key) === bound) this.panels.delete(key);
     });
     this.panels.set(key, bound);
+    const status = this.statuses.get(key);
+    if (status) this.post(key, bound, status);
   }
 
   /** Run status for a flow's diagram (from the executor's events); `undefined` clears it. */
   showRunStatus(flow: vscode.Uri, status: RunStatus | undefined): void {
-    this.panels.get(flow.toString())?.showStatus(status);
+    const key = flow.toString();
+    this.statuses.set(key, status);
+    const bound = this.panels.get(key);
+    if (bound) this.post(key, bound, status);
+  }
+
+  /** Test hook: the statuses posted to the flow's webview, oldest first. */
+  postedStatusesForTest(flow: vscode.Uri): readonly PostedStatus[] {
+    return this.posted.get(flow.toString()) ?? [];
+  }
+
+  /** Test hook: what the flow's webview reported painting, oldest first. */
+  paintedStatusesForTest(flow: vscode.Uri): readonly PaintedStatus[] {
+    return this.painted.get(flow.toString()) ?? [];
+  }
+
+  private post(key: string, bound: DiagramPanel, status: RunStatus | undefined): void {
+    bound.showStatus(status);
+    keep(this.posted, key, { at: Date.now(), status });
   }
 
   /** Highlights a traced message's path on a flow's diagram; `undefined` clears it. */
@@ -84,4 +124,11 @@ export class DiagramPanels implements vscode.Disposable {
     for (const bound of this.panels.values()) bound.panel.dispose();
     this.panels.clear();
   }
+}
+
+function keep<T>(lists: Map<string, T[]>, key: string, entry: T): void {
+  const list = lists.get(key) ?? [];
+  list.push(entry);
+  if (list.length > KEPT) list.splice(0, list.length - KEPT);
+  lists.set(key, list);
 }

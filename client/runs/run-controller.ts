@@ -11,6 +11,7 @@ import { ExecutorCrashError, ExecutorProcess, type ExecutorOutcome } from '../ex
 import type { FlowLog } from '../log/flow-log';
 import { runsDirFor, settings } from '../settings';
 import type { TrustGate } from '../trust/trust-gate';
+import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
 import { headerLine, RunLogFormatter } from './run-log-lines';
 
@@ -19,6 +20,22 @@ export interface RunRequest {
   readonly command: ExecutorCommand;
   readonly title: string;
   readonly mode: string;
+}
+
+/** An executor event with the flow it belongs to, for views that follow a run as it goes (the diagram). */
+export interface RunEvent {
+  readonly flowFile: vscode.Uri;
+  /** The flow's connections as written when the run started. */
+  readonly connections: readonly WrittenConnection[];
+  readonly event: ExecutorEvent;
+}
+
+/** What the run's status bar item shows (tests read it; the item itself cannot be read back). */
+export interface RunStatusBarState {
+  readonly visible: boolean;
+  readonly text: string;
+  readonly tooltip: string;
+  readonly command: string | undefined;
 }
 
 export interface RunControllerDeps {
@@ -35,9 +52,10 @@ export class RunController implements vscode.Disposable {
   private process: ExecutorProcess | undefined;
   private readonly finished = new vscode.EventEmitter<ExecutorOutcome | undefined>();
   readonly onDidFinish = this.finished.event;
-  private readonly progressEvents = new vscode.EventEmitter<ExecutorEvent>();
+  private readonly progressEvents = new vscode.EventEmitter<RunEvent>();
   readonly onEvent = this.progressEvents.event;
   private readonly statusItem = vscode.window.createStatusBarItem('flowtracer.run', vscode.StatusBarAlignment.Left, 50);
+  private statusBar: RunStatusBarState = { visible: false, text: '', tooltip: '', command: undefined };
 
   constructor(private readonly deps: RunControllerDeps) {
     this.statusItem.name = 'FlowTracer Run';
@@ -85,12 +103,15 @@ export class RunController implements vscode.Disposable {
 
     const command = withActor(request.command, formatActor(actor), runsDirFor(request.flowFile));
     const formatter = new RunLogFormatter();
+    const connections = model.connections.map((c) => ({ index: c.index, from: c.from, to: c.to }));
     const header = { flow: model.id ?? path.basename(request.flowFile.fsPath), mode: request.mode, actor: describeActor(actor), command: request.title };
     const folder = vscode.workspace.getWorkspaceFolder(request.flowFile)?.uri.fsPath ?? path.dirname(request.flowFile.fsPath);
     const child = new ExecutorProcess(this.deps.workerPath, folder, { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) });
     this.process = child;
     void vscode.commands.executeCommand('setContext', 'flowtracer.running', true);
-    this.showStatus(`$(sync~spin) ${header.flow}: starting`);
+    this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
+    const delivered = new Map<string, number>();
+    const parked = new Map<string, number>();
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `FlowTracer: ${request.title} ${header.flow}`, cancellable: true },
@@ -104,10 +125,18 @@ export class RunController implements vscode.Disposable {
               if (line) log.write(line);
               if (event.type === 'connection-progress') {
                 const text = `${event.connection}: ${event.counts.delivered}/${event.counts.read}`;
+                delivered.set(event.connection, event.counts.delivered);
+                parked.set(event.connection, event.counts.parked);
                 progress.report({ message: text });
-                this.showStatus(`$(sync~spin) ${header.flow} ${text}`);
+                this.showStatus({ text: `$(sync~spin) ${header.flow} ${text}`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
               }
-              this.progressEvents.fire(event);
+              if (event.type === 'run-finished') {
+                for (const r of event.reconciliation) {
+                  delivered.set(r.connection, r.delivered);
+                  parked.set(r.connection, r.parked);
+                }
+              }
+              this.progressEvents.fire({ flowFile: request.flowFile, connections, event });
             },
           });
         },
@@ -116,6 +145,7 @@ export class RunController implements vscode.Disposable {
         const message = outcome.runId ? `Run ${outcome.runId} of ${header.flow} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}.` : `${header.flow} did not start: ${outcome.error ?? 'the executor refused it'}.`;
         void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       }
+      this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked)));
       this.finished.fire(outcome);
       return outcome;
     } catch (error) {
@@ -123,11 +153,11 @@ export class RunController implements vscode.Disposable {
       log.error(message, error);
       if (error instanceof ExecutorCrashError && error.stderr) log.write({ level: 'debug', text: error.stderr });
       void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
+      this.showStatus({ text: `$(error) ${header.flow}: the executor stopped unexpectedly`, tooltip: 'The FlowTracer run ended without finishing: click for the log', command: 'flowtracer.showLogs' });
       this.finished.fire(undefined);
       return undefined;
     } finally {
       this.process = undefined;
-      this.statusItem.hide();
       void vscode.commands.executeCommand('setContext', 'flowtracer.running', false);
     }
   }
@@ -157,10 +187,17 @@ export class RunController implements vscode.Disposable {
     else if (picked === 'Sign In with GitHub') await vscode.commands.executeCommand('flowtracer.signIn');
   }
 
-  private showStatus(text: string): void {
-    this.statusItem.text = text;
-    this.statusItem.command = 'flowtracer.stopRun';
-    this.statusItem.tooltip = 'FlowTracer run in progress: click to stop';
+  /** The run status bar item as it is now. */
+  get statusBarState(): RunStatusBarState {
+    return this.statusBar;
+  }
+
+  /** While a run goes: its progress, click to stop. After it: how it ended, click for the log, until the next run. */
+  private showStatus(state: Omit<RunStatusBarState, 'visible'>): void {
+    this.statusBar = { ...state, visible: true };
+    this.statusItem.text = state.text;
+    this.statusItem.command = state.command;
+    this.statusItem.tooltip = state.tooltip;
     this.statusItem.show();
   }
 
@@ -170,6 +207,21 @@ export class RunController implements vscode.Disposable {
     this.finished.dispose();
     this.progressEvents.dispose();
   }
+}
+
+const RUNNING_TOOLTIP = 'FlowTracer run in progress: click to stop';
+
+function total(counts: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const n of counts.values()) sum += n;
+  return sum;
+}
+
+function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: number, parked: number): Omit<RunStatusBarState, 'visible'> {
+  const icon = outcome.status === 'succeeded' ? '$(pass)' : outcome.status === 'failed' ? '$(error)' : '$(debug-stop)';
+  const counts = outcome.runId ? ` · ${delivered} delivered${parked > 0 ? `, ${parked} parked` : ''}` : '';
+  const tooltip = outcome.runId ? `FlowTracer run ${outcome.runId} of ${flow} ${outcome.status}: click for the log` : `${flow} did not start: click for the log`;
+  return { text: `${icon} ${flow}: ${outcome.status}${counts}`, tooltip, command: 'flowtracer.showLogs' };
 }
 
 function withActor(command: ExecutorCommand, actor: string, runsDir: string | undefined): ExecutorCommand {

@@ -113,6 +113,31 @@ describe('diagram webview in Chromium', function () {
     assert.equal(label, 'OrderService, service, POST localhost:8080/orders, failed · 40 ok · 6 retried · 2 parked');
   });
 
+  it('repaints a later status of the same run in place: counts grow, states change, parked messages show on their edge', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.send({ type: 'status', status: { runId: 'run-2', components: { OrderQueue: { state: 'running', processed: 3, parked: 0, retries: 0 } }, moved: { 0: 3 } } });
+    assert.deepEqual((await diagram.nodes()).map((n) => n.status), ['', 'running', '', '', '']);
+    await diagram.send({
+      type: 'status',
+      status: { runId: 'run-2', components: { OrderTopic: { state: 'succeeded', processed: 9, parked: 0, retries: 0 }, OrderQueue: { state: 'failed', processed: 8, parked: 1, retries: 2 } }, moved: { 0: 8 }, parked: { 0: 1 } },
+    });
+    const nodes = await diagram.nodes();
+    assert.deepEqual(nodes.slice(0, 2).map((n) => [n.name, n.status, n.texts[2]]), [
+      ['OrderTopic', 'succeeded', 'succeeded · 9 ok'],
+      ['OrderQueue', 'failed', 'failed · 8 ok · 2 retried · 1 parked'],
+    ]);
+    assert.deepEqual((await diagram.edges()).map((e) => e.count), ['8 messages · 1 parked', '', '', '']);
+    // It tells the host what it now shows (the editor tests follow a live run on this).
+    const painted = (await diagram.posted()).filter((m) => m.type === 'statusPainted');
+    assert.equal(painted.length, 2);
+    assert.deepEqual(painted[1], {
+      type: 'statusPainted',
+      runId: 'run-2',
+      nodes: { OrderTopic: 'succeeded · 9 ok', OrderQueue: 'failed · 8 ok · 2 retried · 1 parked', OrderService: '', OrderDB: '', StatusAPI: '' },
+      edges: { 0: '8 messages · 1 parked', 1: '', 2: '', 3: '' },
+    });
+  });
+
   it('highlights a traced path and the component under the editor cursor', async () => {
     await diagram.showFlow(orderProcessing);
     await diagram.send({ type: 'trace', path: { traceId: 't1', components: ['OrderTopic', 'OrderQueue'], connections: [0] } });

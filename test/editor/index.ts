@@ -16,6 +16,7 @@ export function run(): Promise<void> {
   require('./retry.test');
   require('./language.test');
   require('./example-run.test');
+  require('./live-status.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

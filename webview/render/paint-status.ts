@@ -1,9 +1,9 @@
 // Paints run status, a traced path and the selection onto the rendered diagram.
-import type { NodeMenuContext, RunStatus, TracePath } from '../../protocol/webview-messages';
+import { NODE_RUN_STATES, type NodeMenuContext, type RunStatus, type TracePath } from '../../protocol/webview-messages';
 import type { DiagramModel } from '../graph/flow-to-diagram';
 import { nodeAriaLabel, type RenderedDiagram } from './render-diagram';
 
-const STATE_CLASSES = ['status-pending', 'status-running', 'status-succeeded', 'status-failed', 'status-blocked', 'status-retrying'];
+const STATE_CLASSES = NODE_RUN_STATES.map((state) => `status-${state}`);
 
 function statusText(status: RunStatus['components'][string]): string {
   const parts: string[] = [status.state];
@@ -11,6 +11,14 @@ function statusText(status: RunStatus['components'][string]): string {
   if (status.retries > 0) parts.push(`${status.retries} retried`);
   if (status.parked > 0) parts.push(`${status.parked} parked`);
   return parts.join(' · ');
+}
+
+function edgeText(status: RunStatus | undefined, index: number): string {
+  const moved = status?.moved[index];
+  const parked = status?.parked?.[index] ?? 0;
+  if (moved === undefined && parked === 0) return '';
+  const text = `${moved ?? 0} ${moved === 1 ? 'message' : 'messages'}`;
+  return parked > 0 ? `${text} · ${parked} parked` : text;
 }
 
 export function paintStatus(rendered: RenderedDiagram, diagram: DiagramModel, status: RunStatus | undefined): void {
@@ -28,10 +36,18 @@ export function paintStatus(rendered: RenderedDiagram, diagram: DiagramModel, st
     g.setAttribute('aria-label', nodeAriaLabel(node, own ? statusText(own) : undefined));
   }
   for (const [index, g] of rendered.edges) {
-    const moved = status?.moved[index];
     const count = g.querySelector('.edge-count');
-    if (count) count.textContent = moved === undefined ? '' : `${moved} ${moved === 1 ? 'message' : 'messages'}`;
+    if (count) count.textContent = edgeText(status, index);
   }
+}
+
+/** What the painted diagram says: each node's status line and each edge's count, as the user reads them. */
+export function paintedText(rendered: RenderedDiagram): { nodes: Record<string, string>; edges: Record<number, string> } {
+  const nodes: Record<string, string> = {};
+  const edges: Record<number, string> = {};
+  for (const [name, g] of rendered.nodes) nodes[name] = g.querySelector('.node-status')?.textContent ?? '';
+  for (const [index, g] of rendered.edges) edges[index] = g.querySelector('.edge-count')?.textContent ?? '';
+  return { nodes, edges };
 }
 
 export function paintTrace(svg: SVGSVGElement, rendered: RenderedDiagram, path: TracePath | undefined): void {

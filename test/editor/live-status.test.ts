@@ -1,0 +1,65 @@
+// A run painted on its open diagram while it goes (RabbitMQ): states and counts arrive before the run ends, throttled.
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { FlowTracerApi } from '../../client/extension';
+import type { ExecutorOutcome } from '../../client/executor/executor-process';
+import { deleteQueues, flowTracer, mqCopyFlow, publish, until } from './support/run-fixtures';
+import { within } from './support/until';
+import { openFlow } from './support/workspace';
+
+describe('FlowTracer run status on the diagram in VS Code (RabbitMQ)', function () {
+  this.timeout(120_000);
+  let api: FlowTracerApi;
+  const tag = randomUUID().slice(0, 8);
+  const inbox = `ft-live-in-${tag}`;
+  const outbox = `ft-live-out-${tag}`;
+
+  before(async () => {
+    api = await flowTracer();
+    api.test.setTrusted(true);
+    await api.test.setGithubSessionProvider({ getSession: () => Promise.resolve(undefined), signOut: () => Promise.resolve() });
+  });
+  after(() => deleteQueues(inbox, outbox));
+
+  it('paints each component and the connection as messages move, before the run ends, and the final state after it', async () => {
+    const { uri, document } = await openFlow(`live-${tag}.flow.yaml`, mqCopyFlow(`live-${tag}`, inbox, outbox, { untilEmpty: false }));
+    await vscode.commands.executeCommand('flowtracer.showDiagram', uri);
+    await within('the diagram', api.diagrams.waitForRenderForTest(uri, (r) => r.version === document.version));
+    await publish(inbox, ['{"n":1}', '{"n":2}', '{"n":3}']);
+
+    // The source waits for more messages until stopped, so everything below happens during the run.
+    let ended = false;
+    const running = Promise.resolve(vscode.commands.executeCommand<ExecutorOutcome>('flowtracer.runFlow', uri, 'warn')).finally(() => (ended = true));
+    const painted = () => api.test.diagramStatuses(uri).painted.map((p) => p.painted);
+    const first = await until('the webview to paint 3 messages moved', () => painted().find((p) => p.edges[0] === '3 messages'));
+    assert.deepEqual(first.nodes, { Inbox: 'running · 3 ok', Outbox: 'running · 3 ok' });
+    assert.equal(ended, false, 'the status was painted while the run went on');
+    assert.match(api.test.runStatusBar().text, /^\$\(sync~spin\) live-\w+ Inbox -> Outbox: \d\/\d$/);
+    assert.equal(api.test.runStatusBar().command, 'flowtracer.stopRun');
+
+    await publish(inbox, ['{"n":4}', '{"n":5}']);
+    const second = await until('the webview to paint 5 messages moved', () => painted().find((p) => p.edges[0] === '5 messages'));
+    assert.deepEqual(second.nodes, { Inbox: 'running · 5 ok', Outbox: 'running · 5 ok' });
+    assert.equal(ended, false);
+
+    await vscode.commands.executeCommand('flowtracer.stopRun');
+    const outcome = await running;
+    assert.equal(outcome.status, 'stopped');
+    // After the run the diagram says what the Runs view (the journal) says: a stop ends a waiting source cleanly.
+    const record = api.test.runsTree.history.find((r) => r.runId === outcome.runId);
+    assert.equal(record?.components.find((c) => c.name === 'Outbox')?.status, 'succeeded');
+    const last = await until('the final status to be painted', () => {
+      const p = painted().at(-1);
+      return p?.nodes['Outbox']?.startsWith('succeeded') ? p : undefined;
+    }, 10_000).catch((error: Error) => assert.fail(`${error.message}; painted last: ${JSON.stringify(painted().slice(-3))}`));
+    assert.equal(last.runId, outcome.runId);
+    assert.deepEqual(last.nodes, { Inbox: 'succeeded · 5 ok', Outbox: 'succeeded · 5 ok' });
+    assert.equal(last.edges[0], '5 messages');
+    assert.match(api.test.runStatusBar().text, /^\$\(debug-stop\) live-\w+: stopped · 5 delivered$/);
+    // Every status the host posted belongs to this run (a new run replaces the old status, not mixes with it).
+    const posted = api.test.diagramStatuses(uri).posted;
+    assert.ok(posted.length >= 3, `posted ${posted.length}`);
+    assert.deepEqual([...new Set(posted.map((p) => p.status?.runId))], [outcome.runId]);
+  });
+});

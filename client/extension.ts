@@ -14,6 +14,7 @@ import { FlowsTreeProvider } from './views/flows-tree';
 import { FlowCodeLensProvider } from './views/flow-codelens';
 import { accountStatusItem } from './views/account-status';
 import { registerFlowCommands } from './commands/register-commands';
+import { Prompts, type Prompter } from './commands/prompts';
 import { feedRunStatus } from './diagram/run-status-feed';
 import type { PaintedStatus, PostedStatus } from './diagram/diagram-panels';
 import type { RunStatusBarState } from './runs/run-controller';
@@ -27,6 +28,8 @@ export interface FlowTracerTestHooks {
   setGithubSessionProvider(provider: GithubSessionProvider | undefined): Promise<void>;
   setTrusted(trusted: boolean | undefined): void;
   setConfirmHosts(answer: ((hosts: readonly string[]) => Promise<boolean>) | undefined): void;
+  /** Answers the commands' quick picks and input boxes instead of VS Code's quick input; `undefined` restores it. */
+  setPrompter(prompter: Prompter | undefined): void;
   /** The run status bar item as it is now. */
   runStatusBar(): RunStatusBarState;
   /** The run statuses posted to a flow's diagram, and what its webview reported painting. */
@@ -60,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
     secrets: context.secrets,
   });
   const flowsTree = new FlowsTreeProvider();
+  const prompts = new Prompts();
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams),
@@ -73,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts }),
   );
   const runsWatcher = vscode.workspace.createFileSystemWatcher('**/.flowtracer/runs/*/summary.json');
   const refresh = (): void => void runsTree.refresh();
@@ -96,6 +100,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
       },
       setConfirmHosts(answer) {
         runs.setConfirmHosts(answer);
+      },
+      setPrompter(prompter) {
+        prompts.use(prompter);
       },
       runStatusBar: () => runs.statusBarState,
       diagramStatuses: (flow) => ({ posted: diagrams.postedStatusesForTest(flow), painted: diagrams.paintedStatusesForTest(flow) }),

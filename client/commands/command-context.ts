@@ -4,6 +4,7 @@ import type { GithubAccount } from '../access/github-session';
 import type { FlowLog } from '../log/flow-log';
 import type { RunController } from '../runs/run-controller';
 import type { RunsTreeProvider } from '../views/runs-tree';
+import type { Prompts } from './prompts';
 
 export interface CommandContext {
   readonly extensionUri: vscode.Uri;
@@ -12,6 +13,8 @@ export interface CommandContext {
   readonly runsTree: RunsTreeProvider;
   readonly account: GithubAccount;
   readonly secrets: vscode.SecretStorage;
+  /** Quick picks and input boxes (tests answer them). */
+  readonly prompts: Prompts;
 }
 
 export type CommandFactory = (ctx: CommandContext) => (...args: never[]) => unknown;

@@ -2,36 +2,38 @@
 import * as vscode from 'vscode';
 import type { ComponentType } from '../../flow/model';
 import { COMPONENT_TYPES, componentNameFrom, flowIdFrom, generateFlow, type TemplateComponent, type TemplateConnection } from '../new-flow/flow-template';
+import type { CommandContext } from './command-context';
+import type { Prompter } from './prompts';
 
-async function askComponents(): Promise<TemplateComponent[] | undefined> {
+async function askComponents(prompts: Prompter): Promise<TemplateComponent[] | undefined> {
   const components: TemplateComponent[] = [];
   for (;;) {
     const done = components.length >= 2 ? [{ label: '$(check) Done', type: undefined }] : [];
-    const pick = await vscode.window.showQuickPick([...done, ...COMPONENT_TYPES.map((type) => ({ label: type, type: type as ComponentType | undefined }))], {
+    const pick = await prompts.pick([...done, ...COMPONENT_TYPES.map((type) => ({ label: type, type: type as ComponentType | undefined }))], {
       title: `New Flow: component ${components.length + 1}`,
       placeHolder: components.length ? `So far: ${components.map((c) => c.name).join(', ')}` : 'The first component (usually the source)',
     });
     if (!pick) return undefined;
     if (!pick.type) return components;
-    const name = await vscode.window.showInputBox({ title: `Name of the ${pick.type} component`, value: componentNameFrom(`${pick.type} ${components.length + 1}`), validateInput: (v) => (components.some((c) => c.name === componentNameFrom(v)) ? 'That name is taken' : undefined) });
+    const name = await prompts.input({ title: `Name of the ${pick.type} component`, value: componentNameFrom(`${pick.type} ${components.length + 1}`), validateInput: (v) => (components.some((c) => c.name === componentNameFrom(v)) ? 'That name is taken' : undefined) });
     if (!name) return undefined;
     components.push({ name: componentNameFrom(name), type: pick.type });
   }
 }
 
-async function askConnections(components: readonly TemplateComponent[]): Promise<TemplateConnection[] | undefined> {
+async function askConnections(prompts: Prompter, components: readonly TemplateComponent[]): Promise<TemplateConnection[] | undefined> {
   const pairs = components.flatMap((from) => components.filter((to) => to !== from).map((to) => ({ label: `${from.name} → ${to.name}`, from: from.name, to: to.name })));
   const chain = components.slice(1).map((to, i) => `${components[i]!.name} → ${to.name}`);
-  const picked = await vscode.window.showQuickPick(pairs.map((p) => ({ ...p, picked: chain.includes(p.label) })), { title: 'New Flow: connections', canPickMany: true, placeHolder: 'Which way messages move' });
+  const picked = await prompts.pickMany(pairs.map((p) => ({ ...p, picked: chain.includes(p.label) })), { title: 'New Flow: connections', placeHolder: 'Which way messages move' });
   return picked?.map((p) => ({ from: p.from, to: p.to }));
 }
 
-export const newFlow = () => async () => {
-  const title = await vscode.window.showInputBox({ title: 'New Flow: name', placeHolder: 'Order processing' });
+export const newFlow = (ctx: CommandContext) => async () => {
+  const title = await ctx.prompts.input({ title: 'New Flow: name', placeHolder: 'Order processing' });
   if (!title) return undefined;
-  const components = await askComponents();
+  const components = await askComponents(ctx.prompts);
   if (!components) return undefined;
-  const connections = await askConnections(components);
+  const connections = await askConnections(ctx.prompts, components);
   if (!connections) return undefined;
   const text = generateFlow({ id: flowIdFrom(title), title, components, connections });
   const folder = vscode.workspace.workspaceFolders?.[0];

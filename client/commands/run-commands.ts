@@ -5,6 +5,7 @@ import { parseFlow } from '../../flow/parse';
 import { failedComponents } from '../runs/run-history';
 import { settings } from '../settings';
 import type { CommandContext } from './command-context';
+import type { Prompter } from './prompts';
 import { flowFileOf, hasFailed, runOf, type TargetArg } from './command-targets';
 
 async function defaultModeOf(uri: vscode.Uri): Promise<string> {
@@ -13,11 +14,11 @@ async function defaultModeOf(uri: vscode.Uri): Promise<string> {
   return typeof written === 'string' ? written : settings().defaultValidationMode || 'warn';
 }
 
-async function pickMode(uri: vscode.Uri): Promise<string | undefined> {
+async function pickMode(prompts: Prompter, uri: vscode.Uri): Promise<string | undefined> {
   const preferred = await defaultModeOf(uri);
   const items = VALIDATION_MODES.filter((m) => m !== 'dry-run').map((mode) => ({ label: mode, description: mode === preferred ? "the flow's default" : '', picked: mode === preferred }));
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
-  return (await vscode.window.showQuickPick(items, { title: 'FlowTracer: validate payloads how?', placeHolder: `Validation mode (the flow's default is ${preferred})` }))?.label;
+  return (await prompts.pick(items, { title: 'FlowTracer: validate payloads how?', placeHolder: `Validation mode (the flow's default is ${preferred})` }))?.label;
 }
 
 /** Runs after the run so the Runs view shows the journal as it now is. */
@@ -29,7 +30,7 @@ async function finish(ctx: CommandContext, outcome: unknown): Promise<unknown> {
 export const runFlow = (ctx: CommandContext) => async (arg?: TargetArg, mode?: string) => {
   const uri = await flowFileOf(arg);
   if (!uri) return undefined;
-  const chosen = mode ?? (await pickMode(uri));
+  const chosen = mode ?? (await pickMode(ctx.prompts, uri));
   if (!chosen) return undefined;
   return finish(ctx, await ctx.runs.execute({ flowFile: uri, title: 'Run', mode: chosen, command: { type: 'run', flowFile: uri.fsPath, options: { mode: chosen as never } } }));
 };

@@ -17,6 +17,8 @@ export function run(): Promise<void> {
   require('./language.test');
   require('./example-run.test');
   require('./live-status.test');
+  require('./new-flow.test');
+  require('./run-surfaces.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

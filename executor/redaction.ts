@@ -17,7 +17,8 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text.replace(URL_PASSWORD, `$1${MASK}$3`);
+    // The URL pattern needs an '@': most strings (every journal record's fields) skip the regex.
+    let out = text.includes('@') ? text.replace(URL_PASSWORD, `$1${MASK}$3`) : text;
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
       // Also the forms a secret takes inside JSON strings and URLs.

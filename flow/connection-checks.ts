@@ -12,9 +12,10 @@ export interface FlowFileSystem {
 }
 
 const KEYED_OPERATIONS = new Set(['upsert', 'update', 'delete']);
-const DB_WRITE_FIELDS = ['operation', 'table', 'columns', 'key'] as const;
+/** The connection fields that only a write to a database reads. */
+export const DB_WRITE_FIELDS = ['operation', 'table', 'columns', 'key'] as const;
 /** What a database write puts in its row without `columns`: the whole payload (the schema's `columns` says so). */
-const DEFAULT_COLUMN = 'body';
+export const DEFAULT_COLUMN = 'body';
 
 export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath: string | undefined, fs: FlowFileSystem | undefined): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

@@ -13,9 +13,12 @@ import {
 import { CONNECTION_KINDS, inferKind, type FlowModel } from '../../flow/model';
 import type { CheckedFlow } from '../../flow/check';
 import { componentNamed, connectionAt } from './component-lookup';
+import { keysInScope } from './completion-keys';
+import { completionScope, type CompletionScope } from './completion-scope';
+import { missingKeyColumns, suggestedValues } from './completion-values';
 import { cursorContext, type CursorContext } from './cursor-context';
 import { COMPONENT_TYPES, componentPropertyInfos, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
-import { componentSnippet, connectionSnippet, retrySnippet } from './snippets';
+import { componentSnippet, connectionSnippet, RETRY_SNIPPET_STRATEGIES, retrySnippet } from './snippets';
 
 export function doComplete(document: TextDocument, position: Position, checked: CheckedFlow): CompletionList {
   const text = document.getText();
@@ -23,28 +26,12 @@ export function doComplete(document: TextDocument, position: Position, checked: 
   const context = cursorContext(text, offset);
   const range = Range.create(document.positionAt(context.wordStart), document.positionAt(offset));
   const model = checked.parsed.model;
-  const items = context.mode === 'key' ? keyItems(context, model, offset, range) : valueItems(context, model, offset, range);
+  const scope = completionScope(model, checked.parsed.value, context.path, offset);
+  const items = context.mode === 'key' ? keyItems(context, scope, range) : valueItems(context, model, scope, offset, range);
   return CompletionList.create(items, false);
 }
 
-function componentTypeAt(model: FlowModel, path: readonly string[]): string | undefined {
-  return path[0] === 'components' ? componentNamed(model, path[1])?.type : undefined;
-}
-
-function presentKeys(model: FlowModel, path: readonly string[], offset: number): Set<string> {
-  const keysOf = (value: unknown): string[] => (value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
-  if (path[0] === 'components' && path.length >= 2) {
-    const props = componentNamed(model, path[1])?.props ?? {};
-    return new Set(path.length === 2 ? keysOf(props) : keysOf(props[path[2]!]));
-  }
-  if (path[0] === 'connections' && path[1] === '[]') {
-    const props = connectionAt(model, offset)?.props ?? {};
-    return new Set(path.length === 2 ? keysOf(props) : keysOf(props[path[2]!]));
-  }
-  return new Set();
-}
-
-function keyItems(context: CursorContext, model: FlowModel, offset: number, range: Range): CompletionItem[] {
+function keyItems(context: CursorContext, scope: CompletionScope, range: Range): CompletionItem[] {
   const { path } = context;
   const items: CompletionItem[] = [];
   if (path.length === 1 && path[0] === 'components' && !context.inFlow) {
@@ -53,21 +40,39 @@ function keyItems(context: CursorContext, model: FlowModel, offset: number, rang
   if (path.length === 1 && path[0] === 'connections' && !context.inFlow) {
     items.push(snippetItem('connection', connectionSnippet(context.indent, true), range, 'New connection'));
   }
-  if (path.length === 2 && path[0] === 'connections' && path[1] === '[]' && presentKeys(model, path, offset).size === 0) {
+  const present = new Set(Object.keys(scope.written));
+  if (path.length === 2 && path[0] === 'connections' && path[1] === '[]' && present.size === 0) {
     items.push(snippetItem('connection', connectionSnippet(context.indent, false), range, 'New connection'));
   }
-  const properties = propertiesAt(path, componentTypeAt(model, path));
-  if (!properties) return items;
-  const present = presentKeys(model, path, offset);
+  if (path.length === 3 && path[0] === 'connections' && path[2] === 'columns') {
+    for (const column of missingKeyColumns(scope)) {
+      if (column !== context.word) items.push(columnItem(column, range));
+    }
+  }
+  const schemaProperties = propertiesAt(path, scope.componentType);
+  if (!schemaProperties) return items;
+  const properties = keysInScope(path, schemaProperties, scope);
   for (const property of properties) {
     if (present.has(property.name) && property.name !== context.word) continue;
     items.push(propertyItem(property, context, range));
   }
-  const retry = properties.find((property) => property.name === 'retry');
-  if (retry && !present.has('retry') && !context.inFlow) {
-    items.push(snippetItem('retry block', retrySnippet(context.indent), range, 'Retry with exponential back-off'));
+  if (properties.some((property) => property.name === 'retry') && !present.has('retry') && !context.inFlow) {
+    for (const strategy of RETRY_SNIPPET_STRATEGIES) {
+      items.push(snippetItem(`retry block (${strategy})`, retrySnippet(strategy, context.indent), range, `Retry with the ${strategy} strategy`));
+    }
   }
   return items;
+}
+
+function columnItem(column: string, range: Range): CompletionItem {
+  return {
+    label: column,
+    kind: CompletionItemKind.Property,
+    detail: 'a key column',
+    sortText: `0_${column}`,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: TextEdit.replace(range, `${column}: \${1:\$.${column}}`),
+  };
 }
 
 function propertyItem(property: PropertyInfo, context: CursorContext, range: Range): CompletionItem {
@@ -104,17 +109,17 @@ function valueItem(value: string, range: Range, kind: CompletionItemKind, detail
   return { label: value, kind, detail, textEdit: TextEdit.replace(range, value) };
 }
 
-function valueItems(context: CursorContext, model: FlowModel, offset: number, range: Range): CompletionItem[] {
+function valueItems(context: CursorContext, model: FlowModel, scope: CompletionScope, offset: number, range: Range): CompletionItem[] {
   const { path, key } = context;
   const inConnection = path.length === 2 && path[0] === 'connections' && path[1] === '[]';
   if (inConnection && (key === 'from' || key === 'to')) return componentNameItems(model, key, offset, range);
   if (inConnection && key === 'kind') {
-    const connection = connectionAt(model, offset);
-    const kind = inferKind(componentNamed(model, connection?.from)?.type, componentNamed(model, connection?.to)?.type);
+    const kind = inferKind(scope.connection?.source?.type, scope.connection?.target?.type);
     return (kind ? [kind] : [...CONNECTION_KINDS]).map((value) => valueItem(value, range, CompletionItemKind.EnumMember, kind ? 'inferred from the two types' : undefined));
   }
-  const componentType = componentTypeAt(model, path);
-  const property = propertiesAt(path, componentType)?.find((candidate) => candidate.name === key)
+  const suggested = suggestedValues(path, key, scope);
+  if (suggested) return suggested.map(({ value, detail }) => valueItem(value, range, CompletionItemKind.Value, detail));
+  const property = propertiesAt(path, scope.componentType)?.find((candidate) => candidate.name === key)
     ?? (path[0] === 'components' && path.length === 2 && key === 'type' ? componentPropertyInfos(undefined).find((candidate) => candidate.name === 'type') : undefined);
   return (property?.values ?? []).map((value) => valueItem(value, range, CompletionItemKind.EnumMember));
 }

@@ -142,7 +142,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
       const key = parents.pop();
       return { ...base, path: parents, mode: 'value', key, inList: true };
     }
-    const keyMatch = /^\s*([^\s:]+)\s*:/.exec(segment);
+    const keyMatch = /^\s*("[^"]*"|'[^']*'|[^\s:]+)\s*:/.exec(segment);
     if (keyMatch) return { ...base, path: parents, mode: 'value', key: unquote(keyMatch[1]!), inList: false };
     return { ...base, path: parents, mode: 'key', inList: false };
   }

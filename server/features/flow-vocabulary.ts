@@ -17,7 +17,9 @@ export interface PropertyInfo {
 function infoOf(property: PropertyDoc): PropertyInfo {
   const shape = property.type === 'object' ? 'map' : property.type === 'array' ? 'list' : 'scalar';
   const placeholder = property.default !== undefined && typeof property.default !== 'object' ? String(property.default) : property.name;
-  return { name: property.name, required: property.required, doc: property.markdownDescription, values: property.values, shape, placeholder };
+  // A boolean's two values are offered like an enum's.
+  const values = property.values ?? (property.type === 'boolean' ? ['true', 'false'] : undefined);
+  return { name: property.name, required: property.required, doc: property.markdownDescription, values, shape, placeholder };
 }
 
 export const COMPONENT_TYPES: readonly string[] = COMPONENT_TYPE_NAMES;

@@ -1,4 +1,5 @@
 // Snippets for a new component of each type, a connection and a retry block (required fields as placeholders).
+import { RETRY_DEFAULTS } from '../../flow/schema';
 import { componentPropertyInfos } from './flow-vocabulary';
 
 export function componentSnippet(type: string, indent: number): string {
@@ -18,9 +19,18 @@ export function connectionSnippet(indent: number, withDash: boolean): string {
   return `${withDash ? '- ' : ''}from: \${1:source}\n${pad}to: \${2:target}`;
 }
 
-export function retrySnippet(indent: number): string {
+export const RETRY_SNIPPET_STRATEGIES = ['exponential', 'fixed', 'custom'] as const;
+
+/** A retry block with the fields its strategy takes (schema defaults as placeholders); a custom one gets the format's example schedule. */
+export function retrySnippet(strategy: (typeof RETRY_SNIPPET_STRATEGIES)[number], indent: number): string {
   const pad = ' '.repeat(indent + 2);
-  return `retry:\n${pad}strategy: \${1|exponential,fixed,custom|}\n${pad}delay: \${2:500ms}\n${pad}maxAttempts: \${3:5}`;
+  const d = RETRY_DEFAULTS;
+  const fields: Record<typeof strategy, string[]> = {
+    exponential: [`delay: \${1:${String(d.delay)}}`, `factor: \${2:${String(d.factor)}}`, `maxDelay: \${3:${String(d.maxDelay)}}`, `maxAttempts: \${4:${String(d.maxAttempts)}}`],
+    fixed: [`delay: \${1:${String(d.delay)}}`, `maxAttempts: \${2:${String(d.maxAttempts)}}`],
+    custom: ['delays: [\${1:1s}, \${2:5s}, \${3:30s}]'],
+  };
+  return [`retry:`, `strategy: ${strategy}`, ...fields[strategy]].join(`\n${pad}`);
 }
 
 function capitalised(type: string): string {

@@ -18,7 +18,10 @@ const insertOf = (items: CompletionItem[], label: string): string | undefined =>
 describe('completion', () => {
   it('offers the missing keys of a kafka component, required ones first', () => {
     const items = complete('components:\n  T:\n    type: kafka\n    |\n');
-    assert.deepEqual(sortedLabels(items), ['brokers', 'topic', 'clientId', 'description', 'key', 'retry', 'sasl', 'ssl', 'validation', 'retry block']);
+    assert.deepEqual(sortedLabels(items), [
+      'brokers', 'topic', 'clientId', 'description', 'key', 'retry', 'sasl', 'ssl', 'validation',
+      'retry block (custom)', 'retry block (exponential)', 'retry block (fixed)',
+    ]);
   });
 
   it('offers the keys of an mq component inside a flow mapping', () => {
@@ -32,7 +35,7 @@ describe('completion', () => {
 
   it('offers retry keys in a retry block and strategies as values', () => {
     assert.deepEqual(labels(complete('components:\n  T:\n    type: kafka\n    retry:\n      strategy: fixed\n      |\n')), [
-      'delay', 'factor', 'maxDelay', 'delays', 'maxAttempts', 'maxDuration', 'jitter', 'retryOn', 'abortOn',
+      'delay', 'maxAttempts', 'maxDuration', 'jitter', 'retryOn', 'abortOn',
     ]);
     assert.deepEqual(labels(complete('defaults:\n  retry: { strategy: | }\n')), ['fixed', 'exponential', 'custom']);
     assert.deepEqual(labels(complete('defaults:\n  retry: { strategy: custom, retryOn: [timeout, |] }\n')), ['timeout', 'connection', '4xx', '5xx', '429', 'validation']);
@@ -59,9 +62,9 @@ describe('completion', () => {
 
   it('offers connection keys inside a connection and select keys inside select', () => {
     assert.deepEqual(labels(complete(EXAMPLE + '  - from: OrderQueue\n    to: OrderDB\n    |\n')), [
-      'kind', 'description', 'select', 'keyColumn', 'maxInFlight', 'schema', 'operation', 'table', 'columns', 'key',
+      'kind', 'description', 'select', 'maxInFlight', 'schema', 'operation', 'table', 'columns', 'key',
     ]);
-    assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, select: { | } }\n')), ['from', 'until', 'partitions', 'limit', 'query', 'params']);
+    assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, select: { | } }\n')), ['from', 'until', 'partitions', 'limit']);
     assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, operation: | }\n')), ['insert', 'upsert', 'update', 'delete']);
   });
 

@@ -1,8 +1,8 @@
-// The `database` component (PostgreSQL, pg): parameterized insert/upsert/update/delete per batch transaction, `query` as a source.
+// The `database` component (PostgreSQL, pg): parameterized insert/upsert/update/delete, grouped into transactions, and `query` as a source.
 import pg from 'pg';
-import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type SourceMessage, type SourceReader } from './connector';
 import { connectorError } from './connector-errors';
-import { parsePayload, selectValue } from './json-path-value';
+import { DatabaseWriter, type MatchRule } from './database-writer';
 import { redactUrl } from './redact-url';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -100,55 +100,17 @@ export class DatabaseConnector implements Connector {
     const columns = (settings.columns ?? { body: '$' }) as Record<string, string>;
     const key = settings.key === undefined ? [] : Array.isArray(settings.key) ? (settings.key as string[]) : [settings.key as string];
     const names = Object.keys(columns);
-    const statement = buildStatement(this.name, operation, table, names, key);
-    return new DatabaseWriter(this.name, this.pool, statement, names.map((n) => columns[n]!));
+    const rule: MatchRule = operation === 'update' || operation === 'delete' ? operation : 'any';
+    return new DatabaseWriter(this.name, this.pool, {
+      text: buildStatement(this.name, operation, table, names, key),
+      paths: names.map((n) => columns[n]!),
+      rule,
+      table: named,
+      key: key.map((column) => ({ column, index: names.indexOf(column) })),
+    });
   }
 
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
   }
-}
-
-export class DatabaseWriter implements TargetWriter {
-  constructor(
-    private readonly component: string,
-    private readonly pool: pg.Pool,
-    private readonly statement: string,
-    private readonly paths: readonly string[],
-  ) {}
-
-  private values(message: FlowMessage): unknown[] {
-    const document = parsePayload(this.component, message.value);
-    return this.paths.map((path) => {
-      const value = selectValue(document, path);
-      return value !== null && typeof value === 'object' ? JSON.stringify(value) : (value ?? null);
-    });
-  }
-
-  async write(message: FlowMessage): Promise<Delivery> {
-    const [delivery] = await this.writeBatch([message]);
-    return delivery!;
-  }
-
-  /** All messages in one transaction: every row is committed, or none. */
-  async writeBatch(messages: readonly FlowMessage[]): Promise<Delivery[]> {
-    const rows = messages.map((m) => this.values(m));
-    const client = await this.pool.connect().catch((error: unknown) => { throw connectorError(this.component, 'PostgreSQL is unreachable', error); });
-    try {
-      await client.query('BEGIN');
-      const counts: number[] = [];
-      for (const row of rows) counts.push((await client.query(this.statement, row)).rowCount ?? 0);
-      await client.query('COMMIT');
-      return counts.map((count, i) => ({ position: `tx row ${i + 1} (${count} affected)` }));
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      const code = (error as { code?: string }).code ?? '';
-      // SQLSTATE class 08 is a connection failure; 23/22/42 are data or statement problems that a retry will not fix.
-      throw connectorError(this.component, 'the transaction failed', error, code.startsWith('08') || code === '' ? 'connection' : 'validation');
-    } finally {
-      client.release();
-    }
-  }
-
-  async close(): Promise<void> {}
 }

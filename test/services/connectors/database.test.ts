@@ -3,11 +3,25 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DatabaseConnector } from '../../../executor/connectors/database';
-import type { SourceMessage } from '../../../executor/connectors/connector';
+import type { ConnectorError, SourceMessage } from '../../../executor/connectors/connector';
 
 const url = () => process.env.FLOWTRACER_TEST_PG_URL ?? '';
 const signal = () => AbortSignal.timeout(10_000);
 const json = (value: unknown) => ({ key: null, value: Buffer.from(JSON.stringify(value)), headers: {} });
+
+/** Starts `count` writes in order with at most `limit` unconfirmed at once, as the engine does. */
+async function inFlight<T>(count: number, limit: number, start: (i: number) => Promise<T>): Promise<T[]> {
+  const results: Promise<T>[] = [];
+  const running = new Set<Promise<T>>();
+  for (let i = 0; i < count; i++) {
+    if (running.size >= limit) await Promise.race(running);
+    const write = start(i);
+    results.push(write);
+    running.add(write);
+    void write.finally(() => running.delete(write)).catch(() => undefined);
+  }
+  return Promise.all(results);
+}
 
 describe('database connector', () => {
   let table: string;
@@ -45,11 +59,60 @@ describe('database connector', () => {
     assert.deepEqual(rows, [{ order_id: 'a', amount: 10, body: { id: 'a', amount: 10 } }, { order_id: 'b', amount: 2, body: { id: 'b', amount: 2 } }]);
   });
 
-  it('rolls back the whole batch when one row fails', async () => {
-    const writer = await connector.openWriter({ operation: 'insert', table, columns: { order_id: '$.id', amount: '$.amount' } });
-    await assert.rejects(writer.writeBatch([json({ id: 'x', amount: 1 }), json({ id: 'y', amount: 'not a number' })]), (error: { errorClass: string; message: string }) =>
-      error.errorClass === 'validation' && error.message.startsWith('component OrderDB: the transaction failed: '));
-    assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 0);
+  it('groups concurrent writes into transactions: PostgreSQL sees fewer transactions than rows, and every write resolves after its commit', async () => {
+    const writer = await connector.openWriter({ operation: 'insert', table, columns: { order_id: '$.id', amount: '$.n' } });
+    // When a write resolves, its row is committed: another connection sees it at once (sampled: every 50th write).
+    const seen: Promise<number>[] = [];
+    const deliveries = await inFlight(1_000, 100, async (i) => {
+      const delivery = await writer.write(json({ id: `o${i}`, n: i }), signal());
+      if (i % 50 === 0) seen.push(client.query(`SELECT 1 FROM ${table} WHERE order_id = $1`, [`o${i}`]).then((r) => r.rowCount ?? 0));
+      return delivery;
+    });
+    assert.equal(deliveries.length, 1_000);
+    assert.deepEqual(await Promise.all(seen), Array(20).fill(1));
+    // xmin is the id of the transaction that wrote a row: PostgreSQL's own count of the transactions.
+    const { rows } = await client.query(`SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS transactions, sum(amount)::int AS total FROM ${table}`);
+    assert.equal(rows[0].n, 1_000);
+    assert.equal(rows[0].total, (999 * 1_000) / 2);
+    assert.ok(rows[0].transactions < 100, `${rows[0].transactions} transactions for 1,000 writes`);
+    assert.equal(rows[0].transactions, writer.committedTransactions);
+    assert.ok(deliveries.every((d) => /^(tx )?row \d+ \(1 affected\)$/.test(d.position)), deliveries[0]!.position);
+  });
+
+  it('keeps each key\'s order: 2,000 upserts over 5 keys with 100 in flight end with each key\'s last value', async () => {
+    const writer = await connector.openWriter({ operation: 'upsert', table, key: 'order_id', columns: { order_id: '$.id', amount: '$.n' } });
+    await inFlight(2_000, 100, (i) => writer.write(json({ id: `k${i % 5}`, n: i }), signal()));
+    const { rows } = await client.query(`SELECT order_id, amount FROM ${table} ORDER BY order_id`);
+    assert.deepEqual(rows, [0, 1, 2, 3, 4].map((k) => ({ order_id: `k${k}`, amount: 1_995 + k })));
+    assert.ok(writer.committedTransactions < 2_000 / 10, `${writer.committedTransactions} transactions`);
+  });
+
+  it('delivers every other row of a batch whose one row breaks a constraint, and rejects only that one as validation', async () => {
+    await client.query(`ALTER TABLE ${table} ALTER COLUMN amount SET NOT NULL`);
+    const writer = await connector.openWriter({ operation: 'insert', table, columns: { order_id: '$.id', amount: '$.n' } });
+    const settled = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => writer.write(json({ id: `o${i}`, n: i === 17 ? null : i }), signal())));
+    const rejected = settled.flatMap((s, i) => (s.status === 'rejected' ? [[i, (s.reason as ConnectorError).errorClass, (s.reason as Error).message]] : []));
+    assert.equal(rejected.length, 1, JSON.stringify(rejected));
+    assert.deepEqual(rejected[0]!.slice(0, 2), [17, 'validation']);
+    assert.match(String(rejected[0]![2]), /^component OrderDB: the transaction failed: null value in column "amount"/);
+    const { rows } = await client.query(`SELECT order_id FROM ${table} ORDER BY amount`);
+    assert.deepEqual(rows.map((r: { order_id: string }) => r.order_id), Array.from({ length: 50 }, (_, i) => `o${i}`).filter((id) => id !== 'o17'));
+    // A value of the wrong type is bad data too: rejected alone, not retried.
+    await assert.rejects(writer.write(json({ id: 'x', n: 'not a number' }), signal()), (error: ConnectorError) => error.errorClass === 'validation');
+  });
+
+  it('fails an update of a key with no row as validation, naming table and key; a delete of a missing row is delivered with 0 affected', async () => {
+    await client.query(`INSERT INTO ${table} VALUES ('a', 1, null), ('b', 2, null)`);
+    const update = await connector.openWriter({ operation: 'update', table, key: 'order_id', columns: { order_id: '$.id', amount: '$.n' } });
+    const updates = await Promise.allSettled([update.write(json({ id: 'a', n: 10 }), signal()), update.write(json({ id: 'zz', n: 5 }), signal()), update.write(json({ id: 'b', n: 20 }), signal())]);
+    assert.deepEqual(updates.map((u) => u.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const missing = (updates[1] as PromiseRejectedResult).reason as ConnectorError;
+    assert.equal(missing.errorClass, 'validation');
+    assert.equal(missing.message, `component OrderDB: no row in ${table} with order_id = "zz" to update`);
+    const remove = await connector.openWriter({ operation: 'delete', table, key: 'order_id', columns: { order_id: '$.id' } });
+    assert.match((await remove.write(json({ id: 'zz' }), signal())).position, /\(0 affected\)$/);
+    assert.match((await remove.write(json({ id: 'b' }), signal())).position, /\(1 affected\)$/);
+    assert.deepEqual((await client.query(`SELECT order_id, amount FROM ${table}`)).rows, [{ order_id: 'a', amount: 10 }]);
   });
 
   it('refuses a table name that is not an identifier, before any SQL runs', async () => {

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createConnector } from '../../../executor/connectors/registry';
 import { startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
+import { readJournal } from '../../../executor/journal';
+import type { JournalRecord } from '../../../executor/journal-records';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue, produce, readTopic } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
 
 const STATUS_TOKEN = 'st4tus-t0ken-5ecret';
+type Parked = Extract<JournalRecord, { t: 'parked' }>;
 
 describe('engine end to end with PostgreSQL and an api', () => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -122,30 +125,51 @@ describe('engine end to end with PostgreSQL and an api', () => {
       const copy = `ft-db-schema-copy-${tag}`;
       await produce(copy, []);
       const back = flow('db-schema-to-kafka', database('SalesDB') + `    schema: ${schema}\n` + kafka('Copy', copy),
-        `  - from: SalesDB\n    to: Copy\n    select: { query: "SELECT order_id FROM ${table} ORDER BY order_id" }\n`);
+        `  - from: SalesDB\n    to: Copy\n    select: { query: "SELECT order_id FROM ${table} ORDER BY order_id" }\n    keyColumn: order_id\n`);
       const read = await startRun(back, {}, deps());
       assert.equal(read.status, 'succeeded', read.error);
-      assert.deepEqual((await readTopic(copy)).map((r) => r.value).sort((a, b) => (a as { order_id: number }).order_id - (b as { order_id: number }).order_id), [{ order_id: 1 }, { order_id: 2 }, { order_id: 3 }]);
+      // keyColumn keys each row's message: the kafka component has no `key`, so the record key is the message's.
+      assert.deepEqual((await readTopic(copy)).map((r) => [r.key, r.value]).sort(), [['1', { order_id: 1 }], ['2', { order_id: 2 }], ['3', { order_id: 3 }]]);
     } finally {
       await db.query(`DROP SCHEMA ${schema} CASCADE`);
     }
   });
 
-  it('kafka→database updates and deletes rows by key; a key with no row changes nothing @kafka', async () => {
+  it('kafka→database updates and deletes rows by key; an update of a key with no row is parked, a delete of one is delivered @kafka', async () => {
     const table = await createTable('update_delete', 'order_id integer PRIMARY KEY, status text NOT NULL');
     await db.query(`INSERT INTO ${table} SELECT i, 'new' FROM generate_series(1, 6) AS i`);
     const shipped = `ft-db-update-${tag}`;
     const cancelled = `ft-db-delete-${tag}`;
     await produce(shipped, [2, 4, 99].map((i) => ({ key: `order-${i}`, value: { orderId: i, status: 'shipped' } })));
-    await produce(cancelled, [5, 6].map((i) => ({ key: `order-${i}`, value: { orderId: i } })));
+    await produce(cancelled, [5, 6, 98].map((i) => ({ key: `order-${i}`, value: { orderId: i } })));
     const file = flow('kafka-to-db-update-delete', kafka('Shipped', shipped) + kafka('Cancelled', cancelled) + database('OrderDB'),
       `  - from: Shipped\n    to: OrderDB\n    select: { from: earliest, until: end }\n    operation: update\n    table: ${table}\n    key: order_id\n    columns: { order_id: $.orderId, status: $.status }\n` +
       `  - from: Cancelled\n    to: OrderDB\n    select: { from: earliest, until: end }\n    operation: delete\n    table: ${table}\n    key: order_id\n    columns: { order_id: $.orderId }\n`);
     const result = await startRun(file, {}, deps());
-    assert.equal(result.status, 'succeeded', result.error);
-    assert.deepEqual(counts(result).sort(), [['Cancelled -> OrderDB', 2, 2, 0, 0], ['Shipped -> OrderDB', 3, 3, 0, 0]]);
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(counts(result).sort(), [['Cancelled -> OrderDB', 3, 3, 0, 0], ['Shipped -> OrderDB', 3, 2, 1, 0]]);
+    const parked = (await readJournal(result.directory)).records.filter((r): r is Parked => r.t === 'parked');
+    // Not retried: no attempt can create the row.
+    assert.deepEqual(parked.map((p) => [p.key, p.attempts, p.error]), [['order-99', 1, `component OrderDB: no row in ${table} with order_id = 99 to update (gave up after 1 attempt: not retryable)`]]);
     assert.deepEqual((await db.query(`SELECT order_id, status FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number; status: string }) => [r.order_id, r.status]),
       [[1, 'new'], [2, 'shipped'], [3, 'new'], [4, 'shipped']]);
+  });
+
+  it('kafka→database parks exactly the row PostgreSQL refuses and delivers the others of its transaction @kafka', async () => {
+    const topic = `ft-db-bad-row-${tag}`;
+    const table = await createTable('bad_row', 'order_id integer PRIMARY KEY, amount integer NOT NULL');
+    const orders = Array.from({ length: 40 }, (_, i) => ({ key: `order-${i}`, value: { orderId: i, amount: i === 23 ? null : i * 10 } }));
+    await produce(topic, orders);
+    const file = flow('kafka-to-db-bad-row', kafka('Orders', topic) + database('OrderDB'),
+      `  - from: Orders\n    to: OrderDB\n    select: { from: earliest, until: end }\n    operation: insert\n    table: ${table}\n    columns: { order_id: $.orderId, amount: $.amount }\n`);
+    const result = await startRun(file, {}, deps());
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(counts(result), [['Orders -> OrderDB', 40, 39, 1, 0]]);
+    const parked = (await readJournal(result.directory)).records.filter((r): r is Parked => r.t === 'parked');
+    assert.deepEqual(parked.map((p) => [p.key, p.attempts, JSON.parse(Buffer.from(p.payload, 'base64').toString()) as unknown]), [['order-23', 1, orders[23]!.value]]);
+    assert.match(parked[0]!.error, /^component OrderDB: the transaction failed: null value in column "amount"/);
+    assert.deepEqual((await db.query(`SELECT order_id FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number }) => r.order_id),
+      orders.map((o) => o.value.orderId).filter((id) => id !== 23));
   });
 
   it('api→database: each item of the api\'s GET answer at `items` is a row', async () => {

@@ -1,7 +1,8 @@
 // The `database` component (PostgreSQL, pg): parameterized insert/upsert/update/delete, grouped into transactions, and `query` as a source.
 import pg from 'pg';
-import { ConnectorError, type ConnectionSettings, type Connector, type SourceMessage, type SourceReader } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader } from './connector';
 import { connectorError } from './connector-errors';
+import { openQueryReader, type PageOptions } from './database-reader';
 import { DatabaseWriter, type MatchRule } from './database-writer';
 import { redactUrl } from './redact-url';
 
@@ -46,7 +47,7 @@ export class DatabaseConnector implements Connector {
   private readonly pool: pg.Pool;
   private readonly url: string;
 
-  constructor(readonly name: string, private readonly props: Readonly<Record<string, unknown>>) {
+  constructor(readonly name: string, private readonly props: Readonly<Record<string, unknown>>, private readonly pages: PageOptions = {}) {
     if (typeof props.url !== 'string') throw new ConnectorError(`component ${name}: a database component needs \`url\``, 'validation');
     this.url = props.url;
     // The component's `schema`: a query source resolves its tables there first (then public, for extensions' functions).
@@ -67,28 +68,14 @@ export class DatabaseConnector implements Connector {
   }
 
   async openReader(settings: ConnectionSettings): Promise<SourceReader> {
-    const select = (settings.select ?? {}) as { query?: string; params?: unknown[]; limit?: number };
+    const select = (settings.select ?? {}) as { query?: unknown; params?: unknown; limit?: unknown };
     if (typeof select.query !== 'string') throw new ConnectorError(`component ${this.name}: a database source needs \`select.query\``, 'validation');
-    const keyColumn = typeof settings.keyColumn === 'string' ? settings.keyColumn : undefined;
-    let rows: Record<string, unknown>[];
-    try {
-      rows = (await this.pool.query(select.query, select.params ?? [])).rows as Record<string, unknown>[];
-    } catch (error) {
-      throw connectorError(this.name, 'the query failed', error, 'validation');
-    }
-    const limited = rows.slice(0, select.limit ?? rows.length);
-    return {
-      async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
-        for (const [index, row] of limited.entries()) {
-          if (signal.aborted) return;
-          const key = keyColumn && row[keyColumn] != null ? String(row[keyColumn]) : null;
-          yield { key, value: Buffer.from(JSON.stringify(row)), headers: {}, position: `row ${index + 1}` };
-        }
-      },
-      commit: async () => undefined,
-      release: async () => undefined,
-      close: async () => undefined,
-    };
+    return openQueryReader(this.name, this.pool, {
+      query: select.query,
+      params: Array.isArray(select.params) ? select.params : [],
+      limit: typeof select.limit === 'number' ? select.limit : undefined,
+      keyColumn: typeof settings.keyColumn === 'string' ? settings.keyColumn : undefined,
+    }, this.pages);
   }
 
   async openWriter(settings: ConnectionSettings): Promise<DatabaseWriter> {

@@ -115,6 +115,40 @@ describe('database connector', () => {
     assert.deepEqual((await client.query(`SELECT order_id, amount FROM ${table}`)).rows, [{ order_id: 'a', amount: 10 }]);
   });
 
+  it('reads a 20,000-row query in pages of 500, in order, fetching the next page only when the run asks for it', async () => {
+    await client.query(`INSERT INTO ${table} SELECT 'o' || lpad(i::text, 5, '0'), i, null FROM generate_series(1, 20000) AS i`);
+    const pages: number[] = [];
+    const paged = new DatabaseConnector('OrderDB', { url: url() }, { onPage: (rows) => pages.push(rows) });
+    try {
+      const reader = await paged.openReader({ select: { query: `SELECT order_id, amount FROM ${table} ORDER BY amount` }, keyColumn: 'order_id' });
+      let seen = 0;
+      for await (const row of reader.messages(signal())) {
+        seen++;
+        // Never more than the page being yielded: row n arrives once ceil(n / 500) pages were fetched, not more.
+        assert.equal(pages.length, Math.ceil(seen / 500), `pages fetched when row ${seen} arrived`);
+        assert.equal(row.position, `row ${seen}`);
+        assert.equal(JSON.parse(row.value.toString()).amount, seen);
+        if (seen === 1 || seen === 20_000) assert.equal(row.key, `o${String(seen).padStart(5, '0')}`);
+      }
+      assert.equal(seen, 20_000);
+      assert.deepEqual(pages, [...Array(40).fill(500), 0]);
+      await reader.close();
+      pages.length = 0;
+      const limited = await paged.openReader({ select: { query: `SELECT order_id FROM ${table} ORDER BY amount`, limit: 1_200 } });
+      let count = 0;
+      for await (const _ of limited.messages(signal())) count++;
+      assert.equal(count, 1_200);
+      assert.deepEqual(pages, [500, 500, 200]);
+    } finally {
+      await paged.close();
+    }
+  });
+
+  it('fails opening a reader whose query is bad, as validation, before anything is read', async () => {
+    await assert.rejects(connector.openReader({ select: { query: `SELECT nope FROM ${table}` } }), (error: ConnectorError) =>
+      error.errorClass === 'validation' && error.message.startsWith('component OrderDB: the query failed: column "nope" does not exist'));
+  });
+
   it('refuses a table name that is not an identifier, before any SQL runs', async () => {
     await assert.rejects(connector.openWriter({ table: 'orders; drop table x', columns: { a: '$' } }), /component OrderDB: `orders; drop table x` is not a valid table or column name/);
   });

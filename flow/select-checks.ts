@@ -75,6 +75,17 @@ export function checkSelects(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[]
         `\`until\` of an mq source can only be \`${MQ_UNTIL_KEYWORD}\``, { allowed: [MQ_UNTIL_KEYWORD] });
     }
     if (sourceType === 'kafka') diagnostics.push(...kafkaPositionProblems(parsed, path, select));
+    if (sourceType === 'database' && typeof select.query === 'string') {
+      const needed = highestPlaceholder(select.query);
+      const given = Array.isArray(select.params) ? select.params.length : 0;
+      if (needed !== given && (Array.isArray(select.params) || select.params === undefined)) {
+        const span = select.params === undefined ? valueSpanAt(parsed.document, [...path, 'query']) : valueSpanAt(parsed.document, [...path, 'params']);
+        const uses = needed === 0 ? 'has no placeholder' : `uses placeholders up to \`$${needed}\``;
+        push(span, DiagnosticSeverity.Error, 'select-params-mismatch',
+          `\`query\` ${uses} but \`params\` gives ${given === 0 ? 'no value' : given === 1 ? '1 value' : `${given} values`}; PostgreSQL needs exactly one value per placeholder`,
+          { placeholders: needed, params: given });
+      }
+    }
   }
   return diagnostics;
 }
@@ -124,6 +135,14 @@ function kafkaPositionProblems(parsed: ParsedFlow, path: readonly (string | numb
     }
   }
   return diagnostics;
+}
+
+/** The highest `$n` of a SQL text outside its string literals, quoted identifiers, comments and dollar-quoted bodies. */
+export function highestPlaceholder(sql: string): number {
+  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, ' ');
+  let highest = 0;
+  for (const match of code.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
+  return highest;
 }
 
 function compare(a: bigint | number, b: bigint | number): number {

@@ -86,6 +86,21 @@ describe('checkFlow: `select` values', () => {
     ]);
   });
 
+  it('reports a query whose placeholders the params do not fill, on the params (or the query without params)', () => {
+    const flow = (select: string) => `${H}${K}${D}connections:\n  - { from: D, to: K, select: ${select} }\n`;
+    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 and b = \'$3\'", params: [1] }')), []);
+    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 and b < $2", params: [1] }')), [
+      ['select-params-mismatch', '5:90-5:93', '`query` uses placeholders up to `$2` but `params` gives 1 value; PostgreSQL needs exactly one value per placeholder'],
+    ]);
+    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1" }')), [
+      ['select-params-mismatch', '5:39-5:69', '`query` uses placeholders up to `$1` but `params` gives no value; PostgreSQL needs exactly one value per placeholder'],
+    ]);
+    assert.deepEqual(diagnose(flow('{ query: select 1, params: [a, b] }')), [
+      ['select-params-mismatch', '5:57-5:63', '`query` has no placeholder but `params` gives 2 values; PostgreSQL needs exactly one value per placeholder'],
+    ]);
+    assert.deepEqual(dataOf(flow('{ query: select 1, params: [a, b] }'), 'select-params-mismatch'), [{ placeholders: 0, params: 2 }]);
+  });
+
   it('accepts `until: empty` on an mq source and reports kafka positions there', () => {
     assert.deepEqual(diagnose(`${H}${K}${Q}connections:\n  - { from: Q, to: K, select: { until: empty, limit: 3 } }\n`), []);
     assert.deepEqual(diagnose(`${H}${K}${Q}connections:\n  - { from: Q, to: K, select: { until: 2026-11-01 } }\n`), [

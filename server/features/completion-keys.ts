@@ -19,7 +19,8 @@ const SELECT_REQUIRED: Readonly<Record<string, readonly string[]>> = { database:
 
 export function keysInScope(path: readonly string[], properties: readonly PropertyInfo[], scope: CompletionScope): PropertyInfo[] {
   const last = path[path.length - 1];
-  if (last === 'retry' && (path.length === 2 || path[0] === 'components')) {
+  // `defaults.retry` or `components.<name>.retry` (a component may itself be named `retry`).
+  if (last === 'retry' && ((path.length === 2 && path[0] === 'defaults') || (path.length === 3 && path[0] === 'components'))) {
     const strategy = typeof scope.written.strategy === 'string' ? scope.written.strategy : String(RETRY_DEFAULTS.strategy);
     const fields = RETRY_STRATEGY_FIELDS[strategy];
     // A strategy that is not one of the schema's: its error is reported elsewhere; offer every field.

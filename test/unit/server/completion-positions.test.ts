@@ -59,6 +59,10 @@ describe('completion at every position of the schema', () => {
       assert.deepEqual(shown('defaults:\n  retry: { strategy: custom, | }\n'), ['delays*', 'abortOn', 'jitter', 'maxAttempts', 'maxDuration', 'retryOn']);
     });
 
+    it('offers a component\'s keys, not retry fields, in a component named `retry`', () => {
+      assert.deepEqual(shown('components:\n  retry:\n    type: database\n    |\n'), ['url*', ...COMMON, 'schema', 'table', ...RETRY_SNIPPETS].sort(byRequired));
+    });
+
     it('offers the enum values of strategy, jitter and the error classes', () => {
       assert.deepEqual(values('defaults:\n  retry:\n    strategy: |\n'), ['fixed', 'exponential', 'custom']);
       assert.deepEqual(values('defaults:\n  retry: { jitter: | }\n'), ['none', 'full', 'equal']);

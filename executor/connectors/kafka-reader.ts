@@ -27,8 +27,20 @@ export function parsePosition(position: string): { topic: string; partition: num
   return { topic: match[1]!, partition: Number(match[2]), offset: BigInt(match[3]!) };
 }
 
+/** A message as this reader hands it out: its partition and offset kept parsed, for the commit. */
+interface KafkaMessage extends SourceMessage {
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+/** Partition and offset of a message, without parsing its position when this reader made it. */
+function partitionOffset(message: SourceMessage): { partition: number; offset: bigint } {
+  const own = message as Partial<KafkaMessage>;
+  return own.partition !== undefined && own.offset !== undefined ? { partition: own.partition, offset: own.offset } : parsePosition(message.position);
+}
+
 export class KafkaReader implements SourceReader {
-  private readonly buffer: SourceMessage[] = [];
+  private readonly buffer: KafkaMessage[] = [];
   private readonly commits = new ContiguousCommits();
   private readonly remaining: Map<number, PartitionRange>;
   private wakeReader: (() => void) | undefined;
@@ -82,6 +94,8 @@ export class KafkaReader implements SourceReader {
       value: message.value ?? Buffer.alloc(0),
       headers: headerText(message.headers),
       position: `${this.topic}/${partition}@${offset}`,
+      partition,
+      offset,
     });
     if (offset >= range.end - 1n) {
       this.remaining.delete(partition);
@@ -99,8 +113,7 @@ export class KafkaReader implements SourceReader {
         const next = this.buffer.shift();
         if (next) {
           this.wakeWriters.shift()?.();
-          const { partition, offset } = parsePosition(next.position);
-          this.commits.yielded(partition, offset);
+          this.commits.yielded(next.partition, next.offset);
           count += 1;
           yield next;
           continue;
@@ -120,7 +133,7 @@ export class KafkaReader implements SourceReader {
    * grouped into the next one: one round trip per burst instead of one per message.
    */
   async commit(message: SourceMessage): Promise<void> {
-    const { partition, offset } = parsePosition(message.position);
+    const { partition, offset } = partitionOffset(message);
     const next = this.commits.confirm(partition, offset);
     if (next === undefined) return;
     const group = this.collecting ?? this.startGroup();

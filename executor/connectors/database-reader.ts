@@ -28,13 +28,18 @@ type Row = Record<string, unknown>;
 export async function openQueryReader(component: string, pool: pg.Pool, select: QuerySelect, options: PageOptions = {}): Promise<SourceReader> {
   const pageRows = options.pageRows ?? PAGE_ROWS;
   const client = await pool.connect().catch((error: unknown) => { throw connectorError(component, 'PostgreSQL is unreachable', error); });
+  // A session that dies while the reader holds it fails the next read; its late 'error' event must not crash the run.
+  let lost: Error | undefined;
+  const onError = (error: Error) => (lost ??= error);
+  client.on('error', onError);
   const cursor = client.query(new Cursor<Row>(select.query, [...select.params]));
   let released = false;
   const release = async (error?: Error): Promise<void> => {
     if (released) return;
     released = true;
-    await cursor.close().catch(() => undefined);
-    client.release(error);
+    if (!lost) await cursor.close().catch(() => undefined);
+    client.off('error', onError);
+    client.release(error ?? lost);
   };
   let remaining = select.limit ?? Number.POSITIVE_INFINITY;
   const fetchPage = async (): Promise<Row[]> => {

@@ -117,6 +117,9 @@ export class DatabaseWriter implements TargetWriter {
       return batch.map(() => ({ error: failure }));
     }
     let broken: Error | undefined;
+    // A session that dies while checked out also emits 'error' after failing its query: the query's rejection is what counts.
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
     try {
       const together = await this.transaction(client, batch);
       if (!('error' in together)) return together.outcomes;
@@ -134,6 +137,7 @@ export class DatabaseWriter implements TargetWriter {
       return outcomes;
     } finally {
       // A client whose connection failed is destroyed, not returned to the pool.
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -55,7 +55,11 @@ export class DatabaseConnector implements Connector {
       throw new ConnectorError(`component ${name}: \`${String(props.schema)}\` is not a valid schema name`, 'validation');
     }
     const schema = typeof props.schema === 'string' ? `"${props.schema}"` : undefined;
-    this.pool = new pg.Pool({ connectionString: props.url, max: 4, connectionTimeoutMillis: 5000, ...(schema ? { options: `-c search_path=${schema},public` } : {}) });
+    // Named in pg_stat_activity like the MQ connections, so an operator can tell whose sessions these are.
+    this.pool = new pg.Pool({
+      connectionString: props.url, max: 4, connectionTimeoutMillis: 5000, application_name: `flowtracer ${name} (pid ${process.pid})`,
+      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+    });
     this.pool.on('error', () => undefined); // an idle client's error surfaces on the next query
   }
 

@@ -115,6 +115,37 @@ describe('database connector', () => {
     assert.deepEqual((await client.query(`SELECT order_id, amount FROM ${table}`)).rows, [{ order_id: 'a', amount: 10 }]);
   });
 
+  it('fails a batch whose session PostgreSQL terminates as connection (retryable), rolled back, and writes again on a fresh session', async () => {
+    // A trigger holds the batch's transaction open long enough to end its session from outside.
+    const mine = table;
+    await client.query(`CREATE FUNCTION ${table}_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.amount < 0 THEN PERFORM pg_sleep(30); END IF; RETURN NEW; END $$`);
+    await client.query(`CREATE TRIGGER slow BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_slow()`);
+    const name = `Db${randomUUID().slice(0, 8)}`;
+    const own = new DatabaseConnector(name, { url: url() });
+    try {
+      const writer = await own.openWriter({ operation: 'insert', table, columns: { order_id: '$.id', amount: '$.n' } });
+      const writes = Array.from({ length: 10 }, (_, i) => writer.write(json({ id: `o${i}`, n: i === 5 ? -1 : i }), signal()));
+      const settled = Promise.allSettled(writes);
+      // Only this connector's session: its application_name carries the component's unique name.
+      const session = `flowtracer ${name} (pid ${process.pid})`;
+      let terminated = false;
+      while (!terminated) {
+        const { rows } = await client.query(`SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'INSERT%' AND state = 'active'`, [session]);
+        terminated = rows.some((r: { done: boolean }) => r.done);
+      }
+      const outcomes = await settled;
+      assert.deepEqual(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as ConnectorError).errorClass : 'delivered')), Array(10).fill('connection'));
+      assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 0);
+      const again = await Promise.all([1, 2, 3].map((i) => writer.write(json({ id: `p${i}`, n: i }), signal())));
+      assert.equal(again.length, 3);
+      assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 3);
+    } finally {
+      await own.close();
+      await client.query(`DROP TABLE IF EXISTS ${mine}`);
+      await client.query(`DROP FUNCTION IF EXISTS ${mine}_slow()`);
+    }
+  });
+
   it('reads a 20,000-row query in pages of 500, in order, fetching the next page only when the run asks for it', async () => {
     await client.query(`INSERT INTO ${table} SELECT 'o' || lpad(i::text, 5, '0'), i, null FROM generate_series(1, 20000) AS i`);
     const pages: number[] = [];

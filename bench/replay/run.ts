@@ -75,19 +75,13 @@ async function main(): Promise<void> {
     const consume = best(before.consume, after.consume);
     const publish = best(before.publish, after.publish);
 
-    let big: ExecutorFigures | undefined;
-    if (large) {
-      const largeTopic = `bench-replay-large-${tag}`;
-      topics.push(largeTopic);
-      start = performance.now();
-      await fillTopic(kafka, largeTopic, PARTITIONS, LARGE_COUNT, SIZE);
-      console.log(`filled ${largeTopic} with ${fmt(LARGE_COUNT)} messages in ${fmt((performance.now() - start) / 1000, 1)} s`);
-      big = await executorRun('1m', LARGE_COUNT, ctx, largeTopic);
-    }
-
     const flowRate = COUNT / (small.transferMs / 1000);
     const lower = Math.min(perSecond(consume), perSecond(publish));
     const ratio = flowRate / lower;
+    const executorRows = (label: string, count: number, f: ExecutorFigures): void => {
+      console.log(row([`FlowTracer kafka→mq ${label}, messages moving`, fmt(count), fmt(f.transferMs / 1000, 2), fmt(count / (f.transferMs / 1000)), `${fmt(f.peakRssMb)} MB`, '']));
+      console.log(row([`FlowTracer kafka→mq ${label}, whole CLI process`, fmt(count), fmt(f.wallMs / 1000, 2), fmt(count / (f.wallMs / 1000)), '', fmt(f.cpuSeconds, 1)]));
+    };
     console.log('');
     console.log(row(['measurement', 'messages', 'seconds', 'msgs/s', 'peak RSS', 'CPU s']));
     console.log(row(['-'.repeat(46), ...Array.from({ length: 5 }, () => '-'.repeat(10))]));
@@ -96,19 +90,25 @@ async function main(): Promise<void> {
     rateRow('ceiling 1: kafkajs alone consuming, after', after.consume);
     rateRow('ceiling 2: amqplib alone publishing, before', before.publish);
     rateRow('ceiling 2: amqplib alone publishing, after', after.publish);
-    const executorRows = (label: string, count: number, f: ExecutorFigures): void => {
-      console.log(row([`FlowTracer kafka→mq ${label}, messages moving`, fmt(count), fmt(f.transferMs / 1000, 2), fmt(count / (f.transferMs / 1000)), `${fmt(f.peakRssMb)} MB`, '']));
-      console.log(row([`FlowTracer kafka→mq ${label}, whole CLI process`, fmt(count), fmt(f.wallMs / 1000, 2), fmt(count / (f.wallMs / 1000)), '', fmt(f.cpuSeconds, 1)]));
-    };
     executorRows('100k', COUNT, small);
-    if (big) executorRows('1M', LARGE_COUNT, big);
     console.log('');
     console.log(`ratio FlowTracer (messages moving) / lower ceiling (${perSecond(consume) <= perSecond(publish) ? 'kafkajs' : 'amqplib'}, the better of before and after, ${fmt(lower)} msgs/s): ${fmt(ratio * 100, 1)}% — target ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
-    console.log(`journal: ${fmt(small.journalMb)} MB for ${fmt(COUNT)} messages${big ? `, ${fmt(big.journalMb)} MB for ${fmt(LARGE_COUNT)}` : ''}`);
-    if (big) {
+    console.log(`journal: ${fmt(small.journalMb)} MB for ${fmt(COUNT)} messages; peak RSS ${fmt(small.peakRssMb)} MB`);
+
+    if (large) {
+      const largeTopic = `bench-replay-large-${tag}`;
+      topics.push(largeTopic);
+      start = performance.now();
+      console.log('');
+      await fillTopic(kafka, largeTopic, PARTITIONS, LARGE_COUNT, SIZE);
+      console.log(`filled ${largeTopic} with ${fmt(LARGE_COUNT)} messages in ${fmt((performance.now() - start) / 1000, 1)} s`);
+      const big = await executorRun('1m', LARGE_COUNT, ctx, largeTopic);
+      console.log('');
+      executorRows('1M', LARGE_COUNT, big);
+      console.log(`journal: ${fmt(big.journalMb)} MB for ${fmt(LARGE_COUNT)} messages`);
       console.log(`peak RSS: ${fmt(small.peakRssMb)} MB at ${fmt(COUNT)} vs ${fmt(big.peakRssMb)} MB at ${fmt(LARGE_COUNT)} — target under ${TARGET_LARGE_RSS_MB} MB: ${big.peakRssMb < TARGET_LARGE_RSS_MB ? 'met' : 'NOT met'}`);
     } else {
-      console.log(`peak RSS: ${fmt(small.peakRssMb)} MB at ${fmt(COUNT)} (the 1,000,000 run: BENCH_REPLAY_LARGE=1 or --large)`);
+      console.log(`(the ${fmt(LARGE_COUNT)}-message memory run: BENCH_REPLAY_LARGE=1 or --large)`);
     }
     if (cpuProfileDir) console.log(`CPU profiles of the executor: ${cpuProfileDir}`);
   } finally {

@@ -146,6 +146,29 @@ describe('database connector', () => {
     }
   });
 
+  it('drops the writes still waiting for a transaction when the run stops, and finishes the one being written', async () => {
+    const mine = table;
+    await client.query(`CREATE FUNCTION ${mine}_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.amount < 0 THEN PERFORM pg_sleep(0.5); END IF; RETURN NEW; END $$`);
+    await client.query(`CREATE TRIGGER slow BEFORE INSERT ON ${mine} FOR EACH ROW EXECUTE FUNCTION ${mine}_slow()`);
+    try {
+      const writer = await connector.openWriter({ operation: 'insert', table, columns: { order_id: '$.id', amount: '$.n' } });
+      const stop = new AbortController();
+      const slow = writer.write(json({ id: 'slow', n: -1 }), stop.signal);
+      // Let the flusher take the slow write alone; these queue behind it.
+      await new Promise((resolve) => setImmediate(resolve));
+      const queued = [1, 2, 3].map((i) => writer.write(json({ id: `q${i}`, n: i }), stop.signal));
+      stop.abort();
+      const outcomes = await Promise.allSettled(queued);
+      assert.deepEqual(outcomes.map((o) => o.status === 'rejected' && [(o.reason as ConnectorError).errorClass, (o.reason as Error).message]), Array(3).fill(['timeout', 'component OrderDB: aborted']));
+      assert.match((await slow).position, /\(1 affected\)$/);
+      await writer.close();
+      assert.deepEqual((await client.query(`SELECT order_id FROM ${mine}`)).rows, [{ order_id: 'slow' }]);
+    } finally {
+      await client.query(`DROP TABLE IF EXISTS ${mine}`);
+      await client.query(`DROP FUNCTION IF EXISTS ${mine}_slow()`);
+    }
+  });
+
   it('reads a 20,000-row query in pages of 500, in order, fetching the next page only when the run asks for it', async () => {
     await client.query(`INSERT INTO ${table} SELECT 'o' || lpad(i::text, 5, '0'), i, null FROM generate_series(1, 20000) AS i`);
     const pages: number[] = [];

@@ -62,11 +62,20 @@ export interface TargetWriter {
 /** The connection-level settings the engine passes to a connector (select, operation, table…). */
 export type ConnectionSettings = Readonly<Record<string, unknown>>;
 
+/** What the processes of a shared run need to read one source together (a Kafka consumer group and its ends); JSON. */
+export type SharedSource = Readonly<Record<string, unknown>>;
+
 export interface Connector {
   readonly type: ComponentType;
   /** Reaches the component; throws a ConnectorError naming the cause ("Kafka at localhost:9092 is unreachable"). */
   preflight(signal: AbortSignal): Promise<void>;
   openReader?(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader>;
+  /**
+   * A source several executor processes can read together (`run --join`): fixes its bounds once;
+   * each process then passes the result to `openReader` as `settings.shared`. `previous` is the
+   * share of an interrupted run being resumed.
+   */
+  shareSource?(settings: ConnectionSettings, previous: SharedSource | undefined, signal: AbortSignal): Promise<SharedSource>;
   openWriter?(settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter>;
   close(): Promise<void>;
 }

@@ -1,10 +1,12 @@
 // The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer.
 import { Kafka, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
-import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SharedSource, type SourceReader, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { keyText, parsePayload, selectValue } from './json-path-value';
+import { KafkaGroupReader } from './kafka-group-reader';
 import { KafkaReader } from './kafka-reader';
 import { resolveRanges, type KafkaSelect } from './kafka-select';
+import { applyLimit, createShare, isKafkaShare } from './kafka-share';
 
 interface KafkaProps {
   readonly brokers: readonly string[];
@@ -62,7 +64,26 @@ export class KafkaConnector implements Connector {
     });
   }
 
+  /**
+   * Fixes what a shared run reads (`run --join`): the ranges resolved once, the limit spread over
+   * the partitions, and the consumer group `settings.groupId` set to start where they start (or,
+   * resuming, where the `previous` group got to).
+   */
+  async shareSource(settings: ConnectionSettings, previous: SharedSource | undefined, signal: AbortSignal): Promise<SharedSource> {
+    const select = (settings.select ?? {}) as KafkaSelect;
+    const groupId = String(settings.groupId);
+    return this.withAdmin(`cannot share the select of topic ${this.props.topic}`, signal, async (admin) => {
+      const ranges = isKafkaShare(previous) ? [] : applyLimit(await resolveRanges(this.name, admin, this.props.topic, select), select.limit);
+      return { ...(await createShare(this.name, admin, groupId, this.props.topic, ranges, isKafkaShare(previous) ? previous : undefined)) };
+    });
+  }
+
   async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
+    if (isKafkaShare(settings.shared)) {
+      const reader = await KafkaGroupReader.open(this.name, this.kafka, settings.shared);
+      this.closers.add(reader);
+      return reader;
+    }
     const select = (settings.select ?? {}) as KafkaSelect;
     const ranges = await this.withAdmin(`cannot resolve the select of topic ${this.props.topic}`, signal, (admin) => resolveRanges(this.name, admin, this.props.topic, select));
     const groupId = this.props.groupId ?? (typeof settings.groupId === 'string' ? settings.groupId : `flowtracer-${this.name}`);

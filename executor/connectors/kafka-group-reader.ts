@@ -1,0 +1,258 @@
+// Reads a shared run's Kafka source as one member of its consumer group: only the assigned partitions, done when the group is.
+import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { SourceMessage, SourceReader } from './connector';
+import { connectorError } from './connector-errors';
+import { ContiguousCommits } from './kafka-commits';
+import { parsePosition } from './kafka-reader';
+import type { PartitionRange } from './kafka-select';
+import { committedOffsets, shareRanges, type KafkaShare } from './kafka-share';
+
+const BUFFER = 256;
+/** How often an idle member asks the group how far the others got. */
+const POLL_MS = 500;
+/**
+ * A killed member's partitions move to the others once its session times out: 6 s is the broker's
+ * default minimum (group.min.session.timeout.ms). A member heartbeats every second, also while
+ * back-pressure holds it.
+ */
+const SESSION_TIMEOUT_MS = 6000;
+const HEARTBEAT_MS = 1000;
+
+/** Kafka errors meaning the group moved on: the commit did not happen and the partition may be someone else's. */
+const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR', 'FENCED_INSTANCE_ID']);
+
+interface CommitGroup {
+  readonly generation: number;
+  readonly offsets: Map<number, bigint>;
+  readonly done: Promise<void | false>;
+}
+
+function headerText(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+/** Walks kafkajs's wrappers (retries, non-retriable) down to the protocol error's type. */
+function isRebalance(error: unknown): boolean {
+  for (let e = error as { type?: string; name?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (REBALANCE_ERRORS.has(e.type ?? '') || e.name === 'KafkaJSRebalanceInProgress') return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+export class KafkaGroupReader implements SourceReader {
+  private readonly buffer: SourceMessage[] = [];
+  private readonly ranges: Map<number, PartitionRange>;
+  /** The highest offset known committed per partition: this member's commits and the group's as last polled. */
+  private readonly committed = new Map<number, bigint>();
+  /** Bumped at every rebalance: messages read in an earlier generation are not committed by this member. */
+  private generation = 0;
+  private readonly readIn = new WeakMap<SourceMessage, number>();
+  private commits = new ContiguousCommits();
+  private assigned = new Set<number>();
+  private readonly lastAccepted = new Map<number, bigint>();
+  private wakeReader: (() => void) | undefined;
+  private wakeWriters: (() => void)[] = [];
+  private closed = false;
+  private failure: unknown;
+  private collecting: CommitGroup | undefined;
+  private inFlight: Promise<void | false> | undefined;
+  private lastPoll = 0;
+
+  private constructor(
+    private readonly component: string,
+    private readonly consumer: Consumer,
+    private readonly admin: Admin,
+    private readonly share: KafkaShare,
+  ) {
+    this.ranges = new Map(shareRanges(share).map((r) => [r.partition, r]));
+    for (const r of this.ranges.values()) this.committed.set(r.partition, r.start);
+  }
+
+  static async open(component: string, kafka: Kafka, share: KafkaShare): Promise<KafkaGroupReader> {
+    const consumer = kafka.consumer({
+      groupId: share.groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false,
+      sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 20_000,
+    });
+    const admin = kafka.admin();
+    const reader = new KafkaGroupReader(component, consumer, admin, share);
+    try {
+      await admin.connect();
+      await reader.poll();
+      if (reader.allDone()) return reader;
+      await consumer.connect();
+      consumer.on(consumer.events.GROUP_JOIN, (event) => reader.joined(event.payload.memberAssignment[share.topic] ?? []));
+      consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error));
+      // Where to start comes from the group's committed offsets, set when the run fixed the share.
+      await consumer.subscribe({ topics: [share.topic], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachMessage: (payload) => reader.accept(payload.partition, payload.message, payload.heartbeat) });
+    } catch (error) {
+      await reader.close();
+      throw connectorError(component, `cannot join consumer group ${share.groupId} of topic ${share.topic}`, error);
+    }
+    return reader;
+  }
+
+  /** The partitions this member reads now. */
+  get assignment(): readonly number[] {
+    return [...this.assigned].sort((a, b) => a - b);
+  }
+
+  private fail(error: unknown): void {
+    this.failure = connectorError(this.component, `consuming topic ${this.share.topic} failed`, error);
+    this.wakeReader?.();
+  }
+
+  private isDone(partition: number): boolean {
+    const range = this.ranges.get(partition);
+    return !range || (this.committed.get(partition) ?? range.start) >= range.end;
+  }
+
+  private allDone(): boolean {
+    return [...this.ranges.keys()].every((p) => this.isDone(p));
+  }
+
+  /** A rebalance ended: what was buffered or is in flight belongs to the previous generation. */
+  private joined(partitions: readonly number[]): void {
+    this.generation += 1;
+    this.assigned = new Set(partitions);
+    this.buffer.length = 0;
+    this.commits = new ContiguousCommits();
+    this.lastAccepted.clear();
+    for (const wake of this.wakeWriters.splice(0)) wake();
+    // A partition paused at its end by this member may come back unfinished (its commits were refused).
+    const topic = this.share.topic;
+    this.consumer.resume([{ topic, partitions: [...partitions] }]);
+    const finished = partitions.filter((p) => this.isDone(p));
+    if (finished.length > 0) this.consumer.pause([{ topic, partitions: finished }]);
+    this.wakeReader?.();
+  }
+
+  private async accept(partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders }, heartbeat: () => Promise<void>): Promise<void> {
+    const generation = this.generation;
+    const range = this.ranges.get(partition);
+    const offset = BigInt(message.offset);
+    if (!this.assigned.has(partition) || !range || offset < range.start) return;
+    if (offset >= range.end || this.isDone(partition)) {
+      this.consumer.pause([{ topic: this.share.topic, partitions: [partition] }]);
+      return;
+    }
+    if (offset <= (this.lastAccepted.get(partition) ?? -1n)) return;
+    while (this.buffer.length >= BUFFER && !this.closed && generation === this.generation) {
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), HEARTBEAT_MS);
+        this.wakeWriters.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      // Held by back-pressure: still alive for the group (a rebalance surfaces here as an error kafkajs handles).
+      if (!woken) await heartbeat();
+    }
+    if (this.closed || generation !== this.generation) return;
+    this.lastAccepted.set(partition, offset);
+    this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}` });
+    if (offset >= range.end - 1n) this.consumer.pause([{ topic: this.share.topic, partitions: [partition] }]);
+    this.wakeReader?.();
+  }
+
+  /** Yields the assigned partitions' messages until every partition of the share is committed to its end, by any member. */
+  async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
+    const onAbort = () => this.wakeReader?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (!signal.aborted) {
+        const next = this.buffer.shift();
+        if (next) {
+          this.wakeWriters.shift()?.();
+          const { partition, offset } = parsePosition(next.position);
+          this.commits.yielded(partition, offset);
+          this.readIn.set(next, this.generation);
+          yield next;
+          continue;
+        }
+        if (this.failure) throw this.failure;
+        if (this.allDone()) return;
+        if (Date.now() - this.lastPoll >= POLL_MS) {
+          await this.poll().catch(() => undefined);
+          if (this.allDone()) return;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS);
+          this.wakeReader = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeReader = undefined;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async poll(): Promise<void> {
+    this.lastPoll = Date.now();
+    for (const [partition, offset] of await committedOffsets(this.admin, this.share.groupId, this.share.topic)) this.noteCommitted(partition, offset);
+  }
+
+  private noteCommitted(partition: number, offset: bigint): void {
+    if (offset > (this.committed.get(partition) ?? -1n)) this.committed.set(partition, offset);
+  }
+
+  /**
+   * Commits after the target confirmed, grouped as in the single-process reader. Resolves false for
+   * a message read before the last rebalance, or when the group refused the commit: its partition
+   * may be another member's now, which reads it again from the group's committed offset.
+   */
+  async commit(message: SourceMessage): Promise<void | false> {
+    if (this.readIn.get(message) !== this.generation) return false;
+    const { partition, offset } = parsePosition(message.position);
+    const next = this.commits.confirm(partition, offset);
+    if (next === undefined) return;
+    const group = this.collecting?.generation === this.generation ? this.collecting : this.startGroup();
+    const current = group.offsets.get(partition);
+    if (current === undefined || next > current) group.offsets.set(partition, next);
+    return group.done;
+  }
+
+  private startGroup(): CommitGroup {
+    const previous = this.inFlight;
+    const generation = this.generation;
+    const offsets = new Map<number, bigint>();
+    const done = (async (): Promise<void | false> => {
+      await previous?.catch(() => undefined);
+      if (this.collecting?.offsets === offsets) this.collecting = undefined;
+      if (generation !== this.generation) return false;
+      const list = [...offsets].filter(([p]) => this.assigned.has(p)).map(([partition, next]) => ({ topic: this.share.topic, partition, offset: next.toString() }));
+      if (list.length < offsets.size) return false;
+      try {
+        await this.consumer.commitOffsets(list);
+      } catch (error) {
+        if (isRebalance(error)) return false;
+        const where = list.map((o) => `${o.topic}/${o.partition}@${o.offset}`).join(', ');
+        throw connectorError(this.component, `committing ${where} failed`, error);
+      }
+      for (const [partition, next] of offsets) this.noteCommitted(partition, next);
+      if (this.allDone()) this.wakeReader?.();
+    })();
+    const group = { generation, offsets, done };
+    this.collecting = group;
+    this.inFlight = done;
+    return group;
+  }
+
+  /** Kafka cannot give one message back: an uncommitted offset is read again by the group. */
+  async release(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.wakeWriters.splice(0)) wake();
+    await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+  }
+}

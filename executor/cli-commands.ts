@@ -1,11 +1,11 @@
-// The run-moving CLI commands (run, retry, resume) over the engine, with exit codes CI can use.
+// The run-moving CLI commands (run, run --join, retry, resume) over the engine, with exit codes CI can use.
 import type { RunMode } from '../protocol/executor-events';
 import { VALIDATION_MODES } from '../flow/model';
 import { formatDiagnostic } from '../flow/format-diagnostic';
 import { cliSink, outputStyle } from './cli-output';
 import { PreflightError } from './component-connectors';
 import { createConnector } from './connectors/registry';
-import { resumeRun, retryRun, startRun, type EngineDeps, type RunResult } from './engine';
+import { joinRun, resumeRun, retryRun, startRun, type EngineDeps, type RunResult } from './engine';
 import { JournalError, markInterruptedRuns } from './journal';
 import { PlanRefused } from './plan';
 import { SchemaFileError } from './payload-validation';
@@ -93,4 +93,8 @@ export function retryCommand(runId: string, component: string | undefined, flags
 
 export function resumeCommand(runId: string, flags: CommonFlags): Promise<number> {
   return withEngine(flags, `resume ${runId}`, (d) => resumeRun(runId, d));
+}
+
+export function joinCommand(runId: string, file: string | undefined, flags: CommonFlags): Promise<number> {
+  return withEngine(flags, `run --join ${runId}`, (d) => joinRun(runId, file ? { flowFile: file } : {}, d));
 }

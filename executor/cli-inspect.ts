@@ -25,7 +25,8 @@ export async function inspectCommand(command: 'runs' | 'show' | 'trace', arg: st
       ...Object.entries(s.components).map(([name, status]) => `  ${name}: ${status}`),
       ...s.reconciliation.map((r) => `  ${r.connection}: read ${r.read} = delivered ${r.delivered} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : '  MISMATCH'}`),
       ...details.parked.map((p) => `  parked ${p.key ?? p.source} (${p.connection}): ${p.error}`),
-      ...(details.inDoubt.length > 0 ? [`  in-flight window (may be delivered twice after a resume): ${details.inDoubt.length} message(s)`, ...details.inDoubt.slice(0, 20).map((d) => `    ${d.connection} ${d.key ?? ''} ${d.source}`)] : []),
+      ...(details.workers.length > 1 ? [`  processes: ${details.workers.map((w) => `${w.worker} delivered ${w.delivered}${w.ended ? '' : ' (not ended)'}`).join(', ')}`] : []),
+      ...(details.inDoubt.length > 0 ? [`  in-flight window (sent and never committed, or sent again: may have arrived twice): ${details.inDoubt.length} message(s)`, ...details.inDoubt.slice(0, 20).map((d) => `    ${d.connection} ${d.key ?? ''} ${d.source}${details.workers.length > 1 ? ` (${d.worker})` : ''}`)] : []),
     ]);
     return ExitCode.ok;
   }

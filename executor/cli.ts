@@ -1,10 +1,10 @@
-// The `flowtracer` command line: validate, run, retry, resume, runs, show, trace.
+// The `flowtracer` command line: validate, run (and run --join), retry, resume, runs, show, trace.
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkFlow } from '../flow/check';
 import { DiagnosticSeverity } from '../flow/diagnostic';
 import { formatDiagnostic } from '../flow/format-diagnostic';
-import { ExitCode, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
+import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
 
@@ -16,6 +16,8 @@ commands:
   validate FILE [--json]            check a .flow.yaml file and print its diagnostics
   run FILE [--mode off|warn|strict|dry-run] [--only COMPONENT] [--max-in-flight N]
                                     run a flow; --only runs the connections into one component
+  run --join RUN [FILE]             one more process for a running run: its Kafka sources' partitions are
+                                    shared through consumer groups (FILE: the flow, if not at the recorded path)
   retry RUN [COMPONENT]             re-deliver exactly the parked messages (of one component), then continue downstream
   resume RUN                        continue an interrupted run from its committed positions
   runs                              list the runs
@@ -66,7 +68,7 @@ interface ParsedArgs {
   readonly flags: CommonFlags;
 }
 
-const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight']);
+const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join']);
 
 function parseArgs(args: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -107,6 +109,11 @@ export async function main(argv: string[]): Promise<number> {
     const [first, second] = parsed.positional;
     switch (command) {
       case 'run': {
+        const join = parsed.options.get('--join');
+        if (join !== undefined) {
+          if (parsed.options.has('--mode') || parsed.options.has('--only')) throw new UsageError('--join takes the mode and components of the run it joins');
+          return await joinCommand(join, first, parsed.flags);
+        }
         const mode = parseMode(parsed.options.get('--mode'));
         const only = parsed.options.get('--only');
         return await runCommand(need(first, 'FILE'), { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, parsed.flags);

@@ -1,17 +1,19 @@
 // The engine: start, resume and retry runs of a flow; pre-flight, sessions, reconciliation, journal and summary.
 import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
-import type { ConnectorFactory } from './connectors/connector';
-import { Journal, newRunId, readJournal, readJournalRecords, readSummary, runDirectory, JournalError } from './journal';
+import type { Connector, ConnectorFactory } from './connectors/connector';
+import { Journal, journalFiles, JOURNAL_FILE, newRunId, readJournal, readJournalRecords, readSummary, runDirectory, withRunLock, workerId, workerJournalFile, JournalError } from './journal';
 import type { JournalRecord, RunSummary } from './journal-records';
 import { planRun, type RunPlan } from './plan';
 import { Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
-import { runSession, type ConnectionResult, type SessionInput } from './run-session';
+import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
+import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
 import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
 import type { SecretProvider } from './values';
 
@@ -64,6 +66,32 @@ export async function startRun(flowFile: string, options: StartOptions, deps: En
   });
 }
 
+export interface JoinOptions {
+  /** The flow file, when it is not where the run's summary says (another machine). */
+  readonly flowFile?: string;
+}
+
+/**
+ * Joins a running run as one more process: its Kafka sources are read through the run's consumer
+ * groups, so the processes share the partitions and take over a dead one's. This process writes
+ * its own event log (`journal-<host>-<pid>.ndjson`); the last process to end closes the run.
+ */
+export async function joinRun(runId: string, options: JoinOptions, deps: EngineDeps): Promise<RunResult> {
+  const directory = runDirectory(deps.runsDir, runId);
+  const summary = await readSummary(directory);
+  if (summary.status !== 'running') throw new JournalError(`run ${runId} is not running (${summary.status})${summary.status === 'interrupted' ? `: resume it with flowtracer resume ${runId}` : ''}`);
+  if (summary.mode === 'dry-run') throw new JournalError(`run ${runId} is a dry run: it reads alone and cannot be joined`);
+  const plan = loadPlan(options.flowFile ? resolve(options.flowFile) : summary.flowFile, summary.only);
+  if (plan.flowId !== summary.flow) throw new JournalError(`run ${runId} runs flow '${summary.flow}', not '${plan.flowId}'`);
+  const worker = workerId();
+  return execute(plan, summary, deps, modeOverride(summary), (ctx, connectors) => {
+    ctx.journal.append({ t: 'worker', worker, pid: process.pid, host: hostname() });
+    const run = new Set([...joinableConnections(plan, connectors)].filter((id) => modeOf(plan.connections.find((c) => c.id === id)!, plan, modeOverride(summary)) !== 'dry-run'));
+    if (run.size === 0) throw new JournalError(`run ${runId} has no Kafka source to share`);
+    return { run, resume: true };
+  }, worker);
+}
+
 /** Continues an interrupted run from the committed positions: every connection that did not finish runs again. */
 export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
   const { summary, records, plan } = await loadRun(runId, deps.runsDir);
@@ -105,7 +133,11 @@ async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSu
 
 type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted'>;
 
-async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mode: RunMode | undefined, choose: (ctx: RunContext) => SessionChoice): Promise<RunResult> {
+/**
+ * Runs connections of a plan. `worker` is set for a process that joined the run: it writes its own
+ * event log, never the summary while running, and waits for the shares the starting process fixes.
+ */
+async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mode: RunMode | undefined, choose: (ctx: RunContext, connectors: ReadonlyMap<string, Connector>) => SessionChoice, worker?: string): Promise<RunResult> {
   const redactor = new Redactor();
   // Every in-flight message and connector call listens on the run's signal.
   setMaxListeners(0, deps.signal);
@@ -117,7 +149,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
   let journal: Journal | undefined;
   try {
     await preflightAll(connectors, redactor, deps.signal);
-    journal = await Journal.open(directory, redactor);
+    journal = await Journal.open(directory, redactor, worker ? workerJournalFile(worker) : JOURNAL_FILE);
     const j = journal;
     const ctx: RunContext = {
       runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal: deps.signal, emit,
@@ -127,19 +159,23 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
       },
       maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random,
     };
-    const choice = choose(ctx);
+    const choice = choose(ctx, connectors);
     await j.flush();
-    await j.writeSummary(summary);
+    // A resumed connection fixes a new share (a new group that starts where the previous one got to).
+    const previousShares = summary.shared ?? {};
+    const holder = new SummaryHolder(worker ? summary : { ...summary, shared: Object.fromEntries(Object.entries(previousShares).filter(([id]) => !choice.run.has(id))) });
+    if (!worker) await j.writeSummary(holder.summary);
     emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name) });
-    const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice });
-    return await finish(ctx, summary, results, started, directory);
+    const share = worker ? awaitShares(ctx, directory) : recordShares(ctx, holder, previousShares);
+    const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
+    return await finish(ctx, plan, holder.summary, results, started, directory, worker);
   } finally {
     await journal?.close();
     await closeConnectors(connectors);
   }
 }
 
-async function finish(ctx: RunContext, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string): Promise<RunResult> {
+async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string, worker: string | undefined): Promise<RunResult> {
   const reconciliation: ConnectionReconciliation[] = [...results].map(([connection, r]) => ({
     connection, ...r.counts, balanced: r.counts.read === r.counts.delivered + r.counts.parked + r.counts.filtered,
   }));
@@ -151,6 +187,7 @@ async function finish(ctx: RunContext, summary: RunSummary, results: Map<string,
     ? `reconciliation mismatch on ${unbalanced.connection}: read ${unbalanced.read} but delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}`
     : problem && status === 'failed' ? `${problem[0]}: ${problem[1].error ?? problem[1].status}` : undefined;
   if (unbalanced) ctx.log('error', error!);
+  if (worker || (await journalFiles(directory)).length > 1) return finishShared(ctx, plan, summary, { status, reconciliation, error }, started, directory, worker);
   ctx.journal.append({ t: 'run-end', status, ...(error ? { error } : {}) });
   await ctx.journal.flush();
   // Only what the summary needs: the whole journal of a long run does not fit in memory.
@@ -165,3 +202,18 @@ async function finish(ctx: RunContext, summary: RunSummary, results: Map<string,
   return { runId: summary.runId, status, reconciliation, parked, directory, ...(error ? { error } : {}) };
 }
 
+
+/**
+ * A process of a shared run ends its own part (its reconciliation and a worker-end record); the
+ * last one alive closes the run: status and reconciliation across every process's event log.
+ */
+async function finishShared(ctx: RunContext, plan: RunPlan, summary: RunSummary, own: { status: RunStatus; reconciliation: ConnectionReconciliation[]; error: string | undefined }, started: number, directory: string, worker: string | undefined): Promise<RunResult> {
+  ctx.journal.append({ t: 'worker-end', worker: worker ?? 'main', status: own.status, ...(own.error ? { error: own.error } : {}) });
+  await ctx.journal.flush();
+  const closed = await withRunLock(directory, () => closeSharedRun(directory, plan, summary));
+  const result = closed ?? { status: own.status, reconciliation: own.reconciliation, parked: 0, ...(own.error ? { error: own.error } : {}) };
+  if (closed) ctx.log('info', `run ${summary.runId} closed by ${worker ?? 'the starting process'}: ${closed.status}`);
+  else ctx.log('info', `${worker ?? 'the starting process'} finished its part (${own.status}); the run goes on in the other processes`);
+  ctx.emit({ type: 'run-finished', runId: summary.runId, status: result.status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation: result.reconciliation, ...(result.error ? { error: result.error } : {}) });
+  return { runId: summary.runId, directory, ...result };
+}

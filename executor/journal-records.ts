@@ -1,4 +1,4 @@
-// The records of a run's journal (`journal.ndjson`) and its summary (`summary.json`).
+// The records of a run's event logs (`journal.ndjson`, `journal-<worker>.ndjson`) and its summary (`summary.json`).
 import type { ComponentStatus, ConnectionReconciliation, RunMode, RunStatus } from '../protocol/executor-events';
 
 interface Stamped {
@@ -11,10 +11,11 @@ export type JournalRecord = Stamped &
     | { readonly t: 'resumed' | 'retry-start'; readonly component?: string; readonly actor?: string }
     /** Written (and flushed) before a message is written to its target: the in-flight window. */
     | { readonly t: 'in-flight'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string }
-    | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string }
+    /** `inDoubt`: an earlier attempt failed without an answer (timeout, lost connection): the target may hold the message twice. */
+    | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string; readonly inDoubt?: true }
     | { readonly t: 'committed'; readonly connection: string; readonly source: string }
     | { readonly t: 'filtered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly reason: string }
-    | { readonly t: 'parked'; readonly id: string; readonly connection: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly payload: string; readonly headers: Readonly<Record<string, string>>; readonly error: string; readonly attempts: number }
+    | { readonly t: 'parked'; readonly id: string; readonly connection: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly payload: string; readonly headers: Readonly<Record<string, string>>; readonly error: string; readonly attempts: number; readonly inDoubt?: true }
     | { readonly t: 'unparked'; readonly id: string; readonly target: string }
     /** A service's reply, the message its downstream connections read. */
     | { readonly t: 'reply'; readonly id: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly payload: string; readonly headers: Readonly<Record<string, string>> }
@@ -24,6 +25,12 @@ export type JournalRecord = Stamped &
     | { readonly t: 'log'; readonly level: string; readonly message: string }
     | { readonly t: 'run-end'; readonly status: RunStatus; readonly error?: string }
     | { readonly t: 'interrupted'; readonly reason: string }
+    /** Opens the event log of a process that joined the run (`run --join`). */
+    | { readonly t: 'worker'; readonly worker: string; readonly pid: number; readonly host: string }
+    /** A joined process (or, in a shared run, the starting one) finished its part. */
+    | { readonly t: 'worker-end'; readonly worker: string; readonly status: RunStatus; readonly error?: string }
+    /** What the processes of the run read of a source together (a Kafka consumer group and the offsets it ends at). */
+    | { readonly t: 'shared'; readonly connection: string; readonly source: Readonly<Record<string, unknown>> }
   );
 
 export type JournalRecordType = JournalRecord['t'];
@@ -46,4 +53,9 @@ export interface RunSummary {
   readonly error?: string;
   /** The executor's process id while running, to tell a live run from a dead one. */
   readonly pid?: number;
+  /**
+   * Per connection, what the processes of the run read of its source together (`run --join`): for
+   * Kafka, the consumer group and each partition's start and end offsets, fixed when it started.
+   */
+  readonly shared?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

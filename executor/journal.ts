@@ -1,13 +1,37 @@
-// Journal: a run's directory, its append-only `journal.ndjson` (fsync'd before acks) and atomic `summary.json`.
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+// Journal: a run's directory, its append-only event logs (`journal.ndjson`, one more per joined process; fsync'd before acks) and atomic `summary.json`.
+import { createReadStream, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { mkdir, open, readFile, readdir, rename, stat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { JournalRecord, JournalRecordType, NewJournalRecord, RunSummary } from './journal-records';
 import type { Redactor } from './redaction';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 export const SUMMARY_FILE = 'summary.json';
+
+/** The event log of a process that joined a run (`run --join`): one writer per file. */
+export function workerJournalFile(worker: string): string {
+  return `journal-${worker}.ndjson`;
+}
+
+/** The worker a journal file belongs to: `main` for the process that started the run. */
+export function workerOfFile(file: string): string {
+  const name = basename(file);
+  return name === JOURNAL_FILE ? 'main' : name.replace(/^journal-/, '').replace(/\.ndjson$/, '');
+}
+
+/** Every event log of a run: the starting process's first, then the joined processes' in name order. */
+export async function journalFiles(directory: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return [join(directory, JOURNAL_FILE)];
+  }
+  const joined = names.filter((n) => /^journal-.+\.ndjson$/.test(n)).sort();
+  return [join(directory, JOURNAL_FILE), ...joined.map((n) => join(directory, n))];
+}
 
 /** The run directory or its files cannot be read as a journal. */
 export class JournalError extends Error {
@@ -38,10 +62,10 @@ export class Journal {
   ) {}
 
   /** Opens (creating if needed) the journal of a run for appending. */
-  static async open(directory: string, redactor: Redactor): Promise<Journal> {
+  static async open(directory: string, redactor: Redactor, file = JOURNAL_FILE): Promise<Journal> {
     await mkdir(directory, { recursive: true });
-    await dropTornTail(join(directory, JOURNAL_FILE));
-    const handle = await open(join(directory, JOURNAL_FILE), 'a');
+    await dropTornTail(join(directory, file));
+    const handle = await open(join(directory, file), 'a');
     return new Journal(directory, handle, redactor);
   }
 
@@ -111,13 +135,24 @@ export function parseJournal(text: string, file = JOURNAL_FILE): JournalContents
   return { records, tornTail: !complete && last !== '' };
 }
 
+/** Reads every event log of a run (see `journalFiles`), one after the other. */
 export async function readJournal(directory: string): Promise<JournalContents> {
-  try {
-    return parseJournal(await readFile(join(directory, JOURNAL_FILE), 'utf8'), join(directory, JOURNAL_FILE));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalError(`no run at ${directory}`);
-    throw error;
+  const files = await readJournalFiles(directory);
+  return { records: files.flatMap((f) => f.records), tornTail: files.some((f) => f.tornTail) };
+}
+
+/** Each event log of a run on its own, with the worker that wrote it. */
+export async function readJournalFiles(directory: string): Promise<(JournalContents & { readonly file: string; readonly worker: string })[]> {
+  const out: (JournalContents & { file: string; worker: string })[] = [];
+  for (const file of await journalFiles(directory)) {
+    try {
+      out.push({ ...parseJournal(await readFile(file, 'utf8'), file), file, worker: workerOfFile(file) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (basename(file) === JOURNAL_FILE) throw new JournalError(`no run at ${directory}`);
+    }
   }
+  return out;
 }
 
 /**
@@ -125,10 +160,24 @@ export async function readJournal(directory: string): Promise<JournalContents> {
  * million messages) would not fit in memory, or in one string, whole. A torn last line is ignored.
  */
 export async function readJournalRecords<T extends JournalRecordType>(directory: string, types: readonly T[]): Promise<Extract<JournalRecord, { t: T }>[]> {
-  const file = join(directory, JOURNAL_FILE);
+  const out: Extract<JournalRecord, { t: T }>[] = [];
+  for (const file of await journalFiles(directory)) {
+    if (basename(file) === JOURNAL_FILE || existsSync(file)) out.push(...(await readFileRecords(file, types)));
+  }
+  return out;
+}
+
+/** `readJournalRecords` over one event log. */
+export async function readFileRecords<T extends JournalRecordType>(file: string, types: readonly T[]): Promise<Extract<JournalRecord, { t: T }>[]> {
+  const out: Extract<JournalRecord, { t: T }>[] = [];
+  await eachFileRecord(file, types, (r) => out.push(r));
+  return out;
+}
+
+/** Calls `use` with each record of the given types of one event log, streaming; a torn last line is ignored. */
+export async function eachFileRecord<T extends JournalRecordType>(file: string, types: readonly T[], use: (record: Extract<JournalRecord, { t: T }>) => void): Promise<void> {
   // A record's type is the only `"t":"…"` outside a string (quotes inside strings are escaped).
   const markers = types.map((t) => `"t":"${t}"`);
-  const out: Extract<JournalRecord, { t: T }>[] = [];
   let lineNumber = 0;
   let torn: number | undefined;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -142,9 +191,8 @@ export async function readJournalRecords<T extends JournalRecordType>(directory:
       torn = lineNumber;
       continue;
     }
-    if ((types as readonly string[]).includes(record.t)) out.push(record as Extract<JournalRecord, { t: T }>);
+    if ((types as readonly string[]).includes(record.t)) use(record as Extract<JournalRecord, { t: T }>);
   }
-  return out;
 }
 
 export async function readSummary(directory: string): Promise<RunSummary> {
@@ -196,17 +244,93 @@ function isAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Marks every run still `running` whose process is gone as `interrupted`; returns their ids. */
+/** This process as a worker of a shared run: `<host>-<pid>`, safe in a file name. */
+export function workerId(): string {
+  return `${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}-${process.pid}`;
+}
+
+/** A process that joined a run, from the `worker` record opening its event log. */
+export interface JoinedWorker {
+  readonly worker: string;
+  readonly file: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly ended: boolean;
+}
+
+/** A process on another machine cannot be asked: it counts as alive while its event log changed in the last minute. */
+const REMOTE_SILENCE_MS = 60_000;
+
+export async function joinedWorkers(directory: string): Promise<JoinedWorker[]> {
+  const out: JoinedWorker[] = [];
+  for (const file of (await journalFiles(directory)).slice(1)) {
+    const records = await readFileRecords(file, ['worker', 'worker-end']).catch(() => []);
+    const first = records.find((r) => r.t === 'worker');
+    if (first?.t !== 'worker') continue;
+    out.push({ worker: first.worker, file, pid: first.pid, host: first.host, ended: records.some((r) => r.t === 'worker-end') });
+  }
+  return out;
+}
+
+/** Whether a joined worker may still be running (not ended, its process alive). */
+export async function workerAlive(w: JoinedWorker): Promise<boolean> {
+  if (w.ended) return false;
+  if (w.host === hostname()) return w.pid === process.pid || isAlive(w.pid);
+  const info = await stat(w.file).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs < REMOTE_SILENCE_MS;
+}
+
+/** Whether the process that started the run may still be running it. */
+export function starterAlive(summary: RunSummary): boolean {
+  return summary.pid === process.pid || isAlive(summary.pid);
+}
+
+/**
+ * Runs `use` holding the run's lock (an exclusively created file), so that the processes of a
+ * shared run finishing together write the summary one after the other. A lock left by a dead
+ * process is taken over.
+ */
+export async function withRunLock<T>(directory: string, use: () => Promise<T>): Promise<T> {
+  const lock = join(directory, 'summary.lock');
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (holder > 0 && !isAlive(holder) && holder !== process.pid) await unlink(lock).catch(() => undefined);
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    return await use();
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
+/** Marks every run still `running` whose processes are all gone as `interrupted`; returns their ids. */
 export async function markInterruptedRuns(runsDir: string): Promise<string[]> {
   const marked: string[] = [];
   for (const summary of await listRuns(runsDir)) {
     if (summary.status !== 'running' || isAlive(summary.pid)) continue;
+    const joined = await joinedWorkers(runDirectory(runsDir, summary.runId));
+    if ((await Promise.all(joined.map(workerAlive))).some(Boolean)) continue;
     const directory = runDirectory(runsDir, summary.runId);
     const at = new Date().toISOString();
-    await dropTornTail(join(directory, JOURNAL_FILE));
-    await writeFile(join(directory, JOURNAL_FILE), `${JSON.stringify({ t: 'interrupted', reason: 'the executor stopped without closing the run', at })}\n`, { flag: 'a' });
+    await appendToRunJournal(directory, [{ t: 'interrupted', reason: 'the executor stopped without closing the run' }]);
     await writeSummaryAtomically(directory, { ...summary, status: 'interrupted', endedAt: at });
     marked.push(summary.runId);
   }
   return marked;
+}
+
+/** Appends records to the starting process's event log from another process, once that one has ended or died. */
+export async function appendToRunJournal(directory: string, records: readonly NewJournalRecord[]): Promise<void> {
+  const at = new Date().toISOString();
+  await dropTornTail(join(directory, JOURNAL_FILE));
+  await writeFile(join(directory, JOURNAL_FILE), records.map((r) => `${JSON.stringify({ ...r, at })}\n`).join(''), { flag: 'a' });
 }

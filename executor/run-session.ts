@@ -33,6 +33,11 @@ export interface SessionInput {
   readonly prefeed?: ReadonlyMap<string, readonly SourceMessage[]>;
   /** Per connection, the source positions committed before an interruption (resume). */
   readonly alreadyCommitted?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * For a source several processes can read together (`run --join`): what they share of it,
+   * passed to its reader as `settings.shared`; undefined reads it alone.
+   */
+  readonly share?: (c: PlannedConnection, source: Connector, settings: Readonly<Record<string, unknown>>) => Promise<Readonly<Record<string, unknown>> | undefined>;
 }
 
 const EMPTY: ConnectionCounts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
@@ -92,9 +97,13 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
     let writer: TargetWriter | undefined;
     try {
       // A fresh consumer group per run segment: a killed executor's member would hold the partitions until its
-      // session times out. Where to continue comes from the journal (alreadyCommitted), not from the group.
-      const settings = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}-${segment}`, resume: input.resume, dryRun: mode === 'dry-run' };
-      reader = override?.reader ?? channels.get(c.id) ?? (await openReader(input.connectors.get(c.source.name)!, c, settings, ctx.signal));
+      // session times out. Alone, where to continue comes from the journal (alreadyCommitted); shared, the new
+      // group starts where the previous one's committed offsets got to.
+      const base = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}-${segment}`, resume: input.resume, dryRun: mode === 'dry-run' };
+      const source = input.connectors.get(c.source.name)!;
+      const shared = override || channels.has(c.id) || mode === 'dry-run' || !source.shareSource ? undefined : await input.share?.(c, source, base);
+      const settings = shared ? { ...base, shared } : base;
+      reader = override?.reader ?? channels.get(c.id) ?? (await openReader(source, c, settings, ctx.signal));
       if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();
       const outcome = await runConnection(ctx, {

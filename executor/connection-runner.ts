@@ -3,7 +3,7 @@ import type { ConnectionCounts, RunMode } from '../protocol/executor-events';
 import type { FlowMessage, SourceMessage, SourceReader, TargetWriter, Delivery } from './connectors/connector';
 import { abortReason } from './clock';
 import type { PayloadValidator } from './payload-validation';
-import { RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
+import { errorClassOf, RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
 import type { RunContext } from './run-context';
 import { propagateTrace } from './tracing';
 import { WriteSlots } from './write-slots';
@@ -159,6 +159,9 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
   let delivery: Delivery;
   let attempts = 0;
+  // A failed attempt without an answer (timeout, lost connection) may have reached the target all the same.
+  let inDoubt = false;
+  const unanswered = (error: unknown): boolean => errorClassOf(error) === 'timeout' || errorClassOf(error) === 'connection';
   // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
   await slots.acquire();
   try {
@@ -170,27 +173,30 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
       job.schedule,
       ctx.clock,
       ctx.signal,
-      ({ attempt, waitMs, error }) =>
-        ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) }),
+      ({ attempt, waitMs, error }) => {
+        inDoubt ||= unanswered(error);
+        ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
+      },
     );
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     const reason = error instanceof RetriesExhausted ? error.message : error instanceof Error ? error.message : String(error);
-    return park(ctx, job, message, headers, traceId, reason, attempts);
+    inDoubt ||= unanswered(error instanceof RetriesExhausted ? error.lastError : error);
+    return park(ctx, job, message, headers, traceId, reason, attempts, inDoubt);
   } finally {
     slots.release();
   }
-  ctx.journal.append({ ...base, t: 'delivered', target: delivery.position });
+  ctx.journal.append({ ...base, t: 'delivered', target: delivery.position, ...(inDoubt ? { inDoubt: true as const } : {}) });
   ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, sourcePosition: message.position, targetPosition: delivery.position });
   if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
   return 'delivered';
 }
 
-function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, headers: Record<string, string>, traceId: string, error: string, attempts: number): Settled {
+function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, headers: Record<string, string>, traceId: string, error: string, attempts: number, inDoubt = false): Settled {
   const id = `${job.id}@${message.position}`;
   ctx.journal.append({
     t: 'parked', id, connection: job.id, component: job.target, traceId, key: message.key, source: message.position,
-    payload: message.value.toString('base64'), headers, error, attempts,
+    payload: message.value.toString('base64'), headers, error, attempts, ...(inDoubt ? { inDoubt: true as const } : {}),
   });
   ctx.emit({ type: 'message-parked', runId: ctx.runId, connection: job.id, traceId, key: message.key, sourcePosition: message.position, error, attempts });
   return 'parked';

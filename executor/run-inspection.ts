@@ -20,7 +20,8 @@ export interface RunDetails {
 /**
  * In-flight records without a commit of that send: a position sent, not committed and sent again
  * (the commit was refused, e.g. its Kafka partition moved in a rebalance) stays in doubt even
- * though the second send was committed.
+ * though the second send was committed. So does a message delivered (or parked) after an attempt
+ * that got no answer (timeout, lost connection: `inDoubt`), which the target may hold twice.
  */
 export function inDoubtWindow(records: readonly JournalRecord[]): { readonly connection: string; readonly key: string | null; readonly source: string }[] {
   const open = new Map<string, { connection: string; key: string | null; source: string }>();
@@ -31,6 +32,7 @@ export function inDoubtWindow(records: readonly JournalRecord[]): { readonly con
       if (open.has(id!)) resent.set(id!, open.get(id!)!);
       open.set(id!, { connection: r.connection, key: r.key, source: r.source });
     } else if (r.t === 'committed') open.delete(id!);
+    else if ((r.t === 'delivered' || r.t === 'parked') && r.inDoubt) resent.set(`${r.connection}\u0000${r.source}`, { connection: r.connection, key: r.key, source: r.source });
   }
   for (const [id, entry] of resent) if (!open.has(id)) open.set(id, entry);
   return [...open.values()];

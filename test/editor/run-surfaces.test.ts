@@ -1,14 +1,18 @@
 // Set Secret, the CodeLens and the run status bar item in a real VS Code, around one RabbitMQ run whose URL holds a secret.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { FlowTracerApi } from '../../client/extension';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import { AMQP_URL, deleteQueues, flowTracer, publish, queueDepth } from './support/run-fixtures';
 import { ScriptedPrompter } from './support/scripted-prompter';
 import { openFlow } from './support/workspace';
+
+const rabbitmqctl = promisify(execFile);
 
 describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)', function () {
   this.timeout(120_000);
@@ -22,23 +26,29 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
   const login = `${broker.username}:${broker.password}`;
   const url = `${broker.protocol}//\${secret:${secretName}}@${broker.host}${broker.pathname}`;
   const flowId = `secret-${tag}`;
-  const FLOW = [
-    `flow: ${flowId}`,
+  const flowText = (id: string, from: string, to: string, extra: readonly string[] = []) => [
+    `flow: ${id}`,
+    ...extra,
     'components:',
-    `  Inbox: { type: mq, url: "${url}", queue: ${inbox} }`,
-    `  Outbox: { type: mq, url: "${url}", queue: ${outbox} }`,
+    `  Inbox: { type: mq, url: "${url}", queue: ${from} }`,
+    `  Outbox: { type: mq, url: "${url}", queue: ${to} }`,
     'connections:',
     '  - from: Inbox',
     '    to: Outbox',
     '    select: { until: empty }',
     '',
   ].join('\n');
+  const FLOW = flowText(flowId, inbox, outbox);
+  // The fault for the Retry lens: the target queue takes one message and refuses (nacks) the rest.
+  const policy = `flowtracer-editor-lens-${tag}`;
+  const failIn = `ft-lens-in-${tag}`;
+  const failOut = `ft-lens-out-${tag}`;
   let uri: vscode.Uri;
   let document: vscode.TextDocument;
   let outcome: ExecutorOutcome;
 
-  const lenses = async () => {
-    const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+  const lenses = async (of = uri) => {
+    const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', of);
     // Uris compare by their text (an instance carries caches).
     return found.map((l) => ({ line: l.range.start.line, title: l.command?.title, command: l.command?.command, args: (l.command?.arguments ?? []).map((a: unknown) => (a instanceof vscode.Uri ? a.toString() : a)) }));
   };
@@ -51,7 +61,8 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
   });
   after(async () => {
     api.test.setPrompter(undefined);
-    await deleteQueues(inbox, outbox);
+    await rabbitmqctl('rabbitmqctl', ['clear_policy', policy]).catch(() => undefined);
+    await deleteQueues(inbox, outbox, failIn, failOut);
   });
 
   it('CodeLens offers Run, Dry run and Diagram above `flow:` of a flow that never ran, with the flow as argument', async () => {
@@ -111,5 +122,28 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
     const outboxLine = document.getText().split('\n').findIndex((l) => l.startsWith('  Outbox:'));
     const componentLenses = (await lenses()).filter((l) => l.line !== 0);
     assert.deepEqual(componentLenses, [{ line: outboxLine, title: 'last run: succeeded', command: 'flowtracer.openRun', args: [outcome.runId] }]);
+  });
+
+  it('a failed run puts Retry above the failed component; after the fix the Retry lens re-delivers what was parked', async () => {
+    await rabbitmqctl('rabbitmqctl', ['set_policy', policy, `^${failOut}$`, '{"max-length":1,"overflow":"reject-publish"}', '--apply-to', 'queues']);
+    await publish(failIn, ['{"n":1}', '{"n":2}', '{"n":3}']);
+    const failing = await openFlow(`lens-${tag}.flow.yaml`, flowText(`lens-${tag}`, failIn, failOut, ['defaults:', '  retry: { strategy: fixed, delay: 50ms, maxAttempts: 2 }']));
+    const failed = await vscode.commands.executeCommand<ExecutorOutcome>('flowtracer.runFlow', failing.uri, 'warn');
+    assert.equal(failed.status, 'failed');
+    assert.equal(api.test.runStatusBar().text, `$(error) lens-${tag}: failed · 1 delivered, 2 parked`);
+    const outboxLine = failing.document.getText().split('\n').findIndex((l) => l.startsWith('  Outbox:'));
+    const component = (await lenses(failing.uri)).filter((l) => l.line === outboxLine);
+    const target = { flowtracerUri: failing.uri.toString(), flowtracerComponent: 'Outbox' };
+    assert.deepEqual(component, [
+      { line: outboxLine, title: 'last run: failed', command: 'flowtracer.openRun', args: [failed.runId] },
+      { line: outboxLine, title: 'Retry', command: 'flowtracer.retryFailedComponent', args: [target, 'Outbox'] },
+    ]);
+
+    await rabbitmqctl('rabbitmqctl', ['clear_policy', policy]);
+    const retry = component[1]!;
+    const retried = await vscode.commands.executeCommand<ExecutorOutcome>(retry.command!, ...(retry.args as unknown[]));
+    assert.equal(retried.status, 'succeeded');
+    assert.equal(await queueDepth(failOut), 3);
+    assert.deepEqual((await lenses(failing.uri)).filter((l) => l.line === outboxLine).map((l) => l.title), ['last run: succeeded']);
   });
 });

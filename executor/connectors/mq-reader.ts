@@ -22,11 +22,18 @@ interface Link {
   error?: Error;
   consumerTag?: string;
   readonly buffer: Delivered[];
-  /** Messages yielded from this channel, and those whose ack the broker is known to have processed. */
+  /** Messages yielded from this channel, and those acked on it (sent: the broker may not have processed them). */
   yielded: number;
-  acked: number;
+  acksSent: number;
+  /** Acked messages no round trip has confirmed yet: if the channel is lost now, the broker may deliver them again. */
+  readonly unconfirmed: Set<Delivered>;
   /** A round trip after a group of acks: once it returns, the broker processed them (AMQP acks have no reply). */
   sync?: Promise<boolean>;
+}
+
+/** The same message delivered again: RabbitMQ marks it redelivered and keeps its id and body. */
+function sameMessage(a: Delivered, b: Delivered): boolean {
+  return a.properties.messageId === b.properties.messageId && a.content.equals(b.content);
 }
 
 function toSource(message: Delivered, position: string): SourceMessage {
@@ -50,6 +57,8 @@ export class MqReader implements SourceReader {
   private readonly released: { readonly link: Link; readonly delivered: Delivered }[] = [];
   /** Messages taken towards the `limit`: a lost channel gives back those the broker requeued. */
   private taken = 0;
+  /** Acked on a lost channel without confirmation: each one that comes back redelivered is given back to the limit. */
+  private readonly maybeAcked: Delivered[] = [];
   private wake: (() => void) | undefined;
   private failure: ConnectorError | undefined;
   private closing = false;
@@ -64,7 +73,7 @@ export class MqReader implements SourceReader {
   }
 
   private attach(channel: Channel): Link {
-    const link: Link = { channel, id: randomBytes(4).toString('hex'), lost: false, buffer: [], yielded: 0, acked: 0 };
+    const link: Link = { channel, id: randomBytes(4).toString('hex'), lost: false, buffer: [], yielded: 0, acksSent: 0, unconfirmed: new Set() };
     channel.on('error', (error: Error) => (link.error ??= error));
     channel.on('close', () => {
       if (this.closing) return;
@@ -72,8 +81,10 @@ export class MqReader implements SourceReader {
         this.failure ??= connectorError(this.component, `the channel to queue ${this.options.queue} closed`, link.error);
       } else {
         link.lost = true;
-        // Everything read on this channel and not known acked is back on the queue: it counts towards the limit again.
-        this.taken -= link.yielded - link.acked;
+        // Everything read on this channel and never acked is back on the queue: it counts towards the limit again.
+        // An ack the broker may or may not have processed counts again only if its message comes back.
+        this.taken -= link.yielded - link.acksSent;
+        this.maybeAcked.push(...link.unconfirmed);
         link.buffer.splice(0);
       }
       this.wake?.();
@@ -140,6 +151,7 @@ export class MqReader implements SourceReader {
         }
         if (message === false) return; // the queue is drained: `until: empty` is reached
         if (!message || link.lost) continue;
+        if (message.fields.redelivered) this.takeBack(message);
         const position = `${link.id}:${message.fields.deliveryTag}`;
         this.unacked.set(position, { link, delivered: message });
         link.yielded += 1;
@@ -156,6 +168,14 @@ export class MqReader implements SourceReader {
       // Prefetched messages past the limit go back to the queue.
       for (const extra of link.buffer.splice(0)) if (!link.lost) link.channel.nack(extra, false, true);
     }
+  }
+
+  /** A message acked on a lost channel came back: the ack never reached the broker, so it is not taken twice. */
+  private takeBack(message: Delivered): void {
+    const index = this.maybeAcked.findIndex((earlier) => sameMessage(earlier, message));
+    if (index < 0) return;
+    this.maybeAcked.splice(index, 1);
+    this.taken -= 1;
   }
 
   private take(message: SourceMessage): { readonly link: Link; readonly delivered: Delivered } | undefined {
@@ -177,8 +197,9 @@ export class MqReader implements SourceReader {
     if (link.lost) return false;
     if (this.failure) throw this.failure;
     link.channel.ack(delivered);
+    link.acksSent += 1;
+    link.unconfirmed.add(delivered);
     if (!(await this.synced(link))) return false;
-    link.acked += 1;
   }
 
   /** One round trip for every ack sent in the same tick: the broker handles a channel's frames in order. */
@@ -186,8 +207,10 @@ export class MqReader implements SourceReader {
     link.sync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       link.sync = undefined;
       if (link.lost) return false;
+      const covered = [...link.unconfirmed];
       try {
         await link.channel.checkQueue(this.options.queue);
+        for (const delivered of covered) link.unconfirmed.delete(delivered);
         return true;
       } catch {
         return false;

@@ -115,6 +115,35 @@ describe('mq connector', () => {
     await check.close();
   });
 
+  it('gives up after the retry strategy when the channel cannot be reopened, leaving the unacked messages on the queue', async () => {
+    const writer = await connector.openWriter({}, signal());
+    await Promise.all([1, 2].map((n) => writer.write(message(n), signal())));
+    const first = await amqp.connect(url());
+    const channel = await first.createChannel();
+    let attempts = 0;
+    const refused = async (): Promise<Channel> => {
+      attempts += 1;
+      throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+    };
+    const reader = new MqReader('OrderQueue', refused, { queue, prefetch: 10, select: { limit: 2 }, reconnect: RetrySchedule.fromSettings({ strategy: 'fixed', delay: '10ms', maxAttempts: 3 }) }, channel);
+    const got: SourceMessage[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const m of reader.messages(signal())) {
+          got.push(m);
+          await first.close(); // the connection drops with k1 read, never acked
+        }
+      })(),
+      /^ConnectorError: component OrderQueue: lost the channel to queue ft-[0-9a-f-]+ and could not reopen it \(3 attempts\): connect ECONNREFUSED 127\.0\.0\.1:1$/,
+    );
+    assert.equal(attempts, 3);
+    assert.equal(await reader.commit(got[0]!), false);
+    await reader.close();
+    const check = await amqp.connect(url());
+    assert.equal((await (await check.createChannel()).checkQueue(queue)).messageCount, 2, 'both messages are still on the queue');
+    await check.close();
+  });
+
   it('names the component and masks the password when RabbitMQ is unreachable', async () => {
     const down = new MqConnector('Down', { url: 'amqp://guest:s3cret@127.0.0.1:1', queue });
     await assert.rejects(down.preflight(signal()), (error: Error) => {

@@ -86,4 +86,17 @@ describe('mq publisher back-pressure and lost confirms', () => {
     await setup.deleteExchange(exchange);
     await setup.close();
   });
+
+  it('fails a publish whose confirm never comes, after confirmTimeoutMs, as a timeout', async () => {
+    const channel = await connection.createConfirmChannel();
+    // amqplib never calling the confirm callback (#191, #419): the broker's acks are dropped before amqplib sees them.
+    channel.removeAllListeners('ack');
+    const publisher = new MqPublisher('OrderQueue', () => connection.createConfirmChannel(), { exchange: '', routingKey: queue, confirmTimeoutMs: 300 }, channel);
+    await assert.rejects(publisher.write({ key: 'k1', value: Buffer.from('1'), headers: {} }, signal()), (error: Error & { errorClass?: string }) => {
+      assert.equal(error.errorClass, 'timeout');
+      assert.equal(error.message, 'component OrderQueue: no publisher confirm within 300 ms');
+      return true;
+    });
+    await publisher.close();
+  });
 });

@@ -88,7 +88,7 @@ export class KafkaGroupReader implements SourceReader {
       await consumer.connect();
       consumer.on(consumer.events.GROUP_JOIN, (event) => reader.joined(event.payload.memberAssignment[share.topic] ?? []));
       consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error));
-      // Where to start comes from the group's committed offsets, set when the run fixed the share.
+      // Where to start: the group's committed offsets, or the share's start (seekUncommitted).
       await consumer.subscribe({ topics: [share.topic], fromBeginning: true });
       await consumer.run({ autoCommit: false, eachMessage: (payload) => reader.accept(payload.partition, payload.message, payload.heartbeat) });
     } catch (error) {
@@ -130,7 +130,22 @@ export class KafkaGroupReader implements SourceReader {
     this.consumer.resume([{ topic, partitions: [...partitions] }]);
     const finished = partitions.filter((p) => this.isDone(p));
     if (finished.length > 0) this.consumer.pause([{ topic, partitions: finished }]);
+    void this.seekUncommitted(partitions.filter((p) => !this.isDone(p)), this.generation).catch((error: unknown) => this.fail(error));
     this.wakeReader?.();
+  }
+
+  /**
+   * A partition the group has no committed offset for starts at the share's start: kafkajs would
+   * start at the earliest offset (accept drops what lies before the start, so the seek only saves
+   * reading through it).
+   */
+  private async seekUncommitted(partitions: readonly number[], generation: number): Promise<void> {
+    const committed = await committedOffsets(this.admin, this.share.groupId, this.share.topic);
+    if (generation !== this.generation) return;
+    for (const partition of partitions) {
+      const start = this.ranges.get(partition)?.start ?? 0n;
+      if (!committed.has(partition) && start > 0n) this.consumer.seek({ topic: this.share.topic, partition, offset: start.toString() });
+    }
   }
 
   private async accept(partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders }, heartbeat: () => Promise<void>): Promise<void> {

@@ -1,6 +1,5 @@
 // A Kafka source shared by several executor processes: its consumer group and the offsets each partition ends at.
 import type { Admin } from 'kafkajs';
-import { ConnectorError } from './connector';
 import type { PartitionRange } from './kafka-select';
 
 /** What every process of a shared run reads: fixed when the connection starts, recorded in the run's summary. */
@@ -10,7 +9,7 @@ export interface KafkaShare {
   readonly topic: string;
   /** Offsets [start, end) per partition, as decimal strings; a partition outside the select has start = end. */
   readonly partitions: readonly { readonly partition: number; readonly start: string; readonly end: string }[];
-  /** How many offsets the run reads in all (the sum of end - start). */
+  /** How many offsets the run reads in all (the sum of end - start when it started; resuming keeps it). */
   readonly messages: number;
 }
 
@@ -48,10 +47,12 @@ export function applyLimit(ranges: readonly PartitionRange[], limit: number | un
 }
 
 /**
- * Creates the share of a connection: the group's committed offsets are set to where each partition
- * starts (or, resuming, where the previous group got to), so every member starts from them.
+ * Creates the share of a connection. Resuming, each partition starts where the previous group's
+ * committed offsets got to, and the count stays the whole run's. The group itself needs no setup:
+ * a member seeks a partition the group has no offset for to its start (kafkajs's admin.setOffsets
+ * joins the group to do it, seconds per run).
  */
-export async function createShare(component: string, admin: Admin, groupId: string, topic: string, ranges: readonly PartitionRange[], previous: KafkaShare | undefined): Promise<KafkaShare> {
+export async function createShare(admin: Admin, groupId: string, topic: string, ranges: readonly PartitionRange[], previous: KafkaShare | undefined): Promise<KafkaShare> {
   let fixed = [...ranges];
   if (previous) {
     const committed = await committedOffsets(admin, previous.groupId, previous.topic);
@@ -60,13 +61,7 @@ export async function createShare(component: string, admin: Admin, groupId: stri
       return { ...r, start: at !== undefined && at > r.start ? (at > r.end ? r.end : at) : r.start };
     });
   }
-  const partitions = fixed.map((r) => ({ partition: r.partition, offset: r.start.toString() }));
-  try {
-    if (partitions.length > 0) await admin.setOffsets({ groupId, topic, partitions });
-  } catch (error) {
-    throw new ConnectorError(`component ${component}: cannot set the offsets of consumer group ${groupId}: ${(error as Error).message}`, 'connection', { cause: error });
-  }
-  const messages = fixed.reduce((n, r) => n + Number(r.end - r.start), 0);
+  const messages = previous?.messages ?? fixed.reduce((n, r) => n + Number(r.end - r.start), 0);
   return { kind: 'kafka-group', groupId, topic, partitions: fixed.map((r) => ({ partition: r.partition, start: r.start.toString(), end: r.end.toString() })), messages };
 }
 

@@ -66,7 +66,7 @@ export class KafkaConnector implements Connector {
 
   /**
    * Fixes what a shared run reads (`run --join`): the ranges resolved once, the limit spread over
-   * the partitions, and the consumer group `settings.groupId` set to start where they start (or,
+   * the partitions, read through the consumer group `settings.groupId` from where they start (or,
    * resuming, where the `previous` group got to).
    */
   async shareSource(settings: ConnectionSettings, previous: SharedSource | undefined, signal: AbortSignal): Promise<SharedSource> {
@@ -74,7 +74,7 @@ export class KafkaConnector implements Connector {
     const groupId = String(settings.groupId);
     return this.withAdmin(`cannot share the select of topic ${this.props.topic}`, signal, async (admin) => {
       const ranges = isKafkaShare(previous) ? [] : applyLimit(await resolveRanges(this.name, admin, this.props.topic, select), select.limit);
-      return { ...(await createShare(this.name, admin, groupId, this.props.topic, ranges, isKafkaShare(previous) ? previous : undefined)) };
+      return { ...(await createShare(admin, groupId, this.props.topic, ranges, isKafkaShare(previous) ? previous : undefined)) };
     });
   }
 

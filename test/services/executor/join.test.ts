@@ -1,0 +1,156 @@
+// Beyond one machine: three CLI processes share one kafka→mq run through its consumer group; one is killed with SIGKILL.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { parsePosition } from '../../../executor/connectors/kafka-reader';
+import { readJournalFiles, readSummary, runDirectory } from '../../../executor/journal';
+import type { JournalRecord } from '../../../executor/journal-records';
+import { runDetails } from '../../../executor/run-inspection';
+import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
+
+const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
+const COUNT = 3000;
+const PARTITIONS = 6;
+
+interface Process {
+  readonly child: ChildProcess;
+  readonly exit: Promise<number | NodeJS.Signals>;
+}
+
+const started: ChildProcess[] = [];
+
+function cli(args: string[]): Process {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+  started.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | NodeJS.Signals>((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      if (code !== 0 && signal === null) process.stderr.write(stderr);
+      resolveExit(signal ?? code ?? -1);
+    });
+  });
+  return { child, exit };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
+type Committed = Extract<JournalRecord, { t: 'committed' }>;
+
+describe('a run shared by three processes, one killed with SIGKILL @kafka', function () {
+  this.timeout(120_000);
+  const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const topic = `ft-join-${tag}`;
+  const queue = `ft-join-${tag}`;
+  let dir: string;
+
+  before(async () => {
+    assert.ok(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`);
+    dir = mkdtempSync(join(tmpdir(), 'ft-join-'));
+    const admin = new Kafka({ clientId: 'flowtracer-test', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+    await admin.disconnect();
+  });
+  after(async () => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await deleteQueue(queue);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shares the partitions, the survivors finish the killed one\'s, every key arrives, duplicates stay within the reported window', async () => {
+    await produce(topic, Array.from({ length: COUNT }, (_, i) => ({ key: `k${i}`, value: { i, body: 'x'.repeat(200) } })));
+    await fillQueue(queue, []);
+    const file = join(dir, 'join.flow.yaml');
+    writeFileSync(file, `flow: join-run
+components:
+  Orders:
+    type: kafka
+    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]
+    topic: ${topic}
+  OrderQueue:
+    type: mq
+    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"
+    queue: ${queue}
+connections:
+  - from: Orders
+    to: OrderQueue
+    select: { from: earliest, until: end }
+`);
+    const runsDir = join(dir, 'runs');
+    // Few messages in flight per process keep the run going long enough to kill one of them mid-way.
+    const common = ['--runs-dir', runsDir, '--max-in-flight', '8'];
+    const starter = cli(['run', file, ...common]);
+    const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined));
+    const directory = runDirectory(runsDir, runId);
+    const share = await until('the share of the Kafka source', async () => (existsSync(join(directory, 'summary.json')) ? (await readSummary(directory)).shared?.['Orders -> OrderQueue'] : undefined));
+    assert.equal((share as { messages: number }).messages, COUNT, 'the share fixes every partition\'s end at run start');
+    const joiners = [cli(['run', '--join', runId, ...common]), cli(['run', '--join', runId, file, ...common])];
+
+    // Kill the starting process once every process delivered some messages: the partitions are shared.
+    const deliveredBy = async (): Promise<Map<string, number>> => {
+      const files = await readJournalFiles(directory);
+      return new Map(files.map((f) => [f.worker, f.records.filter((r) => r.t === 'delivered').length]));
+    };
+    const atKill = await until('three processes delivering', async () => {
+      const counts = await deliveredBy();
+      return counts.size === 3 && [...counts.values()].every((n) => n >= 20) ? counts : undefined;
+    });
+    starter.child.kill('SIGKILL');
+    assert.equal(await starter.exit, 'SIGKILL');
+    const total = [...atKill.values()].reduce((a, b) => a + b, 0);
+    assert.ok(total < COUNT, `the kill landed mid-run (${total} of ${COUNT} delivered)`);
+
+    const exits = await Promise.all(joiners.map((j) => j.exit));
+    assert.deepEqual(exits, [0, 0], 'both survivors finish with exit code 0');
+
+    const summary = await readSummary(directory);
+    assert.equal(summary.status, 'succeeded', summary.error);
+    assert.deepEqual(summary.reconciliation.map(({ connection, read, delivered, parked, filtered, balanced }) => ({ connection, read, delivered, parked, filtered, balanced })), [
+      { connection: 'Orders -> OrderQueue', read: COUNT, delivered: COUNT, parked: 0, filtered: 0, balanced: true },
+    ]);
+
+    const files = await readJournalFiles(directory);
+    const killed = files.find((f) => f.worker === 'main')!;
+    const survivors = files.filter((f) => f !== killed);
+    const partitionsOf = (records: readonly JournalRecord[]) => new Set(records.filter((r): r is Delivered => r.t === 'delivered').map((r) => parsePosition(r.source).partition));
+    assert.ok(survivors.every((f) => partitionsOf(f.records).size > 0), 'each survivor delivered');
+    // The partitions the killed process was reading and had not committed to their end: a survivor finished each.
+    const ends = new Map((share as { partitions: { partition: number; end: string }[] }).partitions.map((p) => [p.partition, BigInt(p.end)]));
+    const lastOf = (partition: number) => `${topic}/${partition}@${ends.get(partition)! - 1n}`;
+    const committedBy = (records: readonly JournalRecord[], source: string) => records.some((r): r is Committed => r.t === 'committed' && r.source === source);
+    const killedPartitions = [...partitionsOf(killed.records)].filter((p) => !committedBy(killed.records, lastOf(p)));
+    assert.ok(killedPartitions.length > 0, 'the killed process held unfinished partitions');
+    for (const partition of killedPartitions) {
+      const finisher = survivors.find((f) => committedBy(f.records, lastOf(partition)));
+      assert.ok(finisher, `partition ${partition} of the killed process was finished by a survivor`);
+    }
+
+    const arrived = await drainQueue(queue);
+    const seen = new Map<string, number>();
+    for (const message of arrived) seen.set(String(message.key), (seen.get(String(message.key)) ?? 0) + 1);
+    const missing = Array.from({ length: COUNT }, (_, i) => `k${i}`).filter((key) => !seen.has(key));
+    assert.deepEqual(missing, [], 'every key arrived');
+    const details = await runDetails(runsDir, runId);
+    const inDoubt = new Set(details.inDoubt.map((d) => d.key));
+    const duplicates = [...seen].filter(([, n]) => n > 1).map(([key]) => key);
+    assert.deepEqual(duplicates.filter((key) => !inDoubt.has(key)), [], `duplicates outside the reported window (window ${inDoubt.size})`);
+    assert.deepEqual(files.map((f) => f.records.some((r) => r.t === 'worker-end')), [false, true, true], 'the killed process never ended its part; the survivors did');
+    assert.equal(files.flatMap((f) => f.records).filter((r) => r.t === 'run-end').length, 1, 'one survivor closed the run');
+    assert.equal(details.workers.length, 3);
+    console.log(`      killed the starting process at ${total} deliveries (${[...atKill].map(([w, n]) => `${w} ${n}`).join(', ')}); its unfinished partitions ${killedPartitions.join(', ')} finished by the survivors; ${arrived.length} arrivals of ${COUNT} keys, ${duplicates.length} duplicates, all within the ${inDoubt.size} in-doubt messages the journal reported`);
+  });
+});

@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyLimit } from '../../../executor/connectors/kafka-share';
+import { markInterruptedRuns, readJournal, readSummary, writeSummaryAtomically } from '../../../executor/journal';
+import type { RunSummary } from '../../../executor/journal-records';
+import { sharedReconciliation } from '../../../executor/run-reconciliation';
+import { inDoubtAcrossWorkers, inDoubtWindow } from '../../../executor/run-inspection';
+
+const C = 'Orders -> Queue';
+const lines = (records: readonly object[]): string => records.map((r) => `${JSON.stringify({ ...r, at: '2026-11-29T00:00:00.000Z' })}\n`).join('');
+const sent = (source: string, key = source) => ({ t: 'in-flight', connection: C, traceId: 't', key, source });
+const delivered = (source: string, key = source) => ({ t: 'delivered', connection: C, traceId: 't', key, source, target: 'q#1' });
+const parked = (source: string) => ({ t: 'parked', id: `${C}@${source}`, connection: C, component: 'Queue', traceId: 't', key: source, source, payload: '', headers: {}, error: 'x', attempts: 1 });
+const committed = (source: string) => ({ t: 'committed', connection: C, source });
+
+describe('a run shared by several processes', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ft-shared-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('spreads a limit over the partitions, a short partition giving its rest to the others', () => {
+    const ranges = [
+      { partition: 0, start: 0n, end: 100n },
+      { partition: 1, start: 10n, end: 12n },
+      { partition: 2, start: 5n, end: 5n },
+      { partition: 3, start: 0n, end: 100n },
+    ];
+    assert.deepEqual(applyLimit(ranges, 10), [
+      { partition: 0, start: 0n, end: 4n },
+      { partition: 1, start: 10n, end: 12n },
+      { partition: 2, start: 5n, end: 5n },
+      { partition: 3, start: 0n, end: 4n },
+    ]);
+    assert.deepEqual(applyLimit(ranges, 1000).map((r) => r.end), [100n, 12n, 5n, 100n]);
+    assert.deepEqual(applyLimit(ranges, undefined), ranges);
+  });
+
+  it('keeps in doubt a position sent, not committed and sent again, even after the second send was committed', () => {
+    const records = parseLines([sent('p/0@1'), delivered('p/0@1'), sent('p/0@1'), delivered('p/0@1'), committed('p/0@1'), sent('p/0@2'), committed('p/0@2')]);
+    assert.deepEqual(inDoubtWindow(records).map((d) => d.source), ['p/0@1']);
+  });
+
+  it('reports each process\'s window on its own: another process committing a position does not close it', () => {
+    const killed = parseLines([sent('p/0@7'), delivered('p/0@7')]);
+    const survivor = parseLines([sent('p/0@7'), delivered('p/0@7'), committed('p/0@7')]);
+    assert.deepEqual(inDoubtAcrossWorkers([{ worker: 'main', records: killed }, { worker: 'vm-2', records: survivor }]), [{ connection: C, key: 'p/0@7', source: 'p/0@7', worker: 'main' }]);
+  });
+
+  it('reconciles across the event logs, counting each position once', async () => {
+    // main: 0@0 committed, 0@1 delivered but killed before its commit was journaled, 0@2 delivered and taken over.
+    writeFileSync(join(dir, 'journal.ndjson'), lines([sent('p/0@0'), delivered('p/0@0'), committed('p/0@0'), sent('p/0@1'), delivered('p/0@1'), sent('p/0@2'), delivered('p/0@2')]));
+    // vm-2 took partition 0 over from 0@2 and parked 0@3, then a retry delivered it.
+    writeFileSync(join(dir, 'journal-vm-2.ndjson'), lines([sent('p/0@2'), delivered('p/0@2'), committed('p/0@2'), sent('p/0@3'), parked('p/0@3'), committed('p/0@3'), sent('p/0@3'), delivered('p/0@3'), committed('p/0@3')]));
+    assert.deepEqual(await sharedReconciliation(dir, new Map([[C, 4]])), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: true }]);
+    assert.deepEqual(await sharedReconciliation(dir, new Map([[C, 5]])), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: false }]);
+  });
+
+  it('leaves a run running while a joined process is alive, and marks it interrupted once every process is gone', async () => {
+    const run = join(dir, 'r1');
+    mkdirSync(run);
+    const summary: RunSummary = { runId: 'r1', flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: 2 ** 22 + 17 };
+    await writeSummaryAtomically(run, summary);
+    writeFileSync(join(run, 'journal.ndjson'), lines([{ t: 'run-start', runId: 'r1', flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', actor: 'a', versions: {} }]));
+    writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }]));
+    assert.deepEqual(await markInterruptedRuns(dir), []);
+    writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }, { t: 'worker-end', worker: 'w1', status: 'succeeded' }]));
+    assert.deepEqual(await markInterruptedRuns(dir), ['r1']);
+    assert.equal((await readSummary(run)).status, 'interrupted');
+    assert.deepEqual((await readJournal(run)).records.map((r) => r.t), ['run-start', 'interrupted', 'worker', 'worker-end']);
+  });
+});
+
+function parseLines(records: readonly object[]) {
+  return lines(records).trim().split('\n').map((l) => JSON.parse(l) as Parameters<typeof inDoubtWindow>[0][number]);
+}

@@ -79,3 +79,13 @@ export async function deleteQueue(queue: string): Promise<void> {
   await channel.deleteQueue(queue);
   await connection.close();
 }
+
+/** Watches how many messages a queue holds (one connection, polled by the caller); close when done. */
+export async function queueDepthProbe(queue: string): Promise<{ depth(): Promise<number>; close(): Promise<void> }> {
+  const connection = await amqp.connect(amqpUrl());
+  const channel = await connection.createChannel();
+  return {
+    depth: async () => (await channel.checkQueue(queue)).messageCount,
+    close: () => connection.close(),
+  };
+}

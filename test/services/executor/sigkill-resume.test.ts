@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
 import { readJournal, runDirectory } from '../../../executor/journal';
-import { deleteQueue, drainQueue, fillQueue, produce } from './broker-clients';
+import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 10_000;
@@ -20,15 +20,28 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Runs the CLI; kills it with SIGKILL after `killAfterMs` unless it ends first. Resolves its exit code or signal. */
-function cli(args: string[], killAfterMs?: number): Promise<number | NodeJS.Signals> {
+/**
+ * Runs the CLI; kills it with SIGKILL once `killWhen` says so (polled every 20 ms) unless it ends
+ * first. Resolves its exit code or signal.
+ */
+function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<number | NodeJS.Signals> {
   return new Promise((resolveExit) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    let exited = false;
+    const poll = async (): Promise<void> => {
+      while (!exited && killWhen) {
+        if (await killWhen().catch(() => false)) {
+          child.kill('SIGKILL');
+          return;
+        }
+        await new Promise((wait) => setTimeout(wait, 20));
+      }
+    };
     child.once('exit', (code, signal) => {
-      clearTimeout(timer);
+      exited = true;
       resolveExit(signal ?? code ?? -1);
     });
+    void poll();
   });
 }
 
@@ -73,9 +86,12 @@ connections:
     const inDoubtKeys = new Set<string>();
     let runId: string | undefined;
     let kills = 0;
+    // Each kill lands after a random share (1–12%) of the messages more has arrived at the queue:
+    // mid-run however fast the executor is, at a different point of its pipeline each time.
+    const probe = await queueDepthProbe(queue);
     for (let kill = 0; kill < 5; kill++) {
-      const killAfter = 600 + Math.floor(random() * 1800);
-      const outcome = await cli(runId ? ['resume', runId, '--runs-dir', runsDir] : ['run', file, '--runs-dir', runsDir], killAfter);
+      const threshold = (await probe.depth()) + Math.floor(COUNT * (0.01 + random() * 0.11));
+      const outcome = await cli(runId ? ['resume', runId, '--runs-dir', runsDir] : ['run', file, '--runs-dir', runsDir], async () => (await probe.depth()) >= threshold);
       runId ??= existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined;
       if (!runId) continue; // killed before the run began: nothing to resume yet, start it again
       if (outcome === 0) break; // it finished before the kill point: nothing left to resume
@@ -84,6 +100,7 @@ connections:
       const { records } = await readJournal(runDirectory(runsDir, runId));
       for (const message of inDoubtWindow(records)) if (message.key) inDoubtKeys.add(message.key);
     }
+    await probe.close();
     assert.ok(kills >= 3, `at least three kills landed mid-run (${kills})`);
     const final = await cli(['resume', runId!, '--runs-dir', runsDir]);
     assert.equal(final, 0, 'the last resume finishes the run');

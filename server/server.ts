@@ -18,22 +18,28 @@ const service = getFlowLanguageService({
 process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? String(error)}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-    completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
-    hoverProvider: true,
-    definitionProvider: true,
-    referencesProvider: true,
-    renameProvider: { prepareProvider: true },
-    documentSymbolProvider: true,
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
-  },
-  serverInfo: { name: 'flowtracer-language-server', version: '0.1.0' },
-}));
+/** What the client said it can take, read once at initialize. */
+const client = { takesCompletionEditRange: false };
+
+connection.onInitialize((params) => {
+  client.takesCompletionEditRange = params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange') ?? false;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+    },
+    serverInfo: { name: 'flowtracer-language-server', version: '0.1.0' },
+  };
+});
 
 registerValidation(connection, documents, service);
-registerLanguageFeatures(connection, documents, service, createGuard(connection));
+registerLanguageFeatures(connection, documents, service, createGuard(connection), client);
 documents.onDidClose((event) => service.forget(event.document.uri));
 
 documents.listen(connection);

@@ -27,7 +27,9 @@ export async function startStdioLanguageServer(script: string, settings?: unknow
   connection.onNotification(() => undefined);
   connection.onRequest(() => null);
   connection.listen();
-  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+  // The completion capability VS Code declares: item defaults let a server send a shared range once.
+  const capabilities = { textDocument: { completion: { completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } } } };
+  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities });
   await connection.sendNotification(InitializedNotification.type, {});
   if (settings !== undefined) await connection.sendNotification('workspace/didChangeConfiguration', { settings });
   return {

@@ -2,6 +2,7 @@
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowLanguageService } from '../language-service';
+import { compactCompletionList } from './compact-completions';
 import type { Guard } from './guarded-request';
 
 export function registerLanguageFeatures(
@@ -9,6 +10,7 @@ export function registerLanguageFeatures(
   documents: TextDocuments<TextDocument>,
   service: FlowLanguageService,
   guard: Guard,
+  client: { readonly takesCompletionEditRange: boolean },
 ): void {
   /** A guarded handler on the open document a request names; `null` when it is not open. */
   const onDocument = <Params extends { textDocument: { uri: string } }, Result>(
@@ -20,7 +22,7 @@ export function registerLanguageFeatures(
       return document ? feature(document, params, token) : null;
     });
 
-  connection.onCompletion(onDocument('completion', (d, p, t) => service.doComplete(d, p.position, t)));
+  connection.onCompletion(onDocument('completion', (d, p, t) => compactCompletionList(service.doComplete(d, p.position, t), client.takesCompletionEditRange)));
   connection.onHover(onDocument('hover', (d, p, t) => service.doHover(d, p.position, t)));
   connection.onDefinition(onDocument('definition', (d, p, t) => service.findDefinition(d, p.position, t)));
   connection.onReferences(onDocument('references', (d, p, t) => service.findReferences(d, p.position, p.context.includeDeclaration, t)));

@@ -48,7 +48,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 }
 
 type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
-type Committed = Extract<JournalRecord, { t: 'committed' }>;
 
 describe('a run shared by three processes, one killed with SIGKILL @kafka', function () {
   this.timeout(120_000);
@@ -100,14 +99,15 @@ connections:
     assert.equal((share as { messages: number }).messages, COUNT, 'the share fixes every partition\'s end at run start');
     const joiners = [cli(['run', '--join', runId, ...common]), cli(['run', '--join', runId, file, ...common])];
 
-    // Kill the starting process once every process delivered some messages: the partitions are shared.
-    const deliveredBy = async (): Promise<Map<string, number>> => {
-      const files = await readJournalFiles(directory);
-      return new Map(files.map((f) => [f.worker, f.records.filter((r) => r.t === 'delivered').length]));
-    };
+    // Kill the starting process once every process delivered some messages (the partitions are shared)
+    // while it is reading a partition far from its end.
+    const ends = new Map((share as { partitions: { partition: number; end: string }[] }).partitions.map((p) => [p.partition, BigInt(p.end)]));
     const atKill = await until('three processes delivering', async () => {
-      const counts = await deliveredBy();
-      return counts.size === 3 && [...counts.values()].every((n) => n >= 20) ? counts : undefined;
+      const files = await readJournalFiles(directory);
+      const counts = new Map(files.map((f) => [f.worker, f.records.filter((r) => r.t === 'delivered').length]));
+      const last = files.find((f) => f.worker === 'main')?.records.filter((r): r is Delivered => r.t === 'delivered').at(-1);
+      const far = last !== undefined && ends.get(parsePosition(last.source).partition)! - parsePosition(last.source).offset > 50n;
+      return counts.size === 3 && [...counts.values()].every((n) => n >= 20) && far ? counts : undefined;
     });
     starter.child.kill('SIGKILL');
     assert.equal(await starter.exit, 'SIGKILL');
@@ -128,16 +128,21 @@ connections:
     const survivors = files.filter((f) => f !== killed);
     const partitionsOf = (records: readonly JournalRecord[]) => new Set(records.filter((r): r is Delivered => r.t === 'delivered').map((r) => parsePosition(r.source).partition));
     assert.ok(survivors.every((f) => partitionsOf(f.records).size > 0), 'each survivor delivered');
-    // The partitions the killed process was reading and had not committed to their end: a survivor finished each.
-    const ends = new Map((share as { partitions: { partition: number; end: string }[] }).partitions.map((p) => [p.partition, BigInt(p.end)]));
+    // The partitions the killed process had not finished: a survivor delivered what came after its last
+    // delivery and committed the end (or the killed one's own delivery of the last offset is in doubt).
     const lastOf = (partition: number) => `${topic}/${partition}@${ends.get(partition)! - 1n}`;
-    const committedBy = (records: readonly JournalRecord[], source: string) => records.some((r): r is Committed => r.t === 'committed' && r.source === source);
-    const killedPartitions = [...partitionsOf(killed.records)].filter((p) => !committedBy(killed.records, lastOf(p)));
-    assert.ok(killedPartitions.length > 0, 'the killed process held unfinished partitions');
-    for (const partition of killedPartitions) {
-      const finisher = survivors.find((f) => committedBy(f.records, lastOf(partition)));
-      assert.ok(finisher, `partition ${partition} of the killed process was finished by a survivor`);
+    const has = (records: readonly JournalRecord[], t: 'committed' | 'delivered', source: string) => records.some((r) => r.t === t && r.source === source);
+    const highest = (records: readonly JournalRecord[], partition: number) => records
+      .filter((r): r is Delivered => r.t === 'delivered' && parsePosition(r.source).partition === partition)
+      .reduce((max, r) => (parsePosition(r.source).offset > max ? parsePosition(r.source).offset : max), -1n);
+    const unfinished = [...partitionsOf(killed.records)].filter((p) => !has(killed.records, 'committed', lastOf(p)));
+    const takenOver = unfinished.filter((p) => survivors.some((f) => highest(f.records, p) > highest(killed.records, p)));
+    assert.ok(takenOver.length > 0, `the survivors took over partitions of the killed process (unfinished: ${unfinished.join(', ')})`);
+    for (const partition of unfinished) {
+      const finished = survivors.some((f) => has(f.records, 'committed', lastOf(partition))) || has(killed.records, 'delivered', lastOf(partition));
+      assert.ok(finished, `partition ${partition} of the killed process was finished`);
     }
+    const killedPartitions = takenOver;
 
     const arrived = await drainQueue(queue);
     const seen = new Map<string, number>();
@@ -151,6 +156,6 @@ connections:
     assert.deepEqual(files.map((f) => f.records.some((r) => r.t === 'worker-end')), [false, true, true], 'the killed process never ended its part; the survivors did');
     assert.equal(files.flatMap((f) => f.records).filter((r) => r.t === 'run-end').length, 1, 'one survivor closed the run');
     assert.equal(details.workers.length, 3);
-    console.log(`      killed the starting process at ${total} deliveries (${[...atKill].map(([w, n]) => `${w} ${n}`).join(', ')}); its unfinished partitions ${killedPartitions.join(', ')} finished by the survivors; ${arrived.length} arrivals of ${COUNT} keys, ${duplicates.length} duplicates, all within the ${inDoubt.size} in-doubt messages the journal reported`);
+    console.log(`      killed the starting process at ${total} deliveries (${[...atKill].map(([w, n]) => `${w} ${n}`).join(', ')}); its partitions ${killedPartitions.join(', ')} taken over by the survivors; ${arrived.length} arrivals of ${COUNT} keys, ${duplicates.length} duplicates, all within the ${inDoubt.size} in-doubt messages the journal reported`);
   });
 });

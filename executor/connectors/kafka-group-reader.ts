@@ -17,6 +17,8 @@ const POLL_MS = 500;
  */
 const SESSION_TIMEOUT_MS = 6000;
 const HEARTBEAT_MS = 1000;
+/** How long closing waits for the consumer to leave its group. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 /** Kafka errors meaning the group moved on: the commit did not happen and the partition may be someone else's. */
 const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR', 'FENCED_INSTANCE_ID']);
@@ -196,6 +198,8 @@ export class KafkaGroupReader implements SourceReader {
         if (Date.now() - this.lastPoll >= POLL_MS) {
           await this.poll().catch(() => undefined);
           if (this.allDone()) return;
+          // Messages accepted during the poll woke nobody: look at the buffer again before waiting.
+          continue;
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, POLL_MS);
@@ -268,6 +272,12 @@ export class KafkaGroupReader implements SourceReader {
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of this.wakeWriters.splice(0)) wake();
-    await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+    // kafkajs's disconnect waits for a join in progress (another member leaving at the same time).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -141,5 +141,8 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // The command is done: a client library still holding a socket or timer (kafkajs leaving a group
+    // in the middle of a rebalance) must not keep the process alive. Unref'd: a clean exit is not delayed.
+    setTimeout(() => process.exit(code), 5000).unref();
   });
 }

@@ -3,7 +3,6 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { createConnector } from '../../../executor/connectors/registry';
 import { startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
 import { readJournal } from '../../../executor/journal';
@@ -12,6 +11,7 @@ import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue, produce, readTopic } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
+import { useScratchTables } from './scratch-tables';
 
 const STATUS_TOKEN = 'st4tus-t0ken-5ecret';
 type Parked = Extract<JournalRecord, { t: 'parked' }>;
@@ -19,9 +19,8 @@ type Parked = Extract<JournalRecord, { t: 'parked' }>;
 describe('engine end to end with PostgreSQL and an api', () => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let dir: string;
-  let db: Client;
   let events: ExecutorEvent[];
-  const tables: string[] = [];
+  const scratch = useScratchTables(tag);
   const deps = (): EngineDeps => ({
     connectors: createConnector, env: process.env, secrets: environmentSecrets({ FLOWTRACER_SECRET_STATUS_TOKEN: STATUS_TOKEN }),
     emit: (e) => events.push(e), runsDir: join(dir, 'runs'), signal: AbortSignal.timeout(60_000),
@@ -34,21 +33,8 @@ describe('engine end to end with PostgreSQL and an api', () => {
   const kafka = (name: string, topic: string, extra = '') => `  ${name}:\n    type: kafka\n    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]\n    topic: ${topic}\n${extra}`;
   const database = (name: string) => `  ${name}:\n    type: database\n    url: "\${env:FLOWTRACER_TEST_PG_URL}"\n`;
   const counts = (result: RunResult) => result.reconciliation.map((r) => [r.connection, r.read, r.delivered, r.parked, r.filtered]);
-  const createTable = async (name: string, columns: string): Promise<string> => {
-    const table = `ft_${name}_${tag}`;
-    await db.query(`CREATE TABLE ${table} (${columns})`);
-    tables.push(table);
-    return table;
-  };
+  const createTable = (name: string, columns: string): Promise<string> => scratch.create(name, columns);
 
-  before(async () => {
-    db = new Client({ connectionString: process.env.FLOWTRACER_TEST_PG_URL });
-    await db.connect();
-  });
-  after(async () => {
-    for (const table of tables) await db.query(`DROP TABLE IF EXISTS ${table}`);
-    await db.end();
-  });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ft-db-api-'));
     events = [];
@@ -74,7 +60,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
     const result = await startRun(file, {}, deps());
     assert.equal(result.status, 'succeeded', result.error);
     assert.deepEqual(counts(result), [['Orders -> OrderDB', 20, 20, 0, 0]]);
-    const { rows } = await db.query(`SELECT order_id, amount, customer, body FROM ${table} ORDER BY order_id`);
+    const { rows } = await scratch.db.query(`SELECT order_id, amount, customer, body FROM ${table} ORDER BY order_id`);
     assert.deepEqual(rows, orders.map((o) => ({ order_id: o.value.orderId, amount: o.value.amount, customer: o.value.customer.name, body: o.value })));
   });
 
@@ -89,7 +75,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
     await produce(updates, changed);
     const upsertFrom = (name: string, topic: string) => flow(name, kafka('Orders', topic) + database('OrderDB'),
       `  - from: Orders\n    to: OrderDB\n    select: { from: earliest, until: end }\n    operation: upsert\n    table: ${table}\n    key: order_id\n    columns: { order_id: $.orderId, amount: $.amount, body: $ }\n`);
-    const rows = async () => (await db.query<{ order_id: number; amount: number; body: unknown }>(`SELECT order_id, amount, body FROM ${table} ORDER BY order_id`)).rows;
+    const rows = async () => (await scratch.db.query<{ order_id: number; amount: number; body: unknown }>(`SELECT order_id, amount, body FROM ${table} ORDER BY order_id`)).rows;
     const expected = (list: readonly { value: { orderId: number; amount: number } }[]) => list.map((o) => ({ order_id: o.value.orderId, amount: o.value.amount, body: o.value }));
 
     const once = await startRun(upsertFrom('upsert-initial', first), {}, deps());
@@ -109,18 +95,18 @@ describe('engine end to end with PostgreSQL and an api', () => {
 
   it('kafka→database writes into the database component\'s PostgreSQL schema, not into public @kafka', async () => {
     const schema = `ft_sales_${tag}`;
-    await db.query(`CREATE SCHEMA ${schema}`);
+    await scratch.db.query(`CREATE SCHEMA ${schema}`);
     try {
       const table = await createTable('schema_orders', 'order_id integer NOT NULL');
-      await db.query(`CREATE TABLE ${schema}.${table} (order_id integer NOT NULL)`);
+      await scratch.db.query(`CREATE TABLE ${schema}.${table} (order_id integer NOT NULL)`);
       const topic = `ft-db-schema-${tag}`;
       await produce(topic, [1, 2, 3].map((i) => ({ key: `order-${i}`, value: { orderId: i } })));
       const file = flow('kafka-to-db-schema', kafka('Orders', topic) + database('SalesDB') + `    schema: ${schema}\n`,
         `  - from: Orders\n    to: SalesDB\n    select: { from: earliest, until: end }\n    table: ${table}\n    columns: { order_id: $.orderId }\n`);
       const result = await startRun(file, {}, deps());
       assert.equal(result.status, 'succeeded', result.error);
-      assert.deepEqual((await db.query(`SELECT order_id FROM ${schema}.${table} ORDER BY order_id`)).rows, [{ order_id: 1 }, { order_id: 2 }, { order_id: 3 }]);
-      assert.deepEqual((await db.query(`SELECT order_id FROM public.${table}`)).rows, []);
+      assert.deepEqual((await scratch.db.query(`SELECT order_id FROM ${schema}.${table} ORDER BY order_id`)).rows, [{ order_id: 1 }, { order_id: 2 }, { order_id: 3 }]);
+      assert.deepEqual((await scratch.db.query(`SELECT order_id FROM public.${table}`)).rows, []);
       // A query source resolves an unqualified table in the same schema.
       const copy = `ft-db-schema-copy-${tag}`;
       await produce(copy, []);
@@ -131,13 +117,13 @@ describe('engine end to end with PostgreSQL and an api', () => {
       // keyColumn keys each row's message: the kafka component has no `key`, so the record key is the message's.
       assert.deepEqual((await readTopic(copy)).map((r) => [r.key, r.value]).sort(), [['1', { order_id: 1 }], ['2', { order_id: 2 }], ['3', { order_id: 3 }]]);
     } finally {
-      await db.query(`DROP SCHEMA ${schema} CASCADE`);
+      await scratch.db.query(`DROP SCHEMA ${schema} CASCADE`);
     }
   });
 
   it('kafka→database updates and deletes rows by key; an update of a key with no row is parked, a delete of one is delivered @kafka', async () => {
     const table = await createTable('update_delete', 'order_id integer PRIMARY KEY, status text NOT NULL');
-    await db.query(`INSERT INTO ${table} SELECT i, 'new' FROM generate_series(1, 6) AS i`);
+    await scratch.db.query(`INSERT INTO ${table} SELECT i, 'new' FROM generate_series(1, 6) AS i`);
     const shipped = `ft-db-update-${tag}`;
     const cancelled = `ft-db-delete-${tag}`;
     await produce(shipped, [2, 4, 99].map((i) => ({ key: `order-${i}`, value: { orderId: i, status: 'shipped' } })));
@@ -151,7 +137,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
     const parked = (await readJournal(result.directory)).records.filter((r): r is Parked => r.t === 'parked');
     // Not retried: no attempt can create the row.
     assert.deepEqual(parked.map((p) => [p.key, p.attempts, p.error]), [['order-99', 1, `component OrderDB: no row in ${table} with order_id = 99 to update (gave up after 1 attempt: not retryable)`]]);
-    assert.deepEqual((await db.query(`SELECT order_id, status FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number; status: string }) => [r.order_id, r.status]),
+    assert.deepEqual((await scratch.db.query(`SELECT order_id, status FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number; status: string }) => [r.order_id, r.status]),
       [[1, 'new'], [2, 'shipped'], [3, 'new'], [4, 'shipped']]);
   });
 
@@ -168,7 +154,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
     const parked = (await readJournal(result.directory)).records.filter((r): r is Parked => r.t === 'parked');
     assert.deepEqual(parked.map((p) => [p.key, p.attempts, JSON.parse(Buffer.from(p.payload, 'base64').toString()) as unknown]), [['order-23', 1, orders[23]!.value]]);
     assert.match(parked[0]!.error, /^component OrderDB: the transaction failed: null value in column "amount"/);
-    assert.deepEqual((await db.query(`SELECT order_id FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number }) => r.order_id),
+    assert.deepEqual((await scratch.db.query(`SELECT order_id FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number }) => r.order_id),
       orders.map((o) => o.value.orderId).filter((id) => id !== 23));
   });
 
@@ -184,7 +170,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
       assert.equal(result.status, 'succeeded', result.error);
       assert.deepEqual(counts(result), [['Events -> EventDB', 3, 3, 0, 0]]);
       assert.deepEqual(api.requests.map((r) => [r.method, r.path]), [['GET', '/v1/events']]);
-      assert.deepEqual((await db.query(`SELECT event_id, level FROM ${table} ORDER BY event_id`)).rows, items.map((e) => ({ event_id: e.id, level: e.level })));
+      assert.deepEqual((await scratch.db.query(`SELECT event_id, level FROM ${table} ORDER BY event_id`)).rows, items.map((e) => ({ event_id: e.id, level: e.level })));
     } finally {
       await api.stop();
     }
@@ -192,7 +178,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
 
   it('database query→kafka: each row of the query (with params) is a record, keyed by the kafka component\'s key @kafka', async () => {
     const table = await createTable('customers', 'id integer PRIMARY KEY, name text NOT NULL, active boolean NOT NULL');
-    await db.query(`INSERT INTO ${table} SELECT i, 'customer ' || i, i % 3 <> 0 FROM generate_series(1, 30) AS i`);
+    await scratch.db.query(`INSERT INTO ${table} SELECT i, 'customer ' || i, i % 3 <> 0 FROM generate_series(1, 30) AS i`);
     const topic = `ft-db-query-${tag}`;
     await produce(topic, []);
     const file = flow('db-to-kafka', database('CustomerDB') + kafka('Customers', topic, '    key: $.id\n'),

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { createConnector } from '../../../executor/connectors/registry';
 import { retryRun, startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
 import { readJournal } from '../../../executor/journal';
@@ -14,6 +13,7 @@ import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
+import { useScratchTables } from './scratch-tables';
 
 const ORDER_SCHEMA = {
   type: 'object',
@@ -42,9 +42,8 @@ async function topicEnd(topic: string): Promise<string[]> {
 describe('validation modes against real targets', () => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let dir: string;
-  let db: Client;
   let events: ExecutorEvent[];
-  const tables: string[] = [];
+  const scratch = useScratchTables(tag);
   const queues: string[] = [];
   const servers: RecordingHttpServer[] = [];
   const deps = (): EngineDeps => ({
@@ -64,12 +63,7 @@ describe('validation modes against real targets', () => {
   const toTable = (table: string) => `    operation: insert\n    table: ${table}\n    columns: { order_id: $.orderId, amount: $.amount }\n`;
   const counts = (result: RunResult) => result.reconciliation.map((r) => [r.connection, r.read, r.delivered, r.parked, r.filtered]);
   const journal = async (result: RunResult): Promise<readonly JournalRecord[]> => (await readJournal(result.directory)).records;
-  const newTable = async (name: string): Promise<string> => {
-    const table = `ft_${name}_${tag}`;
-    await db.query(`CREATE TABLE ${table} (order_id integer NOT NULL, amount integer NOT NULL)`);
-    tables.push(table);
-    return table;
-  };
+  const newTable = (name: string): Promise<string> => scratch.create(name, 'order_id integer NOT NULL, amount integer NOT NULL');
   const newQueue = async (name: string, messages: readonly { key: string; value: unknown }[] = []): Promise<string> => {
     const queue = `ft-${name}-${tag}`;
     await fillQueue(queue, messages);
@@ -81,15 +75,9 @@ describe('validation modes against real targets', () => {
     servers.push(server);
     return { server, url: await server.start('/events') };
   };
-  const rows = async (table: string) => (await db.query<{ order_id: number; amount: number }>(`SELECT order_id, amount FROM ${table} ORDER BY order_id`)).rows;
+  const rows = async (table: string) => (await scratch.db.query<{ order_id: number; amount: number }>(`SELECT order_id, amount FROM ${table} ORDER BY order_id`)).rows;
 
-  before(async () => {
-    db = new Client({ connectionString: process.env.FLOWTRACER_TEST_PG_URL });
-    await db.connect();
-  });
   after(async () => {
-    for (const table of tables) await db.query(`DROP TABLE IF EXISTS ${table}`);
-    await db.end();
     for (const queue of queues) await deleteQueue(queue);
   });
   beforeEach(() => {
@@ -168,7 +156,7 @@ describe('validation modes against real targets', () => {
     const endBefore = await topicEnd(target);
     const queue = await newQueue('dry');
     const table = await newTable('dry');
-    await db.query(`INSERT INTO ${table} VALUES (100, 1)`);
+    await scratch.db.query(`INSERT INTO ${table} VALUES (100, 1)`);
     const { server, url } = await newServer();
     const checked = '    select: { from: earliest, until: end }\n    schema: order.schema.json\n';
     const file = flow('dry-run', '', kafka('Orders', source) + kafka('Copy', target) + mq('OrderQueue', queue) + database('OrderDB') + api('Events', url),

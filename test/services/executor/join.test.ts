@@ -11,6 +11,7 @@ import { readJournalFiles, readSummary, runDirectory } from '../../../executor/j
 import type { JournalRecord } from '../../../executor/journal-records';
 import { runDetails } from '../../../executor/run-inspection';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
+import { kafkaToMqFlow } from './flow-texts';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 3000;
@@ -74,21 +75,7 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     await produce(topic, Array.from({ length: COUNT }, (_, i) => ({ key: `k${i}`, value: { i, body: 'x'.repeat(200) } })));
     await fillQueue(queue, []);
     const file = join(dir, 'join.flow.yaml');
-    writeFileSync(file, `flow: join-run
-components:
-  Orders:
-    type: kafka
-    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]
-    topic: ${topic}
-  OrderQueue:
-    type: mq
-    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"
-    queue: ${queue}
-connections:
-  - from: Orders
-    to: OrderQueue
-    select: { from: earliest, until: end }
-`);
+    writeFileSync(file, kafkaToMqFlow('join-run', topic, queue));
     const runsDir = join(dir, 'runs');
     // Few messages in flight per process keep the run going long enough to kill one of them mid-way.
     const common = ['--runs-dir', runsDir, '--max-in-flight', '4'];

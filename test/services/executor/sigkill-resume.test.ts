@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
 import { readJournal, runDirectory } from '../../../executor/journal';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
+import { kafkaToMqFlow } from './flow-texts';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 10_000;
@@ -66,21 +67,7 @@ describe('executor killed with SIGKILL and resumed @kafka', function () {
     await produce(topic, Array.from({ length: COUNT }, (_, i) => ({ key: `k${i}`, value: { i, body } })));
     await fillQueue(queue, []);
     const file = join(dir, 'kill.flow.yaml');
-    writeFileSync(file, `flow: kill-resume
-components:
-  Orders:
-    type: kafka
-    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]
-    topic: ${topic}
-  OrderQueue:
-    type: mq
-    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"
-    queue: ${queue}
-connections:
-  - from: Orders
-    to: OrderQueue
-    select: { from: earliest, until: end }
-`);
+    writeFileSync(file, kafkaToMqFlow('kill-resume', topic, queue));
     const runsDir = join(dir, 'runs');
     const random = seeded(20261129);
     const inDoubtKeys = new Set<string>();

@@ -135,6 +135,41 @@ export function parseJournal(text: string, file = JOURNAL_FILE): JournalContents
   return { records, tornTail: !complete && last !== '' };
 }
 
+/**
+ * `parseJournal` of one event log, read line by line: a million-message journal (over 500 MB) does
+ * not fit in one string.
+ */
+export async function parseJournalFile(file: string): Promise<JournalContents> {
+  const handle = await open(file, 'r');
+  let complete: boolean;
+  try {
+    const { size } = await handle.stat();
+    const last = Buffer.alloc(1);
+    complete = size === 0 || ((await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] === 0x0a);
+  } finally {
+    await handle.close();
+  }
+  const records: JournalRecord[] = [];
+  let pending: { line: string; number: number } | undefined;
+  let number = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    number++;
+    if (pending) records.push(parseRecord(pending.line, pending.number, file));
+    pending = line === '' ? undefined : { line, number };
+  }
+  // As in parseJournal: an unterminated last line is a torn write, never a record.
+  if (pending && complete) records.push(parseRecord(pending.line, pending.number, file));
+  return { records, tornTail: pending !== undefined && !complete };
+}
+
+function parseRecord(line: string, number: number, file: string): JournalRecord {
+  try {
+    return JSON.parse(line) as JournalRecord;
+  } catch {
+    throw new JournalError(`${file}: line ${number} is not a journal record`);
+  }
+}
+
 /** Reads every event log of a run (see `journalFiles`), one after the other. */
 export async function readJournal(directory: string): Promise<JournalContents> {
   const files = await readJournalFiles(directory);
@@ -146,7 +181,7 @@ export async function readJournalFiles(directory: string): Promise<(JournalConte
   const out: (JournalContents & { file: string; worker: string })[] = [];
   for (const file of await journalFiles(directory)) {
     try {
-      out.push({ ...parseJournal(await readFile(file, 'utf8'), file), file, worker: workerOfFile(file) });
+      out.push({ ...(await parseJournalFile(file)), file, worker: workerOfFile(file) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       if (basename(file) === JOURNAL_FILE) throw new JournalError(`no run at ${directory}`);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, markInterruptedRuns, parseJournal, readJournal, readSummary, writeSummaryAtomically, JournalError } from '../../../executor/journal';
+import { Journal, markInterruptedRuns, parseJournal, parseJournalFile, readJournal, readSummary, writeSummaryAtomically, JournalError } from '../../../executor/journal';
 import type { RunSummary } from '../../../executor/journal-records';
 import { Redactor } from '../../../executor/redaction';
 
@@ -35,6 +35,17 @@ describe('Journal', () => {
     const { records, tornTail } = parseJournal(text);
     assert.deepEqual(records, [{ t: 'resumed', at: 'a' }]);
     assert.equal(tornTail, true);
+  });
+
+  it('reads an event log line by line exactly as parseJournal reads its text (complete, torn, blank lines, empty)', async () => {
+    for (const text of ['', '{"t":"resumed","at":"a"}\n', '{"t":"resumed","at":"a"}\n\n{"t":"run-end","status":"succeeded"}\n',
+      '{"t":"resumed","at":"a"}\n{"t":"delivered","conn', '{"t":"resumed","at":"a"}\n{"t":"run-end","status":"succeeded"}']) {
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(file, text);
+      assert.deepEqual(await parseJournalFile(file), parseJournal(text), JSON.stringify(text));
+    }
+    writeFileSync(join(dir, 'bad.ndjson'), '{"t":"resumed","at":"a"}\nnot json\n{"t":"run-end","status":"succeeded"}\n');
+    await assert.rejects(parseJournalFile(join(dir, 'bad.ndjson')), /line 2 is not a journal record/);
   });
 
   it('refuses a damaged line in the middle', () => {

@@ -1,11 +1,15 @@
 // The `mq` component (AMQP 0-9-1, RabbitMQ): pre-flight, a manual-ack reader and a confirming publisher.
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { componentDefaults } from '../../flow/schema';
 import { RetrySchedule } from '../retry-schedule';
 import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { MqPublisher } from './mq-publisher';
 import { MqReader } from './mq-reader';
 import { redactUrl } from './redact-url';
+
+/** The schema's defaults are the executor's: what hover, completion and `export` show is what runs. */
+const MQ_DEFAULTS = componentDefaults('mq') as { readonly prefetch: number; readonly durable: boolean };
 
 interface MqProps {
   readonly url: string;
@@ -62,7 +66,7 @@ export class MqConnector implements Connector {
     const channel = await (await this.connect(signal)).createChannel();
     channel.on('error', () => undefined);
     try {
-      await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? true });
+      await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
       if (this.props.exchange) await channel.checkExchange(this.props.exchange);
     } catch (error) {
       throw connectorError(this.name, `queue ${this.props.queue}${this.props.exchange ? ` / exchange ${this.props.exchange}` : ''} is not usable`, error, 'validation');
@@ -76,7 +80,7 @@ export class MqConnector implements Connector {
     const channel = await (await this.connect(signal)).createChannel();
     channel.on('error', () => undefined); // the reader watches 'close'
     await channel.prefetch(this.prefetch());
-    await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? true });
+    await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
     return channel;
   }
 
@@ -84,12 +88,12 @@ export class MqConnector implements Connector {
   private async publisherChannel(signal: AbortSignal): Promise<ConfirmChannel> {
     const channel = await (await this.connect(signal)).createConfirmChannel();
     channel.on('error', () => undefined); // the publisher watches 'error' and 'close'
-    if (!this.props.exchange) await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? true });
+    if (!this.props.exchange) await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
     return channel;
   }
 
   private prefetch(): number {
-    return this.props.prefetch ?? 100;
+    return this.props.prefetch ?? MQ_DEFAULTS.prefetch;
   }
 
   async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {

@@ -27,7 +27,7 @@ describe('flow/schema: the schema as the one source of docs, enums and defaults'
       retryOn: ['timeout', 'connection', '5xx', '429'], abortOn: ['4xx', 'validation'],
     });
     assert.deepEqual(RETRY_STRATEGY_FIELDS.custom, ['delays', 'strategy', 'maxAttempts', 'maxDuration', 'jitter', 'retryOn', 'abortOn']);
-    assert.deepEqual(componentDefaults('mq'), { prefetch: 10, durable: true });
+    assert.deepEqual(componentDefaults('mq'), { prefetch: 100, durable: true });
   });
 
   it('finds docs by document path, picking the component\'s schema by its type', () => {

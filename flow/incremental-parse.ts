@@ -4,16 +4,14 @@
 // assembled into one document equal to what parsing the whole text gives. Anything the splitter or
 // a chunk cannot take as-is (anchors, flow style at the top, any YAML error, duplicate keys) falls
 // back to parsing the whole text, so diagnostics never depend on which path was taken.
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap, YAMLSeq, type Node, type ParsedNode } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap, YAMLSeq, type ParsedNode, type Range } from 'yaml';
 import { completeParse, countLines, parseFlow, YAML_PARSE_OPTIONS, type ParsedFlow } from './parse';
 import { excessiveNesting } from './yaml-problems';
 import { splitFlowText, type ChunkSpan, type TopEntry } from './yaml-chunks';
+import { eachNode } from './yaml-path';
 
-type Range = [number, number, number];
-
-/** One chunk's parse: its document and the offset its node ranges currently point at. */
+/** One chunk's parse: its contents and the offset its node ranges currently point at. */
 interface ParsedChunk {
-  readonly text: string;
   readonly contents: ParsedNode | null;
   /** Node ranges are `offset` past the chunk's own text start. */
   offset: number;
@@ -130,9 +128,8 @@ function assemble(entries: readonly TopEntry[], take: (span: ChunkSpan) => Parse
         const item = block.items[0]!;
         if (isPair(item)) {
           // A duplicate component name: the whole-text parse reports it.
-          const name = isScalar(item.key) ? item.key.value : item.key;
-          if (names.has(name)) return 'duplicate-key';
-          names.add(name);
+          if (names.has(keyOf(item))) return 'duplicate-key';
+          names.add(keyOf(item));
         }
         (collection.items as unknown[]).push(item);
         firstRange ??= block.range;
@@ -143,9 +140,8 @@ function assemble(entries: readonly TopEntry[], take: (span: ChunkSpan) => Parse
       root.items.push(new Pair(header.key, collection as unknown as ParsedNode) as (typeof root.items)[number]);
     }
     const pair = root.items[root.items.length - 1]!;
-    const name = isScalar(pair.key) ? pair.key.value : pair.key;
-    if (keys.has(name)) return 'duplicate-key';
-    keys.add(name);
+    if (keys.has(keyOf(pair))) return 'duplicate-key';
+    keys.add(keyOf(pair));
     const keyRange = (pair.key as { range: Range }).range;
     const valueRange = (pair.value as { range?: Range } | null)?.range ?? keyRange;
     first ??= keyRange;
@@ -155,6 +151,11 @@ function assemble(entries: readonly TopEntry[], take: (span: ChunkSpan) => Parse
   // As the yaml composer does: a block map ends where its last value's node (comments included) ends.
   root.range = [first[0], last[2], last[2]];
   return root as ParsedNode & YAMLMap;
+}
+
+/** What makes two keys the same key: a scalar's value, or the node itself. */
+function keyOf(pair: Pair): unknown {
+  return isScalar(pair.key) ? pair.key.value : pair.key;
 }
 
 function singlePair(chunk: ParsedChunk): (YAMLMap<ParsedNode, ParsedNode | null>['items'][number]) | undefined {
@@ -167,20 +168,12 @@ function parseChunk(text: string): ParsedChunk {
   const document = parseDocument(text, YAML_PARSE_OPTIONS);
   const nodes: { range: Range }[] = [];
   let alias = false;
-  const collect = (node: unknown): void => {
-    if (isPair(node)) {
-      collect(node.key);
-      collect(node.value);
-      return;
-    }
-    if (isAlias(node) || (node as { anchor?: string } | null)?.anchor) alias = true;
-    const range = (node as Node | null)?.range;
-    if (range) nodes.push(node as { range: Range });
-    if (isMap(node) || isSeq(node)) for (const item of node.items as unknown[]) collect(item);
-  };
-  collect(document.contents);
+  eachNode(document.contents, (node) => {
+    if (isAlias(node) || node.anchor) alias = true;
+    if (node.range) nodes.push(node as { range: Range });
+  });
   const unusable = alias || document.errors.length > 0 || document.warnings.length > 0 || document.directives.docStart || emptyBeforeComments(text, nodes);
-  return { text, contents: document.contents, offset: 0, nodes, unusable: Boolean(unusable) };
+  return { contents: document.contents, offset: 0, nodes, unusable: Boolean(unusable) };
 }
 
 /**

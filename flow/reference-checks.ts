@@ -1,13 +1,14 @@
 // Finds malformed `${env:…}` / `${secret:…}` references in every string value of the document.
-import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
+import { isScalar, type Scalar } from 'yaml';
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import type { ParsedFlow } from './parse';
 import { scanValueReferences } from './value-references';
+import { eachNode } from './yaml-path';
 
 export function checkReferences(parsed: ParsedFlow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   if (!parsed.text.includes('${')) return diagnostics;
-  // A plain walk (the yaml package's `visit` costs several times more on large flows); values repeat, so each is scanned once.
+  // Values repeat (the same broker URL in every component): each is scanned once.
   const scanned = new Map<string, ReturnType<typeof scanValueReferences>['problems']>();
   const check = (node: Scalar): void => {
     if (typeof node.value !== 'string' || !node.value.includes('${') || !node.range) return;
@@ -27,13 +28,8 @@ export function checkReferences(parsed: ParsedFlow): Diagnostic[] {
         { reference: node.value.slice(problem.start, problem.end) }));
     }
   };
-  const walk = (node: unknown): void => {
+  eachNode(parsed.document.contents, (node) => {
     if (isScalar(node)) check(node);
-    else if (isPair(node)) {
-      walk(node.key);
-      walk(node.value);
-    } else if (isMap(node) || isSeq(node)) for (const item of node.items as unknown[]) walk(item);
-  };
-  walk(parsed.document.contents);
+  });
   return diagnostics;
 }

@@ -3,7 +3,7 @@ import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
 import { ContiguousCommits } from './kafka-commits';
-import { parsePosition } from './kafka-reader';
+import { type KafkaMessage, partitionOffset } from './kafka-reader';
 import type { PartitionRange } from './kafka-select';
 import { committedOffsets, shareRanges, type KafkaShare } from './kafka-share';
 
@@ -48,7 +48,7 @@ function isRebalance(error: unknown): boolean {
 }
 
 export class KafkaGroupReader implements SourceReader {
-  private readonly buffer: SourceMessage[] = [];
+  private readonly buffer: KafkaMessage[] = [];
   private readonly ranges: Map<number, PartitionRange>;
   /** The highest offset known committed per partition: this member's commits and the group's as last polled. */
   private readonly committed = new Map<number, bigint>();
@@ -173,7 +173,7 @@ export class KafkaGroupReader implements SourceReader {
     }
     if (this.closed || generation !== this.generation) return;
     this.lastAccepted.set(partition, offset);
-    this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}` });
+    this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset });
     if (offset >= range.end - 1n) this.consumer.pause([{ topic: this.share.topic, partitions: [partition] }]);
     this.wakeReader?.();
   }
@@ -187,8 +187,7 @@ export class KafkaGroupReader implements SourceReader {
         const next = this.buffer.shift();
         if (next) {
           this.wakeWriters.shift()?.();
-          const { partition, offset } = parsePosition(next.position);
-          this.commits.yielded(partition, offset);
+          this.commits.yielded(next.partition, next.offset);
           this.readIn.set(next, this.generation);
           yield next;
           continue;
@@ -231,7 +230,7 @@ export class KafkaGroupReader implements SourceReader {
    */
   async commit(message: SourceMessage): Promise<void | false> {
     if (this.readIn.get(message) !== this.generation) return false;
-    const { partition, offset } = parsePosition(message.position);
+    const { partition, offset } = partitionOffset(message);
     const next = this.commits.confirm(partition, offset);
     if (next === undefined) return;
     const group = this.collecting?.generation === this.generation ? this.collecting : this.startGroup();

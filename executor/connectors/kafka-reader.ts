@@ -27,14 +27,14 @@ export function parsePosition(position: string): { topic: string; partition: num
   return { topic: match[1]!, partition: Number(match[2]), offset: BigInt(match[3]!) };
 }
 
-/** A message as this reader hands it out: its partition and offset kept parsed, for the commit. */
-interface KafkaMessage extends SourceMessage {
+/** A message as the Kafka readers hand it out: its partition and offset kept parsed, for the commit. */
+export interface KafkaMessage extends SourceMessage {
   readonly partition: number;
   readonly offset: bigint;
 }
 
-/** Partition and offset of a message, without parsing its position when this reader made it. */
-function partitionOffset(message: SourceMessage): { partition: number; offset: bigint } {
+/** Partition and offset of a message, without parsing its position when a Kafka reader made it. */
+export function partitionOffset(message: SourceMessage): { partition: number; offset: bigint } {
   const own = message as Partial<KafkaMessage>;
   return own.partition !== undefined && own.offset !== undefined ? { partition: own.partition, offset: own.offset } : parsePosition(message.position);
 }

@@ -1,7 +1,7 @@
 // Journal: a run's directory, its append-only event logs (`journal.ndjson`, one more per joined process; fsync'd before acks) and atomic `summary.json`.
 import { createReadStream, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, readdir, rename, stat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { JournalRecord, JournalRecordType, NewJournalRecord, RunSummary } from './journal-records';
@@ -257,16 +257,36 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
   return runs;
 }
 
-/** Cuts a torn last line (a crash mid-write) so that appends start on a fresh line. */
+/**
+ * Cuts a torn last line (a crash mid-write) so that appends start on a fresh line. Reads backwards
+ * from the end in blocks: a long run's event log is far too big to read whole.
+ */
 async function dropTornTail(file: string): Promise<void> {
-  let text: string;
+  let handle: FileHandle;
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, 'r+');
   } catch {
     return;
   }
-  if (text === '' || text.endsWith('\n')) return;
-  await truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+  try {
+    const { size } = await handle.stat();
+    const block = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - block.length);
+      const { bytesRead } = await handle.read(block, 0, end - start, start);
+      const newline = block.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        // Complete when the file's very last byte is the newline.
+        if (start + newline + 1 < size) await handle.truncate(start + newline + 1);
+        return;
+      }
+      end = start;
+    }
+    if (size > 0) await handle.truncate(0);
+  } finally {
+    await handle.close();
+  }
 }
 
 function isAlive(pid: number | undefined): boolean {

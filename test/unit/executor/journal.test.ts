@@ -63,6 +63,17 @@ describe('Journal', () => {
     assert.equal(tornTail, false);
   });
 
+  it('drops a torn tail longer than the block it reads backwards in, and keeps a journal that ends complete', async () => {
+    mkdirSync(join(dir, 'run'));
+    const file = join(dir, 'run', 'journal.ndjson');
+    const first = '{"t":"resumed","at":"a"}\n';
+    writeFileSync(file, `${first}{"t":"parked","payload":"${'x'.repeat(200_000)}`);
+    await (await Journal.open(join(dir, 'run'), new Redactor())).close();
+    assert.equal(readFileSync(file, 'utf8'), first);
+    await (await Journal.open(join(dir, 'run'), new Redactor())).close();
+    assert.equal(readFileSync(file, 'utf8'), first);
+  });
+
   it('writes the summary atomically: complete JSON and no temp file left', async () => {
     await writeSummaryAtomically(dir, summary('r1'));
     await writeSummaryAtomically(dir, summary('r1', { status: 'succeeded' }));

@@ -1,6 +1,6 @@
 // The CLI's read-only commands over recorded runs: runs, show RUN, trace ID|KEY.
 import { ExitCode, UsageError, type CommonFlags } from './cli-commands';
-import { markInterruptedRuns } from './journal';
+import { markInterruptedRuns } from './run-interrupts';
 import { listRuns, runDetails, traceMessage } from './run-inspection';
 
 function print(json: boolean, value: unknown, lines: () => string[]): void {

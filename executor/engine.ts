@@ -7,8 +7,12 @@ import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '..
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
 import type { Connector, ConnectorFactory } from './connectors/connector';
-import { Journal, journalFiles, JOURNAL_FILE, newRunId, readJournal, readJournalRecords, readSummary, runDirectory, withRunLock, workerId, workerJournalFile, JournalError } from './journal';
-import type { JournalRecord, RunSummary } from './journal-records';
+import { Journal } from './journal-writer';
+import { journalFiles, readJournal, readJournalRecords, readSummary, JournalError } from '../protocol/journal-files';
+import { JOURNAL_FILE, workerJournalFile } from '../protocol/journal-records';
+import { newRunId, runDirectory, workerId } from './run-paths';
+import { withRunLock } from './run-liveness';
+import type { JournalRecord, RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
 import { Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';

@@ -1,7 +1,7 @@
 // What every part of one run shares: its id, mode, journal, event sink, clock and stop signal.
 import type { EventSink, LogLevel, RunMode } from '../protocol/executor-events';
 import type { Clock } from './clock';
-import type { Journal } from './journal';
+import type { Journal } from './journal-writer';
 import type { Redactor } from './redaction';
 
 export interface RunContext {

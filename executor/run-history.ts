@@ -1,8 +1,8 @@
 // What a run's journal says happened: open parked messages, unfinished connections, replies not yet consumed.
 import type { SourceMessage, SourceReader } from './connectors/connector';
 import type { Settled } from './connection-runner';
-import type { Journal } from './journal';
-import type { JournalRecord } from './journal-records';
+import type { Journal } from './journal-writer';
+import type { JournalRecord } from '../protocol/journal-records';
 import { blockedBy, type PlannedConnection, type RunPlan } from './plan';
 
 export type ParkedRecord = Extract<JournalRecord, { t: 'parked' }>;

@@ -1,6 +1,7 @@
 // Reading finished runs for the CLI: the list of runs, one run's details, a message's path (trace).
-import type { JournalRecord, RunSummary } from './journal-records';
-import { listRuns, readJournal, readJournalFiles, readSummary, runDirectory } from './journal';
+import type { JournalRecord, RunSummary } from '../protocol/journal-records';
+import { listRuns, readJournal, readJournalFiles, readSummary } from '../protocol/journal-files';
+import { runDirectory } from './run-paths';
 import { openParked } from './run-history';
 
 export interface RunDetails {

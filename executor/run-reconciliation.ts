@@ -1,6 +1,6 @@
 // Reconciliation of a shared run's connections across the event logs of all its processes.
 import type { ConnectionReconciliation } from '../protocol/executor-events';
-import { eachFileRecord, journalFiles } from './journal';
+import { eachFileRecord, journalFiles } from '../protocol/journal-files';
 
 type Outcome = 'delivered' | 'parked' | 'filtered';
 

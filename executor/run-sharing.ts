@@ -2,10 +2,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentStatus, ConnectionReconciliation, RunStatus } from '../protocol/executor-events';
 import type { Connector, SharedSource } from './connectors/connector';
-import {
-  appendToRunJournal, eachFileRecord, joinedWorkers, JOURNAL_FILE, readJournalRecords, readSummary, starterAlive, workerAlive, writeSummaryAtomically, JournalError,
-} from './journal';
-import type { RunSummary } from './journal-records';
+import { appendToRunJournal, writeSummaryAtomically } from './journal-writer';
+import { eachFileRecord, readJournalRecords, readSummary, JournalError } from '../protocol/journal-files';
+import { joinedWorkers, starterAlive, workerAlive } from './run-liveness';
+import { JOURNAL_FILE } from '../protocol/journal-records';
+import type { RunSummary } from '../protocol/journal-records';
 import type { PlannedConnection, RunPlan } from './plan';
 import type { RunContext } from './run-context';
 import { sharedReconciliation } from './run-reconciliation';

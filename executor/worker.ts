@@ -2,7 +2,7 @@
 import { isExecutorCommand, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
-import { markInterruptedRuns } from './journal';
+import { markInterruptedRuns } from './run-interrupts';
 import { Redactor } from './redaction';
 import type { SecretProvider } from './values';
 

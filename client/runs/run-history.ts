@@ -1,6 +1,8 @@
-// The Runs view's data: each run's summary.json and journal.ndjson read into runs -> components with counts.
+// The Runs view's data: each run's summary.json and event logs (read through the journal protocol) into runs -> components with counts.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { eachJournalRecord } from '../../protocol/journal-files';
+import { SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
 import { parseActor, type Actor } from '../access/actor';
 
 export interface ComponentRun {
@@ -31,64 +33,57 @@ export interface RunRecord {
   readonly directory: string;
 }
 
-interface Line {
-  readonly t: string;
-  readonly at?: string;
-  readonly [key: string]: unknown;
+/** The records the Runs view reads; the others (in-flight, committed, replies) are most of a long run's journal. */
+const VIEW_RECORDS = ['run-start', 'retry-start', 'resumed', 'delivered', 'parked', 'unparked', 'component', 'interrupted'] as const;
+
+function targetOf(connection: string): string | undefined {
+  return connection.split(' -> ')[1]?.trim();
 }
 
-function parseLines(text: string): Line[] {
-  const out: Line[] = [];
-  for (const raw of text.split('\n')) {
-    if (!raw.trim()) continue;
-    try {
-      const v = JSON.parse(raw) as Line;
-      if (v && typeof v.t === 'string') out.push(v);
-    } catch {
-      // A torn last line (the process died mid-write) carries nothing to show.
-    }
+/** Folds a run's journal records, one at a time (a long run's journal does not fit in memory), into what the view shows. */
+class RunFold {
+  readonly received = new Map<string, number>();
+  readonly started = new Map<string, number>();
+  readonly durations = new Map<string, number>();
+  readonly open = new Map<string, string>();
+  readonly actors: Actor[] = [];
+  interrupted = false;
+
+  add(r: JournalRecord): void {
+    if (r.t === 'run-start' || r.t === 'retry-start' || r.t === 'resumed') {
+      if (typeof r.actor === 'string') this.actors.push(parseActor(r.actor));
+    } else if (r.t === 'delivered') {
+      const to = targetOf(r.connection);
+      if (to) this.received.set(to, (this.received.get(to) ?? 0) + 1);
+    } else if (r.t === 'parked') {
+      this.open.set(r.id, r.component);
+    } else if (r.t === 'unparked') {
+      this.open.delete(r.id);
+    } else if (r.t === 'component' && r.at) {
+      const time = Date.parse(r.at);
+      if (r.status === 'running') this.started.set(r.component, time);
+      else if (this.started.has(r.component) && r.status !== 'pending' && r.status !== 'preflight') this.durations.set(r.component, time - this.started.get(r.component)!);
+    } else if (r.t === 'interrupted') this.interrupted = true;
   }
-  return out;
 }
 
-function targetOf(connection: unknown): string | undefined {
-  return typeof connection === 'string' ? connection.split(' -> ')[1]?.trim() : undefined;
+/** Reads one run directory's summary text and journal records; undefined when the summary is unreadable. */
+export function parseRun(directory: string, summaryText: string, records: Iterable<JournalRecord>): RunRecord | undefined {
+  const fold = new RunFold();
+  for (const r of records) fold.add(r);
+  return runRecord(directory, summaryText, fold);
 }
 
-/** Reads one run directory; undefined when it holds no readable summary. */
-export function parseRun(directory: string, summaryText: string, journalText: string): RunRecord | undefined {
+function runRecord(directory: string, summaryText: string, fold: RunFold): RunRecord | undefined {
   let summary: Record<string, unknown>;
   try {
     summary = JSON.parse(summaryText) as Record<string, unknown>;
   } catch {
     return undefined;
   }
-  const lines = parseLines(journalText);
   const statuses = (summary['components'] ?? {}) as Record<string, string>;
-  const received = new Map<string, number>();
   const parked = new Map<string, number>();
-  const started = new Map<string, number>();
-  const durations = new Map<string, number>();
-  const open = new Map<string, string>();
-  const actors: Actor[] = [];
-  for (const l of lines) {
-    if (l.t === 'run-start' || l.t === 'retry-start' || l.t === 'resumed') {
-      if (typeof l['actor'] === 'string') actors.push(parseActor(l['actor']));
-    } else if (l.t === 'delivered') {
-      const to = targetOf(l['connection']);
-      if (to) received.set(to, (received.get(to) ?? 0) + 1);
-    } else if (l.t === 'parked') {
-      open.set(String(l['id']), String(l['component']));
-    } else if (l.t === 'unparked') {
-      open.delete(String(l['id']));
-    } else if (l.t === 'component' && typeof l['component'] === 'string' && l.at) {
-      const name = l['component'];
-      const time = Date.parse(l.at);
-      if (l['status'] === 'running') started.set(name, time);
-      else if (started.has(name) && l['status'] !== 'pending' && l['status'] !== 'preflight') durations.set(name, time - started.get(name)!);
-    }
-  }
-  for (const component of open.values()) parked.set(component, (parked.get(component) ?? 0) + 1);
+  for (const component of fold.open.values()) parked.set(component, (parked.get(component) ?? 0) + 1);
   const names = Object.keys(statuses);
   return {
     runId: String(summary['runId']),
@@ -98,12 +93,12 @@ export function parseRun(directory: string, summaryText: string, journalText: st
     status: String(summary['status'] ?? 'unknown'),
     startedAt: String(summary['startedAt'] ?? ''),
     endedAt: typeof summary['endedAt'] === 'string' ? summary['endedAt'] : undefined,
-    actor: actors[0],
-    actors,
-    components: names.map((name) => ({ name, status: statuses[name]!, received: received.get(name) ?? 0, parked: parked.get(name) ?? 0, durationMs: durations.get(name) })),
+    actor: fold.actors[0],
+    actors: fold.actors,
+    components: names.map((name) => ({ name, status: statuses[name]!, received: fold.received.get(name) ?? 0, parked: parked.get(name) ?? 0, durationMs: fold.durations.get(name) })),
     parked: typeof summary['parked'] === 'number' ? summary['parked'] : [...parked.values()].reduce((a, b) => a + b, 0),
     error: typeof summary['error'] === 'string' ? summary['error'] : undefined,
-    interrupted: summary['status'] === 'interrupted' || lines.some((l) => l.t === 'interrupted'),
+    interrupted: summary['status'] === 'interrupted' || fold.interrupted,
     directory,
   };
 }
@@ -127,9 +122,12 @@ export async function readRunHistory(runsDir: string): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   for (const id of entries.sort().reverse()) {
     const dir = join(runsDir, id);
-    const summary = await readText(join(dir, 'summary.json'));
+    const summary = await readText(join(dir, SUMMARY_FILE));
     if (summary === undefined) continue;
-    const run = parseRun(dir, summary, (await readText(join(dir, 'journal.ndjson'))) ?? '');
+    const fold = new RunFold();
+    // Every process's event log; an unreadable one (a bad line mid-file) shows what was read before it.
+    await eachJournalRecord(dir, VIEW_RECORDS, (r) => fold.add(r)).catch(() => undefined);
+    const run = runRecord(dir, summary, fold);
     if (run) runs.push(run);
   }
   return runs;

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
-import { readJournal, runDirectory } from '../../../executor/journal';
+import { readJournal } from '../../../protocol/journal-files';
+import { runDirectory } from '../../../executor/run-paths';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
 import { kafkaToMqFlow } from './flow-texts';
 

@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failedComponents, lastStatuses, parseRun, readRunHistory } from '../../../client/runs/run-history';
+import { parseJournal } from '../../../protocol/journal-files';
 
 const summary = (runId: string, status: string, components: Record<string, string>) =>
   JSON.stringify({ runId, flow: 'orders', flowFile: '/w/orders.flow.yaml', mode: 'warn', status, startedAt: '2026-11-29T01:00:00.000Z', components, reconciliation: [], parked: 0 });
@@ -25,7 +26,7 @@ const journal = [
 
 describe('run history', () => {
   it('reads components with what they received, what is still parked, and durations', () => {
-    const run = parseRun('/runs/r1', summary('r1', 'failed', { Queue: 'succeeded', Service: 'succeeded', Db: 'failed' }), journal)!;
+    const run = parseRun('/runs/r1', summary('r1', 'failed', { Queue: 'succeeded', Service: 'succeeded', Db: 'failed' }), parseJournal(journal).records)!;
     assert.deepEqual(run.components, [
       { name: 'Queue', status: 'succeeded', received: 0, parked: 0, durationMs: undefined },
       { name: 'Service', status: 'succeeded', received: 2, parked: 0, durationMs: 2500 },

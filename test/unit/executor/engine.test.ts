@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ConnectorError } from '../../../executor/connectors/connector';
 import { PreflightError } from '../../../executor/component-connectors';
 import { retryRun, startRun, type EngineDeps } from '../../../executor/engine';
-import { readJournal, readSummary } from '../../../executor/journal';
+import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { FakeClock } from './fake-clock';

@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, markInterruptedRuns, parseJournal, parseJournalFile, readJournal, readSummary, writeSummaryAtomically, JournalError } from '../../../executor/journal';
-import type { RunSummary } from '../../../executor/journal-records';
+import { Journal, writeSummaryAtomically } from '../../../executor/journal-writer';
+import { markInterruptedRuns } from '../../../executor/run-interrupts';
+import { parseJournal, parseJournalFile, readJournal, readSummary, JournalError } from '../../../protocol/journal-files';
+import type { RunSummary } from '../../../protocol/journal-records';
 import { Redactor } from '../../../executor/redaction';
 
 const summary = (runId: string, extra: Partial<RunSummary> = {}): RunSummary => ({

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JournalError, readJournalRecords } from '../../../executor/journal';
+import { JournalError, readJournalRecords } from '../../../protocol/journal-files';
 
 describe('readJournalRecords (a journal read line by line, for the records a summary needs)', () => {
   let dir: string;

@@ -3,8 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyLimit } from '../../../executor/connectors/kafka-share';
-import { markInterruptedRuns, readJournal, readSummary, writeSummaryAtomically } from '../../../executor/journal';
-import type { RunSummary } from '../../../executor/journal-records';
+import { markInterruptedRuns } from '../../../executor/run-interrupts';
+import { readJournal, readSummary } from '../../../protocol/journal-files';
+import { writeSummaryAtomically } from '../../../executor/journal-writer';
+import type { RunSummary } from '../../../protocol/journal-records';
 import { sharedReconciliation } from '../../../executor/run-reconciliation';
 import { inDoubtAcrossWorkers, inDoubtWindow } from '../../../executor/run-inspection';
 

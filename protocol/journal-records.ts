@@ -1,5 +1,21 @@
-// The records of a run's event logs (`journal.ndjson`, `journal-<worker>.ndjson`) and its summary (`summary.json`).
-import type { ComponentStatus, ConnectionReconciliation, RunMode, RunStatus } from '../protocol/executor-events';
+// The run journal's format, shared by the executor (which writes it) and the client (which reads it): file names, records, summary.
+import { basename } from 'node:path';
+import type { ComponentStatus, ConnectionReconciliation, RunMode, RunStatus } from './executor-events';
+
+/** The starting process's event log in a run directory. */
+export const JOURNAL_FILE = 'journal.ndjson';
+export const SUMMARY_FILE = 'summary.json';
+
+/** The event log of a process that joined a run (`run --join`): one writer per file. */
+export function workerJournalFile(worker: string): string {
+  return `journal-${worker}.ndjson`;
+}
+
+/** The worker a journal file belongs to: `main` for the process that started the run. */
+export function workerOfFile(file: string): string {
+  const name = basename(file);
+  return name === JOURNAL_FILE ? 'main' : name.replace(/^journal-/, '').replace(/\.ndjson$/, '');
+}
 
 interface Stamped {
   readonly at: string;

@@ -1,0 +1,18 @@
+// Where a run lives and what it is called: the run directory, run ids, this process's worker id.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export function runDirectory(runsDir: string, runId: string): string {
+  return join(runsDir, runId);
+}
+
+/** A run id that sorts by time: `20261129-012233-ab12`. */
+export function newRunId(now: Date = new Date(), random: () => number = Math.random): string {
+  const iso = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${iso}-${Math.floor(random() * 0xffff).toString(16).padStart(4, '0')}`;
+}
+
+/** This process as a worker of a shared run: `<host>-<pid>`, safe in a file name. */
+export function workerId(): string {
+  return `${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}-${process.pid}`;
+}

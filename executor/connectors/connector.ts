@@ -1,8 +1,11 @@
 // The one small interface every component type's connector implements; the engine knows nothing else.
 import type { ComponentType } from '../../flow/model';
 
-/** Error classes a retry strategy can match with `retryOn` / `abortOn`. */
-export type ErrorClass = 'timeout' | 'connection' | '4xx' | '5xx' | '429' | 'validation';
+/**
+ * Error classes a retry strategy can match with `retryOn` / `abortOn`. `unroutable` (RabbitMQ
+ * returned a publish: no queue matched) is never retried, whatever `retryOn` says.
+ */
+export type ErrorClass = 'timeout' | 'connection' | '4xx' | '5xx' | '429' | 'validation' | 'unroutable';
 
 /** A failure with a sentence for the user; `errorClass` drives retries. Never carries secrets. */
 export class ConnectorError extends Error {

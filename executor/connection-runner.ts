@@ -1,6 +1,6 @@
 // Runs one connection: source reader -> (validate, trace) -> target writer, bounded in flight, commit after confirm + flush.
 import type { ConnectionCounts, RunMode } from '../protocol/executor-events';
-import type { FlowMessage, SourceMessage, SourceReader, TargetWriter, Delivery } from './connectors/connector';
+import { ConnectorError, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter, type Delivery } from './connectors/connector';
 import { abortReason } from './clock';
 import type { PayloadValidator } from './payload-validation';
 import { errorClassOf, RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
@@ -159,9 +159,9 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
   let delivery: Delivery;
   let attempts = 0;
-  // A failed attempt without an answer (timeout, lost connection) may have reached the target all the same.
+  // A failed attempt without an answer (timeout, lost connection), or one its connector calls in doubt (a gateway's 503), may have reached the target all the same.
   let inDoubt = false;
-  const unanswered = (error: unknown): boolean => errorClassOf(error) === 'timeout' || errorClassOf(error) === 'connection';
+  const unanswered = (error: unknown): boolean => errorClassOf(error) === 'timeout' || errorClassOf(error) === 'connection' || (error instanceof ConnectorError && error.options.inDoubt === true);
   // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
   await slots.acquire();
   try {

@@ -1,5 +1,6 @@
 // RetrySchedule: when to try a failed delivery again (fixed, exponential, custom, jitter, limits, error classes).
 import { parseDuration } from '../flow/durations';
+import { NEVER_RETRIED } from '../flow/error-classes';
 import { RETRY_DEFAULTS } from '../flow/schema';
 import { ConnectorError, type ErrorClass } from './connectors/connector';
 import { abortReason, type Clock } from './clock';
@@ -111,7 +112,7 @@ export class RetrySchedule {
   next(attempt: number, error: unknown, elapsedMs: number): { waitMs: number } | { giveUp: RetriesExhausted['reason'] } {
     const p = this.policy;
     const errorClass = errorClassOf(error);
-    if (p.abortOn.has(errorClass) || !p.retryOn.has(errorClass)) return { giveUp: 'not-retryable' };
+    if (NEVER_RETRIED.has(errorClass) || p.abortOn.has(errorClass) || !p.retryOn.has(errorClass)) return { giveUp: 'not-retryable' };
     if (attempt >= p.maxAttempts) return { giveUp: 'max-attempts' };
     const retryAfter = error instanceof ConnectorError && errorClass === '429' ? error.options.retryAfterMs : undefined;
     const waitMs = retryAfter ?? this.jittered(this.baseDelay(attempt));

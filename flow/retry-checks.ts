@@ -1,6 +1,7 @@
-// Retry checks beyond the schema: an exponential `maxDelay` below its `delay`; a custom `maxAttempts` that disagrees with its `delays`.
+// Retry checks beyond the schema: an exponential `maxDelay` below its `delay`; a custom `maxAttempts` that disagrees with its `delays`; `retryOn` listing a class never retried.
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import { parseDuration } from './durations';
+import { NEVER_RETRIED } from './error-classes';
 import type { ParsedFlow } from './parse';
 import { RETRY_DEFAULTS } from './schema';
 import { valueSpanAt } from './yaml-path';
@@ -22,6 +23,7 @@ export function checkRetries(parsed: ParsedFlow): Diagnostic[] {
     const strategy = settings.strategy ?? RETRY_DEFAULTS.strategy;
     if (strategy === 'exponential') maxDelayBelowDelay(parsed, path, settings, diagnostics);
     if (strategy === 'custom') attemptsAgainstDelays(parsed, path, settings, diagnostics);
+    neverRetried(parsed, path, settings, diagnostics);
   }
   return diagnostics;
 }
@@ -70,4 +72,16 @@ function attemptsAgainstDelays(parsed: ParsedFlow, path: Path, retry: Record<str
         { maxAttempts: attempts, delays: delays.length }));
     }
   }
+}
+
+/** The schema accepts every error class in `retryOn`; the executor still never retries these, so the entry does nothing. */
+function neverRetried(parsed: ParsedFlow, path: Path, retry: Record<string, unknown>, diagnostics: Diagnostic[]): void {
+  if (!Array.isArray(retry.retryOn)) return;
+  retry.retryOn.forEach((entry, i) => {
+    const errorClass = String(entry);
+    const why = NEVER_RETRIED.get(errorClass);
+    const span = why === undefined ? undefined : valueSpanAt(parsed.document, [...path, 'retryOn', i]);
+    if (!span) return;
+    diagnostics.push(makeDiagnostic(parsed.lines, span, DiagnosticSeverity.Warning, 'retry-never-retried', `\`${errorClass}\` is never retried: ${why}`, { errorClass }));
+  });
 }

@@ -1,15 +1,25 @@
 // The one small interface every component type's connector implements; the engine knows nothing else.
 import type { ComponentType } from '../../flow/model';
 
-/** Error classes a retry strategy can match with `retryOn` / `abortOn`. */
-export type ErrorClass = 'timeout' | 'connection' | '4xx' | '5xx' | '429' | 'validation';
+/**
+ * Error classes a retry strategy can match with `retryOn` / `abortOn`. `unroutable` (RabbitMQ
+ * returned a publish: no queue matched) is never retried, whatever `retryOn` says.
+ */
+export type ErrorClass = 'timeout' | 'connection' | '4xx' | '5xx' | '429' | 'validation' | 'unroutable';
+
+export interface ConnectorErrorOptions {
+  readonly retryAfterMs?: number;
+  readonly cause?: unknown;
+  /** The target may have processed the request all the same (a gateway's 502/503/504): a later delivery may be a duplicate. */
+  readonly inDoubt?: boolean;
+}
 
 /** A failure with a sentence for the user; `errorClass` drives retries. Never carries secrets. */
 export class ConnectorError extends Error {
   constructor(
     message: string,
     readonly errorClass: ErrorClass,
-    readonly options: { readonly retryAfterMs?: number; readonly cause?: unknown } = {},
+    readonly options: ConnectorErrorOptions = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ConnectorError';

@@ -10,10 +10,19 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * A gateway's 502, 503 or 504 says nothing about the service behind it, which may have processed the
+ * request before the gateway gave up on it: the message is in doubt (a later delivery may be a duplicate).
+ */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
 export function statusError(component: string, method: string, url: string, status: number, retryAfter: string | null): ConnectorError {
   const errorClass = status === 429 ? '429' : status >= 500 ? '5xx' : '4xx';
   const retryAfterMs = parseRetryAfter(retryAfter);
-  return new ConnectorError(`component ${component}: ${method} ${url} answered ${status}`, errorClass, retryAfterMs === undefined ? {} : { retryAfterMs });
+  return new ConnectorError(`component ${component}: ${method} ${url} answered ${status}`, errorClass, {
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(GATEWAY_STATUSES.has(status) ? { inDoubt: true } : {}),
+  });
 }
 
 export function requestError(component: string, method: string, url: string, error: unknown, runAborted: boolean): ConnectorError {

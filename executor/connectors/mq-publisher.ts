@@ -1,5 +1,5 @@
-// Publishes with publisher confirms; fails pending confirms when the channel dies (amqplib #191, #419), waits for 'drain' (#398), reopens a lost channel.
-import type { ConfirmChannel } from 'amqplib';
+// Publishes mandatory with publisher confirms; a returned publish fails as unroutable, pending confirms fail when the channel dies (amqplib #191, #419), waits for 'drain' (#398), reopens a lost channel.
+import type { ConfirmChannel, Message } from 'amqplib';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 
@@ -13,14 +13,23 @@ export interface PublishTarget {
 export type ConfirmChannelOpener = (signal: AbortSignal) => Promise<ConfirmChannel>;
 
 interface Pending {
+  /** The publish's place on its channel, in publish order. */
+  readonly sequence: number;
+  /** What a `basic.return` carries back, to tell this publish from the others awaiting a confirm. */
+  readonly message: FlowMessage;
   readonly reject: (error: ConnectorError) => void;
   readonly timer: NodeJS.Timeout;
+  /** Set when RabbitMQ returned the publish (no queue matched): its confirm, which follows, fails it as unroutable. */
+  returned?: ConnectorError;
 }
 
 /** One confirm channel and what hangs on it: unconfirmed publishes and the wait for its write buffer to drain. */
 interface Link {
   readonly channel: ConfirmChannel;
+  /** Unconfirmed publishes in publish order (a Set keeps insertion order). */
   readonly pending: Set<Pending>;
+  /** The sequence of the last publish matched to a `basic.return`: returns come in publish order, so the next one is later. */
+  lastReturned: number;
   dead?: ConnectorError;
   /** Set while amqplib's write buffer is full (`publish` returned false); settles on 'drain' or close. */
   drained?: { readonly promise: Promise<void>; readonly resolve: () => void };
@@ -42,13 +51,40 @@ export class MqPublisher implements TargetWriter {
   }
 
   private attach(channel: ConfirmChannel): Link {
-    const link: Link = { channel, pending: new Set() };
+    const link: Link = { channel, pending: new Set(), lastReturned: 0 };
     const die = (why: string) => (error?: Error) =>
       this.failAll(link, new ConnectorError(`component ${this.component}: the channel ${why} before the broker confirmed${error ? ` (${error.message})` : ''}`, 'connection', { cause: error }));
     channel.on('error', die('failed'));
     channel.on('close', die('closed'));
     channel.on('drain', () => this.wake(link));
+    channel.on('return', (returned: Message) => this.returned(link, returned));
     return link;
+  }
+
+  /**
+   * RabbitMQ sends a publish's `basic.return` before its `basic.ack`, and returns in publish order;
+   * but an earlier routed publish may still await its ack (a durable queue's fsync), so the oldest
+   * pending publish is not necessarily the returned one. The returned one is the first later than the
+   * last match whose body, key and headers (its `traceparent` is unique per message) are the ones returned.
+   */
+  private returned(link: Link, returned: Message): void {
+    for (const pending of link.pending) {
+      if (pending.sequence <= link.lastReturned || pending.returned || !sameMessage(pending.message, returned)) continue;
+      link.lastReturned = pending.sequence;
+      pending.returned = this.unroutable(returned);
+      return;
+    }
+  }
+
+  private unroutable(returned: Message): ConnectorError {
+    const { exchange, routingKey } = this.target;
+    const fields = returned.fields as unknown as { readonly replyCode?: number; readonly replyText?: string };
+    const code = fields.replyCode === undefined ? '' : `: ${`${fields.replyCode} ${fields.replyText ?? ''}`.trim()}`;
+    const where = exchange
+      ? `exchange ${exchange} has no queue bound for routing key ${routingKey}`
+      : `no queue named ${routingKey} exists for the default exchange to route to`;
+    const remedy = exchange ? 'bind a queue' : 'declare the queue';
+    return new ConnectorError(`component ${this.component}: unroutable: ${where} (RabbitMQ returned the message${code}); ${remedy}, then \`flowtracer retry\` delivers it`, 'unroutable');
   }
 
   private failAll(link: Link, error: ConnectorError): void {
@@ -107,6 +143,8 @@ export class MqPublisher implements TargetWriter {
     const sequence = (this.sequence += 1);
     const confirmed = new Promise<void>((resolve, reject) => {
       const pending: Pending = {
+        sequence,
+        message,
         reject,
         timer: setTimeout(() => {
           link.pending.delete(pending);
@@ -117,11 +155,13 @@ export class MqPublisher implements TargetWriter {
       const done = (error: unknown) => {
         if (!link.pending.delete(pending)) return;
         clearTimeout(pending.timer);
-        if (error) reject(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
+        if (pending.returned) reject(pending.returned);
+        else if (error) reject(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
         else resolve();
       };
       try {
-        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, headers: { ...message.headers }, messageId: message.key ?? undefined }, done);
+        // mandatory: a publish no queue takes comes back as `basic.return` instead of being confirmed and dropped.
+        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, mandatory: true, headers: { ...message.headers }, messageId: message.key ?? undefined }, done);
         // amqplib buffers without limit once its write buffer is full (#398): later writes wait for 'drain'.
         if (!room && !link.dead && !link.drained) {
           let resolve!: () => void;
@@ -141,4 +181,12 @@ export class MqPublisher implements TargetWriter {
     const link = this.link;
     if (link && !link.dead) await link.channel.close().catch(() => undefined);
   }
+}
+
+/** Whether a returned message is this one: same body, same key, same headers. */
+function sameMessage(sent: FlowMessage, returned: Message): boolean {
+  if ((returned.properties.messageId as string | undefined) !== (sent.key ?? undefined) || !returned.content.equals(sent.value)) return false;
+  const headers = (returned.properties.headers ?? {}) as Record<string, unknown>;
+  const names = Object.keys(sent.headers);
+  return names.length === Object.keys(headers).length && names.every((name) => String(headers[name]) === sent.headers[name]);
 }

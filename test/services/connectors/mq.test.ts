@@ -144,6 +144,55 @@ describe('mq connector', () => {
     await check.close();
   });
 
+  it('fails a publish to the default exchange for a queue that does not exist as unroutable, not delivered', async () => {
+    const missing = `ft-missing-${randomUUID()}`;
+    const publisher = new MqConnector('OrderQueue', { url: url(), queue, routingKey: missing });
+    try {
+      const writer = await publisher.openWriter({}, signal());
+      await assert.rejects(writer.write(message(1), signal()), (error: { errorClass: string; message: string }) => {
+        assert.equal(error.errorClass, 'unroutable');
+        assert.equal(error.message, `component OrderQueue: unroutable: no queue named ${missing} exists for the default exchange to route to (RabbitMQ returned the message: 312 NO_ROUTE); declare the queue, then \`flowtracer retry\` delivers it`);
+        return true;
+      });
+      // The channel stays usable: once the queue exists, the next publish on it is confirmed and routed.
+      const admin = await amqp.connect(url());
+      const channel = await admin.createChannel();
+      await channel.assertQueue(missing, { durable: true });
+      await writer.write(message(2), signal());
+      assert.equal((await channel.checkQueue(missing)).messageCount, 1);
+      await channel.deleteQueue(missing);
+      await admin.close();
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('tells each returned publish from the routed ones around it: a headers exchange that takes only the even messages', async () => {
+    const exchange = `ft-x-${randomUUID()}`;
+    const admin = await amqp.connect(url());
+    const channel = await admin.createChannel();
+    await channel.assertExchange(exchange, 'headers', { durable: false });
+    await channel.assertQueue(queue, { durable: true });
+    await channel.bindQueue(queue, exchange, '', { 'x-match': 'all', parity: 'even' });
+    const publisher = new MqConnector('OrderQueue', { url: url(), queue, exchange, routingKey: 'orders' });
+    try {
+      const writer = await publisher.openWriter({}, signal());
+      // Persistent publishes to a durable queue are confirmed after its fsync, returns come at once: each odd
+      // message's return arrives while even ones before it still await their confirms (the oldest pending is not the returned one).
+      const parity = (n: number) => (n % 2 === 0 ? 'even' : 'odd');
+      const settled = await Promise.allSettled(Array.from({ length: 400 }, (_, n) => writer.write({ ...message(n), headers: { traceparent: `t${n}`, parity: parity(n) } }, signal())));
+      const outcomes = settled.map((w, n) => (w.status === 'fulfilled' ? 'delivered' : (w.reason as { errorClass: string }).errorClass) + ` ${parity(n)}`);
+      assert.deepEqual(outcomes, Array.from({ length: 400 }, (_, n) => (n % 2 === 0 ? 'delivered even' : 'unroutable odd')));
+      const queued: number[] = [];
+      for (let got = await channel.get(queue, { noAck: true }); got; got = await channel.get(queue, { noAck: true })) queued.push((JSON.parse(got.content.toString()) as { n: number }).n);
+      assert.deepEqual(queued, Array.from({ length: 200 }, (_, k) => 2 * k), 'exactly the confirmed publishes are on the queue');
+    } finally {
+      await publisher.close();
+      await channel.deleteExchange(exchange);
+      await admin.close();
+    }
+  });
+
   it('names the component and masks the password when RabbitMQ is unreachable', async () => {
     const down = new MqConnector('Down', { url: 'amqp://guest:s3cret@127.0.0.1:1', queue });
     await assert.rejects(down.preflight(signal()), (error: Error) => {

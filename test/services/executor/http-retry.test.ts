@@ -7,12 +7,14 @@ import { createConnector } from '../../../executor/connectors/registry';
 import { startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
 import type { JournalRecord } from '../../../protocol/journal-records';
+import { runDetails } from '../../../executor/run-inspection';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue } from './broker-clients';
 import { RecordingHttpServer, type Script } from './recording-http-server';
 
 type Parked = Extract<JournalRecord, { t: 'parked' }>;
+type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
 type Retrying = Extract<ExecutorEvent, { type: 'message-retrying' }>;
 
 describe('retry schedules against a real failing HTTP service', () => {
@@ -92,6 +94,26 @@ connections:
     assert.deepEqual(retryingEvents().map((e) => [e.attempt, e.waitMs]), [[1, 30], [2, 30], [3, 30]]);
     assert.ok(gaps().every((gap) => gap >= 28), `the waits were honoured: ${gaps().join(', ')} ms`);
     assert.deepEqual(await parkedOf(result), []);
+  });
+
+  for (const status of [502, 503, 504]) {
+    it(`a gateway's ${status} then a 200: delivered in doubt (the service behind it may have processed the first attempt), in the in-flight window show lists`, async () => {
+      const result = await run((_r, i) => (i === 0 ? { status } : { status: 200 }), '{ strategy: fixed, delay: 10ms, maxAttempts: 3, jitter: none }');
+      assert.equal(result.status, 'succeeded', result.error);
+      assert.equal(server!.requests.length, 2);
+      const delivered = (await readJournal(result.directory)).records.filter((r): r is Delivered => r.t === 'delivered');
+      assert.deepEqual(delivered.map((d) => [d.key, d.inDoubt]), [['order-42', true]]);
+      assert.deepEqual((await runDetails(join(dir, 'runs'), result.runId)).inDoubt.map((d) => d.key), ['order-42']);
+    });
+  }
+
+  it('a 500 then a 200: delivered, not in doubt (the service itself answered that it failed)', async () => {
+    const result = await run((_r, i) => (i === 0 ? { status: 500 } : { status: 200 }), '{ strategy: fixed, delay: 10ms, maxAttempts: 3, jitter: none }');
+    assert.equal(result.status, 'succeeded', result.error);
+    assert.equal(server!.requests.length, 2);
+    const delivered = (await readJournal(result.directory)).records.filter((r): r is Delivered => r.t === 'delivered');
+    assert.deepEqual(delivered.map((d) => [d.key, d.inDoubt]), [['order-42', undefined]]);
+    assert.deepEqual((await runDetails(join(dir, 'runs'), result.runId)).inDoubt, []);
   });
 
   it('gives up after maxAttempts 500s with exponential waits, and parks the order with its attempts', async () => {

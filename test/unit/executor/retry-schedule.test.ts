@@ -87,6 +87,12 @@ describe('RetrySchedule', () => {
     }
   });
 
+  it('never retries an unroutable publish, even with `unroutable` in retryOn and an empty abortOn', async () => {
+    const r = await attemptTimes({ strategy: 'fixed', delay: '1s', maxAttempts: 5, retryOn: ['connection', 'unroutable'], abortOn: [] }, 5, () => new ConnectorError('no queue', 'unroutable'));
+    assert.deepEqual(r.times, [0]);
+    assert.equal(r.error?.reason, 'not-retryable');
+  });
+
   it('reads 429 in retryOn and abortOn written as a YAML number, as the format example writes it', async () => {
     const retried = await attemptTimes({ strategy: 'fixed', delay: '1s', maxAttempts: 2, jitter: 'none', retryOn: ['5xx', 429] }, 1, () => new ConnectorError('HTTP 429', '429'));
     assert.deepEqual(retried.times, [0, 1000]);

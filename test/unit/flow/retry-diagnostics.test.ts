@@ -61,6 +61,14 @@ describe('checkFlow: custom retry schedules', () => {
     ]);
   });
 
+  it('warns on `unroutable` in `retryOn`, which no strategy retries, and accepts it in `abortOn`', () => {
+    const text = withRetry('{ retryOn: [connection, unroutable], abortOn: [unroutable] }');
+    assert.deepEqual(diagnose(text), [
+      ['retry-never-retried', '5:33-5:43', '`unroutable` is never retried: RabbitMQ would route the message nowhere again; it is parked at once, and `flowtracer retry` delivers it once a queue is bound'],
+    ]);
+    assert.deepEqual(dataOf(text, 'retry-never-retried'), [{ errorClass: 'unroutable' }]);
+  });
+
   it('reports `maxDelay` below the default `delay`', () => {
     assert.deepEqual(diagnose(withRetry('{ maxDelay: 100ms }')), [
       ['max-delay-below-delay', '5:21-5:26', '`maxDelay` (100ms) is below `delay` (500ms); no wait could ever be that short'],

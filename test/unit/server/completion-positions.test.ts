@@ -66,7 +66,7 @@ describe('completion at every position of the schema', () => {
     it('offers the enum values of strategy, jitter and the error classes', () => {
       assert.deepEqual(values('defaults:\n  retry:\n    strategy: |\n'), ['fixed', 'exponential', 'custom']);
       assert.deepEqual(values('defaults:\n  retry: { jitter: | }\n'), ['none', 'full', 'equal']);
-      assert.deepEqual(values('defaults:\n  retry: { abortOn: [|] }\n'), ['timeout', 'connection', '4xx', '5xx', '429', 'validation']);
+      assert.deepEqual(values('defaults:\n  retry: { abortOn: [|] }\n'), ['timeout', 'connection', '4xx', '5xx', '429', 'validation', 'unroutable']);
     });
 
     it('writes a retry snippet with exactly its strategy\'s fields and the schema defaults', () => {

@@ -38,7 +38,7 @@ describe('completion', () => {
       'delay', 'maxAttempts', 'maxDuration', 'jitter', 'retryOn', 'abortOn',
     ]);
     assert.deepEqual(labels(complete('defaults:\n  retry: { strategy: | }\n')), ['fixed', 'exponential', 'custom']);
-    assert.deepEqual(labels(complete('defaults:\n  retry: { strategy: custom, retryOn: [timeout, |] }\n')), ['timeout', 'connection', '4xx', '5xx', '429', 'validation']);
+    assert.deepEqual(labels(complete('defaults:\n  retry: { strategy: custom, retryOn: [timeout, |] }\n')), ['timeout', 'connection', '4xx', '5xx', '429', 'validation', 'unroutable']);
   });
 
   it('offers component names after `from: ` with their type and target', () => {
@@ -85,7 +85,7 @@ describe('completion', () => {
   });
 
   it('offers error classes after `- ` in a block list', () => {
-    assert.deepEqual(labels(complete('defaults:\n  retry:\n    retryOn:\n      - |\n')), ['timeout', 'connection', '4xx', '5xx', '429', 'validation']);
+    assert.deepEqual(labels(complete('defaults:\n  retry:\n    retryOn:\n      - |\n')), ['timeout', 'connection', '4xx', '5xx', '429', 'validation', 'unroutable']);
   });
 
   it('never throws on broken text', () => {

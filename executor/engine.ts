@@ -19,6 +19,7 @@ import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
 import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
+import { keyedResumes } from './resume-positions';
 import type { SecretProvider } from './values';
 
 export interface EngineDeps {
@@ -100,10 +101,12 @@ export async function joinRun(runId: string, options: JoinOptions, deps: EngineD
 export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
   const { summary, records, plan } = await loadRun(runId, deps.runsDir);
   if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
+  const run = unfinishedConnections(plan, records);
+  // Refused here, before anything moves, where a source has no key to continue after.
+  const resumeFrom = keyedResumes(runId, plan, records, run);
   return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
     ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
-    const run = unfinishedConnections(plan, records);
-    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records) };
+    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records), resumeFrom };
   });
 }
 
@@ -135,7 +138,7 @@ async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSu
   return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
 }
 
-type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted'>;
+type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted' | 'resumeFrom'>;
 
 /**
  * Runs connections of a plan. `worker` is set for a process that joined the run: it writes its own

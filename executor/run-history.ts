@@ -1,5 +1,6 @@
 // What a run's journal says happened: open parked messages, unfinished connections, replies not yet consumed.
 import type { SourceMessage, SourceReader } from './connectors/connector';
+import type { ResumeFrom } from './connectors/key-position';
 import type { Settled } from './connection-runner';
 import type { Journal } from './journal-writer';
 import type { JournalRecord } from '../protocol/journal-records';
@@ -36,6 +37,25 @@ export function unfinishedConnections(plan: RunPlan, records: readonly JournalRe
 export function committedPositions(records: readonly JournalRecord[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const r of records) if (r.t === 'committed') (out.get(r.connection) ?? out.set(r.connection, new Set()).get(r.connection)!).add(r.source);
+  return out;
+}
+
+/**
+ * Per connection, the last source position it committed and how many it committed, in journal
+ * order (commits go strictly in read order): where a source read in key order continues. A
+ * retry's re-delivery of a parked message commits an earlier position again: it does not count.
+ */
+export function lastCommittedPositions(records: readonly JournalRecord[]): Map<string, ResumeFrom> {
+  const out = new Map<string, ResumeFrom>();
+  const parked = new Set<string>();
+  let retrying = false;
+  for (const r of records) {
+    if (r.t === 'retry-start' || r.t === 'resumed' || r.t === 'run-start') retrying = r.t === 'retry-start';
+    else if (r.t === 'parked') parked.add(`${r.connection}\u0000${r.source}`);
+    else if (r.t === 'committed' && !(retrying && parked.has(`${r.connection}\u0000${r.source}`))) {
+      out.set(r.connection, { position: r.source, committed: (out.get(r.connection)?.committed ?? 0) + 1 });
+    }
+  }
   return out;
 }
 

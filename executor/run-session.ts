@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComponentStatus, ConnectionCounts, RunMode } from '../protocol/executor-events';
 import { FLOW_DEFAULTS } from '../flow/schema';
 import type { Connector, FlowMessage, SourceMessage, SourceReader, TargetWriter } from './connectors/connector';
+import type { ResumeFrom } from './connectors/key-position';
 import { runConnection, type Settled } from './connection-runner';
 import { PayloadValidator } from './payload-validation';
 import type { PlannedConnection, RunPlan } from './plan';
@@ -33,6 +34,8 @@ export interface SessionInput {
   readonly prefeed?: ReadonlyMap<string, readonly SourceMessage[]>;
   /** Per connection, the source positions committed before an interruption (resume). */
   readonly alreadyCommitted?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per connection reading a query in key order, the last key committed before an interruption: it continues after it (resume). */
+  readonly resumeFrom?: ReadonlyMap<string, ResumeFrom>;
   /**
    * For a source several processes can read together (`run --join`): what they share of it,
    * passed to its reader as `settings.shared`; undefined reads it alone.
@@ -99,7 +102,8 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       // A fresh consumer group per run segment: a killed executor's member would hold the partitions until its
       // session times out. Alone, where to continue comes from the journal (alreadyCommitted); shared, the new
       // group starts where the previous one's committed offsets got to.
-      const base = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}-${segment}`, resume: input.resume, dryRun: mode === 'dry-run' };
+      const resumeFrom = input.resumeFrom?.get(c.id);
+      const base = { ...c.props, runId: ctx.runId, connection: c.id, groupId: `flowtracer-${ctx.runId}-${c.index}-${segment}`, resume: input.resume, dryRun: mode === 'dry-run', ...(resumeFrom ? { resumeFrom } : {}) };
       const source = input.connectors.get(c.source.name)!;
       const shared = override || channels.has(c.id) || mode === 'dry-run' || !source.shareSource ? undefined : await input.share?.(c, source, base);
       const settings = shared ? { ...base, shared } : base;

@@ -3,6 +3,7 @@ import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnosti
 import type { FlowGraph } from './graph';
 import type { TextSpan } from './model';
 import type { ParsedFlow } from './parse';
+import { highestPlaceholder, ordersByColumn } from './sql-text';
 import { keySpanAt, valueSpanAt } from './yaml-path';
 
 /** The `select` fields each source type reads (a service is never a source of a bounded read). */
@@ -85,6 +86,7 @@ export function checkSelects(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[]
           `\`query\` ${uses} but \`params\` gives ${given === 0 ? 'no value' : given === 1 ? '1 value' : `${given} values`}; PostgreSQL needs exactly one value per placeholder`,
           { placeholders: needed, params: given });
       }
+      diagnostics.push(...keyOrderProblems(parsed, path, select.query, connection.props.keyColumn, source.name));
     }
   }
   return diagnostics;
@@ -137,12 +139,24 @@ function kafkaPositionProblems(parsed: ParsedFlow, path: readonly (string | numb
   return diagnostics;
 }
 
-/** The highest `$n` of a SQL text outside its string literals, quoted identifiers, comments and dollar-quoted bodies. */
-export function highestPlaceholder(sql: string): number {
-  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, ' ');
-  let highest = 0;
-  for (const match of code.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
-  return highest;
+/**
+ * A query source resumes after the last `keyColumn` value delivered (its rows are read in that
+ * order): without `keyColumn` a resume is refused, and a query that orders otherwise is not read
+ * in the order it says.
+ */
+function keyOrderProblems(parsed: ParsedFlow, path: readonly (string | number)[], query: string, keyColumn: unknown, source: string): Diagnostic[] {
+  const span = valueSpanAt(parsed.document, [...path, 'query']);
+  if (!span || (keyColumn !== undefined && typeof keyColumn !== 'string')) return [];
+  if (keyColumn === undefined) {
+    return [makeDiagnostic(parsed.lines, span, DiagnosticSeverity.Warning, 'select-without-key-column',
+      `without \`keyColumn\`, nothing tells which rows of \`${source}\` a run delivered, so an interrupted run cannot be resumed; add \`keyColumn:\` with a unique column of the query, and \`ORDER BY\` it`,
+      { name: source })];
+  }
+  if (ordersByColumn(query, keyColumn)) return [];
+  const written = /^[a-z_][a-z0-9_$]*$/.test(keyColumn) ? keyColumn : `"${keyColumn.replace(/"/g, '""')}"`;
+  return [makeDiagnostic(parsed.lines, span, DiagnosticSeverity.Warning, 'select-not-ordered-by-key',
+    `\`query\` does not order its rows by \`${keyColumn}\` (the \`keyColumn\`); they are read in \`${keyColumn}\` order all the same, so that a resume continues after the last one delivered: end the query with \`ORDER BY ${written}\``,
+    { keyColumn })];
 }
 
 function compare(a: bigint | number, b: bigint | number): number {

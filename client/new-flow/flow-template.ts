@@ -50,7 +50,7 @@ function connectionLines(c: TemplateConnection, types: ReadonlyMap<string, Compo
   const fromType = types.get(c.from);
   if (fromType === 'kafka') lines.push('    select: { from: earliest, until: end }   # replay what is on the topic now');
   if (fromType === 'mq') lines.push('    select: { until: empty }                  # stop when the queue is drained');
-  if (fromType === 'database') lines.push(`    select: { query: "SELECT * FROM ${snake(c.from)}" }`);
+  if (fromType === 'database') lines.push(`    select: { query: "SELECT * FROM ${snake(c.from)} ORDER BY id" }`, '    keyColumn: id                             # a unique column: a resume continues after the last one delivered');
   if (types.get(c.to) === 'database') lines.push('    operation: insert                         # insert | upsert | update | delete', '    columns: { body: $ }                      # column: JSONPath into the message');
   return lines;
 }

@@ -4,6 +4,7 @@ import { ConnectorError, type ConnectionSettings, type Connector, type SourceRea
 import { connectorError } from './connector-errors';
 import { openQueryReader, type PageOptions } from './database-reader';
 import { DatabaseWriter, type MatchRule } from './database-writer';
+import { parseKeyPosition, type ResumeFrom } from './key-position';
 import { redactUrl } from './redact-url';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -74,11 +75,18 @@ export class DatabaseConnector implements Connector {
   async openReader(settings: ConnectionSettings): Promise<SourceReader> {
     const select = (settings.select ?? {}) as { query?: unknown; params?: unknown; limit?: unknown };
     if (typeof select.query !== 'string') throw new ConnectorError(`component ${this.name}: a database source needs \`select.query\``, 'validation');
+    const keyColumn = typeof settings.keyColumn === 'string' ? settings.keyColumn : undefined;
+    // A resume continues after the last key committed; the engine refused it already where there is none.
+    const resume = settings.resumeFrom as ResumeFrom | undefined;
+    const after = resume && parseKeyPosition(resume.position);
+    if (resume && (!after || keyColumn === undefined)) throw new ConnectorError(`component ${this.name}: cannot continue after \`${resume.position}\`: not the position of a \`keyColumn\``, 'validation');
+    const limit = typeof select.limit === 'number' ? Math.max(0, select.limit - (resume?.committed ?? 0)) : undefined;
     return openQueryReader(this.name, this.pool, {
       query: select.query,
       params: Array.isArray(select.params) ? select.params : [],
-      limit: typeof select.limit === 'number' ? select.limit : undefined,
-      keyColumn: typeof settings.keyColumn === 'string' ? settings.keyColumn : undefined,
+      limit,
+      keyColumn,
+      ...(after ? { after } : {}),
     }, this.pages);
   }
 

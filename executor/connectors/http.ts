@@ -4,6 +4,7 @@ import { parseDuration } from '../../flow/durations';
 import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
 import { requestError, statusError } from './http-response-error';
 import { keyText, selectItems, selectValue } from './json-path-value';
+import { keyPosition } from './key-position';
 import { redactUrl } from './redact-url';
 
 interface HttpProps {
@@ -99,11 +100,21 @@ export class HttpConnector implements Connector {
     const items = selectItems(document as never, this.props.items ?? '$');
     const limit = ((settings.select ?? {}) as { limit?: number }).limit ?? items.length;
     const keyPath = this.props.key;
+    // With `key`, an item's position is its key (a resume skips the keys committed, wherever they moved in the list); without, its index.
+    const seen = new Map<string, number>();
+    const positionOf = (item: (typeof items)[number], index: number): { key: string | null; position: string } => {
+      if (!keyPath) return { key: null, position: `item ${index}` };
+      const key = selectValue(item, keyPath) ?? null;
+      const json = JSON.stringify(key);
+      const occurrence = (seen.get(json) ?? 0) + 1;
+      seen.set(json, occurrence);
+      return { key: keyText(key), position: keyPosition(key, occurrence) };
+    };
     return {
       async *messages(runSignal: AbortSignal): AsyncIterable<SourceMessage> {
         for (const [index, item] of items.slice(0, limit).entries()) {
           if (runSignal.aborted) return;
-          yield { key: keyPath ? keyText(selectValue(item, keyPath)) : null, value: Buffer.from(JSON.stringify(item)), headers: {}, position: `item ${index}` };
+          yield { ...positionOf(item, index), value: Buffer.from(JSON.stringify(item)), headers: {} };
         }
       },
       commit: async () => undefined,

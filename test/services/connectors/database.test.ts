@@ -48,7 +48,44 @@ describe('database connector', () => {
     const reader = await connector.openReader({ select: { query: `SELECT order_id, amount FROM ${table} WHERE amount >= $1 ORDER BY order_id`, params: [2] }, keyColumn: 'order_id' });
     const rows: SourceMessage[] = [];
     for await (const row of reader.messages(signal())) rows.push(row);
-    assert.deepEqual(rows.map((r) => [r.key, r.value.toString(), r.position]), [['b', '{"order_id":"b","amount":2}', 'row 1'], ['c', '{"order_id":"c","amount":3}', 'row 2']]);
+    assert.deepEqual(rows.map((r) => [r.key, r.value.toString(), r.position]), [['b', '{"order_id":"b","amount":2}', 'key "b"'], ['c', '{"order_id":"c","amount":3}', 'key "c"']]);
+  });
+
+  it('positions a keyed query\'s rows by their key as PostgreSQL writes it, and a resume reads only from the last one on, in the column\'s own order', async () => {
+    const mine = `${table}_keyset`;
+    await client.query(`CREATE TABLE ${mine} (id integer, at timestamp, note text)`);
+    try {
+      // Numbers whose text order differs (10 < 9 as text), a key that repeats, a row without a key.
+      await client.query(`INSERT INTO ${mine} VALUES (9, '2026-11-01 10:00:00.000001', 'a'), (10, '2026-11-01 10:00:00.000002', 'b'), (10, '2026-11-01 10:00:00.000003', 'c'),
+        (10, '2026-11-01 10:00:00.000004', 'd'), (100, '2026-11-01 10:00:00.000005', 'e'), (null, null, 'f')`);
+      const read = async (settings: Record<string, unknown>): Promise<string[]> => {
+        const reader = await connector.openReader(settings);
+        const out: string[] = [];
+        for await (const row of reader.messages(signal())) out.push(`${row.position} ${(JSON.parse(row.value.toString()) as { note: string }).note}`);
+        return out;
+      };
+      const byId = (resumeFrom?: { position: string; committed: number }, limit?: number) =>
+        read({ select: { query: `SELECT id, note FROM ${mine} WHERE note <> $1 ORDER BY id;`, params: ['z'], ...(limit ? { limit } : {}) }, keyColumn: 'id', ...(resumeFrom ? { resumeFrom } : {}) });
+      assert.deepEqual(await byId(), ['key "9" a', 'key "10" b', 'key "10" #2 c', 'key "10" #3 d', 'key "100" e', 'key null f']);
+      // Rows before the last key are never read again: deleted or added there, they change nothing.
+      await client.query(`DELETE FROM ${mine} WHERE note = 'a'`);
+      await client.query(`INSERT INTO ${mine} VALUES (1, null, 'new before')`);
+      // Rows sharing the last key are told apart by their order: those committed are skipped.
+      assert.deepEqual(await byId({ position: 'key "10" #2', committed: 3 }), ['key "10" #3 d', 'key "100" e', 'key null f']);
+      assert.deepEqual(await byId({ position: 'key "9"', committed: 1 }), ['key "10" b', 'key "10" #2 c', 'key "10" #3 d', 'key "100" e', 'key null f']);
+      assert.deepEqual(await byId({ position: 'key "100"', committed: 5 }), ['key null f']);
+      assert.deepEqual(await byId({ position: 'key null', committed: 6 }), []);
+      // `limit` counts the rows the run committed before the resume.
+      assert.deepEqual(await byId({ position: 'key "9"', committed: 1 }, 3), ['key "10" b', 'key "10" #2 c']);
+      // A timestamp keeps its microseconds (a JS Date would not): the resume starts exactly after it.
+      const byTime = (resumeFrom?: { position: string; committed: number }) => read({ select: { query: `SELECT at, note FROM ${mine} WHERE at IS NOT NULL ORDER BY at` }, keyColumn: 'at', ...(resumeFrom ? { resumeFrom } : {}) });
+      assert.deepEqual(await byTime(), ['key "2026-11-01 10:00:00.000002" b', 'key "2026-11-01 10:00:00.000003" c', 'key "2026-11-01 10:00:00.000004" d', 'key "2026-11-01 10:00:00.000005" e']);
+      assert.deepEqual(await byTime({ position: 'key "2026-11-01 10:00:00.000003"', committed: 2 }), ['key "2026-11-01 10:00:00.000004" d', 'key "2026-11-01 10:00:00.000005" e']);
+      await assert.rejects(connector.openReader({ select: { query: `SELECT note FROM ${mine}` }, keyColumn: 'id' }), (error: ConnectorError) =>
+        error.errorClass === 'validation' && error.message === 'component OrderDB: the query\'s rows have no column `id` (the connection\'s `keyColumn`)');
+    } finally {
+      await client.query(`DROP TABLE IF EXISTS ${mine}`);
+    }
   });
 
   it('upserts by key in one transaction per batch, with the whole message in a column', async () => {
@@ -180,7 +217,7 @@ describe('database connector', () => {
         seen++;
         // Never more than the page being yielded: row n arrives once ceil(n / 500) pages were fetched, not more.
         assert.equal(pages.length, Math.ceil(seen / 500), `pages fetched when row ${seen} arrived`);
-        assert.equal(row.position, `row ${seen}`);
+        assert.equal(row.position, `key "o${String(seen).padStart(5, '0')}"`);
         assert.equal(JSON.parse(row.value.toString()).amount, seen);
         if (seen === 1 || seen === 20_000) assert.equal(row.key, `o${String(seen).padStart(5, '0')}`);
       }

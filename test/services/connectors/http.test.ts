@@ -78,4 +78,17 @@ describe('http connector (service and api)', () => {
     for await (const item of reader.messages(signal())) got.push(item);
     assert.deepEqual(got.map((m) => [m.key, m.value.toString()]), [['e1', '{"id":"e1"}'], ['e2', '{"id":"e2"}']]);
   });
+
+  it('positions an api\'s items by their key, wherever they are in the list (by index without `key`)', async () => {
+    handler = (_request, _body, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('[{"id":"e1"},{"id":7},{"id":"e1"},{"other":1}]');
+    const positions = async (props: Record<string, unknown>): Promise<string[]> => {
+      const reader = await new HttpConnector('api', 'StatusAPI', { url, ...props }).openReader({}, signal());
+      const got: string[] = [];
+      for await (const item of reader.messages(signal())) got.push(item.position);
+      return got;
+    };
+    // A key met again is told apart by its occurrence; an item without one has the key null.
+    assert.deepEqual(await positions({ key: '$.id' }), ['key "e1"', 'key 7', 'key "e1" #2', 'key null']);
+    assert.deepEqual(await positions({}), ['item 0', 'item 1', 'item 2', 'item 3']);
+  });
 });

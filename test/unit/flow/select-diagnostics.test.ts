@@ -79,7 +79,7 @@ describe('checkFlow: `select` values', () => {
   });
 
   it('reports a database source without `select.query` on `select`, or on `from` when there is no select', () => {
-    const text = `${H}${K}${D}connections:\n  - { from: D, to: K }\n  - { from: D, to: K, select: { limit: 5 } }\n  - { from: D, to: K, select: { query: select 1 } }\n`;
+    const text = `${H}${K}${D}connections:\n  - { from: D, to: K }\n  - { from: D, to: K, select: { limit: 5 } }\n  - { from: D, to: K, select: { query: select 1 as a order by a }, keyColumn: a }\n`;
     assert.deepEqual(diagnose(text), [
       ['select-missing-query', '5:12-5:13', 'reading from database `D` needs `select.query`: the SQL whose rows are the messages'],
       ['select-missing-query', '6:22-6:28', 'reading from database `D` needs `select.query`: the SQL whose rows are the messages'],
@@ -87,18 +87,67 @@ describe('checkFlow: `select` values', () => {
   });
 
   it('reports a query whose placeholders the params do not fill, on the params (or the query without params)', () => {
-    const flow = (select: string) => `${H}${K}${D}connections:\n  - { from: D, to: K, select: ${select} }\n`;
-    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 and b = \'$3\'", params: [1] }')), []);
-    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 and b < $2", params: [1] }')), [
-      ['select-params-mismatch', '5:90-5:93', '`query` uses placeholders up to `$2` but `params` gives 1 value; PostgreSQL needs exactly one value per placeholder'],
+    const flow = (select: string) => `${H}${K}${D}connections:\n  - { from: D, to: K, select: ${select}, keyColumn: a }\n`;
+    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 and b = \'$3\' order by a", params: [1] }')), []);
+    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 and b < $2 order by a", params: [1] }')), [
+      ['select-params-mismatch', '5:101-5:104', '`query` uses placeholders up to `$2` but `params` gives 1 value; PostgreSQL needs exactly one value per placeholder'],
     ]);
-    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1" }')), [
-      ['select-params-mismatch', '5:39-5:69', '`query` uses placeholders up to `$1` but `params` gives no value; PostgreSQL needs exactly one value per placeholder'],
+    assert.deepEqual(diagnose(flow('{ query: "select * from t where a > $1 order by a" }')), [
+      ['select-params-mismatch', '5:39-5:80', '`query` uses placeholders up to `$1` but `params` gives no value; PostgreSQL needs exactly one value per placeholder'],
     ]);
-    assert.deepEqual(diagnose(flow('{ query: select 1, params: [a, b] }')), [
-      ['select-params-mismatch', '5:57-5:63', '`query` has no placeholder but `params` gives 2 values; PostgreSQL needs exactly one value per placeholder'],
+    assert.deepEqual(diagnose(flow('{ query: select a from t order by a, params: [a, b] }')), [
+      ['select-params-mismatch', '5:75-5:81', '`query` has no placeholder but `params` gives 2 values; PostgreSQL needs exactly one value per placeholder'],
     ]);
-    assert.deepEqual(dataOf(flow('{ query: select 1, params: [a, b] }'), 'select-params-mismatch'), [{ placeholders: 0, params: 2 }]);
+    assert.deepEqual(dataOf(flow('{ query: select a from t order by a, params: [a, b] }'), 'select-params-mismatch'), [{ placeholders: 0, params: 2 }]);
+  });
+
+  describe('a query source\'s key: a resume continues after the last `keyColumn` value delivered', () => {
+    /** A database → kafka connection in block style: the query is on line 9 (8 without keyColumn), from column 13. */
+    const keyed = (query: string, keyColumn?: string) =>
+      `${H}${K}${D}connections:\n  - from: D\n    to: K\n${keyColumn === undefined ? '' : `    keyColumn: ${keyColumn}\n`}    select:\n      query: ${query}\n`;
+    const WITHOUT = 'without `keyColumn`, nothing tells which rows of `D` a run delivered, so an interrupted run cannot be resumed; add `keyColumn:` with a unique column of the query, and `ORDER BY` it';
+    const unordered = (column: string, written = column) =>
+      `\`query\` does not order its rows by \`${column}\` (the \`keyColumn\`); they are read in \`${column}\` order all the same, so that a resume continues after the last one delivered: end the query with \`ORDER BY ${written}\``;
+
+    it('warns about a query source without `keyColumn`, on the query', () => {
+      assert.deepEqual(diagnose(keyed('SELECT id, body FROM outbox ORDER BY id')), [['select-without-key-column', '8:13-8:52', WITHOUT]]);
+      assert.deepEqual(dataOf(keyed('SELECT id FROM outbox'), 'select-without-key-column'), [{ name: 'D' }]);
+    });
+
+    it('accepts a query whose own ORDER BY starts with the key column, ascending', () => {
+      for (const query of [
+        'SELECT id, body FROM outbox ORDER BY id',
+        'select id from outbox o order by o.id asc nulls last, created_at limit 100',
+        '"SELECT id FROM outbox ORDER BY ID;"',
+        '\'SELECT "id" FROM outbox WHERE note <> \'\'order by x\'\' ORDER BY "id" FETCH FIRST 5 ROWS ONLY\'',
+        '"SELECT id FROM (SELECT id FROM outbox ORDER BY created_at) AS recent ORDER BY recent.id -- oldest first"',
+        '"SELECT a.id FROM a UNION ALL SELECT b.id FROM b ORDER BY id FOR UPDATE"',
+      ]) assert.deepEqual(diagnose(keyed(query, 'id')), [], query);
+      assert.deepEqual(diagnose(keyed('\'SELECT "OrderId" FROM orders ORDER BY "OrderId"\'', 'OrderId')), []);
+    });
+
+    it('warns, on the query, when its rows are not ordered by the key column', () => {
+      assert.deepEqual(diagnose(keyed('SELECT id FROM outbox', 'id')), [['select-not-ordered-by-key', '9:13-9:34', unordered('id')]]);
+      const others: [query: string, range: string][] = [
+        ['SELECT id FROM outbox ORDER BY created_at, id', '9:13-9:58'],
+        ['SELECT id FROM outbox ORDER BY id DESC', '9:13-9:51'],
+        ['SELECT id FROM outbox ORDER BY id NULLS FIRST', '9:13-9:58'],
+        ['SELECT id FROM outbox ORDER BY 1', '9:13-9:45'],
+        ['SELECT id FROM outbox ORDER BY other_id', '9:13-9:52'],
+        // Only the outermost ORDER BY orders the rows: not a subquery's, a window's or one in a comment.
+        ['SELECT id FROM (SELECT id FROM outbox ORDER BY id) AS q', '9:13-9:68'],
+        ['SELECT id, row_number() OVER (ORDER BY id) FROM outbox', '9:13-9:67'],
+        ['"SELECT id FROM outbox /* ORDER BY id */"', '9:13-9:54'],
+      ];
+      for (const [query, range] of others) assert.deepEqual(diagnose(keyed(query, 'id')), [['select-not-ordered-by-key', range, unordered('id')]], query);
+      assert.deepEqual(dataOf(keyed('SELECT id FROM outbox', 'id'), 'select-not-ordered-by-key'), [{ keyColumn: 'id' }]);
+    });
+
+    it('quotes a key column PostgreSQL would fold to lower case in the ORDER BY it proposes', () => {
+      assert.deepEqual(diagnose(keyed('SELECT "OrderId" FROM orders ORDER BY OrderId', 'OrderId')), [
+        ['select-not-ordered-by-key', '9:13-9:58', unordered('OrderId', '"OrderId"')],
+      ]);
+    });
   });
 
   it('accepts `until: empty` on an mq source and reports kafka positions there', () => {

@@ -110,8 +110,7 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
     if (r.t !== 'connection') continue;
     if ((CONNECTION_RANK[r.status] ?? 0) >= (CONNECTION_RANK[best.get(r.connection) ?? ''] ?? 0)) best.set(r.connection, r.status);
   }
-  const expected = new Map(Object.entries(shared).map(([id, s]) => [id, typeof s.messages === 'number' ? s.messages : Number.NaN]));
-  const sharedCounts = await sharedReconciliation(directory, expected);
+  const sharedCounts = await sharedReconciliation(directory, Object.keys(shared));
   const others = new Map<string, ConnectionReconciliation>();
   for (const r of records) if (r.t === 'reconciliation') for (const c of r.connections) if (!shared[c.connection]) others.set(c.connection, c);
   const reconciliation = [...sharedCounts, ...others.values()].sort((a, b) => plan.connections.findIndex((c) => c.id === a.connection) - plan.connections.findIndex((c) => c.id === b.connection));
@@ -122,7 +121,7 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
   const error = unfinished.length > 0
     ? `no process finished ${unfinished.join(', ')}: resume the run`
     : unbalanced
-      ? `reconciliation mismatch on ${unbalanced.connection}: read ${unbalanced.read} of the ${expected.get(unbalanced.connection) ?? '?'} messages its processes share, delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}`
+      ? `reconciliation mismatch on ${unbalanced.connection}: its processes read ${unbalanced.read} but delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}; ${unbalanced.read - unbalanced.delivered - unbalanced.parked - unbalanced.filtered} sent and settled by none`
       : failed ? `${failed[0]} ${failed[1]}` : undefined;
   const components: Record<string, ComponentStatus> = { ...onDisk.components };
   const rank: Record<string, number> = { failed: 5, succeeded: 4, blocked: 3, skipped: 2, running: 1 };

@@ -1,9 +1,10 @@
 // Reads a shared run's Kafka source as one member of its consumer group: only the assigned partitions, done when the group is.
-import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
+import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
-import { type KafkaMessage, partitionOffset } from './kafka-reader';
+import { type FetchedTo, isFetchedTo, type KafkaMessage, partitionOffset } from './kafka-reader';
 import type { PartitionRange } from './kafka-select';
 import { committedOffsets, shareRanges, type KafkaShare } from './kafka-share';
 
@@ -29,15 +30,6 @@ interface CommitGroup {
   readonly done: Promise<void | false>;
 }
 
-function headerText(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
-  }
-  return out;
-}
-
 /** Walks kafkajs's wrappers (retries, non-retriable) down to the protocol error's type. */
 function isRebalance(error: unknown): boolean {
   for (let e = error as { type?: string; name?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
@@ -48,7 +40,8 @@ function isRebalance(error: unknown): boolean {
 }
 
 export class KafkaGroupReader implements SourceReader {
-  private readonly buffer: KafkaMessage[] = [];
+  /** This generation's messages, each batch followed by how far its fetch got (see KafkaReader). */
+  private readonly buffer: (KafkaMessage | FetchedTo)[] = [];
   private readonly ranges: Map<number, PartitionRange>;
   /** The highest offset known committed per partition: this member's commits and the group's as last polled. */
   private readonly committed = new Map<number, bigint>();
@@ -78,7 +71,8 @@ export class KafkaGroupReader implements SourceReader {
 
   static async open(component: string, kafka: Kafka, share: KafkaShare): Promise<KafkaGroupReader> {
     const consumer = kafka.consumer({
-      groupId: share.groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false,
+      // readUncommitted false: committed transactions only, up to the last stable offset the ends were fixed at.
+      groupId: share.groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, readUncommitted: false,
       sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 20_000,
     });
     const admin = kafka.admin();
@@ -92,7 +86,7 @@ export class KafkaGroupReader implements SourceReader {
       consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error));
       // Where to start: the group's committed offsets, or the share's start (seekUncommitted).
       await consumer.subscribe({ topics: [share.topic], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => reader.accept(payload.partition, payload.message, payload.heartbeat) });
+      await runBatches(consumer, (partition) => reader.sink(partition));
     } catch (error) {
       await reader.close();
       throw connectorError(component, `cannot join consumer group ${share.groupId} of topic ${share.topic}`, error);
@@ -150,16 +144,33 @@ export class KafkaGroupReader implements SourceReader {
     }
   }
 
-  private async accept(partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders }, heartbeat: () => Promise<void>): Promise<void> {
+  /** Where a batch of `partition` goes in the current generation; none for a partition not assigned, outside the share or done. */
+  private sink(partition: number): BatchSink | undefined {
     const generation = this.generation;
     const range = this.ranges.get(partition);
-    const offset = BigInt(message.offset);
-    if (!this.assigned.has(partition) || !range || offset < range.start) return;
-    if (offset >= range.end || this.isDone(partition)) {
-      this.consumer.pause([{ topic: this.share.topic, partitions: [partition] }]);
-      return;
+    if (!range || !this.assigned.has(partition)) return undefined;
+    const topic = this.share.topic;
+    if (this.isDone(partition)) {
+      this.consumer.pause([{ topic, partitions: [partition] }]);
+      return undefined;
     }
-    if (offset <= (this.lastAccepted.get(partition) ?? -1n)) return;
+    return {
+      message: (message, heartbeat) => this.accept(range, message, heartbeat, generation),
+      fetched: (next) => {
+        if (next <= range.start || this.closed || generation !== this.generation) return;
+        const to = next > range.end ? range.end : next;
+        if (to >= range.end) this.consumer.pause([{ topic, partitions: [partition] }]);
+        this.buffer.push({ partition, next: to });
+        this.wakeReader?.();
+      },
+    };
+  }
+
+  /** Buffers a message of the range; false when the batch is to stop (closed, or a rebalance started a new generation). */
+  private async accept(range: PartitionRange, message: FetchedMessage, heartbeat: () => Promise<void>, generation: number): Promise<boolean> {
+    const { partition } = range;
+    const offset = BigInt(message.offset);
+    if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return true;
     while (this.buffer.length >= BUFFER && !this.closed && generation === this.generation) {
       const woken = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), HEARTBEAT_MS);
@@ -171,11 +182,13 @@ export class KafkaGroupReader implements SourceReader {
       // Held by back-pressure: still alive for the group (a rebalance surfaces here as an error kafkajs handles).
       if (!woken) await heartbeat();
     }
-    if (this.closed || generation !== this.generation) return;
+    if (this.closed || generation !== this.generation) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset });
-    if (offset >= range.end - 1n) this.consumer.pause([{ topic: this.share.topic, partitions: [partition] }]);
     this.wakeReader?.();
+    // What eachMessage did after each message (kafkajs sends one only when the interval passed).
+    await heartbeat();
+    return true;
   }
 
   /** Yields the assigned partitions' messages until every partition of the share is committed to its end, by any member. */
@@ -187,6 +200,10 @@ export class KafkaGroupReader implements SourceReader {
         const next = this.buffer.shift();
         if (next) {
           this.wakeWriters.shift()?.();
+          if (isFetchedTo(next)) {
+            this.passed(next);
+            continue;
+          }
           this.commits.yielded(next.partition, next.offset);
           this.readIn.set(next, this.generation);
           yield next;
@@ -212,6 +229,21 @@ export class KafkaGroupReader implements SourceReader {
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * The fetch got past records that are no messages (a commit marker, an aborted transaction,
+   * compacted offsets). With nothing of the partition awaiting its target, this member commits
+   * how far it got itself: that is how the group learns a partition ending in such records is
+   * done. Otherwise the commit of the last message awaiting carries it.
+   */
+  private passed(fetched: FetchedTo): void {
+    const next = this.commits.passed(fetched.partition, fetched.next);
+    if (next === undefined || next <= (this.committed.get(fetched.partition) ?? -1n)) return;
+    const group = this.collecting?.generation === this.generation ? this.collecting : this.startGroup();
+    const current = group.offsets.get(fetched.partition);
+    if (current === undefined || next > current) group.offsets.set(fetched.partition, next);
+    group.done.catch((error: unknown) => this.fail(error));
   }
 
   private async poll(): Promise<void> {

@@ -1,6 +1,7 @@
 // Reads a bounded `select` of a Kafka topic through a consumer group; commits only contiguous confirmed offsets.
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { SourceMessage, SourceReader } from './connector';
+import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import type { PartitionRange } from './kafka-select';
 import { connectorError } from './connector-errors';
@@ -10,15 +11,6 @@ const BUFFER = 256;
 interface CommitGroup {
   readonly offsets: Map<number, bigint>;
   readonly done: Promise<void>;
-}
-
-function headerText(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
-  }
-  return out;
 }
 
 export function parsePosition(position: string): { topic: string; partition: number; offset: bigint } {
@@ -39,10 +31,23 @@ export function partitionOffset(message: SourceMessage): { partition: number; of
   return own.partition !== undefined && own.offset !== undefined ? { partition: own.partition, offset: own.offset } : parsePosition(message.position);
 }
 
+/** In a reader's buffer after a batch's messages: the fetch of `partition` got to `next`. */
+export interface FetchedTo {
+  readonly partition: number;
+  readonly next: bigint;
+}
+
+export function isFetchedTo(entry: KafkaMessage | FetchedTo): entry is FetchedTo {
+  return (entry as Partial<KafkaMessage>).position === undefined;
+}
+
 export class KafkaReader implements SourceReader {
-  private readonly buffer: KafkaMessage[] = [];
+  /** Messages, each batch followed by how far its fetch got: a partition ends when that reaches its end, in read order. */
+  private readonly buffer: (KafkaMessage | FetchedTo)[] = [];
   private readonly commits = new ContiguousCommits();
   private readonly remaining: Map<number, PartitionRange>;
+  /** The last offset buffered per partition: a seek to the start may fetch again what was already read. */
+  private readonly lastAccepted = new Map<number, bigint>();
   private wakeReader: (() => void) | undefined;
   private wakeWriters: (() => void)[] = [];
   private closed = false;
@@ -62,14 +67,15 @@ export class KafkaReader implements SourceReader {
   }
 
   static async open(component: string, kafka: Kafka, groupId: string, topic: string, ranges: readonly PartitionRange[], limit = Infinity): Promise<KafkaReader> {
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+    // readUncommitted false (kafkajs's default, said here because the ends depend on it): only committed transactions, up to the last stable offset.
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, readUncommitted: false });
     const reader = new KafkaReader(component, consumer, topic, ranges, limit);
     if (reader.remaining.size === 0) return reader;
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error));
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => reader.accept(payload.partition, payload.message) });
+      await runBatches(consumer, (partition) => reader.sink(partition));
       for (const range of reader.remaining.values()) consumer.seek({ topic, partition: range.partition, offset: range.start.toString() });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
@@ -83,12 +89,34 @@ export class KafkaReader implements SourceReader {
     this.wakeReader?.();
   }
 
-  private async accept(partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders }): Promise<void> {
+  private sink(partition: number): BatchSink | undefined {
     const range = this.remaining.get(partition);
+    if (!range) return undefined;
+    return {
+      message: async (message, heartbeat) => {
+        const more = await this.accept(range, message);
+        // What eachMessage did after each message (kafkajs sends one only when the interval passed).
+        if (more) await heartbeat();
+        return more;
+      },
+      fetched: (next) => {
+        if (next <= range.start || this.closed) return;
+        const to = next > range.end ? range.end : next;
+        if (to >= range.end) this.consumer.pause([{ topic: this.topic, partitions: [partition] }]);
+        this.buffer.push({ partition, next: to });
+        this.wakeReader?.();
+      },
+    };
+  }
+
+  /** Buffers a message of the range (back-pressure: waits while the buffer is full); false once closed. */
+  private async accept(range: PartitionRange, message: FetchedMessage): Promise<boolean> {
+    const { partition } = range;
     const offset = BigInt(message.offset);
-    if (!range || offset < range.start || offset >= range.end) return;
+    if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return !this.closed;
     while (this.buffer.length >= BUFFER && !this.closed) await new Promise<void>((resolve) => this.wakeWriters.push(resolve));
-    if (this.closed) return;
+    if (this.closed) return false;
+    this.lastAccepted.set(partition, offset);
     this.buffer.push({
       key: message.key?.toString() ?? null,
       value: message.value ?? Buffer.alloc(0),
@@ -97,11 +125,8 @@ export class KafkaReader implements SourceReader {
       partition,
       offset,
     });
-    if (offset >= range.end - 1n) {
-      this.remaining.delete(partition);
-      this.consumer.pause([{ topic: this.topic, partitions: [partition] }]);
-    }
     this.wakeReader?.();
+    return true;
   }
 
   async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
@@ -113,6 +138,12 @@ export class KafkaReader implements SourceReader {
         const next = this.buffer.shift();
         if (next) {
           this.wakeWriters.shift()?.();
+          if (isFetchedTo(next)) {
+            // Alone, the commit of the partition's last message carries it (a dry run commits nothing).
+            this.commits.passed(next.partition, next.next);
+            if (next.next >= (this.remaining.get(next.partition)?.end ?? 0n)) this.remaining.delete(next.partition);
+            continue;
+          }
           this.commits.yielded(next.partition, next.offset);
           count += 1;
           yield next;

@@ -32,6 +32,7 @@ function parseBound(component: string, name: string, value: string | number): Bo
 export async function resolveRanges(component: string, admin: Admin, topic: string, select: KafkaSelect): Promise<PartitionRange[]> {
   const from = parseBound(component, 'from', select.from ?? 'earliest');
   const until = parseBound(component, 'until', select.until ?? 'end');
+  // `high` is the last stable offset: kafkajs asks ListOffsets with isolation READ_COMMITTED (KAFKA.md, "Where a run ends").
   const watermarks = await admin.fetchTopicOffsets(topic);
   const byTime = async (ms: number) => new Map((await admin.fetchTopicOffsetsByTimestamp(topic, ms)).map((p) => [p.partition, BigInt(p.offset)]));
   const fromTimes = from.kind === 'time' ? await byTime(from.ms) : undefined;

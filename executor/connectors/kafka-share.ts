@@ -7,10 +7,12 @@ export interface KafkaShare {
   readonly kind: 'kafka-group';
   readonly groupId: string;
   readonly topic: string;
-  /** Offsets [start, end) per partition, as decimal strings; a partition outside the select has start = end. */
+  /**
+   * Offsets [start, end) per partition, as decimal strings; a partition outside the select has
+   * start = end. No message count: transaction markers, aborted and compacted records take
+   * offsets and are no messages, so what a run reads is counted as it is fetched.
+   */
   readonly partitions: readonly { readonly partition: number; readonly start: string; readonly end: string }[];
-  /** How many offsets the run reads in all (the sum of end - start when it started; resuming keeps it). */
-  readonly messages: number;
 }
 
 export function isKafkaShare(value: unknown): value is KafkaShare {
@@ -25,7 +27,8 @@ export function shareRanges(share: KafkaShare): PartitionRange[] {
 /**
  * A `limit` becomes fixed ends: each process of a group must know when the run is done, so the
  * limit is spread over the partitions (evenly, a partition with fewer messages giving its rest to
- * the others) instead of counting the first messages one process happens to read.
+ * the others) instead of counting the first messages one process happens to read. It counts
+ * offsets: where some are transaction markers, aborted or compacted records, fewer messages.
  */
 export function applyLimit(ranges: readonly PartitionRange[], limit: number | undefined): PartitionRange[] {
   if (limit === undefined || !Number.isFinite(limit)) return [...ranges];
@@ -48,7 +51,7 @@ export function applyLimit(ranges: readonly PartitionRange[], limit: number | un
 
 /**
  * Creates the share of a connection. Resuming, each partition starts where the previous group's
- * committed offsets got to, and the count stays the whole run's. The group itself needs no setup:
+ * committed offsets got to. The group itself needs no setup:
  * a member seeks a partition the group has no offset for to its start (kafkajs's admin.setOffsets
  * joins the group to do it, seconds per run).
  */
@@ -61,8 +64,7 @@ export async function createShare(admin: Admin, groupId: string, topic: string, 
       return { ...r, start: at !== undefined && at > r.start ? (at > r.end ? r.end : at) : r.start };
     });
   }
-  const messages = previous?.messages ?? fixed.reduce((n, r) => n + Number(r.end - r.start), 0);
-  return { kind: 'kafka-group', groupId, topic, partitions: fixed.map((r) => ({ partition: r.partition, start: r.start.toString(), end: r.end.toString() })), messages };
+  return { kind: 'kafka-group', groupId, topic, partitions: fixed.map((r) => ({ partition: r.partition, start: r.start.toString(), end: r.end.toString() })) };
 }
 
 /** The group's committed offset per partition (partitions without one are left out). */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaConnector } from '../../../executor/connectors/kafka';
 import type { SourceMessage } from '../../../executor/connectors/connector';
+import { produceTransactions } from '../executor/broker-clients';
 
 const brokers = () => [process.env.FLOWTRACER_TEST_KAFKA_BROKERS ?? ''];
 const signal = () => AbortSignal.timeout(15_000);
@@ -85,6 +86,22 @@ describe('kafka connector @kafka', function () {
     const reader = await connector.openReader({ select: { from: middle } }, signal());
     assert.deepEqual((await collect(reader.messages(signal()))).map((m) => m.position), [`${topic}/0@2`, `${topic}/0@3`]);
     await reader.close();
+  });
+
+  it('reads a topic a transactional producer wrote to its end (a commit marker): the committed messages, and commits past the marker', async () => {
+    const batch = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: { id: `${prefix}${i}` }, partition: 0 }));
+    // Offsets: a0 a1 a2, commit marker, b0 b1 (aborted), abort marker, c0 c1, commit marker: the end is 10.
+    await produceTransactions(topic, [{ outcome: 'commit', messages: batch('a', 3) }, { outcome: 'abort', messages: batch('b', 2) }, { outcome: 'commit', messages: batch('c', 2) }]);
+    const reader = await connector.openReader({ select: { from: 'earliest', until: 'end' } }, signal());
+    const messages = await collect(reader.messages(signal()));
+    assert.deepEqual(messages.map((m) => m.position), [0, 1, 2, 7, 8].map((o) => `${topic}/0@${o}`));
+    for (const message of messages) await reader.commit(message);
+    await reader.close();
+    const a = admin();
+    await a.connect();
+    const offsets = await a.fetchOffsets({ groupId: `g-${topic}`, topics: [topic] });
+    await a.disconnect();
+    assert.equal(offsets[0]?.partitions[0]?.offset, '10', 'the last message\'s commit carries the offset past the trailing marker');
   });
 
   it('commits only up to the last contiguous confirmed offset', async () => {

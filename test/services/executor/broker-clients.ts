@@ -22,6 +22,40 @@ export async function produce(topic: string, messages: readonly { key: string; v
   await producer.disconnect();
 }
 
+export interface Transaction {
+  readonly outcome: 'commit' | 'abort';
+  readonly messages: readonly { readonly key: string; readonly value: unknown; readonly partition: number }[];
+}
+
+/**
+ * Writes each transaction with a transactional producer (idempotent, one request in flight) and
+ * commits or aborts it: every partition it wrote to gets a commit or abort marker, which takes an
+ * offset. Resolves once the markers are written (the last stable offset is the log end).
+ */
+export async function produceTransactions(topic: string, transactions: readonly Transaction[]): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  const stable = async () => (await admin.fetchTopicOffsets(topic)).reduce((n, m) => n + Number(m.high), 0);
+  const producer = kafka().producer({ transactionalId: `ft-test-${topic}`, idempotent: true, maxInFlightRequests: 1 });
+  try {
+    let expected = await stable();
+    await producer.connect();
+    for (const t of transactions) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, acks: -1, messages: t.messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value), partition: m.partition })) });
+      if (t.outcome === 'commit') await transaction.commit();
+      else await transaction.abort();
+      expected += t.messages.length + new Set(t.messages.map((m) => m.partition)).size;
+    }
+    // The coordinator writes the markers after it answered: until then the last stable offset (what
+    // fetchTopicOffsets returns, READ_COMMITTED) stays behind.
+    while ((await stable()) < expected) await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+}
+
 /** Every message of a topic from the earliest offset to the current end. */
 export async function readTopic(topic: string): Promise<{ key: string | null; value: unknown; headers: Record<string, string> }[]> {
   const admin = kafka().admin();
@@ -46,6 +80,34 @@ export async function readTopic(topic: string): Promise<{ key: string | null; va
   });
   await consumer.disconnect();
   return out;
+}
+
+/**
+ * Every message of a topic with its partition and offset, read as a consumer reads it (committed
+ * transactions only): up to where each partition's fetch reached the end it had when asked.
+ */
+export async function readOffsets(topic: string): Promise<{ partition: number; offset: bigint; key: string | null; value: unknown }[]> {
+  const admin = kafka().admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((o) => o.high !== o.low).map((o) => [o.partition, BigInt(o.high)]));
+  await admin.disconnect();
+  const out: { partition: number; offset: bigint; key: string | null; value: unknown }[] = [];
+  if (ends.size === 0) return out;
+  const consumer = kafka().consumer({ groupId: `offsets-${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: ({ batch }) => {
+        for (const m of batch.messages) out.push({ partition: batch.partition, offset: BigInt(m.offset), key: m.key?.toString() ?? null, value: JSON.parse(m.value!.toString()) as unknown });
+        if (BigInt(batch.lastOffset()) + 1n >= (ends.get(batch.partition) ?? 0n)) ends.delete(batch.partition);
+        if (ends.size === 0) resolve();
+        return Promise.resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return out.sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset));
 }
 
 /** Removes and returns every message of a queue (polls until `basic.get` finds it empty). */

@@ -18,3 +18,25 @@ connections:
     select: { from: earliest, until: end }
 `;
 }
+
+/** A kafka→database flow that upserts the whole topic (earliest to its end at run start) into `table` by `id` ($.id), the payload in `body`. */
+export function kafkaToTableFlow(id: string, topic: string, table: string): string {
+  return `flow: ${id}
+components:
+  Orders:
+    type: kafka
+    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]
+    topic: ${topic}
+  OrderDB:
+    type: database
+    url: "\${env:FLOWTRACER_TEST_PG_URL}"
+connections:
+  - from: Orders
+    to: OrderDB
+    select: { from: earliest, until: end }
+    operation: upsert
+    table: ${table}
+    key: id
+    columns: { id: $.id, body: $ }
+`;
+}

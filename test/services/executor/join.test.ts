@@ -1,10 +1,8 @@
 // Beyond one machine: three CLI processes share one kafka→mq run through its consumer group; one is killed with SIGKILL.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { parsePosition } from '../../../executor/connectors/kafka-reader';
 import { readJournalFiles, readSummary } from '../../../protocol/journal-files';
@@ -12,42 +10,13 @@ import { runDirectory } from '../../../executor/run-paths';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import { runDetails } from '../../../executor/run-inspection';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
+import { CLI, CliProcesses, until } from './cli-processes';
 import { kafkaToMqFlow } from './flow-texts';
 
-const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 3000;
 const PARTITIONS = 6;
-
-interface Process {
-  readonly child: ChildProcess;
-  readonly exit: Promise<number | NodeJS.Signals>;
-}
-
-const started: ChildProcess[] = [];
-
-function cli(args: string[]): Process {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
-  started.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | NodeJS.Signals>((resolveExit) => {
-    child.once('exit', (code, signal) => {
-      if (code !== 0 && signal === null) process.stderr.write(stderr);
-      resolveExit(signal ?? code ?? -1);
-    });
-  });
-  return { child, exit };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const processes = new CliProcesses();
+const cli = (args: string[]) => processes.start(args);
 
 type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
 
@@ -67,7 +36,7 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     await admin.disconnect();
   });
   after(async () => {
-    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    processes.killRunning();
     await deleteQueue(queue);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -84,7 +53,8 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined));
     const directory = runDirectory(runsDir, runId);
     const share = await until('the share of the Kafka source', async () => (existsSync(join(directory, 'summary.json')) ? (await readSummary(directory)).shared?.['Orders -> OrderQueue'] : undefined));
-    assert.equal((share as { messages: number }).messages, COUNT, 'the share fixes every partition\'s end at run start');
+    const fixed = (share as { partitions: { start: string; end: string }[] }).partitions.reduce((n, p) => n + Number(BigInt(p.end) - BigInt(p.start)), 0);
+    assert.equal(fixed, COUNT, 'the share fixes every partition\'s end at run start');
     const joiners = [cli(['run', '--join', runId, ...common]), cli(['run', '--join', runId, file, ...common])];
 
     // Kill the starting process once it and a joined process delivered some messages (the partitions are shared)

@@ -1,0 +1,57 @@
+// Feeds a Kafka reader batch by batch: the messages kafkajs hands out, then how far the fetch got past the records it never does.
+import type { Consumer, IHeaders } from 'kafkajs';
+
+/** A message as kafkajs hands it out (committed only: the consumers read with isolation READ_COMMITTED). */
+export interface FetchedMessage {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: IHeaders;
+}
+
+/** Where one batch of a partition goes. */
+export interface BatchSink {
+  /** Takes one message; false stops the batch (the reader closed, or the group rebalanced meanwhile). */
+  message(message: FetchedMessage, heartbeat: () => Promise<void>): Promise<boolean>;
+  /**
+   * Every record before `next` was fetched: the messages went to `message`, the rest were
+   * transaction markers, records of aborted transactions or offsets removed by compaction.
+   */
+  fetched(next: bigint): void;
+}
+
+export function headerText(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+/**
+ * Runs the consumer (no auto-commit). `open` is asked for each batch of a partition when kafkajs
+ * starts it and may skip it. Why not eachMessage: a partition's last offsets may be a commit marker
+ * or aborted records, which kafkajs filters out, so "the message at end - 1 arrived" never happens;
+ * where the fetch got to is what ends a partition. kafkajs gives a batch of only such records
+ * to no handler and moves its position past it, which the END_BATCH_PROCESS event (batchSize 0)
+ * reports; a batch with messages ends at `batch.lastOffset()` (its last record, filtered or not).
+ */
+export async function runBatches(consumer: Consumer, open: (partition: number) => BatchSink | undefined): Promise<void> {
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    if (event.payload.batchSize === 0) open(event.payload.partition)?.fetched(BigInt(event.payload.lastOffset) + 1n);
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      const sink = open(batch.partition);
+      if (!sink) return;
+      for (const message of batch.messages) {
+        // A seek (to the range's start) makes the rest of this batch stale: kafkajs fetches again from there.
+        if (!isRunning() || isStale()) return;
+        if (!(await sink.message(message, heartbeat))) return;
+      }
+      if (isRunning() && !isStale()) sink.fetched(BigInt(batch.lastOffset()) + 1n);
+    },
+  });
+}

@@ -10,7 +10,7 @@ import { runDirectory } from '../../../executor/run-paths';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import { runDetails } from '../../../executor/run-inspection';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
-import { CLI, CliProcesses, until } from './cli-processes';
+import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
 
 const COUNT = 3000;

@@ -7,11 +7,12 @@ import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
 import { Client } from 'pg';
 import { createConnector } from '../../../executor/connectors/registry';
 import { startRun, type EngineDeps } from '../../../executor/engine';
-import { readJournalFiles, readSummary, runDirectory } from '../../../executor/journal';
-import type { RunSummary } from '../../../executor/journal-records';
+import { readJournalFiles, readSummary } from '../../../protocol/journal-files';
+import { runDirectory } from '../../../executor/run-paths';
+import type { RunSummary } from '../../../protocol/journal-records';
 import { environmentSecrets } from '../../../executor/values';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produceTransactions, readOffsets, type Transaction } from './broker-clients';
-import { CLI, CliProcesses, until } from './cli-processes';
+import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow, kafkaToTableFlow } from './flow-texts';
 import { useScratchTables } from './scratch-tables';
 

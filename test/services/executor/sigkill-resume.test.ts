@@ -1,16 +1,15 @@
 // Nothing lost: kafka→mq killed with SIGKILL at random points five times and resumed each time.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
 import { readJournal } from '../../../protocol/journal-files';
 import { runDirectory } from '../../../executor/run-paths';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
+import { CLI, runCli } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
 
-const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 10_000;
 
 /** A small deterministic generator, so a failing run can be replayed with the same kill points. */
@@ -22,29 +21,8 @@ function seeded(seed: number): () => number {
   };
 }
 
-/**
- * Runs the CLI; kills it with SIGKILL once `killWhen` says so (polled every 20 ms) unless it ends
- * first. Resolves its exit code or signal.
- */
-function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<number | NodeJS.Signals> {
-  return new Promise((resolveExit) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
-    let exited = false;
-    const poll = async (): Promise<void> => {
-      while (!exited && killWhen) {
-        if (await killWhen().catch(() => false)) {
-          child.kill('SIGKILL');
-          return;
-        }
-        await new Promise((wait) => setTimeout(wait, 20));
-      }
-    };
-    child.once('exit', (code, signal) => {
-      exited = true;
-      resolveExit(signal ?? code ?? -1);
-    });
-    void poll();
-  });
+async function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<number | NodeJS.Signals> {
+  return (await runCli(args, killWhen)).outcome;
 }
 
 describe('executor killed with SIGKILL and resumed @kafka', function () {

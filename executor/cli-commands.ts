@@ -8,13 +8,14 @@ import { createConnector } from './connectors/registry';
 import { joinRun, resumeRun, retryRun, startRun, type EngineDeps, type RunResult } from './engine';
 import { JournalError } from '../protocol/journal-files';
 import { markInterruptedRuns } from './run-interrupts';
+import { OwnershipLostError, RunBusyError } from './run-ownership';
 import { PlanRefused } from './plan';
 import { SchemaFileError } from './payload-validation';
 import { Redactor } from './redaction';
 import { environmentSecrets, MissingValueError } from './values';
 
 /** Exit codes CI can rely on (documented in the help). */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7 } as const;
+export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7, busy: 8 } as const;
 
 export interface CommonFlags {
   readonly json: boolean;
@@ -48,7 +49,7 @@ async function withEngine(flags: CommonFlags, label: string, operation: (deps: E
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const marked = await markInterruptedRuns(flags.runsDir);
+    const marked = await markInterruptedRuns(flags.runsDir, controller.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
     const result = await operation(deps(flags, controller.signal));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
@@ -75,6 +76,8 @@ export function reportError(label: string, error: unknown, json: boolean): numbe
   }
   if (error instanceof PreflightError) return say(error.message, ExitCode.preflight, { component: error.component });
   if (error instanceof MissingValueError) return say(error.message, ExitCode.missingValue);
+  if (error instanceof RunBusyError) return say(error.message, ExitCode.busy, error.live.owner ? { owner: { host: error.live.owner.host, pid: error.live.owner.pid, since: error.live.owner.since, ...(error.live.owner.worker ? { worker: error.live.owner.worker } : {}) } } : {});
+  if (error instanceof OwnershipLostError) return say(error.message, ExitCode.busy);
   if (error instanceof JournalError) return say(error.message, ExitCode.notFound);
   if (error instanceof UsageError) return say(error.message, ExitCode.usage);
   if (error instanceof SchemaFileError) return say(error.message, ExitCode.invalidFlow);

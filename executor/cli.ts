@@ -35,6 +35,7 @@ exit codes:
   0 ok · 1 run failed (parked, blocked or unreconciled messages) · 2 usage · 3 invalid flow
   4 pre-flight failed (a component is unreachable) · 5 missing secret or env value
   6 run stopped or interrupted · 7 no such run
+  8 another process is running the run (named in the message), or took it over from this one
 `;
 
 function validate(args: string[]): number {

@@ -1,6 +1,7 @@
 // The engine: start, resume and retry runs of a flow; pre-flight, sessions, reconciliation, journal and summary.
 import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
@@ -12,6 +13,8 @@ import { journalFiles, readJournal, readJournalRecords, readSummary, JournalErro
 import { JOURNAL_FILE, workerJournalFile } from '../protocol/journal-records';
 import { newRunId, runDirectory, workerId } from './run-paths';
 import { withRunLock } from './run-liveness';
+import { RunOwnership, type ClaimOptions, type LiveOwner, type OwnerRole } from './run-ownership';
+import type { LockTiming } from './run-mutex';
 import type { JournalRecord, RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
 import { Redactor } from './redaction';
@@ -34,7 +37,12 @@ export interface EngineDeps {
   readonly actor?: string;
   readonly maxInFlight?: number;
   readonly version?: string;
+  /** How often this process refreshes its lock on the run, and after how long silent others may take it over. */
+  readonly lockTiming?: LockTiming;
 }
+
+/** The deps of a process that holds its lock on the run: `signal` also aborts once the lock is lost. */
+type OwnedDeps = EngineDeps & { readonly ownership: RunOwnership };
 
 export interface RunResult {
   readonly runId: string;
@@ -65,10 +73,27 @@ export async function startRun(flowFile: string, options: StartOptions, deps: En
     runId, flow: plan.flowId, flowFile: file, mode: options.mode ?? 'warn', status: 'running', startedAt: new Date().toISOString(),
     components: {}, reconciliation: [], parked: 0, ...(options.only ? { only: options.only } : {}), pid: process.pid,
   };
-  return execute(plan, summary, deps, options.mode, (ctx) => {
+  await mkdir(runDirectory(deps.runsDir, runId), { recursive: true });
+  return owning(runId, 'main', deps, {}, (owned) => execute(plan, summary, owned, options.mode, (ctx) => {
     ctx.journal.append({ t: 'run-start', runId, flow: plan.flowId, flowFile: file, mode: summary.mode, ...(options.only ? { only: options.only } : {}), actor: deps.actor ?? process.env.USER ?? 'unknown', versions: { flowtracer: deps.version ?? '0.1.0', node: process.version } });
     return { run: new Set(plan.connections.map((c) => c.id)), resume: false };
-  });
+  }));
+}
+
+/**
+ * Runs `use` holding this process's lock on the run (RunBusyError, naming the owner, while another
+ * process holds the run), released once it ends; losing the lock aborts the run's signal.
+ */
+async function owning(runId: string, role: OwnerRole, deps: EngineDeps, options: Pick<ClaimOptions, 'admit'>, use: (owned: OwnedDeps) => Promise<RunResult>): Promise<RunResult> {
+  const directory = runDirectory(deps.runsDir, runId);
+  // No such run: the summary's reader says so in its words.
+  if (!existsSync(directory)) await readSummary(directory);
+  const ownership = await RunOwnership.claim(directory, runId, role, { ...options, signal: deps.signal, ...(deps.lockTiming ? { timing: deps.lockTiming } : {}) });
+  try {
+    return await use({ ...deps, signal: AbortSignal.any([deps.signal, ownership.signal]), ownership });
+  } finally {
+    await ownership.release();
+  }
 }
 
 export interface JoinOptions {
@@ -89,41 +114,49 @@ export async function joinRun(runId: string, options: JoinOptions, deps: EngineD
   const plan = loadPlan(options.flowFile ? resolve(options.flowFile) : summary.flowFile, summary.only);
   if (plan.flowId !== summary.flow) throw new JournalError(`run ${runId} runs flow '${summary.flow}', not '${plan.flowId}'`);
   const worker = workerId();
-  return execute(plan, summary, deps, modeOverride(summary), (ctx, connectors) => {
+  // The summary again while no one claims the run: it may have ended, or its processes may all be gone.
+  const admit = async (owners: readonly LiveOwner[]): Promise<void> => {
+    const now = await readSummary(directory);
+    if (now.status !== 'running' || owners.length === 0) throw new JournalError(`run ${runId} is not running (${now.status === 'running' ? 'its processes are gone' : now.status})${now.status === 'running' || now.status === 'interrupted' ? `: resume it with flowtracer resume ${runId}` : ''}`);
+  };
+  return owning(runId, { worker }, deps, { admit }, (owned) => execute(plan, summary, owned, modeOverride(summary), (ctx, connectors) => {
     ctx.journal.append({ t: 'worker', worker, pid: process.pid, host: hostname() });
     const run = new Set([...joinableConnections(plan, connectors)].filter((id) => modeOf(plan.connections.find((c) => c.id === id)!, plan, modeOverride(summary)) !== 'dry-run'));
     if (run.size === 0) throw new JournalError(`run ${runId} has no Kafka source to share`);
     return { run, resume: true };
-  }, worker);
+  }, worker));
 }
 
 /** Continues an interrupted run from the committed positions: every connection that did not finish runs again. */
-export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
-  const { summary, records, plan } = await loadRun(runId, deps.runsDir);
-  if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
-  const run = unfinishedConnections(plan, records);
-  // Refused here, before anything moves, where a source has no key to continue after.
-  const resumeFrom = keyedResumes(runId, plan, records, run);
-  return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
-    ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
-    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records), resumeFrom };
+export function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
+  // Held, the run is this process's alone: a `running` summary was left by a process that died.
+  return owning(runId, 'main', deps, {}, async (owned) => {
+    const { summary, records, plan } = await loadRun(runId, deps.runsDir);
+    const run = unfinishedConnections(plan, records);
+    // Refused here, before anything moves, where a source has no key to continue after.
+    const resumeFrom = keyedResumes(runId, plan, records, run);
+    return execute(plan, { ...summary, status: 'running', pid: process.pid }, owned, modeOverride(summary), (ctx) => {
+      ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
+      return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records), resumeFrom };
+    });
   });
 }
 
 /** Re-delivers exactly the parked messages of `component` (or of every component), then continues downstream. */
-export async function retryRun(runId: string, component: string | undefined, deps: EngineDeps): Promise<RunResult> {
-  const { summary, records, plan } = await loadRun(runId, deps.runsDir);
-  if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
-  const parked = openParked(records).filter((p) => component === undefined || p.component === component);
-  if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
-  return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
-    ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}), ...(deps.actor ? { actor: deps.actor } : {}) });
-    const retried = new Set(parked.map((p) => p.connection));
-    return {
-      run: retryTargets(plan, records, retried),
-      resume: true,
-      override: (c) => (retried.has(c.id) ? parkedReaderFor(ctx.journal, parked.filter((p) => p.connection === c.id)) : undefined),
-    };
+export function retryRun(runId: string, component: string | undefined, deps: EngineDeps): Promise<RunResult> {
+  return owning(runId, 'main', deps, {}, async (owned) => {
+    const { summary, records, plan } = await loadRun(runId, deps.runsDir);
+    const parked = openParked(records).filter((p) => component === undefined || p.component === component);
+    if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
+    return execute(plan, { ...summary, status: 'running', pid: process.pid }, owned, modeOverride(summary), (ctx) => {
+      ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}), ...(deps.actor ? { actor: deps.actor } : {}) });
+      const retried = new Set(parked.map((p) => p.connection));
+      return {
+        run: retryTargets(plan, records, retried),
+        resume: true,
+        override: (c) => (retried.has(c.id) ? parkedReaderFor(ctx.journal, parked.filter((p) => p.connection === c.id)) : undefined),
+      };
+    });
   });
 }
 
@@ -144,7 +177,7 @@ type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed
  * Runs connections of a plan. `worker` is set for a process that joined the run: it writes its own
  * event log, never the summary while running, and waits for the shares the starting process fixes.
  */
-async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mode: RunMode | undefined, choose: (ctx: RunContext, connectors: ReadonlyMap<string, Connector>) => SessionChoice, worker?: string): Promise<RunResult> {
+async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode: RunMode | undefined, choose: (ctx: RunContext, connectors: ReadonlyMap<string, Connector>) => SessionChoice, worker?: string): Promise<RunResult> {
   const redactor = new Redactor();
   // Every in-flight message and connector call listens on the run's signal.
   setMaxListeners(0, deps.signal);
@@ -166,6 +199,11 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
       },
       maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random,
     };
+    // Another process may be running the run now: not one more record, commit or summary from this one.
+    deps.ownership.onLost((error) => {
+      j.refuseWrites(error);
+      ctx.log('error', error.message);
+    });
     const choice = choose(ctx, connectors);
     await j.flush();
     // A resumed connection fixes a new share (a new group that starts where the previous one got to).
@@ -177,8 +215,11 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
     const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
     return await finish(ctx, plan, holder.summary, results, started, directory, worker);
   } finally {
-    await journal?.close();
-    await closeConnectors(connectors);
+    try {
+      await journal?.close();
+    } finally {
+      await closeConnectors(connectors);
+    }
   }
 }
 

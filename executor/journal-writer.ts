@@ -7,6 +7,8 @@ import type { Redactor } from './redaction';
 export class Journal {
   private pending: string[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** Set once this process may no longer write the run (it lost its lock): nothing more reaches the disk. */
+  private refusal: Error | undefined;
 
   private constructor(
     readonly directory: string,
@@ -24,13 +26,24 @@ export class Journal {
 
   /** Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first. */
   append(record: NewJournalRecord): void {
+    if (this.refusal) return;
     const stamped = { ...this.redactor.redactDeep(record), at: new Date().toISOString() };
     this.pending.push(`${JSON.stringify(stamped)}\n`);
+  }
+
+  /**
+   * From now on nothing more is written: records not yet written are dropped, and every flush and
+   * summary write rejects with `reason` (so no source position is committed after it).
+   */
+  refuseWrites(reason: Error): void {
+    this.refusal = reason;
+    this.pending = [];
   }
 
   /** Writes and fsyncs every record appended so far; concurrent calls share one write (group commit). */
   flush(): Promise<void> {
     const next = this.flushing.then(async () => {
+      if (this.refusal) throw this.refusal;
       if (this.pending.length === 0) return;
       const text = this.pending.join('');
       this.pending = [];
@@ -42,12 +55,16 @@ export class Journal {
   }
 
   async writeSummary(summary: RunSummary): Promise<void> {
+    if (this.refusal) throw this.refusal;
     await writeSummaryAtomically(this.directory, this.redactor.redactDeep(summary));
   }
 
   async close(): Promise<void> {
-    await this.flush();
-    await this.handle.close();
+    try {
+      await this.flush();
+    } finally {
+      await this.handle.close();
+    }
   }
 }
 

@@ -101,8 +101,8 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
   const onDisk = await readSummary(directory);
   // Another process closed it already (the processes ending together each try).
   if (onDisk.status !== 'running') return { status: onDisk.status, reconciliation: onDisk.reconciliation, parked: onDisk.parked, ...(onDisk.error ? { error: onDisk.error } : {}) };
-  if (!(await starterEnded(directory)) && starterAlive(onDisk)) return undefined;
-  for (const w of await joinedWorkers(directory)) if (await workerAlive(w)) return undefined;
+  if (!(await starterEnded(directory)) && (await starterAlive(directory))) return undefined;
+  for (const w of await joinedWorkers(directory)) if (await workerAlive(directory, w)) return undefined;
   const records = await readJournalRecords(directory, ['connection', 'component', 'parked', 'unparked', 'reconciliation']);
   const shared = { ...(onDisk.shared ?? {}), ...(summary.shared ?? {}) };
   const best = new Map<string, string>();

@@ -36,7 +36,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   const actor = command.type === 'run' ? command.options.actor : command.actor;
   const deps: EngineDeps = { connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: controller.signal, ...(actor ? { actor } : {}) };
   try {
-    await markInterruptedRuns(runsDir);
+    await markInterruptedRuns(runsDir, controller.signal);
     if (command.type === 'run') await startRun(command.flowFile, { ...(command.options.mode ? { mode: command.options.mode } : {}), ...(command.options.only ? { only: command.options.only } : {}) }, deps);
     else if (command.type === 'retry') await retryRun(command.runId, command.component, deps);
     else await resumeRun(command.runId, deps);

@@ -67,7 +67,7 @@ export interface RunSummary {
   readonly reconciliation: readonly ConnectionReconciliation[];
   readonly parked: number;
   readonly error?: string;
-  /** The executor's process id while running, to tell a live run from a dead one. */
+  /** The executor's process id while running, for people: whether a run is live is its owner lock's to say (executor/run-ownership.ts). */
   readonly pid?: number;
   /**
    * Per connection, what the processes of the run read of its source together (`run --join`): for

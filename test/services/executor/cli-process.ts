@@ -26,13 +26,25 @@ export function lastJson<T>(outcome: CliOutcome): T {
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
 
+export interface CliExit {
+  /** The exit code, or the signal that ended it. */
+  readonly outcome: number | NodeJS.Signals;
+  readonly pid: number;
+  readonly stderr: string;
+}
+
 /**
  * Runs the CLI; kills it with SIGKILL once `killWhen` says so (polled every 20 ms) unless it ends
- * first. Resolves its exit code or signal.
+ * first. Its stderr is passed through and kept.
  */
-export function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<number | NodeJS.Signals> {
+export function cliExit(args: readonly string[], killWhen?: () => Promise<boolean>): Promise<CliExit> {
   return new Promise((resolveExit) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      process.stderr.write(chunk);
+    });
     let exited = false;
     const poll = async (): Promise<void> => {
       while (!exited && killWhen) {
@@ -43,12 +55,17 @@ export function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<
         await new Promise((wait) => setTimeout(wait, 20));
       }
     };
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       exited = true;
-      resolveExit(signal ?? code ?? -1);
+      resolveExit({ outcome: signal ?? code ?? -1, pid: child.pid!, stderr });
     });
     void poll();
   });
+}
+
+/** `cliExit`'s exit code or signal alone. */
+export async function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<number | NodeJS.Signals> {
+  return (await cliExit(args, killWhen)).outcome;
 }
 
 export interface CliProcess {

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, writeSummaryAtomically } from '../../../executor/journal-writer';
 import { markInterruptedRuns } from '../../../executor/run-interrupts';
 import { parseJournal, parseJournalFile, readJournal, readSummary, JournalError } from '../../../protocol/journal-files';
 import type { RunSummary } from '../../../protocol/journal-records';
 import { Redactor } from '../../../executor/redaction';
+import { RunOwnership } from '../../../executor/run-ownership';
 
 const summary = (runId: string, extra: Partial<RunSummary> = {}): RunSummary => ({
   runId, flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, ...extra,
@@ -83,13 +84,22 @@ describe('Journal', () => {
     assert.equal((await readSummary(dir)).status, 'succeeded');
   });
 
-  it('marks a run left running by a dead process as interrupted, and leaves a live one alone', async () => {
+  it('marks a run left running by a dead process as interrupted, and leaves one whose owner holds its lock alone', async () => {
     mkdirSync(join(dir, 'dead'));
     mkdirSync(join(dir, 'live'));
     await writeSummaryAtomically(join(dir, 'dead'), summary('dead', { pid: 2 ** 22 + 17 }));
     appendFileSync(join(dir, 'dead', 'journal.ndjson'), '{"t":"resumed","at":"a"}\n{"t":"in-fl');
-    await writeSummaryAtomically(join(dir, 'live'), summary('live', { pid: process.ppid }));
-    assert.deepEqual(await markInterruptedRuns(dir), ['dead']);
+    // The lock a process killed on this machine left behind: fresh, but its pid is gone.
+    mkdirSync(join(dir, 'dead', 'owner.lock'));
+    const { ino } = statSync(join(dir, 'dead', 'owner.lock'));
+    writeFileSync(join(dir, 'dead', 'owner.json'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 17, since: '2026-11-29T00:00:00.000Z', staleMs: 30_000, lock: { ino } }));
+    await writeSummaryAtomically(join(dir, 'live'), summary('live', { pid: 2 ** 22 + 18 }));
+    const owner = await RunOwnership.claim(join(dir, 'live'), 'live', 'main', { signal: new AbortController().signal });
+    try {
+      assert.deepEqual(await markInterruptedRuns(dir), ['dead']);
+    } finally {
+      await owner.release();
+    }
     assert.equal((await readSummary(join(dir, 'dead'))).status, 'interrupted');
     assert.equal((await readSummary(join(dir, 'live'))).status, 'running');
     const { records } = await readJournal(join(dir, 'dead'));

@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyLimit } from '../../../executor/connectors/kafka-share';
 import { markInterruptedRuns } from '../../../executor/run-interrupts';
+import { RunOwnership } from '../../../executor/run-ownership';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { writeSummaryAtomically } from '../../../executor/journal-writer';
 import type { RunSummary } from '../../../protocol/journal-records';
@@ -68,15 +69,17 @@ describe('a run shared by several processes', () => {
     assert.deepEqual(await sharedReconciliation(dir, [C]), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: true }]);
   });
 
-  it('leaves a run running while a joined process is alive, and marks it interrupted once every process is gone', async () => {
+  it('leaves a run running while a joined process holds its lock, and marks it interrupted once every process is gone', async () => {
     const run = join(dir, 'r1');
     mkdirSync(run);
     const summary: RunSummary = { runId: 'r1', flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: 2 ** 22 + 17 };
     await writeSummaryAtomically(run, summary);
     writeFileSync(join(run, 'journal.ndjson'), lines([{ t: 'run-start', runId: 'r1', flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', actor: 'a', versions: {} }]));
     writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }]));
+    const worker = await RunOwnership.claim(run, 'r1', { worker: 'w1' }, { signal: new AbortController().signal });
     assert.deepEqual(await markInterruptedRuns(dir), []);
     writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }, { t: 'worker-end', worker: 'w1', status: 'succeeded' }]));
+    await worker.release();
     assert.deepEqual(await markInterruptedRuns(dir), ['r1']);
     assert.equal((await readSummary(run)).status, 'interrupted');
     assert.deepEqual((await readJournal(run)).records.map((r) => r.t), ['run-start', 'interrupted', 'worker', 'worker-end']);

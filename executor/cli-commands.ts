@@ -7,6 +7,7 @@ import { PreflightError } from './component-connectors';
 import { createConnector } from './connectors/registry';
 import { joinRun, resumeRun, retryRun, startRun, type EngineDeps, type RunResult } from './engine';
 import { JournalError } from '../protocol/journal-files';
+import { JournalWriteError } from './journal-writer';
 import { markInterruptedRuns } from './run-interrupts';
 import { OwnershipLostError, RunBusyError } from './run-ownership';
 import { PlanRefused } from './plan';
@@ -79,6 +80,8 @@ export function reportError(label: string, error: unknown, json: boolean): numbe
   if (error instanceof RunBusyError) return say(error.message, ExitCode.busy, error.live.owner ? { owner: { host: error.live.owner.host, pid: error.live.owner.pid, since: error.live.owner.since, ...(error.live.owner.worker ? { worker: error.live.owner.worker } : {}) } } : {});
   if (error instanceof OwnershipLostError) return say(error.message, ExitCode.busy);
   if (error instanceof JournalError) return say(error.message, ExitCode.notFound);
+  // Before its code: a write error's errno (ENOENT) is not a file the user named.
+  if (error instanceof JournalWriteError) return say(error.message, ExitCode.failed);
   if (error instanceof UsageError) return say(error.message, ExitCode.usage);
   if (error instanceof SchemaFileError) return say(error.message, ExitCode.invalidFlow);
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return say(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'the file'}`, ExitCode.usage);

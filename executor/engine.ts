@@ -8,7 +8,7 @@ import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '..
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
 import type { Connector, ConnectorFactory } from './connectors/connector';
-import { Journal } from './journal-writer';
+import { Journal, JournalWriteError } from './journal-writer';
 import { journalFiles, readJournal, readJournalRecords, readSummary, JournalError } from '../protocol/journal-files';
 import { JOURNAL_FILE, workerJournalFile } from '../protocol/journal-records';
 import { newRunId, runDirectory, workerId } from './run-paths';
@@ -191,8 +191,11 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     await preflightAll(connectors, redactor, deps.signal);
     journal = await Journal.open(directory, redactor, worker ? workerJournalFile(worker) : JOURNAL_FILE);
     const j = journal;
+    // A failed journal write stops the run as Stop does (nothing more can be made durable, so nothing more may be acked).
+    const signal = AbortSignal.any([deps.signal, j.writeFailed]);
+    setMaxListeners(0, signal);
     const ctx: RunContext = {
-      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal: deps.signal, emit,
+      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal, emit,
       log: (level, message, component) => {
         if (level === 'warn' || level === 'error') j.append({ t: 'log', level, message });
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
@@ -212,8 +215,14 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     if (!worker) await j.writeSummary(holder.summary);
     emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name) });
     const share = worker ? awaitShares(ctx, directory) : recordShares(ctx, holder, previousShares);
-    const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
-    return await finish(ctx, plan, holder.summary, results, started, directory, worker);
+    try {
+      const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
+      return await finish(ctx, plan, holder.summary, results, started, directory, worker);
+    } catch (error) {
+      // A lost lock is not this process's run to finish any more: only a failed write ends it here.
+      if (!(j.failure instanceof JournalWriteError)) throw error;
+      return await finishUnjournaled(ctx, holder.summary, j.failure, started, directory, worker);
+    }
   } finally {
     try {
       await journal?.close();
@@ -250,6 +259,24 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   return { runId: summary.runId, status, reconciliation, parked, directory, ...(error ? { error } : {}) };
 }
 
+/**
+ * The journal could not be written (a full disk, an I/O error): the run stopped at the failure and
+ * fails with it. Nothing more goes into the journal; the summary says so if it still can be written
+ * (a run shared with other processes is closed by them). Whatever was not committed stays at its
+ * source for a resume.
+ */
+async function finishUnjournaled(ctx: RunContext, summary: RunSummary, failure: JournalWriteError, started: number, directory: string, worker: string | undefined): Promise<RunResult> {
+  const error = failure.message;
+  let parked = summary.parked;
+  if (!worker && (await journalFiles(directory)).length === 1) {
+    parked = openParked(await readJournalRecords(directory, ['parked', 'unparked'])).length;
+    const { pid: _pid, ...rest } = summary;
+    await ctx.journal.writeSummary({ ...rest, status: 'failed', endedAt: new Date().toISOString(), parked, error })
+      .catch((e: unknown) => ctx.log('error', `the summary cannot be written either: ${(e as Error).message}`));
+  }
+  ctx.emit({ type: 'run-finished', runId: summary.runId, status: 'failed', at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation: [], error });
+  return { runId: summary.runId, status: 'failed', reconciliation: [], parked, directory, error };
+}
 
 /**
  * A process of a shared run ends its own part (its reconciliation and a worker-end record); the

@@ -1,91 +1,221 @@
 // Writing a run's journal: the append-only event log (group commit, fsync'd before acks) and the atomic summary.json.
-import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { JOURNAL_FILE, SUMMARY_FILE, type NewJournalRecord, type RunSummary } from '../protocol/journal-records';
 import type { Redactor } from './redaction';
+
+/** A write to the journal (or the summary) failed: what was in it is not durable, and the run must stop. */
+export class JournalWriteError extends Error {
+  constructor(readonly code: string, readonly path: string) {
+    super(`journal write failed: ${code} at ${path}`);
+    this.name = 'JournalWriteError';
+  }
+}
+
+/** What the journal needs of its open event log; a FileHandle (opened for appending) is one. */
+export interface JournalFile {
+  /** May write fewer bytes than asked (a disk filling up takes what fits, then fails). */
+  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
+}
 
 export class Journal {
   private pending: string[] = [];
   private flushing: Promise<void> = Promise.resolve();
-  /** Set once this process may no longer write the run (it lost its lock): nothing more reaches the disk. */
-  private refusal: Error | undefined;
+  /** Bytes of the event log that are whole records, fsync'd: where a failed write is cut back to. */
+  private size: number;
+  /** Aborted once nothing more may reach the disk: a write failed, or this process lost the run's lock. */
+  private readonly failed = new AbortController();
 
   private constructor(
     readonly directory: string,
-    private readonly handle: FileHandle,
+    private readonly path: string,
+    private readonly file: JournalFile,
+    size: number,
     private readonly redactor: Redactor,
-  ) {}
-
-  /** Opens (creating if needed) the journal of a run for appending. */
-  static async open(directory: string, redactor: Redactor, file = JOURNAL_FILE): Promise<Journal> {
-    await mkdir(directory, { recursive: true });
-    await dropTornTail(join(directory, file));
-    const handle = await open(join(directory, file), 'a');
-    return new Journal(directory, handle, redactor);
+  ) {
+    this.size = size;
   }
 
-  /** Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first. */
+  /**
+   * Opens (creating if needed) the journal of a run for appending; the new file's name and the
+   * directories created for it are fsync'd, so that the journal exists after a crash. `openFile`
+   * opens the event log (tests pass one that fails).
+   */
+  static async open(directory: string, redactor: Redactor, file = JOURNAL_FILE, openFile: (path: string) => Promise<JournalFile> = (path) => open(path, 'a')): Promise<Journal> {
+    const path = join(directory, file);
+    try {
+      const created = await mkdir(directory, { recursive: true });
+      await dropTornTail(path);
+      const handle = await openFile(path);
+      try {
+        await syncCreated(directory, created);
+        return new Journal(directory, path, handle, (await handle.stat()).size, redactor);
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+    } catch (error) {
+      throw writeError(error, path);
+    }
+  }
+
+  /**
+   * Aborted, with the JournalWriteError (or the lost lock) as its reason, once a write or fsync
+   * failed: from then on nothing more becomes durable, so the run stops (its signal follows this one).
+   */
+  get writeFailed(): AbortSignal {
+    return this.failed.signal;
+  }
+
+  /** What stopped the journal, if anything did: a JournalWriteError, or the loss of the run's lock. */
+  get failure(): Error | undefined {
+    return this.failed.signal.aborted ? (this.failed.signal.reason as Error) : undefined;
+  }
+
+  /**
+   * Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first.
+   * After a write failure the record is dropped: every flush rejects, so nobody relies on it.
+   */
   append(record: NewJournalRecord): void {
-    if (this.refusal) return;
+    if (this.failure) return;
     const stamped = { ...this.redactor.redactDeep(record), at: new Date().toISOString() };
     this.pending.push(`${JSON.stringify(stamped)}\n`);
   }
 
   /**
-   * From now on nothing more is written: records not yet written are dropped, and every flush and
-   * summary write rejects with `reason` (so no source position is committed after it).
+   * From now on nothing more is written (this process lost the run's lock): records not yet written
+   * are dropped, and every flush and summary write rejects with `reason`, so no source position is
+   * committed after it.
    */
   refuseWrites(reason: Error): void {
-    this.refusal = reason;
+    if (!this.failed.signal.aborted) this.failed.abort(reason);
     this.pending = [];
   }
 
-  /** Writes and fsyncs every record appended so far; concurrent calls share one write (group commit). */
+  /**
+   * Writes and fsyncs every record appended so far; concurrent calls share one write (group commit).
+   * Rejects with a JournalWriteError when the write fails, and so does every later flush.
+   */
   flush(): Promise<void> {
-    const next = this.flushing.then(async () => {
-      if (this.refusal) throw this.refusal;
-      if (this.pending.length === 0) return;
-      const text = this.pending.join('');
-      this.pending = [];
-      await this.handle.write(text);
-      await this.handle.datasync();
-    });
+    const next = this.flushing.then(() => this.writePending());
     this.flushing = next.catch(() => undefined);
     return next;
   }
 
+  private async writePending(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0) return;
+    const bytes = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    try {
+      await writeAll(this.file, bytes);
+      await this.file.datasync();
+      this.size += bytes.length;
+    } catch (error) {
+      const failure = writeError(error, this.path);
+      this.failed.abort(failure);
+      this.pending = [];
+      // Records of a failed write were never acknowledged: cut them off, so that no half line stays
+      // (and a full disk gets a little room for the summary). If even that fails, the half line is
+      // the last one, which readers drop as a torn tail: nothing is ever written after it.
+      await this.file.truncate(this.size).catch(() => undefined);
+      throw failure;
+    }
+  }
+
   async writeSummary(summary: RunSummary): Promise<void> {
-    if (this.refusal) throw this.refusal;
+    if (this.failure) throw this.failure;
     await writeSummaryAtomically(this.directory, this.redactor.redactDeep(summary));
   }
 
+  /** Writes what is pending (unless a write already failed) and closes the event log. */
   async close(): Promise<void> {
     try {
-      await this.flush();
+      await this.flushing;
+      if (!this.failure) await this.flush();
     } finally {
-      await this.handle.close();
+      await this.file.close();
     }
   }
 }
 
-/** Writes `summary.json` through a temp file and a rename, so a reader never sees half of it. */
+/** Writes all of `bytes`, one write after another until each byte is taken. */
+async function writeAll(file: Pick<JournalFile, 'write'>, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw Object.assign(new Error('the write made no progress'), { code: 'EIO' });
+    offset += bytesWritten;
+  }
+}
+
+function writeError(error: unknown, path: string): JournalWriteError {
+  if (error instanceof JournalWriteError) return error;
+  return new JournalWriteError((error as NodeJS.ErrnoException).code ?? 'EIO', path);
+}
+
+/**
+ * Makes a new file's name durable: fsyncs `directory` and, when `mkdir` created directories
+ * (`created`, the first of them), each up to the one that already existed. Windows cannot open a
+ * directory (NTFS journals names itself); a file system that cannot sync one says EINVAL.
+ */
+async function syncCreated(directory: string, created: string | undefined): Promise<void> {
+  if (process.platform === 'win32') return;
+  const directories = [directory];
+  if (created) for (let d = directory; d !== dirname(created);) directories.push((d = dirname(d)));
+  for (const d of directories) {
+    const handle = await open(d, 'r');
+    try {
+      await handle.sync().catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EINVAL' && error.code !== 'ENOTSUP') throw error;
+      });
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/**
+ * Writes `summary.json` through a temp file and a rename, so a reader never sees half of it; the
+ * directory is fsync'd so that the rename survives a crash. A failure leaves the previous summary.
+ */
 export async function writeSummaryAtomically(directory: string, summary: RunSummary): Promise<void> {
   const temp = join(directory, `${SUMMARY_FILE}.${process.pid}.tmp`);
-  const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(`${JSON.stringify(summary, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(summary, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, join(directory, SUMMARY_FILE));
+    await syncCreated(directory, undefined);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw writeError(error, join(directory, SUMMARY_FILE));
   }
-  await rename(temp, join(directory, SUMMARY_FILE));
 }
 
 /** Appends records to the starting process's event log from another process, once that one has ended or died. */
 export async function appendToRunJournal(directory: string, records: readonly NewJournalRecord[]): Promise<void> {
   const at = new Date().toISOString();
-  await dropTornTail(join(directory, JOURNAL_FILE));
-  await writeFile(join(directory, JOURNAL_FILE), records.map((r) => `${JSON.stringify({ ...r, at })}\n`).join(''), { flag: 'a' });
+  const path = join(directory, JOURNAL_FILE);
+  try {
+    await dropTornTail(path);
+    const handle = await open(path, 'a');
+    try {
+      await writeAll(handle, Buffer.from(records.map((r) => `${JSON.stringify({ ...r, at })}\n`).join('')));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw writeError(error, path);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { newRunId, runDirectory, workerId } from './run-paths';
 import { withRunLock } from './run-liveness';
 import type { JournalRecord, RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
-import { Redactor } from './redaction';
+import { FIXED_VALUE_FIELDS, Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
@@ -135,6 +135,8 @@ async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSu
   return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
 }
 
+const EVENT_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
+
 type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted'>;
 
 /**
@@ -148,7 +150,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
   const directory = runDirectory(deps.runsDir, summary.runId);
   const clock = deps.clock ?? realClock;
   const started = clock.now();
-  const emit: EventSink = (event) => deps.emit(redactor.redactDeep(event));
+  const emit: EventSink = (event) => deps.emit(redactor.redactExcept(event, EVENT_KEPT));
   const connectors = await buildConnectors(plan.components, { factory: deps.connectors, env: deps.env ?? process.env, secrets: deps.secrets, redactor }, deps.signal);
   let journal: Journal | undefined;
   try {

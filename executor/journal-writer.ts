@@ -2,7 +2,7 @@
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JOURNAL_FILE, SUMMARY_FILE, type NewJournalRecord, type RunSummary } from '../protocol/journal-records';
-import type { Redactor } from './redaction';
+import { FIXED_VALUE_FIELDS, type Redactor } from './redaction';
 
 export class Journal {
   private pending: string[] = [];
@@ -22,9 +22,10 @@ export class Journal {
     return new Journal(directory, handle, redactor);
   }
 
-  /** Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first. */
+  /** Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first, never in a stored message. */
   append(record: NewJournalRecord): void {
-    const stamped = { ...this.redactor.redactDeep(record), at: new Date().toISOString() };
+    const kept = record.t === 'parked' || record.t === 'reply' ? STORED_MESSAGE_KEPT : RECORD_KEPT;
+    const stamped = { ...this.redactor.redactExcept(record, kept), at: new Date().toISOString() };
     this.pending.push(`${JSON.stringify(stamped)}\n`);
   }
 
@@ -42,7 +43,7 @@ export class Journal {
   }
 
   async writeSummary(summary: RunSummary): Promise<void> {
-    await writeSummaryAtomically(this.directory, this.redactor.redactDeep(summary));
+    await writeSummaryAtomically(this.directory, this.redactor.redactExcept(summary, SUMMARY_KEPT));
   }
 
   async close(): Promise<void> {
@@ -50,6 +51,16 @@ export class Journal {
     await this.handle.close();
   }
 }
+
+const RECORD_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
+/**
+ * A parked message or a service reply is stored as read, key, payload and headers: retry and
+ * resume deliver it again from the journal, so a secret value it happens to hold (or a short one
+ * that occurs in its base64 text) must not change it.
+ */
+const STORED_MESSAGE_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'key', 'payload', 'headers']);
+/** The summary's components map holds only statuses. */
+const SUMMARY_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'components']);
 
 /** Writes `summary.json` through a temp file and a rename, so a reader never sees half of it. */
 export async function writeSummaryAtomically(directory: string, summary: RunSummary): Promise<void> {

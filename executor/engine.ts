@@ -2,7 +2,7 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
@@ -18,6 +18,7 @@ import { FIXED_VALUE_FIELDS, Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
+import { runTotals } from './run-reconciliation';
 import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
 import type { SecretProvider } from './values';
 
@@ -174,14 +175,15 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
     emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name) });
     const share = worker ? awaitShares(ctx, directory) : recordShares(ctx, holder, previousShares);
     const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
-    return await finish(ctx, plan, holder.summary, results, started, directory, worker);
+    return await finish(ctx, plan, holder.summary, results, started, directory, worker, choice.resume);
   } finally {
     await journal?.close();
     await closeConnectors(connectors);
   }
 }
 
-async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string, worker: string | undefined): Promise<RunResult> {
+/** Ends a segment of a run: its reconciliation in the journal; the run's totals (every segment's, once resumed) in the summary. */
+async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string, worker: string | undefined, resumed: boolean): Promise<RunResult> {
   const reconciliation: ConnectionReconciliation[] = [...results].map(([connection, r]) => ({
     connection, ...r.counts, balanced: r.counts.read === r.counts.delivered + r.counts.parked + r.counts.filtered,
   }));
@@ -200,12 +202,13 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   const records = await readJournalRecords(directory, ['component', 'parked', 'unparked']);
   const components: Record<string, string> = { ...summary.components };
   for (const r of records) if (r.t === 'component') components[r.component] = r.status;
-  const merged = [...summary.reconciliation.filter((r) => !results.has(r.connection)), ...reconciliation];
+  // A first segment's counts are the run's; after a resume or retry the event log adds the segments up.
+  const totals = resumed ? await runTotals(join(directory, JOURNAL_FILE), plan.connections.map((c) => c.id)) : { reconciliation, resumed: 0 };
   const parked = openParked(records).length;
   const { pid: _pid, error: _previousError, ...rest } = summary;
-  await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: merged, parked, ...(error ? { error } : {}) });
-  ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation, ...(error ? { error } : {}) });
-  return { runId: summary.runId, status, reconciliation, parked, directory, ...(error ? { error } : {}) };
+  await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: totals.reconciliation, parked, ...(totals.resumed > 0 ? { resumed: totals.resumed } : {}), ...(error ? { error } : {}) });
+  ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation: totals.reconciliation, ...(error ? { error } : {}) });
+  return { runId: summary.runId, status, reconciliation: totals.reconciliation, parked, directory, ...(error ? { error } : {}) };
 }
 
 

@@ -67,6 +67,8 @@ export interface RunSummary {
   readonly reconciliation: readonly ConnectionReconciliation[];
   readonly parked: number;
   readonly error?: string;
+  /** How many times the run was resumed (absent: never); `reconciliation` is then every segment's together. */
+  readonly resumed?: number;
   /** The executor's process id while running, to tell a live run from a dead one. */
   readonly pid?: number;
   /**

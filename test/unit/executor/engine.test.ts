@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectorError } from '../../../executor/connectors/connector';
 import { PreflightError } from '../../../executor/component-connectors';
-import { retryRun, startRun, type EngineDeps } from '../../../executor/engine';
+import { resumeRun, retryRun, startRun, type EngineDeps } from '../../../executor/engine';
+import { abortReason, type Clock } from '../../../executor/clock';
+import { runDetails } from '../../../executor/run-inspection';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
@@ -78,7 +80,11 @@ describe('engine (in-memory connectors)', () => {
     assert.deepEqual(values('Processed').slice(2), [{ processed: { orderId: 2 } }]);
     assert.equal(values('OrderQueue').length, 3, 'nothing upstream re-sent');
     assert.equal(retried.parked, 0);
-    assert.equal((await readSummary(first.directory)).status, 'succeeded');
+    const after = await readSummary(first.directory);
+    assert.equal(after.status, 'succeeded');
+    // The whole run's totals: the retried message moved from parked to delivered, nothing was read twice.
+    assert.deepEqual(after.reconciliation.find((r) => r.connection === 'OrderQueue -> OrderService'), { connection: 'OrderQueue -> OrderService', read: 3, delivered: 3, parked: 0, filtered: 0, balanced: true });
+    assert.deepEqual(retried.reconciliation, after.reconciliation);
   });
 
   it('does not retry a 400 and blocks the connections waiting on the failed one', async () => {
@@ -137,6 +143,35 @@ describe('engine (in-memory connectors)', () => {
     for (const file of readdirSync(result.directory)) assert.ok(!readFileSync(join(result.directory, file), 'utf8').includes(SECRET), file);
     assert.ok(!JSON.stringify(events).includes(SECRET));
     assert.ok(JSON.stringify(events).includes('auth failed for ***'));
+  });
+
+  it('reports the whole run\'s totals after a resume, not the last segment\'s: in the summary, the result and show', async () => {
+    seed(world, 'Orders', Array.from({ length: 10 }, (_, i) => ({ orderId: i + 1 })));
+    const controller = new AbortController();
+    // k4 fails once; while it waits to be retried, the run is stopped as soon as k0..k3 are committed.
+    world.failing = (component, m) => (component === 'OrderQueue' && m.key === 'k4' ? new ConnectorError('connection reset', 'connection') : undefined);
+    const stopping: Clock = {
+      now: () => 0,
+      sleep: async (_ms, signal) => {
+        while ((world.commits.get('Orders') ?? []).length < 4) await new Promise((resolve) => setImmediate(resolve));
+        controller.abort();
+        throw abortReason(signal);
+      },
+    };
+    const first = await startRun(FLOW, { only: 'OrderQueue' }, deps({ signal: controller.signal, clock: stopping }));
+    assert.equal(first.status, 'stopped');
+    assert.deepEqual(world.commits.get('Orders'), ['Orders@0', 'Orders@1', 'Orders@2', 'Orders@3']);
+    world.failing = () => undefined;
+    const resumed = await resumeRun(first.runId, deps());
+    assert.equal(resumed.status, 'succeeded', resumed.error);
+    assert.equal(new Set(world.commits.get('Orders')).size, 10);
+    const whole = [{ connection: 'Orders -> OrderQueue', read: 10, delivered: 10, parked: 0, filtered: 0, balanced: true }];
+    assert.deepEqual(resumed.reconciliation, whole);
+    const summary = await readSummary(first.directory);
+    assert.deepEqual(summary.reconciliation, whole);
+    assert.equal(summary.resumed, 1);
+    const shown = await runDetails(runsDir, first.runId);
+    assert.deepEqual(shown.summary.reconciliation, whole, 'show --json prints these details');
   });
 
   it('stops cleanly when the signal aborts: the run is stopped, nothing counted twice', async () => {

@@ -27,7 +27,10 @@ export interface EngineDeps {
   readonly secrets: SecretProvider;
   readonly emit: EventSink;
   readonly runsDir: string;
+  /** Aborts everything the run does: a second Stop, or the grace period after the first running out. */
   readonly signal: AbortSignal;
+  /** A Stop: the sources stop being read at once, what is in flight is still confirmed and committed (see RunStop). */
+  readonly stopReading?: AbortSignal;
   readonly env?: NodeJS.ProcessEnv;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -148,6 +151,8 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
   const redactor = new Redactor();
   // Every in-flight message and connector call listens on the run's signal.
   setMaxListeners(0, deps.signal);
+  const stopReading = deps.stopReading ? AbortSignal.any([deps.signal, deps.stopReading]) : deps.signal;
+  setMaxListeners(0, stopReading);
   const directory = runDirectory(deps.runsDir, summary.runId);
   const clock = deps.clock ?? realClock;
   const started = clock.now();
@@ -159,7 +164,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: EngineDeps, mod
     journal = await Journal.open(directory, redactor, worker ? workerJournalFile(worker) : JOURNAL_FILE);
     const j = journal;
     const ctx: RunContext = {
-      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal: deps.signal, emit,
+      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal: deps.signal, stopReading, emit,
       log: (level, message, component) => {
         if (level === 'warn' || level === 'error') j.append({ t: 'log', level, message });
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
@@ -190,7 +195,7 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   ctx.journal.append({ t: 'reconciliation', connections: reconciliation });
   const unbalanced = reconciliation.find((r) => !r.balanced);
   const problem = [...results].find(([, r]) => r.status !== 'succeeded');
-  const status: RunStatus = ctx.signal.aborted ? 'stopped' : unbalanced || problem ? 'failed' : 'succeeded';
+  const status: RunStatus = ctx.stopReading.aborted ? 'stopped' : unbalanced || problem ? 'failed' : 'succeeded';
   const error = unbalanced
     ? `reconciliation mismatch on ${unbalanced.connection}: read ${unbalanced.read} but delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}`
     : problem && status === 'failed' ? `${problem[0]}: ${problem[1].error ?? problem[1].status}` : undefined;

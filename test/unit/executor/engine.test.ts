@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectorError } from '../../../executor/connectors/connector';
+import { ConnectorError, type ConnectorFactory } from '../../../executor/connectors/connector';
 import { PreflightError } from '../../../executor/component-connectors';
 import { resumeRun, retryRun, startRun, type EngineDeps } from '../../../executor/engine';
 import { abortReason, type Clock } from '../../../executor/clock';
@@ -172,6 +172,41 @@ describe('engine (in-memory connectors)', () => {
     assert.equal(summary.resumed, 1);
     const shown = await runDetails(runsDir, first.runId);
     assert.deepEqual(shown.summary.reconciliation, whole, 'show --json prints these details');
+  });
+
+  it('a Stop lets the messages in flight finish: their replies flow downstream and are committed, nothing more is sent, and a resume sends none of them again', async () => {
+    seed(world, 'Orders', Array.from({ length: 8 }, (_, i) => ({ orderId: i + 1 })));
+    const stop = new AbortController();
+    // OrderService holds its calls until the Stop; then it answers them (and any later one) at once.
+    const held: (() => void)[] = [];
+    const factory: ConnectorFactory = (name, props) => {
+      const connector = world.factory(name, props);
+      if (name !== 'OrderService') return connector;
+      return {
+        ...connector,
+        openWriter: async (settings, signal) => {
+          const writer = await connector.openWriter!(settings, signal);
+          return { ...writer, write: async (m, s) => (stop.signal.aborted ? writer.write(m, s) : new Promise<void>((r) => held.push(r)).then(() => writer.write(m, s))) };
+        },
+      };
+    };
+    const running = startRun(FLOW, {}, deps({ connectors: factory, stopReading: stop.signal, maxInFlight: 2 }));
+    while (held.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    stop.abort();
+    for (const answer of held.splice(0)) answer();
+    const first = await running;
+    assert.equal(first.status, 'stopped');
+    assert.equal(world.calls.get('OrderService')!.length, 2, 'nothing more was sent after the Stop');
+    assert.deepEqual(values('Processed'), [{ processed: { orderId: 1 } }, { processed: { orderId: 2 } }], 'the replies of the two in flight went downstream');
+    assert.deepEqual(world.commits.get('OrderQueue'), ['OrderQueue@0', 'OrderQueue@1']);
+    assert.deepEqual((await runDetails(runsDir, first.runId)).inDoubt, [], 'the six never written are not in doubt');
+    const resumed = await resumeRun(first.runId, deps());
+    assert.equal(resumed.status, 'succeeded', resumed.error);
+    assert.deepEqual([...world.calls.get('OrderService')!].sort(), Array.from({ length: 8 }, (_, i) => `k${i}`), 'each order sent to the service once');
+    assert.equal(values('Processed').length, 8);
+    assert.deepEqual(resumed.reconciliation.map((r) => [r.connection, r.read, r.delivered]).filter(([c]) => String(c).includes('OrderService')), [
+      ['OrderQueue -> OrderService', 8, 8], ['OrderService -> Processed', 8, 8],
+    ]);
   });
 
   it('stops cleanly when the signal aborts: the run is stopped, nothing counted twice', async () => {

@@ -208,7 +208,9 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   const components: Record<string, string> = { ...summary.components };
   for (const r of records) if (r.t === 'component') components[r.component] = r.status;
   // A first segment's counts are the run's; after a resume or retry the event log adds the segments up.
-  const totals = resumed ? await runTotals(join(directory, JOURNAL_FILE), plan.connections.map((c) => c.id)) : { reconciliation, resumed: 0 };
+  // RabbitMQ redelivers a message under a new delivery tag: its earlier position is never read again.
+  const renumbered = new Set(plan.connections.filter((c) => c.source.type === 'mq').map((c) => c.id));
+  const totals = resumed ? await runTotals(join(directory, JOURNAL_FILE), plan.connections.map((c) => c.id), renumbered) : { reconciliation, resumed: 0 };
   const parked = openParked(records).length;
   const { pid: _pid, error: _previousError, ...rest } = summary;
   await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: totals.reconciliation, parked, ...(totals.resumed > 0 ? { resumed: totals.resumed } : {}), ...(error ? { error } : {}) });

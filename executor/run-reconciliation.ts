@@ -67,17 +67,30 @@ export interface RunTotals {
  * Adds up the segments of a run from the starting process's event log. Each source position
  * counts once, when its settlement (delivered, parked or filtered) is committed: a message a
  * killed or stopped segment sent without committing is read again by the next one and counted
- * there (under the same position, or a new one for a redelivered AMQP message). A parked message
- * that `retry` delivered moves from parked to delivered. A dry run commits nothing and reads
- * everything again when resumed: its connections count their last finished segment. `balanced`
- * holds while every segment's own reconciliation of the connection balanced.
+ * there. A position an earlier segment settled without journaling its commit, and that no later
+ * segment read again, was committed at the source all the same (killed between the two): it
+ * counts once too, except on the `renumbered` connections, whose source gives a redelivered
+ * message a new position (AMQP: a delivery tag on a new channel), where it counted under that one.
+ * A parked message that `retry` delivered moves from parked to delivered. A dry run commits
+ * nothing and reads everything again when resumed: its connections count their last finished
+ * segment. `balanced` holds while every segment's own reconciliation of the connection balanced.
  */
-export async function runTotals(file: string, order: readonly string[]): Promise<RunTotals> {
+export async function runTotals(file: string, order: readonly string[], renumbered: ReadonlySet<string>): Promise<RunTotals> {
   const counts = new Map<string, Record<Outcome, number>>();
   const tally = (connection: string): Record<Outcome, number> => counts.get(connection) ?? counts.set(connection, { delivered: 0, parked: 0, filtered: 0 }).get(connection)!;
   const unbalanced = new Set<string>();
-  const open = new Map<string, Outcome>();
+  const open = new Map<string, { connection: string; outcome: Outcome }>();
+  const doubtful = new Map<string, { connection: string; outcome: Outcome }>();
   const parkedCommitted = new Set<string>();
+  const count = (connection: string, key: string, settled: Outcome): void => {
+    const t = tally(connection);
+    if (settled === 'parked') {
+      // Parked again by a retry: still the one parked message.
+      if (parkedCommitted.has(key)) return;
+      parkedCommitted.add(key);
+    } else if (parkedCommitted.delete(key)) t.parked--;
+    t[settled]++;
+  };
   // Dry-run settlements of the current segment, and of each connection's last finished one.
   let drySegment = new Map<string, Record<Outcome, number>>();
   const dryFinished = new Map<string, Record<Outcome, number>>();
@@ -86,6 +99,8 @@ export async function runTotals(file: string, order: readonly string[]): Promise
     if (r.t === 'run-start' || r.t === 'resumed' || r.t === 'retry-start') {
       if (r.t === 'resumed') resumed++;
       drySegment = new Map();
+      for (const [key, settled] of open) if (!renumbered.has(settled.connection)) doubtful.set(key, settled);
+      open.clear();
       return;
     }
     if (r.t === 'reconciliation') {
@@ -109,20 +124,16 @@ export async function runTotals(file: string, order: readonly string[]): Promise
       return;
     }
     if (r.t !== 'committed') {
-      open.set(key, r.t);
+      doubtful.delete(key);
+      open.set(key, { connection: r.connection, outcome: r.t });
       return;
     }
     const settled = open.get(key);
     if (!settled) return;
     open.delete(key);
-    const t = tally(r.connection);
-    if (settled === 'parked') {
-      // Parked again by a retry: still the one parked message.
-      if (parkedCommitted.has(key)) return;
-      parkedCommitted.add(key);
-    } else if (parkedCommitted.delete(key)) t.parked--;
-    t[settled]++;
+    count(r.connection, key, settled.outcome);
   });
+  for (const [key, { connection, outcome }] of doubtful) count(connection, key, outcome);
   for (const [connection, dry] of dryFinished) {
     const t = tally(connection);
     for (const outcome of ['delivered', 'parked', 'filtered'] as const) t[outcome] += dry[outcome];

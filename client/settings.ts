@@ -10,6 +10,7 @@ export function settings() {
     defaultValidationMode: c.get<string>('defaultValidationMode', ''),
     logLevel: c.get<string>('logLevel', 'info'),
     messagesInFlight: c.get<number>('messagesInFlight', 256),
+    stopGracePeriod: c.get<number>('stopGracePeriod', 5),
     localHosts: c.get<string[]>('localHosts', [...DEFAULT_LOCAL_HOSTS]),
     githubApiUrl: c.get<string>('github.apiUrl', '') || process.env['FLOWTRACER_GITHUB_API_URL'] || undefined,
     enterpriseUri: vscode.workspace.getConfiguration('github-enterprise').get<string>('uri') || undefined,

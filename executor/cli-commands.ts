@@ -13,6 +13,7 @@ import { OwnershipLostError, RunBusyError } from './run-ownership';
 import { PlanRefused } from './plan';
 import { SchemaFileError } from './payload-validation';
 import { Redactor } from './redaction';
+import { DEFAULT_STOP_GRACE_MS, RunStop } from './run-stop';
 import { environmentSecrets, MissingValueError } from './values';
 
 /** Exit codes CI can rely on (documented in the help). */
@@ -22,6 +23,8 @@ export interface CommonFlags {
   readonly json: boolean;
   readonly runsDir: string;
   readonly maxInFlight?: number;
+  /** `--stop-grace`: how long Ctrl-C or SIGTERM waits for the messages in flight (default 5 s). */
+  readonly stopGraceMs?: number;
 }
 
 export class UsageError extends Error {}
@@ -32,9 +35,9 @@ export function parseMode(value: string | undefined): RunMode | undefined {
   return value as RunMode;
 }
 
-function deps(flags: CommonFlags, signal: AbortSignal): EngineDeps {
+function deps(flags: CommonFlags, stop: RunStop): EngineDeps {
   return {
-    connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal,
+    connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -43,21 +46,25 @@ function exitFor(result: RunResult): number {
   return result.status === 'succeeded' ? ExitCode.ok : result.status === 'stopped' || result.status === 'interrupted' ? ExitCode.stopped : ExitCode.failed;
 }
 
-/** Runs an engine operation with Ctrl-C/SIGTERM wired to Stop, turning known errors into one line and an exit code. */
+/**
+ * Runs an engine operation with Ctrl-C/SIGTERM wired to Stop (a second one aborts at once), turning
+ * known errors into one line and an exit code.
+ */
 async function withEngine(flags: CommonFlags, label: string, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const runStop = new RunStop(flags.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+  const stop = (): void => runStop.request();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
-    const marked = await markInterruptedRuns(flags.runsDir, controller.signal);
+    const marked = await markInterruptedRuns(flags.runsDir, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
-    const result = await operation(deps(flags, controller.signal));
+    const result = await operation(deps(flags, runStop));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
     return exitFor(result);
   } catch (error) {
     return reportError(label, error, flags.json);
   } finally {
+    runStop.dispose();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -21,7 +21,7 @@ export async function inspectCommand(command: 'runs' | 'show' | 'trace', arg: st
     const s = details.summary;
     print(flags.json, details, () => [
       `run ${s.runId}: ${s.flow} (${s.mode}) ${s.status}${s.error ? `: ${s.error}` : ''}`,
-      `  started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''}`,
+      `  started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''}${s.resumed ? `, resumed ${s.resumed} time${s.resumed === 1 ? '' : 's'} (totals of the whole run)` : ''}`,
       ...Object.entries(s.components).map(([name, status]) => `  ${name}: ${status}`),
       ...s.reconciliation.map((r) => `  ${r.connection}: read ${r.read} = delivered ${r.delivered} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : '  MISMATCH'}`),
       ...details.parked.map((p) => `  parked ${p.key ?? p.source} (${p.connection}): ${p.error}`),

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { checkFlow } from '../flow/check';
 import { DiagnosticSeverity } from '../flow/diagnostic';
 import { formatDiagnostic } from '../flow/format-diagnostic';
+import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
@@ -28,6 +29,9 @@ commands:
 options (every command):
   --json                            machine-readable output on stdout
   --runs-dir DIR                    where runs live (default .flowtracer/runs)
+  --stop-grace DURATION             run, retry, resume: on Ctrl-C or SIGTERM, stop reading at once and wait this
+                                    long (default 5s; 0s: none) for the messages in flight to be confirmed and
+                                    committed; a second Ctrl-C aborts at once
 
 secrets: \${secret:NAME} is read from the environment variable FLOWTRACER_SECRET_<NAME>.
 
@@ -69,7 +73,7 @@ interface ParsedArgs {
   readonly flags: CommonFlags;
 }
 
-const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join']);
+const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join', '--stop-grace']);
 
 function parseArgs(args: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -87,8 +91,10 @@ function parseArgs(args: readonly string[]): ParsedArgs {
   }
   const maxInFlight = options.has('--max-in-flight') ? Number(options.get('--max-in-flight')) : undefined;
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight > 0)) throw new UsageError('--max-in-flight must be a positive whole number');
+  const stopGraceMs = options.has('--stop-grace') ? parseDuration(options.get('--stop-grace')) : undefined;
+  if (options.has('--stop-grace') && stopGraceMs === undefined) throw new UsageError(`--stop-grace: ${durationProblem(options.get('--stop-grace'))}`);
   const runsDir = resolve(options.get('--runs-dir') ?? '.flowtracer/runs');
-  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}) } };
+  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}) } };
 }
 
 function need(value: string | undefined, what: string): string {

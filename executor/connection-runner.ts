@@ -36,14 +36,17 @@ export interface ConnectionOutcome {
 
 export type Settled = 'delivered' | 'parked' | 'filtered';
 
+/** `skipped`: committed by an earlier segment; `unsent`: the run was stopped before it was written. */
+type Outcome = Settled | 'skipped' | 'unsent';
+
 interface InFlight {
   readonly message: SourceMessage;
-  readonly settled: Promise<Settled | 'skipped'>;
+  readonly settled: Promise<Outcome>;
   /** Set once `settled` resolved, so that the settler can take every ready message in one batch. */
-  outcome?: Settled | 'skipped';
+  outcome?: Outcome;
 }
 
-function track(message: SourceMessage, settled: Promise<Settled | 'skipped'>): InFlight {
+function track(message: SourceMessage, settled: Promise<Outcome>): InFlight {
   const entry: InFlight = { message, settled };
   settled.then((o) => (entry.outcome = o), () => undefined);
   return entry;
@@ -83,10 +86,17 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
         continue;
       }
       await head.settled;
+      if (head.outcome === 'unsent') {
+        // Stopped: commits go in read order, so none from here on. Those written get the grace to finish (journaled, in doubt).
+        await Promise.allSettled(window.map((w) => w.settled));
+        counts.read -= window.filter((w) => w.outcome !== 'skipped').length;
+        window.splice(0);
+        return;
+      }
       // Every consecutive settled message goes in one batch: one journal fsync, then the commits in order.
       let ready = 0;
-      while (ready < window.length && window[ready]!.outcome !== undefined) ready++;
-      const batch = window.slice(0, ready);
+      while (ready < window.length && window[ready]!.outcome !== undefined && window[ready]!.outcome !== 'unsent') ready++;
+      const batch = window.slice(0, ready) as (InFlight & { outcome: Settled | 'skipped' })[];
       for (const entry of batch) if (entry.outcome !== 'skipped') job.onSettled?.(entry.message, entry.outcome!);
       await ctx.journal.flush();
       // The batch's commits go out together, so a source can group them (one Kafka offset commit).
@@ -106,7 +116,9 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   })();
   settler.catch(() => roomFreed?.());
   try {
-    for await (const message of job.reader.messages(ctx.signal)) {
+    // A Stop ends the reading at once (`stopReading`); what is in flight gets the grace period to be confirmed and committed.
+    for await (const message of job.reader.messages(ctx.stopReading)) {
+      if (ctx.stopReading.aborted) break;
       if (job.alreadyCommitted?.has(message.position)) {
         window.push(track(message, Promise.resolve('skipped')));
       } else {
@@ -137,7 +149,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   }
 }
 
-async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots): Promise<Settled> {
+async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots): Promise<Settled | 'unsent'> {
   const { headers, traceId } = propagateTrace(message.headers);
   const base = { connection: job.id, traceId, key: message.key, source: message.position };
   const check = job.validator.check(message.value);
@@ -153,6 +165,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     ctx.journal.append({ ...base, t: 'delivered', target: 'dry-run' });
     return 'delivered';
   }
+  if (ctx.stopReading.aborted) return 'unsent';
   ctx.journal.append({ ...base, t: 'in-flight' });
   // The in-flight record is durable before the target sees the message: duplicates after a kill are attributable.
   await ctx.journal.flush();
@@ -165,6 +178,11 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
   await slots.acquire();
   try {
+    if (ctx.stopReading.aborted) {
+      // Stopped while it waited for a slot: never written, so not in doubt.
+      ctx.journal.append({ t: 'unsent', connection: job.id, source: message.position });
+      return 'unsent';
+    }
     delivery = await retrying(
       (attempt, signal) => {
         attempts = attempt;

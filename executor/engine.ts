@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
@@ -17,10 +17,11 @@ import { RunOwnership, type ClaimOptions, type LiveOwner, type OwnerRole } from 
 import type { LockTiming } from './run-mutex';
 import type { JournalRecord, RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
-import { Redactor } from './redaction';
+import { FIXED_VALUE_FIELDS, Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
+import { runTotals } from './run-reconciliation';
 import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
 import { keyedResumes } from './resume-positions';
 import type { SecretProvider } from './values';
@@ -30,7 +31,10 @@ export interface EngineDeps {
   readonly secrets: SecretProvider;
   readonly emit: EventSink;
   readonly runsDir: string;
+  /** Aborts everything the run does: a second Stop, or the grace period after the first running out. */
   readonly signal: AbortSignal;
+  /** A Stop: the sources stop being read at once, what is in flight is still confirmed and committed (see RunStop). */
+  readonly stopReading?: AbortSignal;
   readonly env?: NodeJS.ProcessEnv;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -171,6 +175,8 @@ async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSu
   return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
 }
 
+const EVENT_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
+
 type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted' | 'resumeFrom'>;
 
 /**
@@ -181,10 +187,12 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
   const redactor = new Redactor();
   // Every in-flight message and connector call listens on the run's signal.
   setMaxListeners(0, deps.signal);
+  const stopReading = deps.stopReading ? AbortSignal.any([deps.signal, deps.stopReading]) : deps.signal;
+  setMaxListeners(0, stopReading);
   const directory = runDirectory(deps.runsDir, summary.runId);
   const clock = deps.clock ?? realClock;
   const started = clock.now();
-  const emit: EventSink = (event) => deps.emit(redactor.redactDeep(event));
+  const emit: EventSink = (event) => deps.emit(redactor.redactExcept(event, EVENT_KEPT));
   const connectors = await buildConnectors(plan.components, { factory: deps.connectors, env: deps.env ?? process.env, secrets: deps.secrets, redactor }, deps.signal);
   let journal: Journal | undefined;
   try {
@@ -195,7 +203,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     const signal = AbortSignal.any([deps.signal, j.writeFailed]);
     setMaxListeners(0, signal);
     const ctx: RunContext = {
-      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal, emit,
+      runId: summary.runId, mode: summary.mode, flowFile: summary.flowFile, journal: j, redactor, clock, signal, stopReading: AbortSignal.any([signal, stopReading]), emit,
       log: (level, message, component) => {
         if (level === 'warn' || level === 'error') j.append({ t: 'log', level, message });
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
@@ -217,7 +225,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     const share = worker ? awaitShares(ctx, directory) : recordShares(ctx, holder, previousShares);
     try {
       const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
-      return await finish(ctx, plan, holder.summary, results, started, directory, worker);
+      return await finish(ctx, plan, holder.summary, results, started, directory, worker, choice.resume);
     } catch (error) {
       // A lost lock is not this process's run to finish any more: only a failed write ends it here.
       if (!(j.failure instanceof JournalWriteError)) throw error;
@@ -232,14 +240,15 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
   }
 }
 
-async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string, worker: string | undefined): Promise<RunResult> {
+/** Ends a segment of a run: its reconciliation in the journal; the run's totals (every segment's, once resumed) in the summary. */
+async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, results: Map<string, ConnectionResult>, started: number, directory: string, worker: string | undefined, resumed: boolean): Promise<RunResult> {
   const reconciliation: ConnectionReconciliation[] = [...results].map(([connection, r]) => ({
     connection, ...r.counts, balanced: r.counts.read === r.counts.delivered + r.counts.parked + r.counts.filtered,
   }));
   ctx.journal.append({ t: 'reconciliation', connections: reconciliation });
   const unbalanced = reconciliation.find((r) => !r.balanced);
   const problem = [...results].find(([, r]) => r.status !== 'succeeded');
-  const status: RunStatus = ctx.signal.aborted ? 'stopped' : unbalanced || problem ? 'failed' : 'succeeded';
+  const status: RunStatus = ctx.stopReading.aborted ? 'stopped' : unbalanced || problem ? 'failed' : 'succeeded';
   const error = unbalanced
     ? `reconciliation mismatch on ${unbalanced.connection}: read ${unbalanced.read} but delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}`
     : problem && status === 'failed' ? `${problem[0]}: ${problem[1].error ?? problem[1].status}` : undefined;
@@ -251,12 +260,15 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   const records = await readJournalRecords(directory, ['component', 'parked', 'unparked']);
   const components: Record<string, string> = { ...summary.components };
   for (const r of records) if (r.t === 'component') components[r.component] = r.status;
-  const merged = [...summary.reconciliation.filter((r) => !results.has(r.connection)), ...reconciliation];
+  // A first segment's counts are the run's; after a resume or retry the event log adds the segments up.
+  // RabbitMQ redelivers a message under a new delivery tag: its earlier position is never read again.
+  const renumbered = new Set(plan.connections.filter((c) => c.source.type === 'mq').map((c) => c.id));
+  const totals = resumed ? await runTotals(join(directory, JOURNAL_FILE), plan.connections.map((c) => c.id), renumbered) : { reconciliation, resumed: 0 };
   const parked = openParked(records).length;
   const { pid: _pid, error: _previousError, ...rest } = summary;
-  await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: merged, parked, ...(error ? { error } : {}) });
-  ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation, ...(error ? { error } : {}) });
-  return { runId: summary.runId, status, reconciliation, parked, directory, ...(error ? { error } : {}) };
+  await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: totals.reconciliation, parked, ...(totals.resumed > 0 ? { resumed: totals.resumed } : {}), ...(error ? { error } : {}) });
+  ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation: totals.reconciliation, ...(error ? { error } : {}) });
+  return { runId: summary.runId, status, reconciliation: totals.reconciliation, parked, directory, ...(error ? { error } : {}) };
 }
 
 /**

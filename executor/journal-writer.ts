@@ -2,7 +2,7 @@
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { JOURNAL_FILE, SUMMARY_FILE, type NewJournalRecord, type RunSummary } from '../protocol/journal-records';
-import type { Redactor } from './redaction';
+import { FIXED_VALUE_FIELDS, type Redactor } from './redaction';
 
 /** A write to the journal (or the summary) failed: what was in it is not durable, and the run must stop. */
 export class JournalWriteError extends Error {
@@ -77,12 +77,13 @@ export class Journal {
   }
 
   /**
-   * Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first.
+   * Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first, never in a stored message.
    * After a write failure the record is dropped: every flush rejects, so nobody relies on it.
    */
   append(record: NewJournalRecord): void {
     if (this.failure) return;
-    const stamped = { ...this.redactor.redactDeep(record), at: new Date().toISOString() };
+    const kept = record.t === 'parked' || record.t === 'reply' ? STORED_MESSAGE_KEPT : RECORD_KEPT;
+    const stamped = { ...this.redactor.redactExcept(record, kept), at: new Date().toISOString() };
     this.pending.push(`${JSON.stringify(stamped)}\n`);
   }
 
@@ -129,7 +130,7 @@ export class Journal {
 
   async writeSummary(summary: RunSummary): Promise<void> {
     if (this.failure) throw this.failure;
-    await writeSummaryAtomically(this.directory, this.redactor.redactDeep(summary));
+    await writeSummaryAtomically(this.directory, this.redactor.redactExcept(summary, SUMMARY_KEPT));
   }
 
   /** Writes what is pending (unless a write already failed) and closes the event log. */
@@ -142,6 +143,16 @@ export class Journal {
     }
   }
 }
+
+const RECORD_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
+/**
+ * A parked message or a service reply is stored as read, key, payload and headers: retry and
+ * resume deliver it again from the journal, so a secret value it happens to hold (or a short one
+ * that occurs in its base64 text) must not change it.
+ */
+const STORED_MESSAGE_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'key', 'payload', 'headers']);
+/** The summary's components map holds only statuses. */
+const SUMMARY_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'components']);
 
 /** Writes all of `bytes`, one write after another until each byte is taken. */
 async function writeAll(file: Pick<JournalFile, 'write'>, bytes: Buffer): Promise<void> {

@@ -1,9 +1,16 @@
-// Redactor: masks resolved secret values and passwords in URLs in every log line, event and journal entry.
+// Redactor: masks resolved secret values and passwords in URLs in every log line, event and journal entry (a stored message excepted).
 
 export const MASK = '***';
 
 /** `scheme://user:password@host` -> the password part. */
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]+)(@)/gi;
+
+/**
+ * Fields of events, journal records and the summary whose values the executor picks from a fixed
+ * set (the event or record type, statuses, log levels, modes): they never hold a secret, and a
+ * short secret masked inside them (`'a'` in `parked`) would make the record unreadable.
+ */
+export const FIXED_VALUE_FIELDS: readonly string[] = ['type', 't', 'status', 'level', 'mode'];
 
 export class Redactor {
   private secrets: string[] = [];
@@ -28,6 +35,11 @@ export class Redactor {
       if (json !== secret && out.includes(json)) out = out.split(json).join(MASK);
     }
     return out;
+  }
+
+  /** A copy of an event, record or summary with every string redacted but those of the `kept` top-level fields. */
+  redactExcept<T extends object>(value: T, kept: ReadonlySet<string>): T {
+    return Object.fromEntries(Object.entries(value).map(([field, v]) => [field, kept.has(field) ? v : this.redactDeep(v)])) as T;
   }
 
   /** A deep copy with every string redacted (events, journal records). */

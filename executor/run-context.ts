@@ -1,4 +1,4 @@
-// What every part of one run shares: its id, mode, journal, event sink, clock and stop signal.
+// What every part of one run shares: its id, mode, journal, event sink, clock and stop signals.
 import type { EventSink, LogLevel, RunMode } from '../protocol/executor-events';
 import type { Clock } from './clock';
 import type { Journal } from './journal-writer';
@@ -12,6 +12,11 @@ export interface RunContext {
   readonly redactor: Redactor;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /**
+   * Aborts when the run is asked to stop (and with `signal`): sources stop being read at once and
+   * nothing more is written, while what is in flight is confirmed and committed until `signal` aborts.
+   */
+  readonly stopReading: AbortSignal;
   /** Emits an event with every string redacted. */
   readonly emit: EventSink;
   readonly log: (level: LogLevel, message: string, component?: string) => void;

@@ -28,11 +28,11 @@ export function inDoubtWindow(records: readonly JournalRecord[]): { readonly con
   const open = new Map<string, { connection: string; key: string | null; source: string }>();
   const resent = new Map<string, { connection: string; key: string | null; source: string }>();
   for (const r of records) {
-    const id = r.t === 'in-flight' || r.t === 'committed' ? `${r.connection}\u0000${r.source}` : undefined;
+    const id = r.t === 'in-flight' || r.t === 'committed' || r.t === 'unsent' ? `${r.connection}\u0000${r.source}` : undefined;
     if (r.t === 'in-flight') {
       if (open.has(id!)) resent.set(id!, open.get(id!)!);
       open.set(id!, { connection: r.connection, key: r.key, source: r.source });
-    } else if (r.t === 'committed') open.delete(id!);
+    } else if (r.t === 'committed' || r.t === 'unsent') open.delete(id!);
     else if ((r.t === 'delivered' || r.t === 'parked') && r.inDoubt) resent.set(`${r.connection}\u0000${r.source}`, { connection: r.connection, key: r.key, source: r.source });
   }
   for (const [id, entry] of resent) if (!open.has(id)) open.set(id, entry);

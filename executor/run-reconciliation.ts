@@ -1,4 +1,4 @@
-// Reconciliation of a shared run's connections across the event logs of all its processes.
+// Reconciliation from the event logs: a shared run's connections across its processes, a resumed run's totals across its segments.
 import type { ConnectionReconciliation } from '../protocol/executor-events';
 import { eachFileRecord, journalFiles } from '../protocol/journal-files';
 
@@ -70,4 +70,93 @@ export async function sharedReconciliation(directory: string, connections: Itera
     const settled = c.delivered + c.parked + c.filtered;
     return { connection, read: settled + (lost.get(connection) ?? 0), ...c, balanced: !lost.has(connection) };
   });
+}
+
+/** A run's totals across its segments (a start, then each resume or retry), and how often it was resumed. */
+export interface RunTotals {
+  readonly reconciliation: ConnectionReconciliation[];
+  readonly resumed: number;
+}
+
+/**
+ * Adds up the segments of a run from the starting process's event log. Each source position
+ * counts once, when its settlement (delivered, parked or filtered) is committed: a message a
+ * killed or stopped segment sent without committing is read again by the next one and counted
+ * there. A position an earlier segment settled without journaling its commit, and that no later
+ * segment read again, was committed at the source all the same (killed between the two): it
+ * counts once too, except on the `renumbered` connections, whose source gives a redelivered
+ * message a new position (AMQP: a delivery tag on a new channel), where it counted under that one.
+ * A parked message that `retry` delivered moves from parked to delivered. A dry run commits
+ * nothing and reads everything again when resumed: its connections count their last finished
+ * segment. `balanced` holds while every segment's own reconciliation of the connection balanced.
+ */
+export async function runTotals(file: string, order: readonly string[], renumbered: ReadonlySet<string>): Promise<RunTotals> {
+  const counts = new Map<string, Record<Outcome, number>>();
+  const tally = (connection: string): Record<Outcome, number> => counts.get(connection) ?? counts.set(connection, { delivered: 0, parked: 0, filtered: 0 }).get(connection)!;
+  const unbalanced = new Set<string>();
+  const open = new Map<string, { connection: string; outcome: Outcome }>();
+  const doubtful = new Map<string, { connection: string; outcome: Outcome }>();
+  const parkedCommitted = new Set<string>();
+  const count = (connection: string, key: string, settled: Outcome): void => {
+    const t = tally(connection);
+    if (settled === 'parked') {
+      // Parked again by a retry: still the one parked message.
+      if (parkedCommitted.has(key)) return;
+      parkedCommitted.add(key);
+    } else if (parkedCommitted.delete(key)) t.parked--;
+    t[settled]++;
+  };
+  // Dry-run settlements of the current segment, and of each connection's last finished one.
+  let drySegment = new Map<string, Record<Outcome, number>>();
+  const dryFinished = new Map<string, Record<Outcome, number>>();
+  let resumed = 0;
+  await eachFileRecord(file, ['run-start', 'resumed', 'retry-start', 'delivered', 'parked', 'filtered', 'committed', 'connection', 'reconciliation'], (r) => {
+    if (r.t === 'run-start' || r.t === 'resumed' || r.t === 'retry-start') {
+      if (r.t === 'resumed') resumed++;
+      drySegment = new Map();
+      for (const [key, settled] of open) if (!renumbered.has(settled.connection)) doubtful.set(key, settled);
+      open.clear();
+      return;
+    }
+    if (r.t === 'reconciliation') {
+      for (const c of r.connections) {
+        tally(c.connection);
+        if (!c.balanced) unbalanced.add(c.connection);
+      }
+      return;
+    }
+    if (r.t === 'connection') {
+      const dry = drySegment.get(r.connection);
+      if (dry) dryFinished.set(r.connection, dry);
+      drySegment.delete(r.connection);
+      return;
+    }
+    if (r.t !== 'delivered' && r.t !== 'parked' && r.t !== 'filtered' && r.t !== 'committed') return;
+    const key = `${r.connection}\u0000${r.source}`;
+    if (r.t === 'filtered' || (r.t === 'delivered' && r.target === 'dry-run')) {
+      const dry = drySegment.get(r.connection) ?? drySegment.set(r.connection, { delivered: 0, parked: 0, filtered: 0 }).get(r.connection)!;
+      dry[r.t]++;
+      return;
+    }
+    if (r.t !== 'committed') {
+      doubtful.delete(key);
+      open.set(key, { connection: r.connection, outcome: r.t });
+      return;
+    }
+    const settled = open.get(key);
+    if (!settled) return;
+    open.delete(key);
+    count(r.connection, key, settled.outcome);
+  });
+  for (const [key, { connection, outcome }] of doubtful) count(connection, key, outcome);
+  for (const [connection, dry] of dryFinished) {
+    const t = tally(connection);
+    for (const outcome of ['delivered', 'parked', 'filtered'] as const) t[outcome] += dry[outcome];
+  }
+  const rank = (connection: string): number => (order.includes(connection) ? order.indexOf(connection) : order.length);
+  const reconciliation = [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([connection, c]) => {
+    const read = c.delivered + c.parked + c.filtered;
+    return { connection, read, ...c, balanced: !unbalanced.has(connection) };
+  });
+  return { reconciliation, resumed };
 }

@@ -92,7 +92,7 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
     const waits = await Promise.all(upstream.map((w) => done.get(w)!.promise));
     const failedUpstream = upstream.find((_, i) => waits[i]!.status !== 'succeeded');
     if (failedUpstream) return { status: 'blocked', counts: EMPTY, error: `blocked: ${failedUpstream} did not succeed` };
-    if (ctx.signal.aborted) return { status: 'stopped', counts: EMPTY };
+    if (ctx.stopReading.aborted) return { status: 'stopped', counts: EMPTY };
     setStatus(c.target.name, 'running');
     const mode = modeOf(c, plan, input.modeOverride);
     const override = input.override?.(c);
@@ -110,12 +110,15 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       reader = override?.reader ?? channels.get(c.id) ?? (await openReader(source, c, settings, ctx.signal));
       if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();
-      const outcome = await runConnection(ctx, {
+      // A Stop ends the sources' reading; a connection fed by a service's replies drains them (until its feeders end).
+      const outcome = await runConnection(channels.has(c.id) ? { ...ctx, stopReading: ctx.signal } : ctx, {
         id: c.id, target: c.target.name, reader, writer, validator, mode,
         schedule: scheduleOf(c, plan, ctx.random), maxInFlight: maxInFlightOf(c.props, ctx.maxInFlight),
         onReply: replyHandler(c), onSettled: override?.onSettled, alreadyCommitted: input.alreadyCommitted?.get(c.id),
       });
       if (outcome.error) return { status: 'failed', counts: outcome.counts, error: outcome.error };
+      // Stopped: what it committed counts; a resume reads the rest.
+      if (ctx.stopReading.aborted) return { status: 'stopped', counts: outcome.counts };
       return { status: outcome.counts.parked > 0 ? 'failed' : 'succeeded', counts: outcome.counts, ...(outcome.counts.parked > 0 ? { error: `${outcome.counts.parked} message${outcome.counts.parked === 1 ? '' : 's'} parked` } : {}) };
     } catch (error) {
       if (ctx.signal.aborted) return { status: 'stopped', counts: EMPTY };

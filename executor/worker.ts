@@ -1,16 +1,23 @@
 // Entry of the executor child process that the extension spawns; speaks the event channel over IPC.
-import { isExecutorCommand, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
+import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
 import { Redactor } from './redaction';
+import { RunStop } from './run-stop';
 import type { SecretProvider } from './values';
+
+/** The `flowtracer.stopGracePeriod` setting, which the extension passes in milliseconds. */
+function stopGraceMs(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env[STOP_GRACE_ENV]);
+  return env[STOP_GRACE_ENV] !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_STOP_GRACE_MS;
+}
 
 const send = (event: ExecutorEvent): void => {
   process.send?.(event);
 };
 
-let controller: AbortController | undefined;
+let stop: RunStop | undefined;
 let nextSecretRequest = 1;
 const pendingSecrets = new Map<number, (value: string | undefined) => void>();
 
@@ -27,16 +34,21 @@ const extensionSecrets: SecretProvider = (name, signal) =>
   });
 
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
-  if (controller) {
+  if (stop) {
     send({ type: 'log', level: 'error', message: 'a run is already in progress in this executor' });
     return;
   }
-  controller = new AbortController();
+  stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const actor = command.type === 'run' ? command.options.actor : command.actor;
-  const deps: EngineDeps = { connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: controller.signal, ...(actor ? { actor } : {}) };
+  // The `flowtracer.messagesInFlight` setting, which the extension passes in the environment.
+  const maxInFlight = Number(process.env.FLOWTRACER_MAX_IN_FLIGHT);
+  const deps: EngineDeps = {
+    connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
+    ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
+  };
   try {
-    await markInterruptedRuns(runsDir, controller.signal);
+    await markInterruptedRuns(runsDir, stop.signal);
     if (command.type === 'run') await startRun(command.flowFile, { ...(command.options.mode ? { mode: command.options.mode } : {}), ...(command.options.only ? { only: command.options.only } : {}) }, deps);
     else if (command.type === 'retry') await retryRun(command.runId, command.component, deps);
     else await resumeRun(command.runId, deps);
@@ -44,7 +56,8 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     // Failures before the run starts (invalid flow, pre-flight, missing secret) arrive as one error line.
     send({ type: 'log', level: 'error', message: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
   } finally {
-    controller = undefined;
+    stop.dispose();
+    stop = undefined;
   }
 }
 
@@ -52,7 +65,8 @@ process.on('message', (message: unknown) => {
   if (!isExecutorCommand(message)) return;
   switch (message.type) {
     case 'stop':
-      controller?.abort();
+      // The first Stop lets what is in flight be confirmed for the grace period; a second one aborts.
+      stop?.request();
       return;
     case 'secret-value':
       pendingSecrets.get(message.requestId)?.(message.value);

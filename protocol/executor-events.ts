@@ -46,10 +46,16 @@ export type ExecutorCommand =
   | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
   | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly actor?: string }
   | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string; readonly actor?: string }
+  /** Stops the run: the first one after a grace period for what is in flight (`STOP_GRACE_ENV`), a second one at once. */
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };
 
 export type ExecutorCommandType = ExecutorCommand['type'];
+
+/** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
+export const DEFAULT_STOP_GRACE_MS = 5000;
+/** The environment variable the extension gives the executor child its stop grace in, in milliseconds. */
+export const STOP_GRACE_ENV = 'FLOWTRACER_STOP_GRACE_MS';
 
 /** Where events go: the CLI prints them, the worker sends them over IPC. */
 export type EventSink = (event: ExecutorEvent) => void;

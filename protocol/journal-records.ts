@@ -27,6 +27,8 @@ export type JournalRecord = Stamped &
     | { readonly t: 'resumed' | 'retry-start'; readonly component?: string; readonly actor?: string }
     /** Written (and flushed) before a message is written to its target: the in-flight window. */
     | { readonly t: 'in-flight'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string }
+    /** Closes an in-flight record: the run was stopped before the message was written (it is read again). */
+    | { readonly t: 'unsent'; readonly connection: string; readonly source: string }
     /** `inDoubt`: an earlier attempt failed without an answer (timeout, lost connection): the target may hold the message twice. */
     | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string; readonly inDoubt?: true }
     | { readonly t: 'committed'; readonly connection: string; readonly source: string }
@@ -67,6 +69,8 @@ export interface RunSummary {
   readonly reconciliation: readonly ConnectionReconciliation[];
   readonly parked: number;
   readonly error?: string;
+  /** How many times the run was resumed (absent: never); `reconciliation` is then every segment's together. */
+  readonly resumed?: number;
   /** The executor's process id while running, for people: whether a run is live is its owner lock's to say (executor/run-ownership.ts). */
   readonly pid?: number;
   /**

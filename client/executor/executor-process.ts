@@ -1,6 +1,6 @@
 // The executor child process (dist/executor/worker.js over IPC): one command per process, its events, its exit.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ExecutorCommand, ExecutorEvent, RunStatus } from '../../protocol/executor-events';
+import { DEFAULT_STOP_GRACE_MS, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent, type RunStatus } from '../../protocol/executor-events';
 
 /** The child ended without finishing its run: a crash, a kill, or a worker that could not start. */
 export class ExecutorCrashError extends Error {
@@ -26,7 +26,7 @@ export interface ExecutorOutcome {
 }
 
 const STDERR_LIMIT = 8000;
-/** How long a stopped child gets to write its journal before it is killed. */
+/** How long a stopped child gets to write its journal, after its stop grace, before it is killed. */
 const STOP_GRACE_MS = 10_000;
 /** How long a finished worker gets to close its connections before it is killed. */
 const EXIT_GRACE_MS = 3_000;
@@ -39,6 +39,8 @@ export class ExecutorProcess {
     private readonly workerPath: string,
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** How long a Stop lets the run confirm what is in flight (the `flowtracer.stopGracePeriod` setting). */
+    private readonly stopGraceMs: number = DEFAULT_STOP_GRACE_MS,
   ) {}
 
   get running(): boolean {
@@ -49,7 +51,7 @@ export class ExecutorProcess {
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
     if (this.child) return Promise.reject(new Error('A run is already going on; stop it first.'));
     return new Promise<ExecutorOutcome>((resolve, reject) => {
-      const child = fork(this.workerPath, [], { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+      const child = fork(this.workerPath, [], { cwd: this.cwd, env: { ...this.env, [STOP_GRACE_ENV]: String(this.stopGraceMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
       this.child = child;
       let stderr = '';
       let runId: string | undefined;
@@ -105,12 +107,15 @@ export class ExecutorProcess {
     });
   }
 
-  /** Asks the child to stop cleanly (it journals `interrupted`); kills it if it has not exited after a grace period. */
+  /**
+   * Asks the child to stop cleanly: it stops reading and confirms what is in flight for the stop
+   * grace, then journals the end; asked again, it aborts at once. Killed if it has not exited by then.
+   */
   stop(): void {
     const child = this.child;
     if (!child) return;
     this.send({ type: 'stop' });
-    this.stopTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    this.stopTimer ??= setTimeout(() => child.kill('SIGKILL'), this.stopGraceMs + STOP_GRACE_MS);
   }
 
   dispose(): void {

@@ -106,7 +106,7 @@ export class RunController implements vscode.Disposable {
     const connections = model.connections.map((c) => ({ index: c.index, from: c.from, to: c.to }));
     const header = { flow: model.id ?? path.basename(request.flowFile.fsPath), mode: request.mode, actor: describeActor(actor), command: request.title };
     const folder = vscode.workspace.getWorkspaceFolder(request.flowFile)?.uri.fsPath ?? path.dirname(request.flowFile.fsPath);
-    const child = new ExecutorProcess(this.deps.workerPath, folder, { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) });
+    const child = new ExecutorProcess(this.deps.workerPath, folder, { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) }, settings().stopGracePeriod * 1000);
     this.process = child;
     void vscode.commands.executeCommand('setContext', 'flowtracer.running', true);
     this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });

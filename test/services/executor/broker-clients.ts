@@ -125,12 +125,12 @@ export async function drainQueue(queue: string): Promise<{ key: string | null; v
   return out;
 }
 
-export async function fillQueue(queue: string, messages: readonly { key: string; value: unknown }[]): Promise<void> {
+export async function fillQueue(queue: string, messages: readonly { key: string; value: unknown; headers?: Readonly<Record<string, string>> }[]): Promise<void> {
   const connection = await amqp.connect(amqpUrl());
   const channel = await connection.createConfirmChannel();
   await channel.assertQueue(queue, { durable: true });
   await channel.purgeQueue(queue);
-  for (const m of messages) channel.sendToQueue(queue, Buffer.from(JSON.stringify(m.value)), { messageId: m.key, persistent: true });
+  for (const m of messages) channel.sendToQueue(queue, Buffer.from(JSON.stringify(m.value)), { messageId: m.key, persistent: true, ...(m.headers ? { headers: m.headers } : {}) });
   await channel.waitForConfirms();
   await connection.close();
 }

@@ -11,8 +11,11 @@ export interface RecordedRequest {
   readonly at: number;
 }
 
-/** An answer: a status with optional headers and body, `hang` (never answer) or `stall` (send 200 and half a body, then nothing). */
-export type Answer = { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body?: string } | 'hang' | 'stall';
+/**
+ * An answer: a status with optional headers and body (sent after `delayMs`, a slow service), `hang`
+ * (never answer) or `stall` (send 200 and half a body, then nothing).
+ */
+export type Answer = { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body?: string; readonly delayMs?: number } | 'hang' | 'stall';
 
 /** Decides the answer to the `index`-th (0-based) recorded request. */
 export type Script = (request: RecordedRequest, index: number) => Answer;
@@ -47,7 +50,13 @@ export class RecordingHttpServer {
           if (answer === 'stall') response.writeHead(200, { 'content-type': 'application/json' }).write('{"partial":');
           return;
         }
-        response.writeHead(answer.status, { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers }).end(answer.body);
+        const respond = (): void => {
+          this.hanging.delete(response);
+          if (!response.destroyed) response.writeHead(answer.status, { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers }).end(answer.body);
+        };
+        if (!answer.delayMs) return respond();
+        this.hanging.add(response);
+        setTimeout(respond, answer.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

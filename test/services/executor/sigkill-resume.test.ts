@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { runDirectory } from '../../../executor/run-paths';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
 import { cli, CLI } from './cli-process';
@@ -66,6 +66,10 @@ describe('executor killed with SIGKILL and resumed @kafka', function () {
     assert.ok(kills >= 3, `at least three kills landed mid-run (${kills})`);
     const final = await cli(['resume', runId!, '--runs-dir', runsDir]);
     assert.equal(final, 0, 'the last resume finishes the run');
+    // The summary gives the whole run's totals, every killed segment's included, each message once.
+    const summary = await readSummary(runDirectory(runsDir, runId!));
+    assert.deepEqual(summary.reconciliation.map((r) => [r.read, r.delivered, r.parked, r.filtered, r.balanced]), [[COUNT, COUNT, 0, 0, true]]);
+    assert.ok((summary.resumed ?? 0) >= kills, `resumed ${summary.resumed} times`);
 
     const delivered = await drainQueue(queue);
     const seen = new Map<string, number>();

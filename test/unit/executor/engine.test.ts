@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectorError } from '../../../executor/connectors/connector';
+import { ConnectorError, type ConnectorFactory } from '../../../executor/connectors/connector';
 import { PreflightError } from '../../../executor/component-connectors';
-import { retryRun, startRun, type EngineDeps } from '../../../executor/engine';
+import { resumeRun, retryRun, startRun, type EngineDeps } from '../../../executor/engine';
+import { abortReason, type Clock } from '../../../executor/clock';
+import { runDetails } from '../../../executor/run-inspection';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
@@ -78,7 +80,11 @@ describe('engine (in-memory connectors)', () => {
     assert.deepEqual(values('Processed').slice(2), [{ processed: { orderId: 2 } }]);
     assert.equal(values('OrderQueue').length, 3, 'nothing upstream re-sent');
     assert.equal(retried.parked, 0);
-    assert.equal((await readSummary(first.directory)).status, 'succeeded');
+    const after = await readSummary(first.directory);
+    assert.equal(after.status, 'succeeded');
+    // The whole run's totals: the retried message moved from parked to delivered, nothing was read twice.
+    assert.deepEqual(after.reconciliation.find((r) => r.connection === 'OrderQueue -> OrderService'), { connection: 'OrderQueue -> OrderService', read: 3, delivered: 3, parked: 0, filtered: 0, balanced: true });
+    assert.deepEqual(retried.reconciliation, after.reconciliation);
   });
 
   it('does not retry a 400 and blocks the connections waiting on the failed one', async () => {
@@ -137,6 +143,70 @@ describe('engine (in-memory connectors)', () => {
     for (const file of readdirSync(result.directory)) assert.ok(!readFileSync(join(result.directory, file), 'utf8').includes(SECRET), file);
     assert.ok(!JSON.stringify(events).includes(SECRET));
     assert.ok(JSON.stringify(events).includes('auth failed for ***'));
+  });
+
+  it('reports the whole run\'s totals after a resume, not the last segment\'s: in the summary, the result and show', async () => {
+    seed(world, 'Orders', Array.from({ length: 10 }, (_, i) => ({ orderId: i + 1 })));
+    const controller = new AbortController();
+    // k4 fails once; while it waits to be retried, the run is stopped as soon as k0..k3 are committed.
+    world.failing = (component, m) => (component === 'OrderQueue' && m.key === 'k4' ? new ConnectorError('connection reset', 'connection') : undefined);
+    const stopping: Clock = {
+      now: () => 0,
+      sleep: async (_ms, signal) => {
+        while ((world.commits.get('Orders') ?? []).length < 4) await new Promise((resolve) => setImmediate(resolve));
+        controller.abort();
+        throw abortReason(signal);
+      },
+    };
+    const first = await startRun(FLOW, { only: 'OrderQueue' }, deps({ signal: controller.signal, clock: stopping }));
+    assert.equal(first.status, 'stopped');
+    assert.deepEqual(world.commits.get('Orders'), ['Orders@0', 'Orders@1', 'Orders@2', 'Orders@3']);
+    world.failing = () => undefined;
+    const resumed = await resumeRun(first.runId, deps());
+    assert.equal(resumed.status, 'succeeded', resumed.error);
+    assert.equal(new Set(world.commits.get('Orders')).size, 10);
+    const whole = [{ connection: 'Orders -> OrderQueue', read: 10, delivered: 10, parked: 0, filtered: 0, balanced: true }];
+    assert.deepEqual(resumed.reconciliation, whole);
+    const summary = await readSummary(first.directory);
+    assert.deepEqual(summary.reconciliation, whole);
+    assert.equal(summary.resumed, 1);
+    const shown = await runDetails(runsDir, first.runId);
+    assert.deepEqual(shown.summary.reconciliation, whole, 'show --json prints these details');
+  });
+
+  it('a Stop lets the messages in flight finish: their replies flow downstream and are committed, nothing more is sent, and a resume sends none of them again', async () => {
+    seed(world, 'Orders', Array.from({ length: 8 }, (_, i) => ({ orderId: i + 1 })));
+    const stop = new AbortController();
+    // OrderService holds its calls until the Stop; then it answers them (and any later one) at once.
+    const held: (() => void)[] = [];
+    const factory: ConnectorFactory = (name, props) => {
+      const connector = world.factory(name, props);
+      if (name !== 'OrderService') return connector;
+      return {
+        ...connector,
+        openWriter: async (settings, signal) => {
+          const writer = await connector.openWriter!(settings, signal);
+          return { ...writer, write: async (m, s) => (stop.signal.aborted ? writer.write(m, s) : new Promise<void>((r) => held.push(r)).then(() => writer.write(m, s))) };
+        },
+      };
+    };
+    const running = startRun(FLOW, {}, deps({ connectors: factory, stopReading: stop.signal, maxInFlight: 2 }));
+    while (held.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    stop.abort();
+    for (const answer of held.splice(0)) answer();
+    const first = await running;
+    assert.equal(first.status, 'stopped');
+    assert.equal(world.calls.get('OrderService')!.length, 2, 'nothing more was sent after the Stop');
+    assert.deepEqual(values('Processed'), [{ processed: { orderId: 1 } }, { processed: { orderId: 2 } }], 'the replies of the two in flight went downstream');
+    assert.deepEqual(world.commits.get('OrderQueue'), ['OrderQueue@0', 'OrderQueue@1']);
+    assert.deepEqual((await runDetails(runsDir, first.runId)).inDoubt, [], 'the six never written are not in doubt');
+    const resumed = await resumeRun(first.runId, deps());
+    assert.equal(resumed.status, 'succeeded', resumed.error);
+    assert.deepEqual([...world.calls.get('OrderService')!].sort(), Array.from({ length: 8 }, (_, i) => `k${i}`), 'each order sent to the service once');
+    assert.equal(values('Processed').length, 8);
+    assert.deepEqual(resumed.reconciliation.map((r) => [r.connection, r.read, r.delivered]).filter(([c]) => String(c).includes('OrderService')), [
+      ['OrderQueue -> OrderService', 8, 8], ['OrderService -> Processed', 8, 8],
+    ]);
   });
 
   it('stops cleanly when the signal aborts: the run is stopped, nothing counted twice', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Journal, writeSummaryAtomically } from '../../../executor/journal-writer';
 import { markInterruptedRuns } from '../../../executor/run-interrupts';
 import { parseJournal, parseJournalFile, readJournal, readSummary, JournalError } from '../../../protocol/journal-files';
-import type { RunSummary } from '../../../protocol/journal-records';
+import type { JournalRecord, RunSummary } from '../../../protocol/journal-records';
 import { Redactor } from '../../../executor/redaction';
 import { RunOwnership } from '../../../executor/run-ownership';
 
@@ -31,6 +31,33 @@ describe('Journal', () => {
     assert.deepEqual(records.map((r) => r.t), ['log', 'run-end']);
     assert.equal((records[0] as { message: string }).message, 'bad ***');
     assert.equal(tornTail, false);
+  });
+
+  it('stores a parked message and a reply byte for byte, secrets and all, while masking the record\'s other fields', async () => {
+    const redactor = new Redactor();
+    redactor.addSecret('a');
+    redactor.addSecret('hunter2');
+    // Bytes holding both secrets whose base64 text holds them too (the JSON is 39 bytes: the tail's base64 starts afresh), a key and headers with both.
+    const bytes = Buffer.concat([Buffer.from('{"user":"alice","password":"hunter2"}  '), Buffer.from('hunter2a', 'base64')]);
+    const payload = bytes.toString('base64');
+    assert.ok(payload.endsWith('hunter2a'));
+    const headers = { 'x-user': 'alice', 'x-token': 'hunter2', traceparent: '00-aaaa-bbbb-01' };
+    const journal = await Journal.open(join(dir, 'run'), redactor);
+    journal.append({ t: 'parked', id: 'c@1', connection: 'Q -> S', component: 'S', traceId: 't', key: 'order-a', source: 'q:1', payload, headers, error: 'refused hunter2', attempts: 1 });
+    journal.append({ t: 'reply', id: 'r1', component: 'S', traceId: 't', key: 'order-a', payload, headers });
+    journal.append({ t: 'component', component: 'S', status: 'failed', reason: 'hunter2 refused' });
+    await journal.close();
+    const { records } = await readJournal(join(dir, 'run'));
+    // Record types and statuses are the executor's own words: an 'a' masked in them would lose the parked message.
+    assert.deepEqual(records.map((r) => [r.t, 'status' in r ? r.status : undefined]), [['parked', undefined], ['reply', undefined], ['component', 'failed']]);
+    assert.equal((records[2] as Extract<JournalRecord, { t: 'component' }>).reason, '*** refused');
+    const [parked, reply] = records as Extract<JournalRecord, { t: 'parked' | 'reply' }>[];
+    for (const stored of [parked!, reply!]) {
+      assert.ok(Buffer.from(stored.payload, 'base64').equals(bytes), `${stored.t}: the payload is the bytes as read`);
+      assert.deepEqual(stored.headers, headers);
+      assert.equal(stored.key, 'order-a');
+    }
+    assert.equal((parked as Extract<JournalRecord, { t: 'parked' }>).error, 'refused ***');
   });
 
   it('ignores a torn last line left by a crash', () => {

@@ -3,6 +3,7 @@ import type { ConnectionCounts, RunMode } from '../protocol/executor-events';
 import { ConnectorError, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter, type Delivery } from './connectors/connector';
 import { abortReason } from './clock';
 import type { PayloadValidator } from './payload-validation';
+import { KeyOrder } from './key-order';
 import { errorClassOf, RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
 import type { RunContext } from './run-context';
 import { propagateTrace } from './tracing';
@@ -64,6 +65,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   const counts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
   const window: InFlight[] = [];
   const slots = new WriteSlots(job.maxInFlight);
+  const turns = new KeyOrder();
   const started = ctx.clock.now();
   let lastProgress = 0;
   const progress = (force = false): void => {
@@ -123,7 +125,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
         window.push(track(message, Promise.resolve('skipped')));
       } else {
         counts.read++;
-        window.push(track(message, deliverOne(ctx, job, message, slots)));
+        window.push(track(message, deliverOne(ctx, job, message, slots, turns)));
       }
       wake?.();
       // Back-pressure: the reader is not asked for more until the window has room.
@@ -149,7 +151,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   }
 }
 
-async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots): Promise<Settled | 'unsent'> {
+async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder): Promise<Settled | 'unsent'> {
   const { headers, traceId } = propagateTrace(message.headers);
   const base = { connection: job.id, traceId, key: message.key, source: message.position };
   const check = job.validator.check(message.value);
@@ -166,9 +168,18 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     return 'delivered';
   }
   if (ctx.stopReading.aborted) return 'unsent';
+  // Its place in line per key (the message key and the key the target orders by) is taken now, in read order.
+  const turn = turns.enter([message.key, job.writer.orderKey?.(message)]);
   ctx.journal.append({ ...base, t: 'in-flight' });
-  // The in-flight record is durable before the target sees the message: duplicates after a kill are attributable.
-  await ctx.journal.flush();
+  try {
+    // The in-flight record is durable before the target sees the message: duplicates after a kill are attributable.
+    await ctx.journal.flush();
+    // Then it waits until every earlier message with one of its keys is settled: a retry never lands after a later write of its key.
+    await turn.wait(ctx.signal);
+  } catch (error) {
+    turn.leave();
+    throw error;
+  }
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
   let delivery: Delivery;
   let attempts = 0;
@@ -203,6 +214,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     return park(ctx, job, message, headers, traceId, reason, attempts, inDoubt);
   } finally {
     slots.release();
+    turn.leave();
   }
   ctx.journal.append({ ...base, t: 'delivered', target: delivery.position, ...(inDoubt ? { inDoubt: true as const } : {}) });
   ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, sourcePosition: message.position, targetPosition: delivery.position });

@@ -66,6 +66,12 @@ export interface Delivery {
 export interface TargetWriter {
   /** Resolves once the target confirmed the message durable; rejects with a ConnectorError. */
   write(message: FlowMessage, signal: AbortSignal): Promise<Delivery>;
+  /**
+   * The key the target orders by, where it is not the message key: the row's key columns of an
+   * upsert, the record key a Kafka target produces with. The runner keeps writes of one such key
+   * in read order too. Null when the message has none (or cannot be read: its write will say why).
+   */
+  orderKey?(message: FlowMessage): string | null;
   close(): Promise<void>;
 }
 

@@ -67,6 +67,22 @@ export class DatabaseWriter implements TargetWriter {
     });
   }
 
+  /**
+   * The row a write touches, by its key columns' values: the runner hands one write per row to the
+   * writer at a time, so a batch that fails and is retried never overtakes a later write of its row.
+   * An insert without `key` orders by nothing.
+   */
+  orderKey(message: FlowMessage): string | null {
+    if (this.statement.key.length === 0) return null;
+    let values: unknown[];
+    try {
+      values = this.values(message);
+    } catch {
+      return null; // its write fails with the reason
+    }
+    return JSON.stringify(this.statement.key.map((k) => values[k.index] ?? null));
+  }
+
   /** Writes the messages as one batch (their transactions as `write` would group them). */
   writeBatch(messages: readonly FlowMessage[]): Promise<Delivery[]> {
     return Promise.all(messages.map((m) => this.write(m)));

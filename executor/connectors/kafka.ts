@@ -1,12 +1,12 @@
-// The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer.
-import { Kafka, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
-import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SharedSource, type SourceReader, type TargetWriter } from './connector';
+// The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer (kafka-writer.ts).
+import { Kafka, logLevel, type Admin, type ISocketFactory, type SASLOptions } from 'kafkajs';
+import { ConnectorError, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
-import { keyText, parsePayload, selectValue } from './json-path-value';
 import { KafkaGroupReader } from './kafka-group-reader';
 import { KafkaReader } from './kafka-reader';
 import { resolveRanges, type KafkaSelect } from './kafka-select';
 import { applyLimit, createShare, isKafkaShare } from './kafka-share';
+import { KafkaWriter } from './kafka-writer';
 
 interface KafkaProps {
   readonly brokers: readonly string[];
@@ -24,7 +24,8 @@ export class KafkaConnector implements Connector {
   private readonly props: KafkaProps;
   private readonly closers = new Set<{ close(): Promise<void> }>();
 
-  constructor(readonly name: string, props: Readonly<Record<string, unknown>>) {
+  /** `socketFactory`: for tests that cut a connection at a chosen request (kafkajs's own hook). */
+  constructor(readonly name: string, props: Readonly<Record<string, unknown>>, options: { readonly socketFactory?: ISocketFactory } = {}) {
     this.props = props as unknown as KafkaProps;
     if (!Array.isArray(this.props.brokers) || typeof this.props.topic !== 'string') {
       throw new ConnectorError(`component ${name}: a kafka component needs \`brokers\` and \`topic\``, 'validation');
@@ -38,6 +39,7 @@ export class KafkaConnector implements Connector {
       logLevel: logLevel.NOTHING,
       connectionTimeout: 3000,
       retry: { retries: 3, initialRetryTime: 200 },
+      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     });
   }
 
@@ -93,13 +95,16 @@ export class KafkaConnector implements Connector {
   }
 
   async openWriter(_settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: true });
+    // kafkajs's own retries of a request keep its sequence numbers (idempotence needs acks -1, which every send sets);
+    // one request in flight, as kafkajs's transactions guide asks for exactly-once.
+    const newProducer = () => this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    const producer = newProducer();
     try {
       await abortable(this.name, producer.connect(), signal);
     } catch (error) {
       throw connectorError(this.name, `cannot connect the producer (Kafka at ${this.props.brokers.join(',')})`, error);
     }
-    const writer = new KafkaWriter(this.name, producer, this.props.topic, this.props.key);
+    const writer = new KafkaWriter(this.name, producer, newProducer, this.props.topic, this.props.key);
     this.closers.add(writer);
     return writer;
   }
@@ -107,29 +112,5 @@ export class KafkaConnector implements Connector {
   async close(): Promise<void> {
     await Promise.all([...this.closers].map((c) => c.close().catch(() => undefined)));
     this.closers.clear();
-  }
-}
-
-class KafkaWriter implements TargetWriter {
-  constructor(
-    private readonly component: string,
-    private readonly producer: Producer,
-    private readonly topic: string,
-    private readonly keyPath: string | undefined,
-  ) {}
-
-  async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
-    const key = this.keyPath ? keyText(selectValue(parsePayload(this.component, message.value), this.keyPath)) : message.key;
-    try {
-      const [record] = await abortable(this.component, this.producer.send({ topic: this.topic, acks: -1, messages: [{ key, value: message.value, headers: { ...message.headers } }] }), signal);
-      return { position: `${this.topic}/${record?.partition ?? 0}@${record?.baseOffset ?? '?'}` };
-    } catch (error) {
-      const timeout = error instanceof Error && /timeout/i.test(error.name);
-      throw connectorError(this.component, `producing to topic ${this.topic} failed`, error, timeout ? 'timeout' : 'connection');
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
   }
 }

@@ -1,0 +1,98 @@
+// The kafka target's producer when the broker wrote a send but its answer was lost: every write lands exactly where it says.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
+import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
+import { KafkaConnector } from '../../../executor/connectors/kafka';
+import type { TargetWriter } from '../../../executor/connectors/connector';
+import { readTopic } from '../executor/broker-clients';
+
+const brokers = () => [process.env.FLOWTRACER_TEST_KAFKA_BROKERS ?? ''];
+const signal = () => AbortSignal.timeout(30_000);
+const PRODUCE = 0; // the Produce request's API key
+
+/**
+ * The producer's connections, with two faults to inject: `cutProduceAt` stops reading a
+ * connection once it sent a Produce request and destroys it once the topic's end reached that
+ * offset (the broker appended the records; their answer is lost); `refuse` makes new connections fail.
+ */
+class Faults {
+  cutProduceAt: number | undefined;
+  refuse = false;
+  constructor(private readonly topic: string) {}
+
+  readonly socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+    if (this.refuse) return net.connect({ host: '127.0.0.1', port: 1 });
+    const socket = net.connect({ host, port }, onConnect);
+    const write = socket.write.bind(socket) as (data: Buffer, ...rest: unknown[]) => boolean;
+    (socket as { write: unknown }).write = (data: Buffer, ...rest: unknown[]): boolean => {
+      const sent = write(data, ...rest);
+      const end = this.cutProduceAt;
+      if (end !== undefined && Buffer.isBuffer(data) && data.length >= 6 && data.readInt16BE(4) === PRODUCE) {
+        this.cutProduceAt = undefined;
+        socket.pause();
+        void this.reached(end).then(() => socket.destroy(new Error('connection lost before the answer')));
+      }
+      return sent;
+    };
+    return socket;
+  };
+
+  /** Polls the topic's end until it reached `end`. */
+  private async reached(end: number): Promise<void> {
+    const admin = new Kafka({ brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    while (Number((await admin.fetchTopicOffsets(this.topic))[0]!.high) < end);
+    await admin.disconnect();
+  }
+}
+
+describe('kafka writer after a lost answer @kafka', function () {
+  this.timeout(90_000);
+  const admin = () => new Kafka({ brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+  let topic: string;
+  let faults: Faults;
+  let connector: KafkaConnector;
+  let writer: TargetWriter;
+  const write = (value: string) => writer.write({ key: value, value: Buffer.from(JSON.stringify(value)), headers: {} }, signal());
+  const values = async () => (await readTopic(topic)).map((m) => m.value);
+
+  beforeEach(async () => {
+    topic = `ft-writer-${randomUUID()}`;
+    const a = admin();
+    await a.connect();
+    await a.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await a.disconnect();
+    faults = new Faults(topic);
+    connector = new KafkaConnector('Orders', { brokers: brokers(), topic }, { socketFactory: faults.socketFactory });
+    writer = await connector.openWriter({}, signal());
+    // The producer has its id and the topic's metadata before a fault is injected; 'warm' is at offset 0.
+    await write('warm');
+  });
+
+  afterEach(async () => {
+    await connector.close();
+    const a = admin();
+    await a.connect();
+    await a.deleteTopics({ topics: [topic] });
+    await a.disconnect();
+  });
+
+  it('writes each of four concurrent sends once, in order, when the first one\'s answer is lost and kafkajs retries it', async () => {
+    faults.cutProduceAt = 2; // A appended at offset 1
+    const positions = await Promise.all(['A', 'B', 'C', 'D'].map(write));
+    assert.deepEqual(await values(), ['warm', 'A', 'B', 'C', 'D']);
+    assert.deepEqual(positions.map((p) => p.position), [1, 2, 3, 4].map((offset) => `${topic}/0@${offset}`));
+  });
+
+  it('does not drop the next send when a send failed for good after the broker wrote it', async () => {
+    faults.cutProduceAt = 2;
+    faults.refuse = true;
+    await assert.rejects(write('A'), (error: Error) => error.message.startsWith(`component Orders: producing to topic ${topic} failed`));
+    faults.refuse = false;
+    await write('B');
+    // The runner writes A again (its journal marks it in doubt): a duplicate, never a loss.
+    await write('A');
+    assert.deepEqual(await values(), ['warm', 'A', 'B', 'A']);
+  });
+});

@@ -13,6 +13,11 @@ const boolean: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at} i
 const optional = (check: Check): Check => (v, at) => (v === undefined ? undefined : check(v, at));
 const oneOf = (...allowed: readonly string[]): Check => (v, at) => (allowed.includes(v as string) ? undefined : `${at} is not one of ${allowed.join(', ')}`);
 
+/** A name from the webview, cut short for the log line. */
+function shown(key: string): string {
+  return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -20,7 +25,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** An object with exactly these fields (absent optional ones allowed); a field it does not declare is refused. */
 const object = (fields: Fields): Check => (v, at) => {
   if (!isObject(v)) return `${at} is not an object`;
-  for (const key of Object.keys(v)) if (!(key in fields)) return `${at} has an undeclared field "${key}"`;
+  for (const key of Object.keys(v)) if (!Object.hasOwn(fields, key)) return `${at} has an undeclared field ${shown(key)}`;
   for (const [key, check] of Object.entries(fields)) {
     const problem = check(v[key], `${at}.${key}`);
     if (problem) return problem;
@@ -32,7 +37,7 @@ const object = (fields: Fields): Check => (v, at) => {
 const record = (value: Check, key: (k: string) => boolean = () => true): Check => (v, at) => {
   if (!isObject(v)) return `${at} is not an object`;
   for (const [k, item] of Object.entries(v)) {
-    if (!key(k)) return `${at} has a key "${k}" that is not a connection index`;
+    if (!key(k)) return `${at} has a key ${shown(k)} that is not a connection index`;
     const problem = value(item, `${at}.${k}`);
     if (problem) return problem;
   }
@@ -83,7 +88,7 @@ export function checkWebviewMessage(value: unknown): CheckedMessage {
   if (!isObject(value)) return { ok: false, reason: 'the message is not an object' };
   const type = value['type'];
   if (typeof type !== 'string' || !Object.hasOwn(MESSAGES, type)) {
-    return { ok: false, reason: `unknown message type ${String(JSON.stringify(type) ?? 'undefined').slice(0, 60)}` };
+    return { ok: false, reason: `unknown message type ${typeof type === 'string' ? shown(type) : `(${typeof type})`}` };
   }
   const problem = object(MESSAGES[type as WebviewToHost['type']])(value, type);
   return problem ? { ok: false, reason: problem } : { ok: true, message: value as unknown as WebviewToHost };

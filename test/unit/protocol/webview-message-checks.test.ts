@@ -39,7 +39,8 @@ describe('webview message checks', () => {
     assert.equal(refused('ready'), 'the message is not an object');
     assert.equal(refused([{ type: 'ready' }]), 'the message is not an object');
     assert.equal(refused({ type: 'runFlow' }), 'unknown message type "runFlow"');
-    assert.equal(refused({}), 'unknown message type undefined');
+    assert.equal(refused({}), 'unknown message type (undefined)');
+    assert.equal(refused({ type: 7 }), 'unknown message type (number)');
     assert.equal(refused({ type: 'toString' }), 'unknown message type "toString"');
     assert.equal(refused({ type: '__proto__' }), 'unknown message type "__proto__"');
   });
@@ -48,6 +49,8 @@ describe('webview message checks', () => {
     assert.equal(refused({ type: 'reveal' }), 'reveal.component is not a string');
     assert.equal(refused({ type: 'reveal', component: { toString: 'x' } }), 'reveal.component is not a string');
     assert.equal(refused({ type: 'ready', command: 'rm -rf' }), 'ready has an undeclared field "command"');
+    assert.equal(refused({ type: 'ready', toString: 'x' }), 'ready has an undeclared field "toString"');
+    assert.equal(refused({ type: 'ready', ['x'.repeat(100)]: 1 }), `ready has an undeclared field "${'x'.repeat(60)}…"`);
     assert.equal(refused({ type: 'export', format: 'html', data: '<script>' }), 'export.format is not one of svg, png');
     assert.equal(refused({ type: 'error', message: 42 }), 'error.message is not a string');
     assert.equal(refused({ type: 'rendered', version: 1, nodes: 1, edges: 0, reusedLayout: 'no', timings: { parse: 0, layout: 0, render: 0, total: 0 } }), 'rendered.reusedLayout is not true or false');

@@ -16,7 +16,10 @@ export function settings() {
   };
 }
 
-/** The workspace's settings files that name `key` (VS Code itself drops an application-scoped value there; this is to say so). */
+/**
+ * The workspace's settings files that name `key`. VS Code drops some workspace values itself (an application-scoped
+ * setting, a restricted one in an untrusted folder), so inspect() cannot tell; the files can, to say what was ignored.
+ */
 async function workspaceFilesNaming(key: string): Promise<string[]> {
   const files = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'));
   if (vscode.workspace.workspaceFile?.scheme === 'file') files.push(vscode.workspace.workspaceFile);
@@ -28,19 +31,15 @@ async function workspaceFilesNaming(key: string): Promise<string[]> {
   return naming;
 }
 
-/** A window-scoped setting's user value, and the workspace values it has besides (which are not used). */
-function scoped(section: string, name: string): ScopedValue {
-  const values = vscode.workspace.getConfiguration(section).inspect<string>(name);
-  const workspace = [...new Set([values?.workspaceValue, values?.workspaceFolderValue])].filter((v): v is string => !!v).map((v) => `"${v}"`);
-  return { key: `${section}.${name}`, global: values?.globalValue, workspace };
+/** A setting's user value only (`globalValue`), and the workspace files that set it too (they are not used). */
+async function userValue(section: string, name: string): Promise<ScopedValue> {
+  const key = `${section}.${name}`;
+  return { key, global: vscode.workspace.getConfiguration(section).inspect<string>(name)?.globalValue, workspace: await workspaceFilesNaming(key) };
 }
 
 /** The settings that decide where the GitHub token is sent (`github-enterprise.uri` is VS Code's own, window-scoped). */
 export async function githubApiSettings(): Promise<{ readonly apiUrl: ScopedValue; readonly enterpriseUri: ScopedValue }> {
-  const apiUrlKey = 'flowtracer.github.apiUrl';
-  // Application scope: VS Code reads it from user settings only, so inspect() shows no workspace value to report.
-  const apiUrl: ScopedValue = { key: apiUrlKey, global: vscode.workspace.getConfiguration('flowtracer').inspect<string>('github.apiUrl')?.globalValue, workspace: await workspaceFilesNaming(apiUrlKey) };
-  return { apiUrl, enterpriseUri: scoped('github-enterprise', 'uri') };
+  return { apiUrl: await userValue('flowtracer', 'github.apiUrl'), enterpriseUri: await userValue('github-enterprise', 'uri') };
 }
 
 /** The absolute runs folder of the workspace that holds `flowFile` (or the first folder). */

@@ -28,6 +28,11 @@ function parsed(url: string): URL | undefined {
   }
 }
 
+/** A URL for the log: user:password in it is not repeated. */
+function shown(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}
+
 /** The GitHub Enterprise host of the user's `github-enterprise.uri`, or why it is not one. */
 function enterpriseHost(uri: string | undefined): URL | string | undefined {
   if (!uri) return undefined;
@@ -50,7 +55,7 @@ function onAllowedHost(apiUrl: string, enterprise: URL | undefined): boolean {
 export function githubApiTarget(apiUrl: ScopedValue, enterpriseUri: ScopedValue): GithubApiTarget {
   const ignored: string[] = [];
   const enterprise = enterpriseHost(enterpriseUri.global);
-  if (typeof enterprise === 'string') ignored.push(`ignored your ${enterpriseUri.key} "${enterpriseUri.global}": ${enterprise}`);
+  if (typeof enterprise === 'string') ignored.push(`ignored your ${enterpriseUri.key} "${shown(enterpriseUri.global ?? '')}": ${enterprise}`);
   const enterpriseUrl = typeof enterprise === 'string' ? undefined : enterprise;
   const destination = enterpriseUrl ? `${GITHUB_API} or your GitHub Enterprise host ${enterpriseUrl.host}` : GITHUB_API;
   for (const setting of [apiUrl, enterpriseUri]) {
@@ -60,7 +65,7 @@ export function githubApiTarget(apiUrl: ScopedValue, enterpriseUri: ScopedValue)
   }
   let override = apiUrl.global || undefined;
   if (override && !onAllowedHost(override, enterpriseUrl)) {
-    ignored.push(`ignored your ${apiUrl.key} "${override}": the GitHub token goes only to ${destination}`);
+    ignored.push(`ignored your ${apiUrl.key} "${shown(override)}": the GitHub token goes only to ${destination}`);
     override = undefined;
   }
   return { base: githubApiBase(override, enterpriseUrl ? enterpriseUri.global : undefined), ignored };

@@ -74,7 +74,7 @@ describe('FlowTracer access rules in VS Code', function () {
       const log = api.test.logText();
       const hostPort = new URL(github.url).host;
       assert.ok(log.includes(`[warn] ignored the workspace's flowtracer.github.apiUrl (${settingsFile.fsPath}): the GitHub token goes only to https://api.github.com or your GitHub Enterprise host ${hostPort}; only your user settings can change that`), log);
-      assert.ok(log.includes(`[warn] ignored the workspace's github-enterprise.uri ("${hostile.url}"): the GitHub token goes only to https://api.github.com or your GitHub Enterprise host ${hostPort}`));
+      assert.ok(log.includes(`[warn] ignored the workspace's github-enterprise.uri (${settingsFile.fsPath}): the GitHub token goes only to https://api.github.com or your GitHub Enterprise host ${hostPort}`));
       assert.ok(log.includes('[warn] refused: dave is signed in to GitHub, but this flow may be run only by a member of acme.'));
     } finally {
       await vscode.workspace.getConfiguration('github-enterprise').update('uri', undefined, vscode.ConfigurationTarget.Workspace);

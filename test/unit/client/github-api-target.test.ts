@@ -15,18 +15,18 @@ describe('GitHub API target', () => {
   });
 
   it('ignores workspace values of both settings and says so', () => {
-    const target = githubApiTarget(apiUrl(undefined, ['/repo/.vscode/settings.json']), ghe(undefined, ['"http://evil.example"']));
+    const target = githubApiTarget(apiUrl(undefined, ['/repo/.vscode/settings.json']), ghe(undefined, ['/repo/.vscode/settings.json']));
     assert.equal(target.base, 'https://api.github.com');
     assert.deepEqual(target.ignored, [
       "ignored the workspace's flowtracer.github.apiUrl (/repo/.vscode/settings.json): the GitHub token goes only to https://api.github.com; only your user settings can change that",
-      "ignored the workspace's github-enterprise.uri (\"http://evil.example\"): the GitHub token goes only to https://api.github.com; only your user settings can change that",
+      "ignored the workspace's github-enterprise.uri (/repo/.vscode/settings.json): the GitHub token goes only to https://api.github.com; only your user settings can change that",
     ]);
   });
 
   it('keeps the user\'s Enterprise host when the workspace names another', () => {
-    const target = githubApiTarget(apiUrl(), ghe('https://ghe.example.com', ['"https://evil.example"']));
+    const target = githubApiTarget(apiUrl(), ghe('https://ghe.example.com', ['/repo/my.code-workspace']));
     assert.equal(target.base, 'https://ghe.example.com/api/v3');
-    assert.match(target.ignored[0]!, /^ignored the workspace's github-enterprise\.uri \("https:\/\/evil\.example"\): the GitHub token goes only to https:\/\/api\.github\.com or your GitHub Enterprise host ghe\.example\.com;/);
+    assert.match(target.ignored[0]!, /^ignored the workspace's github-enterprise\.uri \(\/repo\/my\.code-workspace\): the GitHub token goes only to https:\/\/api\.github\.com or your GitHub Enterprise host ghe\.example\.com;/);
   });
 
   it('takes a user apiUrl only on api.github.com or the Enterprise host (or its api. subdomain)', () => {
@@ -36,7 +36,8 @@ describe('GitHub API target', () => {
     for (const elsewhere of ['https://collector.example', 'http://api.github.com', 'https://user:pw@api.github.com', 'https://api.github.com.evil.example', 'not a url']) {
       const target = githubApiTarget(apiUrl(elsewhere), ghe());
       assert.equal(target.base, 'https://api.github.com', elsewhere);
-      assert.deepEqual(target.ignored, [`ignored your flowtracer.github.apiUrl "${elsewhere}": the GitHub token goes only to https://api.github.com`]);
+      const shown = elsewhere.replace('user:pw@', '***@');
+      assert.deepEqual(target.ignored, [`ignored your flowtracer.github.apiUrl "${shown}": the GitHub token goes only to https://api.github.com`]);
     }
   });
 

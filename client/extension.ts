@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { startLanguageClient } from './language-client';
 import { DiagramPanels } from './diagram/diagram-panels';
-import { registerDiagramHost } from './diagram/diagram-registration';
+import { diagramSerializer, registerDiagramHost } from './diagram/diagram-registration';
+import { DiagramProbe } from './diagram/diagram-probe';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
 import { FlowLog } from './log/flow-log';
@@ -16,14 +17,19 @@ import { accountStatusItem } from './views/account-status';
 import { registerFlowCommands } from './commands/register-commands';
 import { Prompts, type Prompter } from './commands/prompts';
 import { feedRunStatus } from './diagram/run-status-feed';
-import type { PaintedStatus, PostedStatus } from './diagram/diagram-panels';
 import type { RunStatusBarState } from './runs/run-controller';
+import { testApi } from './test-seams';
 
 let client: LanguageClient | undefined;
 
-/** Seams for the editor tests: code-server has no GitHub login and opens trusted folders. */
+/** Seams for the editor tests: code-server has no GitHub login and opens trusted folders. Only in ExtensionMode.Test. */
 export interface FlowTracerTestHooks {
   readonly runsTree: RunsTreeProvider;
+  readonly diagrams: DiagramPanels;
+  /** Records what the diagrams post and hear, and posts to the host as a webview would. */
+  readonly diagramProbe: DiagramProbe;
+  /** The panel serializer as VS Code calls it after a reload. */
+  readonly diagramSerializer: vscode.WebviewPanelSerializer<unknown>;
   logText(): string;
   setGithubSessionProvider(provider: GithubSessionProvider | undefined): Promise<void>;
   setTrusted(trusted: boolean | undefined): void;
@@ -32,14 +38,12 @@ export interface FlowTracerTestHooks {
   setPrompter(prompter: Prompter | undefined): void;
   /** The run status bar item as it is now. */
   runStatusBar(): RunStatusBarState;
-  /** The run statuses posted to a flow's diagram, and what its webview reported painting. */
-  diagramStatuses(flow: vscode.Uri): { readonly posted: readonly PostedStatus[]; readonly painted: readonly PaintedStatus[] };
 }
 
 export interface FlowTracerApi {
   readonly languageClient: LanguageClient | undefined;
-  readonly diagrams: DiagramPanels;
-  readonly test: FlowTracerTestHooks;
+  /** Present only when the editor runs the extension's tests (ExtensionMode.Test). */
+  readonly test?: FlowTracerTestHooks;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FlowTracerApi> {
@@ -51,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   };
   applyLogLevel();
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('flowtracer.logLevel') ? applyLogLevel() : undefined)));
-  const diagrams = new DiagramPanels(context.extensionUri);
+  const diagrams = new DiagramPanels(context.extensionUri, log);
   let trustOverride: boolean | undefined;
   const account = new GithubAccount(vscodeGithubSessions());
   const runsTree = new RunsTreeProvider(() => runsDirFor());
@@ -66,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   const prompts = new Prompts();
   context.subscriptions.push(
     diagrams,
-    registerDiagramHost(diagrams),
+    registerDiagramHost(diagrams, log),
     feedRunStatus(runs.onEvent, diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
     account,
@@ -84,12 +88,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   context.subscriptions.push(runsWatcher, runsWatcher.onDidCreate(refresh), runsWatcher.onDidChange(refresh));
   void runsTree.refresh();
   void account.refresh(false);
-  client = await startLanguageClient(context, channel);
-  return {
-    languageClient: client,
-    diagrams,
-    test: {
+  // Built before the language client starts, so that the probe sees every diagram the tests open.
+  const test = testApi(context.extensionMode, (): FlowTracerTestHooks => {
+    const diagramProbe = new DiagramProbe(diagrams);
+    context.subscriptions.push(diagramProbe);
+    return {
       runsTree,
+      diagrams,
+      diagramProbe,
+      diagramSerializer: diagramSerializer(diagrams, log),
       logText: () => log.text(),
       async setGithubSessionProvider(provider) {
         account.setProvider(provider ?? vscodeGithubSessions());
@@ -105,9 +112,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
         prompts.use(prompter);
       },
       runStatusBar: () => runs.statusBarState,
-      diagramStatuses: (flow) => ({ posted: diagrams.postedStatusesForTest(flow), painted: diagrams.paintedStatusesForTest(flow) }),
-    },
-  };
+    };
+  });
+  client = await startLanguageClient(context, channel);
+  return { languageClient: client, ...(test ? { test } : {}) };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,6 +1,7 @@
 // FlowTracer's settings, read in one place.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ScopedValue } from './access/github-api-target';
 import { DEFAULT_LOCAL_HOSTS } from './runs/local-hosts';
 
 export function settings() {
@@ -12,9 +13,33 @@ export function settings() {
     messagesInFlight: c.get<number>('messagesInFlight', 256),
     stopGracePeriod: c.get<number>('stopGracePeriod', 5),
     localHosts: c.get<string[]>('localHosts', [...DEFAULT_LOCAL_HOSTS]),
-    githubApiUrl: c.get<string>('github.apiUrl', '') || process.env['FLOWTRACER_GITHUB_API_URL'] || undefined,
-    enterpriseUri: vscode.workspace.getConfiguration('github-enterprise').get<string>('uri') || undefined,
   };
+}
+
+/**
+ * The workspace's settings files that name `key`. VS Code drops some workspace values itself (an application-scoped
+ * setting, a restricted one in an untrusted folder), so inspect() cannot tell; the files can, to say what was ignored.
+ */
+async function workspaceFilesNaming(key: string): Promise<string[]> {
+  const files = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'));
+  if (vscode.workspace.workspaceFile?.scheme === 'file') files.push(vscode.workspace.workspaceFile);
+  const naming: string[] = [];
+  for (const file of files) {
+    const text = await vscode.workspace.fs.readFile(file).then((bytes) => new TextDecoder().decode(bytes), () => '');
+    if (text.includes(`"${key}"`)) naming.push(file.fsPath);
+  }
+  return naming;
+}
+
+/** A setting's user value only (`globalValue`), and the workspace files that set it too (they are not used). */
+async function userValue(section: string, name: string): Promise<ScopedValue> {
+  const key = `${section}.${name}`;
+  return { key, global: vscode.workspace.getConfiguration(section).inspect<string>(name)?.globalValue, workspace: await workspaceFilesNaming(key) };
+}
+
+/** The settings that decide where the GitHub token is sent (`github-enterprise.uri` is VS Code's own, window-scoped). */
+export async function githubApiSettings(): Promise<{ readonly apiUrl: ScopedValue; readonly enterpriseUri: ScopedValue }> {
+  return { apiUrl: await userValue('flowtracer', 'github.apiUrl'), enterpriseUri: await userValue('github-enterprise', 'uri') };
 }
 
 /** The absolute runs folder of the workspace that holds `flowFile` (or the first folder). */

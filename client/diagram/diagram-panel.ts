@@ -1,16 +1,15 @@
 // One diagram panel bound to one flow document: live text, cursor selection, reveal, export, run status.
 import * as vscode from 'vscode';
 import { parseFlow, type ParsedFlow } from '../../flow/parse';
+import { checkWebviewMessage } from '../../protocol/webview-message-checks';
 import type { HostToWebview, RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
+import type { FlowLog } from '../log/flow-log';
 import { applyEditRequest } from './apply-edit-request';
 import { diagramHtml } from './diagram-html';
 
 /** Edits are sent after this quiet time, well inside the 150 ms the diagram has to follow an edit. */
 const EDIT_DEBOUNCE_MS = 25;
 const SELECT_DEBOUNCE_MS = 60;
-
-export type RenderedMessage = Extract<WebviewToHost, { type: 'rendered' }>;
-export type StatusPaintedMessage = Extract<WebviewToHost, { type: 'statusPainted' }>;
 
 export function diagramWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
@@ -28,26 +27,25 @@ function themeKind(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contra
 
 export class DiagramPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
-  /** Fires each time the webview reports a drawing (tests wait on it). */
-  readonly onDidRender = this.renderedEmitter.event;
-  private readonly paintedEmitter = new vscode.EventEmitter<StatusPaintedMessage>();
-  /** Fires each time the webview reports a painted run status (tests follow a run on it). */
-  readonly onDidPaintStatus = this.paintedEmitter.event;
+  private readonly receivedEmitter = new vscode.EventEmitter<WebviewToHost>();
+  /** Fires for each message from the webview that passed its check. */
+  readonly onDidReceive = this.receivedEmitter.event;
+  private readonly postedEmitter = new vscode.EventEmitter<HostToWebview>();
+  /** Fires for each message the host posts to the webview. */
+  readonly onDidPost = this.postedEmitter.event;
   private status: RunStatus | undefined;
   private trace: TracePath | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private selectTimer: ReturnType<typeof setTimeout> | undefined;
   private parsed: { version: number; flow: ParsedFlow } | undefined;
-  lastRendered: RenderedMessage | undefined;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly document: vscode.TextDocument, extensionUri: vscode.Uri) {
+  constructor(readonly panel: vscode.WebviewPanel, readonly document: vscode.TextDocument, extensionUri: vscode.Uri, private readonly log: FlowLog) {
     panel.webview.options = diagramWebviewOptions(extensionUri);
     panel.webview.html = diagramHtml(panel.webview, extensionUri);
     this.disposables.push(
-      this.renderedEmitter,
-      this.paintedEmitter,
-      panel.webview.onDidReceiveMessage((message: WebviewToHost) => void this.receive(message)),
+      this.receivedEmitter,
+      this.postedEmitter,
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document === document) this.scheduleFlow();
       }),
@@ -76,8 +74,15 @@ export class DiagramPanel implements vscode.Disposable {
     this.post({ type: 'trace', path });
   }
 
-  /** Handles a message as if the webview had posted it. */
-  async receive(message: WebviewToHost): Promise<void> {
+  /** Handles a message from the webview; one that is not a declared message is dropped and logged. */
+  async receive(posted: unknown): Promise<void> {
+    const checked = checkWebviewMessage(posted);
+    if (!checked.ok) {
+      this.log.write({ level: 'warn', text: `dropped a message from the diagram of ${this.document.uri.fsPath}: ${checked.reason}` });
+      return;
+    }
+    const { message } = checked;
+    this.receivedEmitter.fire(message);
     switch (message.type) {
       case 'ready':
         this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
@@ -89,11 +94,8 @@ export class DiagramPanel implements vscode.Disposable {
         await this.reveal(message.component);
         return;
       case 'rendered':
-        this.lastRendered = message;
-        this.renderedEmitter.fire(message);
-        return;
       case 'statusPainted':
-        this.paintedEmitter.fire(message);
+        // Reports for whoever follows the drawing (onDidReceive); the host itself needs nothing from them.
         return;
       case 'export':
         await this.saveExport(message.format, message.data);
@@ -123,6 +125,7 @@ export class DiagramPanel implements vscode.Disposable {
 
   private post(message: HostToWebview): void {
     void this.panel.webview.postMessage(message);
+    this.postedEmitter.fire(message);
   }
 
   private scheduleFlow(): void {

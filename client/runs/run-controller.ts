@@ -5,11 +5,12 @@ import { parseFlow } from '../../flow/parse';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
 import { describeActor, formatActor } from '../access/actor';
 import { decideAccess, githubRuleOf } from '../access/github-access';
-import { GithubRestMemberships, githubApiBase } from '../access/github-memberships';
+import { githubApiTarget } from '../access/github-api-target';
+import { GithubRestMemberships } from '../access/github-memberships';
 import type { GithubAccount } from '../access/github-session';
 import { ExecutorCrashError, ExecutorProcess, type ExecutorOutcome } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
-import { runsDirFor, settings } from '../settings';
+import { githubApiSettings, runsDirFor, settings } from '../settings';
 import type { TrustGate } from '../trust/trust-gate';
 import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
@@ -82,10 +83,12 @@ export class RunController implements vscode.Disposable {
     const actor = this.deps.account.actor();
     const rule = githubRuleOf(model.access);
     if (rule) {
-      const s = settings();
+      const { apiUrl, enterpriseUri } = await githubApiSettings();
+      const target = githubApiTarget(apiUrl, enterpriseUri);
+      for (const sentence of target.ignored) log.write({ level: 'warn', text: sentence });
       const session = this.deps.account.session;
       try {
-        const decision = await decideAccess(rule, actor, new GithubRestMemberships(githubApiBase(s.githubApiUrl, s.enterpriseUri), session?.accessToken ?? ''));
+        const decision = await decideAccess(rule, actor, new GithubRestMemberships(target.base, session?.accessToken ?? ''));
         if (!decision.allowed) {
           log.write({ level: 'warn', text: `refused: ${decision.message}` });
           void this.offer(vscode.window.showErrorMessage(decision.message, 'Sign In with GitHub', 'Show Logs'));

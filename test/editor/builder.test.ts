@@ -1,7 +1,7 @@
 // The visual builder in a real VS Code: a diagram edit lands in the open document, the language server accepts it, Undo reverts it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../client/extension';
+import type { TestedApi } from './support/workspace';
 import type { EditRequest } from '../../protocol/webview-messages';
 import { within } from './support/until';
 import { flowTracer, openFlow } from './support/workspace';
@@ -37,13 +37,13 @@ function errorsBecome(uri: vscode.Uri, expected: readonly string[]): Promise<voi
 }
 
 describe('FlowTracer visual builder in VS Code', () => {
-  let api: FlowTracerApi;
+  let api: TestedApi;
   let uri: vscode.Uri;
   let document: vscode.TextDocument;
 
   async function request(edit: EditRequest): Promise<void> {
     const version = document.version;
-    await api.diagrams.postToHostForTest(uri, { type: 'edit', id: 1, request: edit });
+    await api.test.diagramProbe.postToHost(uri, { type: 'edit', id: 1, request: edit });
     assert.ok(document.version > version, 'the document changed');
   }
 
@@ -57,7 +57,7 @@ describe('FlowTracer visual builder in VS Code', () => {
     api = await flowTracer();
     ({ uri, document } = await openFlow('builder-test.flow.yaml', FLOW));
     await vscode.commands.executeCommand('flowtracer.showDiagram', uri);
-    await within('the first drawing', api.diagrams.waitForRenderForTest(uri, (r) => r.version === document.version));
+    await within('the first drawing', api.test.diagramProbe.waitForRender(uri, (r) => r.version === document.version));
     await errorsBecome(uri, []);
   });
 
@@ -65,7 +65,7 @@ describe('FlowTracer visual builder in VS Code', () => {
     await request({ kind: 'addComponent', name: 'OrderDB', componentType: 'database' });
     assert.equal(document.getText(), FLOW.replace('connections:', '  OrderDB:\n    type: database\n    url: ""\nconnections:'));
     assert.equal(document.isDirty, true);
-    const drawn = await within('the diagram of the edit', api.diagrams.waitForRenderForTest(uri, (r) => r.version === document.version));
+    const drawn = await within('the diagram of the edit', api.test.diagramProbe.waitForRender(uri, (r) => r.version === document.version));
     assert.equal(drawn.nodes, 3);
     await errorsBecome(uri, ['`url` must not be empty']);
     await undoTo(FLOW);
@@ -98,7 +98,7 @@ connections:
   - from: Orders
     to: OrderService
 `);
-    const drawn = await within('the diagram of the edits', api.diagrams.waitForRenderForTest(uri, (r) => r.version === document.version));
+    const drawn = await within('the diagram of the edits', api.test.diagramProbe.waitForRender(uri, (r) => r.version === document.version));
     assert.deepEqual([drawn.nodes, drawn.edges], [3, 2]);
     await errorsBecome(uri, []);
     await undoTo(FLOW);
@@ -107,7 +107,7 @@ connections:
 
   it('a refused request leaves the document as it was', async () => {
     const version = document.version;
-    await api.diagrams.postToHostForTest(uri, { type: 'edit', id: 2, request: { kind: 'addComponent', name: 'OrderTopic', componentType: 'kafka' } });
+    await api.test.diagramProbe.postToHost(uri, { type: 'edit', id: 2, request: { kind: 'addComponent', name: 'OrderTopic', componentType: 'kafka' } });
     assert.equal(document.version, version);
     assert.equal(document.getText(), FLOW);
   });
@@ -117,10 +117,10 @@ connections:
     assert.equal(created.isUntitled, true);
     assert.equal(created.languageId, 'flow-yaml');
     assert.equal(created.getText(), 'flow: new-flow\ncomponents: {}\n');
-    await within('the empty drawing', api.diagrams.waitForRenderForTest(created.uri, (r) => r.version === created.version && r.nodes === 0));
-    await api.diagrams.postToHostForTest(created.uri, { type: 'edit', id: 3, request: { kind: 'addComponent', name: 'Orders', componentType: 'kafka' } });
+    await within('the empty drawing', api.test.diagramProbe.waitForRender(created.uri, (r) => r.version === created.version && r.nodes === 0));
+    await api.test.diagramProbe.postToHost(created.uri, { type: 'edit', id: 3, request: { kind: 'addComponent', name: 'Orders', componentType: 'kafka' } });
     assert.equal(created.getText(), 'flow: new-flow\ncomponents:\n  Orders:\n    type: kafka\n    brokers: []\n    topic: ""\n');
-    await within('the new component drawn', api.diagrams.waitForRenderForTest(created.uri, (r) => r.nodes === 1));
+    await within('the new component drawn', api.test.diagramProbe.waitForRender(created.uri, (r) => r.nodes === 1));
   });
 
   it('Export Resolved Flow opens the flow with defaults and inferred kinds in an untitled editor', async () => {

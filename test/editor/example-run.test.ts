@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../client/extension';
+import type { TestedApi } from './support/workspace';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import { AMQP_URL, deleteQueues, flowTracer, publish, queueDepth, until, workspaceFolder } from './support/run-fixtures';
 
@@ -25,7 +25,7 @@ async function startOrderService(folder: vscode.Uri): Promise<{ url: string; chi
 
 describe('FlowTracer runs a shipped example in VS Code (RabbitMQ, HTTP, PostgreSQL)', function () {
   this.timeout(120_000);
-  let api: FlowTracerApi;
+  let api: TestedApi;
   let service: { url: string; child: ChildProcess } | undefined;
   const tag = randomUUID().slice(0, 8);
   const queue = `ft-example-intake-${tag}`;

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../client/extension';
+import type { TestedApi } from './support/workspace';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import { deleteQueues, flowTracer, mqCopyFlow, publish, until } from './support/run-fixtures';
 import { within } from './support/until';
@@ -10,7 +10,7 @@ import { openFlow } from './support/workspace';
 
 describe('FlowTracer run status on the diagram in VS Code (RabbitMQ)', function () {
   this.timeout(120_000);
-  let api: FlowTracerApi;
+  let api: TestedApi;
   const tag = randomUUID().slice(0, 8);
   const inbox = `ft-live-in-${tag}`;
   const outbox = `ft-live-out-${tag}`;
@@ -26,13 +26,13 @@ describe('FlowTracer run status on the diagram in VS Code (RabbitMQ)', function 
     const { uri, document } = await openFlow(`live-${tag}.flow.yaml`, mqCopyFlow(`live-${tag}`, inbox, outbox, { untilEmpty: false }));
     await vscode.commands.executeCommand('flowtracer.showDiagram', uri);
     // The first drawing of a session waits for the layout worker to start: on a loaded machine that takes a while.
-    await within('the diagram', api.diagrams.waitForRenderForTest(uri, (r) => r.version === document.version), 60_000);
+    await within('the diagram', api.test.diagramProbe.waitForRender(uri, (r) => r.version === document.version), 60_000);
     await publish(inbox, ['{"n":1}', '{"n":2}', '{"n":3}']);
 
     // The source waits for more messages until stopped, so everything below happens during the run.
     let ended = false;
     const running = Promise.resolve(vscode.commands.executeCommand<ExecutorOutcome>('flowtracer.runFlow', uri, 'warn')).finally(() => (ended = true));
-    const painted = () => api.test.diagramStatuses(uri).painted.map((p) => p.painted);
+    const painted = () => api.test.diagramProbe.statuses(uri).painted.map((p) => p.painted);
     const first = await until('the webview to paint 3 messages moved', () => painted().find((p) => p.edges[0] === '3 messages'));
     assert.deepEqual(first.nodes, { Inbox: 'running · 3 ok', Outbox: 'running · 3 ok' });
     assert.equal(ended, false, 'the status was painted while the run went on');
@@ -62,7 +62,7 @@ describe('FlowTracer run status on the diagram in VS Code (RabbitMQ)', function 
     assert.equal(last.edges[0], '5 messages');
     assert.match(api.test.runStatusBar().text, /^\$\(debug-stop\) live-\w+: stopped · 5 delivered$/);
     // Every status the host posted belongs to this run (a new run replaces the old status, not mixes with it).
-    const posted = api.test.diagramStatuses(uri).posted;
+    const posted = api.test.diagramProbe.statuses(uri).posted;
     assert.ok(posted.length >= 3, `posted ${posted.length}`);
     assert.deepEqual([...new Set(posted.map((p) => p.status?.runId))], [outcome.runId]);
   });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../client/extension';
+import type { TestedApi } from './support/workspace';
 import { checkFlow } from '../../flow/check';
 import { DiagnosticSeverity } from '../../flow/diagnostic';
 import { ScriptedPrompter, type Prompt } from './support/scripted-prompter';
@@ -11,7 +11,7 @@ import { flowTracer } from './support/workspace';
 const labels = (p: Prompt): string[] => (p.kind === 'input' ? [] : p.items.map((i) => i.label));
 
 describe('FlowTracer New Flow in VS Code', () => {
-  let api: FlowTracerApi;
+  let api: TestedApi;
   let created: vscode.Uri | undefined;
   const tag = randomUUID().slice(0, 8);
 

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../client/extension';
+import type { TestedApi } from './support/workspace';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import { AMQP_URL, deleteQueues, flowTracer, publish, queueDepth } from './support/run-fixtures';
 import { ScriptedPrompter } from './support/scripted-prompter';
@@ -16,7 +16,7 @@ const rabbitmqctl = promisify(execFile);
 
 describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)', function () {
   this.timeout(120_000);
-  let api: FlowTracerApi;
+  let api: TestedApi;
   const tag = randomUUID().slice(0, 8);
   const secretName = `ft-amqp-login-${tag}`;
   const inbox = `ft-secret-in-${tag}`;

@@ -3,13 +3,13 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../client/extension';
+import type { TestedApi } from './support/workspace';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import { deleteQueues, flowTracer, journalOf, mqCopyFlow, publish, queueDepth, until, writeFlow } from './support/run-fixtures';
 
 describe('FlowTracer runs in VS Code (RabbitMQ)', function () {
   this.timeout(120_000);
-  let api: FlowTracerApi;
+  let api: TestedApi;
   const tag = randomUUID().slice(0, 8);
   const inbox = `ft-editor-in-${tag}`;
   const outbox = `ft-editor-out-${tag}`;

@@ -1,6 +1,8 @@
 // The thinnest slice in a real VS Code: a broken flow gets its diagnostic; the diagram panel opens.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { EXTENSION_MODE_TEST, testApi } from '../../client/test-seams';
+import type { FlowTracerApi } from '../../client/extension';
 import { until } from './support/until';
 import { openFlow } from './support/workspace';
 
@@ -9,6 +11,20 @@ describe('FlowTracer in VS Code', () => {
   it('runs in a workspace whose trust is the one the harness asked for', () => {
     const wanted = process.env.FLOWTRACER_EDITOR_WORKSPACE_TRUST ?? 'trusted';
     assert.equal(vscode.workspace.isTrusted, wanted === 'trusted');
+  });
+
+  it('exposes its test seams only in ExtensionMode.Test, which the harness runs it in', async () => {
+    assert.equal(EXTENSION_MODE_TEST, vscode.ExtensionMode.Test);
+    // activate() builds its API's seams through testApi: any other mode gets none of them.
+    for (const mode of [vscode.ExtensionMode.Production, vscode.ExtensionMode.Development]) {
+      assert.equal(testApi(mode, () => ({ setTrusted: () => undefined })), undefined);
+    }
+    const extension = vscode.extensions.getExtension<FlowTracerApi>('flowtracer.flowtracer');
+    const api = await extension!.activate();
+    assert.deepEqual(Object.keys(api).sort(), ['languageClient', 'test'], 'the API has nothing else (no diagram panels to post to)');
+    for (const seam of ['setTrusted', 'setGithubSessionProvider', 'setConfirmHosts', 'setPrompter'] as const) {
+      assert.equal(typeof api.test?.[seam], 'function', `${seam} is there in Test mode`);
+    }
   });
 
   it('reports a YAML syntax error of a .flow.yaml at its line', async () => {

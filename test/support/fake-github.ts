@@ -21,7 +21,8 @@ export interface FakeGithub {
 export async function startFakeGithub(data: FakeGithubData): Promise<FakeGithub> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '').split('?')[0]!);
+    // GitHub Enterprise serves the same API under /api/v3 (FlowTracer's base for a `github-enterprise.uri`).
+    const path = decodeURIComponent((req.url ?? '').split('?')[0]!).replace(/^\/api\/v3(?=\/)/, '');
     requests.push(path);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const user = token ? data.tokens[token] : undefined;

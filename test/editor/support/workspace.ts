@@ -1,12 +1,17 @@
 // The editor suites' common ground: the activated FlowTracer API and flow files in the test workspace.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FlowTracerApi } from '../../../client/extension';
+import type { FlowTracerApi, FlowTracerTestHooks } from '../../../client/extension';
 
-export async function flowTracer(): Promise<FlowTracerApi> {
+/** The activated API with its test seams, which the extension exposes only in ExtensionMode.Test. */
+export type TestedApi = FlowTracerApi & { readonly test: FlowTracerTestHooks };
+
+export async function flowTracer(): Promise<TestedApi> {
   const extension = vscode.extensions.getExtension<FlowTracerApi>('flowtracer.flowtracer');
   assert.ok(extension, 'the FlowTracer extension is loaded');
-  return extension.activate();
+  const api = await extension.activate();
+  assert.ok(api.test, 'the extension runs in ExtensionMode.Test, so its test seams are there');
+  return api as TestedApi;
 }
 
 export function workspaceFolder(): vscode.Uri {

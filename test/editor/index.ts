@@ -12,6 +12,7 @@ export function run(): Promise<void> {
   require('./builder.test');
   require('./runs.test');
   require('./trust.test');
+  require('./local-hosts.test');
   require('./commands.test');
   require('./retry.test');
   require('./language.test');

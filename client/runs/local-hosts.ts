@@ -13,16 +13,17 @@ export interface HostValueSources {
 
 /** A host a component connects to: `host` is what is checked, `shown` what the confirmation says (never a secret's value). */
 export interface FlowHost {
-  /** The resolved host, lower case; undefined when it could not be resolved or read (such a host is never local). */
+  /** The resolved host, lower case; undefined when the address names none that can be read (never local then). */
   readonly host: string | undefined;
   readonly shown: string;
 }
 
 /**
  * The hosts of a resolved URL or `host:port` broker address (a comma list of them too). A PostgreSQL URL's
- * `?host=` wins over its authority, so both count. Empty when nothing in it reads as a host.
+ * `?host=` wins over its authority, so both count; without a host it connects to `PGHOST` (else localhost),
+ * and RabbitMQ to localhost. Empty when nothing in it reads as a host.
  */
-export function hostsOf(address: string): string[] {
+export function hostsOf(address: string, env: EnvMap = {}): string[] {
   const hosts: string[] = [];
   for (const part of address.includes('://') ? [address] : address.split(',')) {
     const text = part.trim();
@@ -35,6 +36,8 @@ export function hostsOf(address: string): string[] {
       }
       const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
       if (hostname) hosts.push(hostname);
+      else if (/^postgres(ql)?:$/.test(url.protocol) && !url.searchParams.has('host')) hosts.push(...(env['PGHOST'] || 'localhost').split(',').map((h) => h.trim().toLowerCase()));
+      else if (/^amqps?:$/.test(url.protocol)) hosts.push('localhost');
       for (const param of url.searchParams.getAll('host')) hosts.push(...param.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
       continue;
     }
@@ -65,7 +68,7 @@ export async function hostsOfFlow(model: FlowModel, sources: HostValueSources): 
   return hosts;
 }
 
-/** What the confirmation lists: every host that is not local, and every one that could not be resolved. */
+/** What the confirmation lists: every host that is not local, and every address that names no host FlowTracer can read. */
 export async function nonLocalHosts(model: FlowModel, localHosts: readonly string[], sources: HostValueSources): Promise<string[]> {
   const shown: string[] = [];
   for (const h of await hostsOfFlow(model, sources)) {
@@ -80,16 +83,18 @@ async function hostsOfAddress(address: string, component: string, sources: HostV
     resolved = await resolveString(address, { env: sources.env, secret: (name) => sources.secret(name), owner: `component ${component}` });
   } catch (error) {
     if (!(error instanceof MissingValueError)) throw error;
-    // The executor will refuse it if it is used; until then it is a host nobody has seen, so it is not local.
-    return [{ host: undefined, shown: `an unknown host (${error.message})` }];
+    // Resolved with the very env and secrets the executor gets, a missing value is missing there too: it resolves
+    // every planned component before it connects anywhere, so the run is refused with this message before any
+    // connection, and an address without its value cannot be connected to. Asking about it would only add a dialog.
+    return [];
   }
-  const hosts = hostsOf(resolved);
+  const hosts = hostsOf(resolved, sources.env);
   if (hosts.length === 0) return [{ host: undefined, shown: `an unreadable address (component ${component})` }];
   const secrets = scanValueReferences(address).references.filter((r) => r.source === 'secret').map((r) => r.name);
   if (secrets.length === 0) return hosts.map((host) => ({ host, shown: host }));
   // A host is shown only when it reads the same without the secrets' values: one that depends on a secret is checked, not shown.
   const blind = await resolveString(address, { env: sources.env, secret: (name) => Promise.resolve(`flowtracer-secret-${name}`), owner: `component ${component}` });
-  const visible = new Set(hostsOf(blind));
+  const visible = new Set(hostsOf(blind, sources.env));
   const hidden = `a host from ${secrets.map((s) => `\${secret:${s}}`).join(', ')} (component ${component}, not shown)`;
   return hosts.map((host) => ({ host, shown: visible.has(host) ? host : hidden }));
 }

@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./runs.test');
   require('./trust.test');
   require('./local-hosts.test');
+  require('./untrusted-schema.test');
   require('./commands.test');
   require('./retry.test');
   require('./language.test');

@@ -49,13 +49,16 @@ describe('local hosts', () => {
     assert.deepEqual(await nonLocalHosts(brokers, DEFAULT_LOCAL_HOSTS, sources({ B: 'kafka.prod:9092' })), ['kafka.prod']);
   });
 
-  it('does not drop a host it cannot resolve: an unset ${env:Y} without a default is listed as not local', async () => {
+  it('checks what an unset ${env:Y} stands for in the env the executor gets, and a host-less address as not local', async () => {
     const model = oneComponent('{ type: api, url: "${env:Y}" }');
-    const hosts = await nonLocalHosts(model, DEFAULT_LOCAL_HOSTS, sources({}));
-    assert.equal(hosts.length, 1);
-    assert.match(hosts[0]!, /unknown host .*environment variable Y is not set/);
-    const secretless = oneComponent('{ type: mq, url: "${secret:mq-url}", queue: q }');
-    assert.match((await nonLocalHosts(secretless, DEFAULT_LOCAL_HOSTS, sources({})))[0]!, /secret 'mq-url' is not set/);
+    // Set in the run's env: its value is checked (the old check dropped any `${env:…}` without a default).
+    assert.deepEqual(await nonLocalHosts(model, DEFAULT_LOCAL_HOSTS, sources({ Y: 'https://api.prod.example/v1' })), ['api.prod.example']);
+    // Unset there too: the executor refuses the run with the missing value before it connects anywhere, so no dialog.
+    assert.deepEqual(await hostsOfFlow(model, sources({})), []);
+    // A PostgreSQL URL without a host goes to PGHOST, an unreadable address is listed as not local.
+    assert.deepEqual(await nonLocalHosts(oneComponent('{ type: database, url: "postgres:///orders" }'), DEFAULT_LOCAL_HOSTS, sources({ PGHOST: 'pg.prod' })), ['pg.prod']);
+    assert.deepEqual(await nonLocalHosts(oneComponent('{ type: database, url: "postgres:///orders" }'), DEFAULT_LOCAL_HOSTS, sources({})), []);
+    assert.deepEqual(await nonLocalHosts(oneComponent('{ type: service, url: "${env:U}" }'), DEFAULT_LOCAL_HOSTS, sources({ U: 'http://' })), ['an unreadable address (component C)']);
   });
 
   it('checks a host that comes from a secret but never shows the secret', async () => {

@@ -1,6 +1,7 @@
 // Starts the bundled FlowTracer language server for flow-yaml documents.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { type LanguageServerInitOptions, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 
 export const FLOW_LANGUAGE_ID = 'flow-yaml';
 
@@ -13,11 +14,15 @@ export async function startLanguageClient(
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  // An untrusted workspace's server reads no `schema:` path outside the workspace (a UNC path reaches the network).
+  const initializationOptions: LanguageServerInitOptions = { trusted: vscode.workspace.isTrusted };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: FLOW_LANGUAGE_ID }],
     outputChannel: log,
+    initializationOptions,
   };
   const client = new LanguageClient('flowtracer', 'FlowTracer Language Server', serverOptions, clientOptions);
   await client.start();
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION)));
   return client;
 }

@@ -12,7 +12,8 @@ export function settings() {
     logLevel: c.get<string>('logLevel', 'info'),
     messagesInFlight: c.get<number>('messagesInFlight', 256),
     stopGracePeriod: c.get<number>('stopGracePeriod', 5),
-    localHosts: c.get<string[]>('localHosts', [...DEFAULT_LOCAL_HOSTS]),
+    // Machine-scoped and read from user settings only: a cloned repo's .vscode/settings.json must not widen it.
+    localHosts: c.inspect<string[]>('localHosts')?.globalValue ?? [...DEFAULT_LOCAL_HOSTS],
   };
 }
 

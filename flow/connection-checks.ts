@@ -4,11 +4,17 @@ import type { FlowGraph } from './graph';
 import { jsonPathProblem } from './json-paths';
 import type { ParsedFlow } from './parse';
 import { COMPONENT_TYPE_NAMES, CONNECTION_DEFAULTS } from './schema';
+import { isInside, untrustedSchemaPathProblem } from './untrusted-paths';
 import { keySpanAt, valueSpanAt } from './yaml-path';
 
 /** What checks may need from outside: whether a file exists (for `schema:` references). */
 export interface FlowFileSystem {
   exists(path: string): boolean;
+  /**
+   * Set in an untrusted workspace: its folders. Then a `schema:` is looked at only when it is relative and stays
+   * inside the folder that holds the flow (the flow's own folder when none does); undefined when trusted.
+   */
+  readonly untrustedRoots?: readonly string[] | undefined;
 }
 
 const KEYED_OPERATIONS = new Set(['upsert', 'update', 'delete']);
@@ -54,7 +60,10 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
     }
     if (typeof props.schema === 'string' && fs && flowPath) {
       const resolved = resolveRelative(flowPath, props.schema);
-      if (!fs.exists(resolved)) {
+      const refused = fs.untrustedRoots && untrustedSchemaPathProblem(props.schema, resolved, rootsOf(flowPath, fs.untrustedRoots));
+      if (refused) {
+        push(valueSpanAt(document, [...path, 'schema']), DiagnosticSeverity.Warning, 'schema-path-untrusted', refused, { path: props.schema });
+      } else if (!fs.exists(resolved)) {
         push(valueSpanAt(document, [...path, 'schema']), DiagnosticSeverity.Error, 'schema-file-missing',
           `schema file \`${props.schema}\` does not exist (looked for ${resolved})`, { path: resolved });
       }
@@ -88,6 +97,14 @@ function checkJsonPath(diagnostics: Diagnostic[], parsed: ParsedFlow, path: read
   if (!problem || !span) return;
   diagnostics.push(makeDiagnostic(parsed.lines, span, DiagnosticSeverity.Error, 'bad-jsonpath',
     `\`${expression}\` is not a JSONPath (${problem})`, { expression }));
+}
+
+/** The workspace folders that hold the flow, or the flow's own folder when none does. */
+function rootsOf(flowPath: string, roots: readonly string[]): readonly string[] {
+  const holding = roots.filter((root) => isInside(flowPath, root));
+  if (holding.length > 0) return holding;
+  const cut = Math.max(flowPath.lastIndexOf('/'), flowPath.lastIndexOf('\\'));
+  return cut < 0 ? [] : [flowPath.slice(0, cut)];
 }
 
 /** Joins a relative reference to the flow file's folder; absolute references stay as written. */

@@ -56,6 +56,8 @@ export interface FlowLanguageService {
   getCodeActions(document: TextDocument, range: Range, diagnostics: readonly Diagnostic[], token?: CancellationLike): CodeAction[];
   /** Drops the cached parse of a closed document. */
   forget(uri: string): void;
+  /** Drops every cached check (what the file system may be asked changed: the workspace was trusted). */
+  forgetAll(): void;
 }
 
 export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageService {
@@ -78,5 +80,6 @@ export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageS
     findDocumentSymbols: (document, token) => findDocumentSymbols(document, checked(document, token).parsed.model),
     getCodeActions: (document, range, diagnostics, token) => getCodeActions(document, range, diagnostics, checked(document, token)),
     forget: (uri) => cache.forget(uri),
+    forgetAll: () => cache.forgetAll(),
   };
 }

@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 import { getFlowLanguageService } from './language-service';
 import { createGuard } from './handlers/guarded-request';
 import { registerLanguageFeatures } from './handlers/language-feature-handler';
@@ -10,8 +12,14 @@ import { registerValidation } from './handlers/validation-handler';
 // createConnection picks the transport from argv: --stdio, --node-ipc or --socket.
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+/**
+ * Until the client says the workspace is trusted (initializationOptions.trusted, then the
+ * `flowtracer/workspaceTrusted` notification), `untrustedRoots` holds its folders and only `schema:` paths
+ * inside them are looked at. A client that says nothing about trust (another editor) is trusted, as before.
+ */
+const files: { exists(path: string): boolean; untrustedRoots: string[] | undefined } = { exists: existsSync, untrustedRoots: undefined };
 const service = getFlowLanguageService({
-  fs: { exists: existsSync },
+  fs: files,
   logger: { log: (message) => connection.console.log(message), error: (message) => connection.console.error(message) },
 });
 
@@ -22,6 +30,11 @@ process.on('unhandledRejection', (reason) => connection.console.error(`unhandled
 const client = { takesCompletionEditRange: false };
 
 connection.onInitialize((params) => {
+  const options = params.initializationOptions as { trusted?: unknown } | undefined;
+  if (options?.trusted === false) {
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    files.untrustedRoots = folders.map((uri) => URI.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
+  }
   client.takesCompletionEditRange = params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange') ?? false;
   return {
     capabilities: {
@@ -38,7 +51,13 @@ connection.onInitialize((params) => {
   };
 });
 
-registerValidation(connection, documents, service);
+const revalidateAll = registerValidation(connection, documents, service);
+connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+  if (!files.untrustedRoots) return;
+  files.untrustedRoots = undefined;
+  service.forgetAll();
+  revalidateAll();
+});
 registerLanguageFeatures(connection, documents, service, createGuard(connection), client);
 documents.onDidClose((event) => service.forget(event.document.uri));
 

@@ -101,7 +101,10 @@ export class RunController implements vscode.Disposable {
         return undefined;
       }
     }
-    const remote = nonLocalHosts(model, settings().localHosts);
+    // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
+    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) };
+    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(`flowtracer.secret.${name}`));
+    const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
     if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;
 
     const command = withActor(request.command, formatActor(actor), runsDirFor(request.flowFile));
@@ -109,7 +112,7 @@ export class RunController implements vscode.Disposable {
     const connections = model.connections.map((c) => ({ index: c.index, from: c.from, to: c.to }));
     const header = { flow: model.id ?? path.basename(request.flowFile.fsPath), mode: request.mode, actor: describeActor(actor), command: request.title };
     const folder = vscode.workspace.getWorkspaceFolder(request.flowFile)?.uri.fsPath ?? path.dirname(request.flowFile.fsPath);
-    const child = new ExecutorProcess(this.deps.workerPath, folder, { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) }, settings().stopGracePeriod * 1000);
+    const child = new ExecutorProcess(this.deps.workerPath, folder, env, settings().stopGracePeriod * 1000);
     this.process = child;
     void vscode.commands.executeCommand('setContext', 'flowtracer.running', true);
     this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
@@ -121,7 +124,7 @@ export class RunController implements vscode.Disposable {
         (progress, token) => {
           token.onCancellationRequested(() => child.stop());
           return child.execute(command, {
-            secret: (name) => Promise.resolve(this.deps.secrets.get(`flowtracer.secret.${name}`)),
+            secret,
             onEvent: (event) => {
               if (event.type === 'run-started') log.write(headerLine(header, event.runId));
               const line = formatter.format(event);
@@ -179,7 +182,7 @@ export class RunController implements vscode.Disposable {
   private async confirmHosts(hosts: readonly string[]): Promise<boolean> {
     if (this.deps.confirmHosts) return this.deps.confirmHosts(hosts);
     const run = 'Run';
-    const choice = await vscode.window.showWarningMessage(`This flow connects to ${hosts.join(', ')}, which is not a local host. Run it anyway?`, { modal: true }, run);
+    const choice = await vscode.window.showWarningMessage(`This flow connects to ${hosts.join(', ')}, which ${hosts.length === 1 ? 'is not a local host' : 'are not local hosts'}. Run it anyway?`, { modal: true }, run);
     return choice === run;
   }
 

@@ -1,5 +1,6 @@
 // Maps an HTTP failure (status, network error, timeout) to a ConnectorError class, with Retry-After parsed.
 import { ConnectorError } from './connector';
+import { redactUrl } from './redact-url';
 
 /** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unparsable. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
@@ -23,6 +24,21 @@ export function statusError(component: string, method: string, url: string, stat
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(GATEWAY_STATUSES.has(status) ? { inDoubt: true } : {}),
   });
+}
+
+/**
+ * A 3xx: FlowTracer follows no redirect (the run was confirmed for the flow's hosts, not for where a server
+ * points), so it fails like a 4xx, not retried by default; the sentence names the Location to write instead.
+ */
+export function redirectError(component: string, method: string, shownUrl: string, status: number, url: string, location: string | null): ConnectorError {
+  let target = location ?? '';
+  try {
+    if (location) target = new URL(location, url).href;
+  } catch {
+    // An unparsable Location is named as sent.
+  }
+  const where = location ? ` to ${redactUrl(target)}` : ' without a Location';
+  return new ConnectorError(`component ${component}: ${method} ${shownUrl} answered ${status}, a redirect${where}: FlowTracer follows no redirect; write the final URL in the flow`, '4xx');
 }
 
 export function requestError(component: string, method: string, url: string, error: unknown, runAborted: boolean): ConnectorError {

@@ -2,7 +2,7 @@
 import type { ComponentType } from '../../flow/model';
 import { parseDuration } from '../../flow/durations';
 import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
-import { requestError, statusError } from './http-response-error';
+import { redirectError, requestError, statusError } from './http-response-error';
 import { keyText, selectItems, selectValue } from './json-path-value';
 import { keyPosition } from './key-position';
 import { redactUrl } from './redact-url';
@@ -41,12 +41,15 @@ export class HttpConnector implements Connector {
         headers: { 'content-type': 'application/json', ...(body?.headers ?? {}), ...(this.props.headers ?? {}) },
         body: body ? new Uint8Array(body.value) : undefined,
         signal: combined,
+        // A redirect could lead to a host the run was not confirmed for: it is an answer, never followed.
+        redirect: 'manual',
       });
     } catch (error) {
       throw requestError(this.name, method, this.shownUrl, error, signal.aborted);
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 300 && response.status < 400) throw redirectError(this.name, method, this.shownUrl, response.status, this.props.url, response.headers.get('location'));
       throw statusError(this.name, method, this.shownUrl, response.status, response.headers.get('retry-after'));
     }
     return response;
@@ -61,10 +64,10 @@ export class HttpConnector implements Connector {
     }
   }
 
-  /** Reaches the host: any HTTP answer counts (a HEAD may be refused with 405), a network failure does not. */
+  /** Reaches the host: any HTTP answer counts (a HEAD may be refused with 405, a redirect is an answer too and not followed), a network failure does not. */
   async preflight(signal: AbortSignal): Promise<void> {
     try {
-      const response = await fetch(this.props.url, { method: 'HEAD', headers: { ...(this.props.headers ?? {}) }, signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) });
+      const response = await fetch(this.props.url, { method: 'HEAD', headers: { ...(this.props.headers ?? {}) }, signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]), redirect: 'manual' });
       await response.body?.cancel().catch(() => undefined);
     } catch (error) {
       throw requestError(this.name, 'HEAD', this.shownUrl, error, signal.aborted);

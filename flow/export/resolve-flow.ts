@@ -2,6 +2,7 @@
 import { inferKind, type FlowModel } from '../model';
 import { parseFlow } from '../parse';
 import { CONNECTION_DEFAULTS, FLOW_DEFAULTS, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, componentDefaults, componentProperties, definitions, defaultsOf } from '../schema';
+import { envValue } from '../resolve-values';
 import { scanValueReferences } from '../value-references';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
@@ -97,7 +98,7 @@ function resolveString(text: string, env: EnvMap, unresolved: Set<string>): stri
   let at = 0;
   for (const reference of references) {
     if (reference.source !== 'env') continue;
-    const value = env[reference.name] ?? reference.fallback;
+    const value = envValue(reference, env);
     if (value === undefined) {
       unresolved.add(reference.name);
       continue;

@@ -45,4 +45,9 @@ export class ParsedFlowCache {
   forget(uri: string): void {
     this.entries.delete(uri);
   }
+
+  /** Drops every cached check, e.g. when the workspace becomes trusted and `schema:` paths may be read. */
+  forgetAll(): void {
+    this.entries.clear();
+  }
 }

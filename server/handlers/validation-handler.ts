@@ -5,11 +5,12 @@ import type { FlowLanguageService } from '../language-service';
 
 export const VALIDATION_DELAY_MS = 120;
 
+/** Returns a function that validates every open document again (after something outside the text changed). */
 export function registerValidation(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   service: FlowLanguageService,
-): void {
+): () => void {
   const pending = new Map<string, NodeJS.Timeout>();
 
   const validate = (document: TextDocument): void => {
@@ -49,4 +50,7 @@ export function registerValidation(
     pending.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
+  return () => {
+    for (const document of documents.all()) schedule(document, 0);
+  };
 }

@@ -12,6 +12,8 @@ export function run(): Promise<void> {
   require('./builder.test');
   require('./runs.test');
   require('./trust.test');
+  require('./local-hosts.test');
+  require('./untrusted-schema.test');
   require('./commands.test');
   require('./retry.test');
   require('./language.test');

@@ -74,6 +74,30 @@ describe('checkFlow: checks beyond the schema', () => {
     ]);
   });
 
+  it('in an untrusted workspace looks at no absolute, UNC or escaping `schema:` path and says so at the value; relative ones are read', () => {
+    const schemas = ['schemas/order.json', '/etc/order.json', '\\\\host\\share\\o.json', '//host/share/o.json', '../../o.json', 'C:o.json', './schemas/ok.json'];
+    const text = `${H}${K}${Q}connections:\n${schemas.map((s) => `  - { from: K, to: Q, schema: "${s.replace(/\\/g, '\\\\')}" }\n`).join('')}`;
+    const asked: string[] = [];
+    const fs = { exists: (path: string) => (asked.push(path), path === '/w/flows/schemas/ok.json'), untrustedRoots: ['/w'] };
+    const found = diagnose(text, { path: '/w/flows/x.flow.yaml', fs });
+    assert.deepEqual(asked, ['/w/flows/schemas/order.json', '/w/flows/schemas/ok.json'], 'only the relative paths inside the workspace are looked at');
+    // Each at the `schema` value, quotes included (as schema-file-missing is).
+    assert.deepEqual(found.map(([code, range]) => [code, range]), [
+      ['schema-file-missing', '5:30-5:50'],
+      ['schema-path-untrusted', '6:30-6:47'],
+      ['schema-path-untrusted', '7:30-7:55'],
+      ['schema-path-untrusted', '8:30-8:51'],
+      ['schema-path-untrusted', '9:30-9:44'],
+      ['schema-path-untrusted', '10:30-10:40'],
+    ]);
+    assert.match(found[1]![2], /^schema file `\/etc\/order.json` was not read: in an untrusted workspace only schema paths relative to the flow, inside the workspace, are read/);
+    assert.match(found[4]![2], /^schema file `..\/..\/o.json` was not read: .*leads outside it/);
+    // Trusted (no untrustedRoots): every path is looked at, as before.
+    asked.length = 0;
+    diagnose(text, { path: '/w/flows/x.flow.yaml', fs: { exists: fs.exists } });
+    assert.equal(asked.length, schemas.length);
+  });
+
   it('reports a database write without table, a keyed operation without key and a bad columns JSONPath', () => {
     const text = `${H}${K}  D: { type: database, url: postgres://localhost/db }\nconnections:\n  - { from: K, to: D }\n  - { from: K, to: D, table: t, operation: update }\n  - { from: K, to: D, table: t, columns: { id: $.id, bad: "$.a[" } }\n`;
     assert.deepEqual(diagnose(text), [

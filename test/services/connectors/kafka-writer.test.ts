@@ -6,6 +6,7 @@ import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
 import { KafkaConnector } from '../../../executor/connectors/kafka';
 import type { TargetWriter } from '../../../executor/connectors/connector';
 import { readTopic } from '../executor/broker-clients';
+import { createTopic } from '../../support/kafka-topics';
 
 const brokers = () => [process.env.FLOWTRACER_TEST_KAFKA_BROKERS ?? ''];
 const signal = () => AbortSignal.timeout(30_000);
@@ -61,7 +62,7 @@ describe('kafka writer after a lost answer @kafka', function () {
     topic = `ft-writer-${randomUUID()}`;
     const a = admin();
     await a.connect();
-    await a.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopic(a, { topic, numPartitions: 1 });
     await a.disconnect();
     faults = new Faults(topic);
     connector = new KafkaConnector('Orders', { brokers: brokers(), topic }, { socketFactory: faults.socketFactory });

@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { KafkaConnector } from '../../../executor/connectors/kafka';
 import type { SourceMessage } from '../../../executor/connectors/connector';
 import { produceTransactions } from '../executor/broker-clients';
+import { createTopic } from '../../support/kafka-topics';
 
 const brokers = () => [process.env.FLOWTRACER_TEST_KAFKA_BROKERS ?? ''];
 const signal = () => AbortSignal.timeout(15_000);
@@ -25,7 +26,7 @@ describe('kafka connector @kafka', function () {
     topic = `ft-${randomUUID()}`;
     const a = admin();
     await a.connect();
-    await a.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopic(a, { topic, numPartitions: 1 });
     await a.disconnect();
     connector = new KafkaConnector('Orders', { brokers: brokers(), topic, key: '$.id', groupId: `g-${topic}` });
   });

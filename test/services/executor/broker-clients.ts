@@ -1,6 +1,7 @@
 // Test-side clients of the real brokers: seed a Kafka topic, read it back, drain and fill RabbitMQ queues.
 import * as amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopic } from '../../support/kafka-topics';
 
 export const kafkaBrokers = (): string => process.env.FLOWTRACER_TEST_KAFKA_BROKERS!;
 export const amqpUrl = (): string => process.env.FLOWTRACER_TEST_AMQP_URL!;
@@ -12,7 +13,7 @@ function kafka(): Kafka {
 export async function produce(topic: string, messages: readonly { key: string; value: unknown }[]): Promise<void> {
   const admin = kafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await createTopic(admin, { topic, numPartitions: 2 });
   await admin.disconnect();
   const producer = kafka().producer();
   await producer.connect();

@@ -12,6 +12,7 @@ import { runDetails } from '../../../executor/run-inspection';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
 import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
+import { createTopic } from '../../support/kafka-topics';
 
 const COUNT = 3000;
 const PARTITIONS = 6;
@@ -32,7 +33,7 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     dir = mkdtempSync(join(tmpdir(), 'ft-join-'));
     const admin = new Kafka({ clientId: 'flowtracer-test', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+    await createTopic(admin, { topic, numPartitions: PARTITIONS });
     await admin.disconnect();
   });
   after(async () => {

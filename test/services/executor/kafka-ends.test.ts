@@ -15,6 +15,7 @@ import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produceTransactions, 
 import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow, kafkaToTableFlow } from './flow-texts';
 import { useScratchTables } from './scratch-tables';
+import { createTopic as createKafkaTopic } from '../../support/kafka-topics';
 
 /** How long a run may take before the test calls it hung (the old ends never came). */
 const BOUND_MS = 60_000;
@@ -34,7 +35,7 @@ const kafka = () => new Kafka({ clientId: 'flowtracer-test', brokers: kafkaBroke
 async function createTopic(topic: string, configEntries: ITopicConfig['configEntries'] = []): Promise<void> {
   const admin = kafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, configEntries }], waitForLeaders: true });
+  await createKafkaTopic(admin, { topic, numPartitions: PARTITIONS, configEntries });
   await admin.disconnect();
 }
 

@@ -8,17 +8,17 @@ import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
 import type { Connector, ConnectorFactory } from './connectors/connector';
 import { Journal } from './journal-writer';
-import { journalFiles, readJournal, readJournalRecords, readSummary, JournalError } from '../protocol/journal-files';
+import { eachJournalRecord, journalFiles, readSummary, JournalError } from '../protocol/journal-files';
 import { JOURNAL_FILE, workerJournalFile } from '../protocol/journal-records';
 import { newRunId, runDirectory, workerId } from './run-paths';
 import { withRunLock } from './run-liveness';
-import type { JournalRecord, RunSummary } from '../protocol/journal-records';
+import type { RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
 import { Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
-import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
+import { OpenParked, parkedReaderFor, readRunHistory, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
 import type { SecretProvider } from './values';
 
 export interface EngineDeps {
@@ -98,26 +98,28 @@ export async function joinRun(runId: string, options: JoinOptions, deps: EngineD
 
 /** Continues an interrupted run from the committed positions: every connection that did not finish runs again. */
 export async function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
-  const { summary, records, plan } = await loadRun(runId, deps.runsDir);
+  const { summary, plan, directory } = await loadRun(runId, deps.runsDir);
   if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
+  const history = await readRunHistory(directory, plan, 'resume');
   return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
     ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
-    const run = unfinishedConnections(plan, records);
-    return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records) };
+    const run = unfinishedConnections(plan, history.statuses);
+    return { run, resume: true, prefeed: uncommittedReplies(plan, history, run, directory), alreadyCommitted: history.committed };
   });
 }
 
 /** Re-delivers exactly the parked messages of `component` (or of every component), then continues downstream. */
 export async function retryRun(runId: string, component: string | undefined, deps: EngineDeps): Promise<RunResult> {
-  const { summary, records, plan } = await loadRun(runId, deps.runsDir);
+  const { summary, plan, directory } = await loadRun(runId, deps.runsDir);
   if (summary.status === 'running') throw new JournalError(`run ${runId} is still running (pid ${summary.pid ?? '?'})`);
-  const parked = openParked(records).filter((p) => component === undefined || p.component === component);
+  const history = await readRunHistory(directory, plan, 'retry');
+  const parked = history.parked.filter((p) => component === undefined || p.component === component);
   if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
   return execute(plan, { ...summary, status: 'running', pid: process.pid }, deps, modeOverride(summary), (ctx) => {
     ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}), ...(deps.actor ? { actor: deps.actor } : {}) });
     const retried = new Set(parked.map((p) => p.connection));
     return {
-      run: retryTargets(plan, records, retried),
+      run: retryTargets(plan, history.statuses, retried),
       resume: true,
       override: (c) => (retried.has(c.id) ? parkedReaderFor(ctx.journal, parked.filter((p) => p.connection === c.id)) : undefined),
     };
@@ -128,11 +130,11 @@ function modeOverride(summary: RunSummary): RunMode | undefined {
   return summary.mode === 'dry-run' ? 'dry-run' : undefined;
 }
 
-async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSummary; records: readonly JournalRecord[]; plan: RunPlan }> {
+/** A recorded run's summary and plan; its journal is read after (streaming), for what the operation needs. */
+async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSummary; plan: RunPlan; directory: string }> {
   const directory = runDirectory(runsDir, runId);
   const summary = await readSummary(directory);
-  const { records } = await readJournal(directory);
-  return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
+  return { summary, plan: loadPlan(summary.flowFile, summary.only), directory };
 }
 
 type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed' | 'alreadyCommitted'>;
@@ -194,12 +196,16 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   if (worker || (await journalFiles(directory)).length > 1) return finishShared(ctx, plan, summary, { status, reconciliation, error }, started, directory, worker);
   ctx.journal.append({ t: 'run-end', status, ...(error ? { error } : {}) });
   await ctx.journal.flush();
-  // Only what the summary needs: the whole journal of a long run does not fit in memory.
-  const records = await readJournalRecords(directory, ['component', 'parked', 'unparked']);
+  // Only what the summary needs, folded as it streams by: a long run's journal does not fit in memory.
   const components: Record<string, string> = { ...summary.components };
-  for (const r of records) if (r.t === 'component') components[r.component] = r.status;
+  const open = new OpenParked<{ id: string }>();
+  await eachJournalRecord(directory, ['component', 'parked', 'unparked'], (r) => {
+    if (r.t === 'component') components[r.component] = r.status;
+    else if (r.t === 'parked') open.park({ id: r.id });
+    else open.unpark(r.id);
+  });
   const merged = [...summary.reconciliation.filter((r) => !results.has(r.connection)), ...reconciliation];
-  const parked = openParked(records).length;
+  const parked = open.size;
   const { pid: _pid, error: _previousError, ...rest } = summary;
   await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: merged, parked, ...(error ? { error } : {}) });
   ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation, ...(error ? { error } : {}) });

@@ -6,6 +6,7 @@ import type { Connector, FlowMessage, SourceMessage, SourceReader, TargetWriter 
 import { runConnection, type Settled } from './connection-runner';
 import { PayloadValidator } from './payload-validation';
 import type { PlannedConnection, RunPlan } from './plan';
+import type { CommittedPositions } from './committed-positions';
 import { ReplyChannel } from './reply-channel';
 import { RetrySchedule } from './retry-schedule';
 import { maxInFlightOf, type RunContext } from './run-context';
@@ -29,10 +30,10 @@ export interface SessionInput {
   readonly resume: boolean;
   /** A reader replacing the source (retry reads parked messages), with a hook on each settled message. */
   readonly override?: (c: PlannedConnection) => { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } | undefined;
-  /** Replies journaled earlier that a fed connection has not committed yet (resume). */
-  readonly prefeed?: ReadonlyMap<string, readonly SourceMessage[]>;
+  /** Replies journaled earlier that a fed connection has not committed yet (resume), read as the channel has room. */
+  readonly prefeed?: ReadonlyMap<string, AsyncIterable<SourceMessage>>;
   /** Per connection, the source positions committed before an interruption (resume). */
-  readonly alreadyCommitted?: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly alreadyCommitted?: ReadonlyMap<string, CommittedPositions>;
   /**
    * For a source several processes can read together (`run --join`): what they share of it,
    * passed to its reader as `settings.shared`; undefined reads it alone.
@@ -66,9 +67,10 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
   for (const c of planned.filter((p) => p.fedBy.length > 0)) {
     const channel = new ReplyChannel(maxInFlightOf(c.props, ctx.maxInFlight) * 2, (m) => ctx.journal.append({ t: 'committed', connection: c.id, source: m.position }));
     channels.set(c.id, channel);
-    for (const m of input.prefeed?.get(c.id) ?? []) await channel.push(m, ctx.signal);
+    // Alongside the feeders, not before them: more earlier replies than the channel holds would wait for a reader that has not started.
+    const prefed = feedEarlier(ctx, c.id, channel, input.prefeed?.get(c.id));
     const feeders = c.fedBy.filter((f) => done.has(f)).map((f) => done.get(f)!.promise);
-    void Promise.all(feeders).then(() => channel.end());
+    void Promise.all([prefed, ...feeders]).then(() => channel.end());
   }
   const setStatus = (component: string, status: ComponentStatus, reason?: string): void => {
     ctx.journal.append({ t: 'component', component, status, ...(reason === undefined ? {} : { reason }) });
@@ -136,6 +138,19 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
   }
   await ctx.journal.flush();
   return results;
+}
+
+/** Pushes a fed connection's earlier replies into its channel; failing to read them fails the connection (a resume feeds them again). */
+async function feedEarlier(ctx: RunContext, connection: string, channel: ReplyChannel, replies: AsyncIterable<SourceMessage> | undefined): Promise<void> {
+  if (!replies) return;
+  try {
+    for await (const m of replies) {
+      if (ctx.signal.aborted) return;
+      await channel.push(m, ctx.signal);
+    }
+  } catch (error) {
+    channel.fail(new Error(`${connection}: the replies journaled earlier cannot be read: ${(error as Error).message}`));
+  }
 }
 
 async function openReader(connector: Connector, c: PlannedConnection, settings: Record<string, unknown>, signal: AbortSignal): Promise<SourceReader> {

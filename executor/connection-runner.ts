@@ -24,7 +24,7 @@ export interface ConnectionJob {
   /** Called once a message is settled, before its position is committed (retry marks parked ones resolved). */
   readonly onSettled?: (message: SourceMessage, outcome: Settled) => void;
   /** Source positions this run committed before it was interrupted: a resume commits them again, delivers nothing. */
-  readonly alreadyCommitted?: ReadonlySet<string>;
+  readonly alreadyCommitted?: { has(position: string): boolean };
   /** A service's reply to a delivered message, passed on to its downstream connections. */
   readonly onReply?: (reply: FlowMessage, traceId: string, signal: AbortSignal) => Promise<void>;
 }

@@ -9,20 +9,20 @@ import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
 import type { Connector, ConnectorFactory } from './connectors/connector';
 import { Journal, JournalWriteError } from './journal-writer';
-import { journalFiles, readJournal, readJournalRecords, readSummary, JournalError } from '../protocol/journal-files';
+import { eachJournalRecord, journalFiles, readSummary, JournalError } from '../protocol/journal-files';
 import { JOURNAL_FILE, workerJournalFile } from '../protocol/journal-records';
 import { newRunId, runDirectory, workerId } from './run-paths';
 import { withRunLock } from './run-liveness';
 import { RunOwnership, type ClaimOptions, type LiveOwner, type OwnerRole } from './run-ownership';
 import type { LockTiming } from './run-mutex';
-import type { JournalRecord, RunSummary } from '../protocol/journal-records';
+import type { RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
 import { FIXED_VALUE_FIELDS, Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
 import { runTotals } from './run-reconciliation';
-import { committedPositions, openParked, parkedReaderFor, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
+import { OpenParked, parkedReaderFor, readRunHistory, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
 import { keyedResumes } from './resume-positions';
 import type { SecretProvider } from './values';
 
@@ -135,13 +135,14 @@ export async function joinRun(runId: string, options: JoinOptions, deps: EngineD
 export function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
   // Held, the run is this process's alone: a `running` summary was left by a process that died.
   return owning(runId, 'main', deps, {}, async (owned) => {
-    const { summary, records, plan } = await loadRun(runId, deps.runsDir);
-    const run = unfinishedConnections(plan, records);
+    const { summary, plan, directory } = await loadRun(runId, deps.runsDir);
+    const history = await readRunHistory(directory, plan, 'resume');
+    const run = unfinishedConnections(plan, history.statuses);
     // Refused here, before anything moves, where a source has no key to continue after.
-    const resumeFrom = keyedResumes(runId, plan, records, run);
+    const resumeFrom = keyedResumes(runId, plan, history.lastCommitted, run);
     return execute(plan, { ...summary, status: 'running', pid: process.pid }, owned, modeOverride(summary), (ctx) => {
       ctx.journal.append({ t: 'resumed', ...(deps.actor ? { actor: deps.actor } : {}) });
-      return { run, resume: true, prefeed: uncommittedReplies(plan, records, run), alreadyCommitted: committedPositions(records), resumeFrom };
+      return { run, resume: true, prefeed: uncommittedReplies(plan, history, run, directory), alreadyCommitted: history.committed, resumeFrom };
     });
   });
 }
@@ -149,14 +150,15 @@ export function resumeRun(runId: string, deps: EngineDeps): Promise<RunResult> {
 /** Re-delivers exactly the parked messages of `component` (or of every component), then continues downstream. */
 export function retryRun(runId: string, component: string | undefined, deps: EngineDeps): Promise<RunResult> {
   return owning(runId, 'main', deps, {}, async (owned) => {
-    const { summary, records, plan } = await loadRun(runId, deps.runsDir);
-    const parked = openParked(records).filter((p) => component === undefined || p.component === component);
+    const { summary, plan, directory } = await loadRun(runId, deps.runsDir);
+    const history = await readRunHistory(directory, plan, 'retry');
+    const parked = history.parked.filter((p) => component === undefined || p.component === component);
     if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
     return execute(plan, { ...summary, status: 'running', pid: process.pid }, owned, modeOverride(summary), (ctx) => {
       ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}), ...(deps.actor ? { actor: deps.actor } : {}) });
       const retried = new Set(parked.map((p) => p.connection));
       return {
-        run: retryTargets(plan, records, retried),
+        run: retryTargets(plan, history.statuses, retried),
         resume: true,
         override: (c) => (retried.has(c.id) ? parkedReaderFor(ctx.journal, parked.filter((p) => p.connection === c.id)) : undefined),
       };
@@ -168,11 +170,11 @@ function modeOverride(summary: RunSummary): RunMode | undefined {
   return summary.mode === 'dry-run' ? 'dry-run' : undefined;
 }
 
-async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSummary; records: readonly JournalRecord[]; plan: RunPlan }> {
+/** A recorded run's summary and plan; its journal is read after (streaming), for what the operation needs. */
+async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSummary; plan: RunPlan; directory: string }> {
   const directory = runDirectory(runsDir, runId);
   const summary = await readSummary(directory);
-  const { records } = await readJournal(directory);
-  return { summary, records, plan: loadPlan(summary.flowFile, summary.only) };
+  return { summary, plan: loadPlan(summary.flowFile, summary.only), directory };
 }
 
 const EVENT_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
@@ -256,15 +258,19 @@ async function finish(ctx: RunContext, plan: RunPlan, summary: RunSummary, resul
   if (worker || (await journalFiles(directory)).length > 1) return finishShared(ctx, plan, summary, { status, reconciliation, error }, started, directory, worker);
   ctx.journal.append({ t: 'run-end', status, ...(error ? { error } : {}) });
   await ctx.journal.flush();
-  // Only what the summary needs: the whole journal of a long run does not fit in memory.
-  const records = await readJournalRecords(directory, ['component', 'parked', 'unparked']);
+  // Only what the summary needs, folded as it streams by: a long run's journal does not fit in memory.
   const components: Record<string, string> = { ...summary.components };
-  for (const r of records) if (r.t === 'component') components[r.component] = r.status;
+  const open = new OpenParked<{ id: string }>();
+  await eachJournalRecord(directory, ['component', 'parked', 'unparked'], (r) => {
+    if (r.t === 'component') components[r.component] = r.status;
+    else if (r.t === 'parked') open.park({ id: r.id });
+    else open.unpark(r.id);
+  });
   // A first segment's counts are the run's; after a resume or retry the event log adds the segments up.
   // RabbitMQ redelivers a message under a new delivery tag: its earlier position is never read again.
   const renumbered = new Set(plan.connections.filter((c) => c.source.type === 'mq').map((c) => c.id));
   const totals = resumed ? await runTotals(join(directory, JOURNAL_FILE), plan.connections.map((c) => c.id), renumbered) : { reconciliation, resumed: 0 };
-  const parked = openParked(records).length;
+  const parked = open.size;
   const { pid: _pid, error: _previousError, ...rest } = summary;
   await ctx.journal.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components: components as RunSummary['components'], reconciliation: totals.reconciliation, parked, ...(totals.resumed > 0 ? { resumed: totals.resumed } : {}), ...(error ? { error } : {}) });
   ctx.emit({ type: 'run-finished', runId: summary.runId, status, at: new Date().toISOString(), durationMs: ctx.clock.now() - started, reconciliation: totals.reconciliation, ...(error ? { error } : {}) });
@@ -281,7 +287,9 @@ async function finishUnjournaled(ctx: RunContext, summary: RunSummary, failure: 
   const error = failure.message;
   let parked = summary.parked;
   if (!worker && (await journalFiles(directory)).length === 1) {
-    parked = openParked(await readJournalRecords(directory, ['parked', 'unparked'])).length;
+    const open = new OpenParked<{ id: string }>();
+    await eachJournalRecord(directory, ['parked', 'unparked'], (r) => (r.t === 'parked' ? open.park({ id: r.id }) : open.unpark(r.id)));
+    parked = open.size;
     const { pid: _pid, ...rest } = summary;
     await ctx.journal.writeSummary({ ...rest, status: 'failed', endedAt: new Date().toISOString(), parked, error })
       .catch((e: unknown) => ctx.log('error', `the summary cannot be written either: ${(e as Error).message}`));

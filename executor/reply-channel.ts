@@ -9,6 +9,7 @@ import type { SourceMessage, SourceReader } from './connectors/connector';
 export class ReplyChannel implements SourceReader {
   private queue: SourceMessage[] = [];
   private ended = false;
+  private failure: Error | undefined;
   private wakeReader: (() => void) | undefined;
   private wakeWriters: (() => void)[] = [];
 
@@ -31,12 +32,19 @@ export class ReplyChannel implements SourceReader {
     this.wakeReader?.();
   }
 
+  /** The feed broke: the reader fails with `error` (what it has not read stays uncommitted, for a resume). */
+  fail(error: Error): void {
+    this.failure = error;
+    this.wakeReader?.();
+  }
+
   async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
     const onAbort = (): void => this.wakeReader?.();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
         if (signal.aborted) return;
+        if (this.failure) throw this.failure;
         const next = this.queue.shift();
         if (next) {
           this.wakeWriters.shift()?.();

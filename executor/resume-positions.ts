@@ -1,8 +1,6 @@
 // Where a resumed query or api source continues: after the last key it committed; refused, before anything moves, where it has no key.
-import type { JournalRecord } from '../protocol/journal-records';
 import { parseKeyPosition, type ResumeFrom } from './connectors/key-position';
 import { PlanRefused, type PlannedConnection, type RunPlan } from './plan';
-import { lastCommittedPositions } from './run-history';
 
 /**
  * For the connections about to run again that read a database or an api: a query continues after
@@ -11,8 +9,7 @@ import { lastCommittedPositions } from './run-history';
  * delivered, and counting again skips rows added or deleted since: such a resume is refused. A
  * connection that committed nothing starts over and needs no key.
  */
-export function keyedResumes(runId: string, plan: RunPlan, records: readonly JournalRecord[], run: ReadonlySet<string>): Map<string, ResumeFrom> {
-  const last = lastCommittedPositions(records);
+export function keyedResumes(runId: string, plan: RunPlan, last: ReadonlyMap<string, ResumeFrom>, run: ReadonlySet<string>): Map<string, ResumeFrom> {
   const out = new Map<string, ResumeFrom>();
   for (const c of plan.connections) {
     const from = last.get(c.id);

@@ -1,84 +1,216 @@
-// What a run's journal says happened: open parked messages, unfinished connections, replies not yet consumed.
+// What a run's journal says happened, read streaming: connection statuses, committed positions, open parked messages, replies not yet consumed.
 import type { SourceMessage, SourceReader } from './connectors/connector';
 import type { ResumeFrom } from './connectors/key-position';
 import type { Settled } from './connection-runner';
 import type { Journal } from './journal-writer';
+import { eachJournalRecord, fileRecords, journalFiles } from '../protocol/journal-files';
 import type { JournalRecord } from '../protocol/journal-records';
+import { CommittedPositions, positionFormOf } from './committed-positions';
 import { blockedBy, type PlannedConnection, type RunPlan } from './plan';
 
 export type ParkedRecord = Extract<JournalRecord, { t: 'parked' }>;
 
 /** Parked messages not delivered since, in the order they were parked (a re-park replaces the earlier one). */
-export function openParked(records: readonly JournalRecord[]): ParkedRecord[] {
-  const open = new Map<string, ParkedRecord>();
-  for (const r of records) {
-    if (r.t === 'parked') {
-      open.delete(r.id);
-      open.set(r.id, r);
-    } else if (r.t === 'unparked') open.delete(r.id);
+export class OpenParked<T extends { readonly id: string }> {
+  private readonly open = new Map<string, T>();
+
+  park(entry: T): void {
+    this.open.delete(entry.id);
+    this.open.set(entry.id, entry);
   }
-  return [...open.values()];
+
+  unpark(id: string): void {
+    this.open.delete(id);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  list(): T[] {
+    return [...this.open.values()];
+  }
 }
 
-/** The last status the journal gives each connection. */
-export function connectionStatuses(records: readonly JournalRecord[]): Map<string, string> {
-  const statuses = new Map<string, string>();
-  for (const r of records) if (r.t === 'connection') statuses.set(r.connection, r.status);
-  return statuses;
+/** `OpenParked` of records in memory, payloads and all (a test's small journal). */
+export function openParked(records: Iterable<JournalRecord>): ParkedRecord[] {
+  const open = new OpenParked<ParkedRecord>();
+  for (const r of records) {
+    if (r.t === 'parked') open.park(r);
+    else if (r.t === 'unparked') open.unpark(r.id);
+  }
+  return open.list();
 }
 
-/** Connections with no final status (killed mid-run) or stopped: a resume runs them again. */
-export function unfinishedConnections(plan: RunPlan, records: readonly JournalRecord[]): Set<string> {
-  const statuses = connectionStatuses(records);
-  return new Set(plan.connections.filter((c) => !statuses.has(c.id) || statuses.get(c.id) === 'stopped').map((c) => c.id));
+/** A parked message without its payload, and where its record is, to read the payload when it is delivered again. */
+export interface ParkedEntry {
+  readonly id: string;
+  readonly connection: string;
+  readonly component: string;
+  readonly source: string;
+  readonly file: string;
+  /** Its index among the `parked` records of `file`. */
+  readonly ordinal: number;
 }
 
-/** Source positions each connection committed, as the journal recorded them. */
-export function committedPositions(records: readonly JournalRecord[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const r of records) if (r.t === 'committed') (out.get(r.connection) ?? out.set(r.connection, new Set()).get(r.connection)!).add(r.source);
-  return out;
+/** What a resume or a retry needs of a run's journal: no payload, nothing per message but the gaps. */
+export interface RunHistory {
+  /** The last status the journal gives each connection. */
+  readonly statuses: ReadonlyMap<string, string>;
+  /** Per connection reading a source of its own (not a service's replies): the positions it committed. */
+  readonly committed: ReadonlyMap<string, CommittedPositions>;
+  /** Per fed connection: ids of its source's replies it did not commit. */
+  readonly uncommittedReplies: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Open parked messages (read for a retry only). */
+  readonly parked: readonly ParkedEntry[];
+  /**
+   * Per connection, the last source position it committed and how many it committed, in journal
+   * order (commits go strictly in read order): where a source read in key order continues (resume).
+   */
+  readonly lastCommitted: ReadonlyMap<string, ResumeFrom>;
+}
+
+const RESUME_RECORDS = ['run-start', 'resumed', 'retry-start', 'connection', 'committed', 'in-flight', 'parked', 'reply'] as const;
+const RETRY_RECORDS = ['connection', 'parked', 'unparked'] as const;
+
+/**
+ * Service replies against the commits of the connections they feed. A reply is journaled before
+ * its commit, so the open ones are those in flight; a commit read before its reply (a resumed
+ * process's log is read before the joined processes' logs it continues) waits for it apart.
+ */
+class ReplyLedger {
+  private readonly fed = new Map<string, string[]>();
+  private readonly open = new Map<string, Set<string>>();
+  private readonly early = new Map<string, Set<string>>();
+
+  constructor(plan: RunPlan) {
+    for (const c of plan.connections.filter((p) => p.fedBy.length > 0)) {
+      this.fed.set(c.source.name, [...(this.fed.get(c.source.name) ?? []), c.id]);
+      this.open.set(c.id, new Set());
+      this.early.set(c.id, new Set());
+    }
+  }
+
+  feeds(connection: string): boolean {
+    return this.open.has(connection);
+  }
+
+  replied(component: string, id: string): void {
+    for (const c of this.fed.get(component) ?? []) if (!this.early.get(c)!.delete(id)) this.open.get(c)!.add(id);
+  }
+
+  committed(connection: string, position: string): void {
+    if (!position.startsWith('reply:')) return;
+    const id = position.slice('reply:'.length);
+    if (!this.open.get(connection)!.delete(id)) this.early.get(connection)!.add(id);
+  }
+
+  uncommitted(): Map<string, ReadonlySet<string>> {
+    return this.open;
+  }
 }
 
 /**
- * Per connection, the last source position it committed and how many it committed, in journal
- * order (commits go strictly in read order): where a source read in key order continues. A
- * retry's re-delivery of a parked message commits an earlier position again: it does not count.
+ * Each connection's last committed position and count, folded in journal order. A retry's
+ * re-delivery of a parked message commits an earlier position again: it does not count.
  */
-export function lastCommittedPositions(records: readonly JournalRecord[]): Map<string, ResumeFrom> {
-  const out = new Map<string, ResumeFrom>();
-  const parked = new Set<string>();
-  let retrying = false;
-  for (const r of records) {
-    if (r.t === 'retry-start' || r.t === 'resumed' || r.t === 'run-start') retrying = r.t === 'retry-start';
-    else if (r.t === 'parked') parked.add(`${r.connection}\u0000${r.source}`);
-    else if (r.t === 'committed' && !(retrying && parked.has(`${r.connection}\u0000${r.source}`))) {
-      out.set(r.connection, { position: r.source, committed: (out.get(r.connection)?.committed ?? 0) + 1 });
+class LastCommitted {
+  readonly positions = new Map<string, ResumeFrom>();
+  private readonly parked = new Set<string>();
+  private retrying = false;
+
+  add(r: JournalRecord): void {
+    if (r.t === 'retry-start' || r.t === 'resumed' || r.t === 'run-start') this.retrying = r.t === 'retry-start';
+    else if (r.t === 'parked') this.parked.add(`${r.connection}\u0000${r.source}`);
+    else if (r.t === 'committed' && !(this.retrying && this.parked.has(`${r.connection}\u0000${r.source}`))) {
+      this.positions.set(r.connection, { position: r.source, committed: (this.positions.get(r.connection)?.committed ?? 0) + 1 });
     }
+  }
+}
+
+/** `LastCommitted` of records in memory (a test's small journal). */
+export function lastCommittedPositions(records: Iterable<JournalRecord>): Map<string, ResumeFrom> {
+  const last = new LastCommitted();
+  for (const r of records) last.add(r);
+  return last.positions;
+}
+
+/** Reads what a resume (statuses, commits, replies) or a retry (statuses, parked) needs in one pass over the journal. */
+export async function readRunHistory(directory: string, plan: RunPlan, purpose: 'resume' | 'retry'): Promise<RunHistory> {
+  const statuses = new Map<string, string>();
+  const committed = new Map<string, CommittedPositions>();
+  const replies = new ReplyLedger(plan);
+  const parked = new OpenParked<ParkedEntry>();
+  const parkedInFile = new Map<string, number>();
+  const last = new LastCommitted();
+  const positionsOf = (connection: string): CommittedPositions => {
+    let positions = committed.get(connection);
+    if (!positions) committed.set(connection, (positions = new CommittedPositions(positionFormOf(plan.connections.find((c) => c.id === connection)?.source.type))));
+    return positions;
+  };
+  await eachJournalRecord(directory, purpose === 'resume' ? RESUME_RECORDS : RETRY_RECORDS, (r, file) => {
+    last.add(r);
+    switch (r.t) {
+      case 'connection':
+        statuses.set(r.connection, r.status);
+        return;
+      case 'committed':
+        if (replies.feeds(r.connection)) replies.committed(r.connection, r.source);
+        else positionsOf(r.connection).add(r.source);
+        return;
+      case 'reply':
+        replies.replied(r.component, r.id);
+        return;
+      case 'unparked':
+        parked.unpark(r.id);
+        return;
+      case 'in-flight':
+      case 'parked':
+        if (!replies.feeds(r.connection)) positionsOf(r.connection).read(r.source);
+        if (r.t === 'parked' && purpose === 'retry') {
+          const ordinal = parkedInFile.get(file) ?? 0;
+          parkedInFile.set(file, ordinal + 1);
+          parked.park({ id: r.id, connection: r.connection, component: r.component, source: r.source, file, ordinal });
+        }
+    }
+  });
+  return { statuses, committed, uncommittedReplies: replies.uncommitted(), parked: parked.list(), lastCommitted: last.positions };
+}
+
+/** Connections with no final status (killed mid-run) or stopped: a resume runs them again. */
+export function unfinishedConnections(plan: RunPlan, statuses: ReadonlyMap<string, string>): Set<string> {
+  return new Set(plan.connections.filter((c) => !statuses.has(c.id) || statuses.get(c.id) === 'stopped').map((c) => c.id));
+}
+
+/**
+ * For each fed connection about to run: the service replies it had not committed when the run
+ * stopped, read from the journal one at a time as the connection takes them.
+ */
+export function uncommittedReplies(plan: RunPlan, history: RunHistory, run: ReadonlySet<string>, directory: string): Map<string, AsyncIterable<SourceMessage>> {
+  const out = new Map<string, AsyncIterable<SourceMessage>>();
+  for (const c of plan.connections.filter((p) => run.has(p.id) && p.fedBy.length > 0)) {
+    const ids = new Set(history.uncommittedReplies.get(c.id) ?? []);
+    if (ids.size > 0) out.set(c.id, repliesFrom(directory, c.source.name, ids));
   }
   return out;
 }
 
-/** For each fed connection about to run: service replies it had not committed when the run stopped. */
-export function uncommittedReplies(plan: RunPlan, records: readonly JournalRecord[], run: ReadonlySet<string>): Map<string, SourceMessage[]> {
-  const out = new Map<string, SourceMessage[]>();
-  for (const c of plan.connections.filter((p) => run.has(p.id) && p.fedBy.length > 0)) {
-    const committed = new Set(records.filter((r) => r.t === 'committed' && r.connection === c.id).map((r) => (r as { source: string }).source));
-    const replies = records
-      .filter((r): r is Extract<JournalRecord, { t: 'reply' }> => r.t === 'reply' && r.component === c.source.name)
-      .filter((r) => !committed.has(`reply:${r.id}`))
-      .map((r): SourceMessage => ({ key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: `reply:${r.id}` }));
-    out.set(c.id, replies);
+async function* repliesFrom(directory: string, component: string, ids: Set<string>): AsyncGenerator<SourceMessage> {
+  for (const file of await journalFiles(directory)) {
+    if (ids.size === 0) return;
+    for await (const r of fileRecords(file, ['reply'])) {
+      if (r.component !== component || !ids.delete(r.id)) continue;
+      yield { key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: `reply:${r.id}` };
+      if (ids.size === 0) return;
+    }
   }
-  return out;
 }
 
 /**
  * What a retry runs: the connections whose parked messages are re-delivered, the connections their
  * replies feed, and the connections that were blocked behind them (which then run in full).
  */
-export function retryTargets(plan: RunPlan, records: readonly JournalRecord[], retried: ReadonlySet<string>): Set<string> {
-  const statuses = connectionStatuses(records);
+export function retryTargets(plan: RunPlan, statuses: ReadonlyMap<string, string>, retried: ReadonlySet<string>): Set<string> {
   const downstreamOfRetried = blockedBy(plan, retried);
   const run = new Set<string>(retried);
   for (const id of downstreamOfRetried) if (statuses.get(id) === 'blocked' || !statuses.has(id)) run.add(id);
@@ -95,14 +227,24 @@ export function retryTargets(plan: RunPlan, records: readonly JournalRecord[], r
   return run;
 }
 
-/** A source over a connection's parked messages; a delivered one is marked resolved in the journal. */
-export function parkedReaderFor(journal: Journal, parked: readonly ParkedRecord[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
+/**
+ * A source over a connection's parked messages, their payloads read from the journal one at a
+ * time as the connection takes them; a delivered one is marked resolved in the journal.
+ */
+export function parkedReaderFor(journal: Journal, parked: readonly ParkedEntry[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
   const byPosition = new Map(parked.map((p) => [p.source, p]));
   const reader: SourceReader = {
     async *messages(signal: AbortSignal) {
-      for (const p of parked) {
-        if (signal.aborted) return;
-        yield { key: p.key, value: Buffer.from(p.payload, 'base64'), headers: p.headers, position: p.source };
+      const files = [...new Set(parked.map((p) => p.file))];
+      for (const file of files) {
+        const wanted = new Map(parked.filter((p) => p.file === file).map((p) => [p.ordinal, p]));
+        let ordinal = 0;
+        for await (const r of fileRecords(file, ['parked'])) {
+          if (signal.aborted) return;
+          if (!wanted.delete(ordinal++)) continue;
+          yield { key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: r.source };
+          if (wanted.size === 0) break;
+        }
       }
     },
     commit: () => Promise.resolve(),

@@ -1,8 +1,9 @@
 // Reading finished runs for the CLI: the list of runs, one run's details, a message's path (trace).
-import type { JournalRecord, RunSummary } from '../protocol/journal-records';
-import { listRuns, readJournal, readJournalFiles, readSummary } from '../protocol/journal-files';
+import { basename } from 'node:path';
+import { JOURNAL_FILE, workerOfFile, type JournalRecord, type RunSummary } from '../protocol/journal-records';
+import { eachFileRecord, eachJournalRecord, endsTorn, journalFiles, JournalError, listRuns, readSummary } from '../protocol/journal-files';
 import { runDirectory } from './run-paths';
-import { openParked } from './run-history';
+import { OpenParked } from './run-history';
 
 export interface RunDetails {
   readonly summary: RunSummary;
@@ -18,25 +19,43 @@ export interface RunDetails {
   readonly tornTail: boolean;
 }
 
+type Doubt = { readonly connection: string; readonly key: string | null; readonly source: string };
+
 /**
  * In-flight records without a commit of that send: a position sent, not committed and sent again
  * (the commit was refused, e.g. its Kafka partition moved in a rebalance) stays in doubt even
  * though the second send was committed. So does a message delivered (or parked) after an attempt
  * that got no answer (timeout, lost connection: `inDoubt`), which the target may hold twice.
+ * Folded record by record: what it holds is the sends not committed yet, not the run.
  */
-export function inDoubtWindow(records: readonly JournalRecord[]): { readonly connection: string; readonly key: string | null; readonly source: string }[] {
-  const open = new Map<string, { connection: string; key: string | null; source: string }>();
-  const resent = new Map<string, { connection: string; key: string | null; source: string }>();
-  for (const r of records) {
+export class InDoubtWindow {
+  private readonly open = new Map<string, Doubt>();
+  private readonly resent = new Map<string, Doubt>();
+
+  add(r: JournalRecord): void {
     const id = r.t === 'in-flight' || r.t === 'committed' || r.t === 'unsent' ? `${r.connection}\u0000${r.source}` : undefined;
     if (r.t === 'in-flight') {
-      if (open.has(id!)) resent.set(id!, open.get(id!)!);
-      open.set(id!, { connection: r.connection, key: r.key, source: r.source });
-    } else if (r.t === 'committed' || r.t === 'unsent') open.delete(id!);
-    else if ((r.t === 'delivered' || r.t === 'parked') && r.inDoubt) resent.set(`${r.connection}\u0000${r.source}`, { connection: r.connection, key: r.key, source: r.source });
+      if (this.open.has(id!)) this.resent.set(id!, this.open.get(id!)!);
+      this.open.set(id!, { connection: r.connection, key: r.key, source: r.source });
+    } else if (r.t === 'committed' || r.t === 'unsent') this.open.delete(id!);
+    else if ((r.t === 'delivered' || r.t === 'parked') && r.inDoubt) this.resent.set(`${r.connection}\u0000${r.source}`, { connection: r.connection, key: r.key, source: r.source });
   }
-  for (const [id, entry] of resent) if (!open.has(id)) open.set(id, entry);
-  return [...open.values()];
+
+  list(): Doubt[] {
+    const all = new Map(this.open);
+    for (const [id, entry] of this.resent) if (!all.has(id)) all.set(id, entry);
+    return [...all.values()];
+  }
+}
+
+/** The records an in-doubt window is folded from. */
+export const IN_DOUBT_RECORDS = ['in-flight', 'committed', 'unsent', 'delivered', 'parked'] as const;
+
+/** `InDoubtWindow` of records in memory (a test's small journal). */
+export function inDoubtWindow(records: readonly JournalRecord[]): Doubt[] {
+  const window = new InDoubtWindow();
+  for (const r of records) window.add(r);
+  return window.list();
 }
 
 /**
@@ -47,18 +66,41 @@ export function inDoubtAcrossWorkers(files: readonly { readonly worker: string; 
   return files.flatMap((f) => inDoubtWindow(f.records).map((d) => ({ ...d, worker: f.worker })));
 }
 
+const DETAIL_RECORDS = [...IN_DOUBT_RECORDS, 'unparked', 'worker-end', 'run-end'] as const;
+
+/** A run's details for `show`, each event log streamed once and folded to what is printed. */
 export async function runDetails(runsDir: string, runId: string): Promise<RunDetails> {
   const directory = runDirectory(runsDir, runId);
   const summary = await readSummary(directory);
-  const files = await readJournalFiles(directory);
-  const records = files.flatMap((f) => f.records);
-  const parked = openParked(records).map(({ connection, component, key, source, error }) => ({ connection, component, key, source, error }));
-  const workers = files.map((f) => ({
-    worker: f.worker,
-    delivered: f.records.filter((r) => r.t === 'delivered').length,
-    ended: f.records.some((r) => r.t === 'worker-end' || r.t === 'run-end'),
-  }));
-  return { summary, parked, inDoubt: inDoubtAcrossWorkers(files), workers, tornTail: files.some((f) => f.tornTail) };
+  const parked = new OpenParked<RunDetails['parked'][number] & { readonly id: string }>();
+  const inDoubt: RunDetails['inDoubt'][number][] = [];
+  const workers: RunDetails['workers'][number][] = [];
+  let tornTail = false;
+  for (const file of await journalFiles(directory)) {
+    const window = new InDoubtWindow();
+    let delivered = 0;
+    let ended = false;
+    try {
+      await eachFileRecord(file, DETAIL_RECORDS, (r) => {
+        if (r.t === 'unparked') parked.unpark(r.id);
+        else if (r.t === 'worker-end' || r.t === 'run-end') ended = true;
+        else {
+          window.add(r);
+          if (r.t === 'delivered') delivered++;
+          else if (r.t === 'parked') parked.park({ id: r.id, connection: r.connection, component: r.component, key: r.key, source: r.source, error: r.error });
+        }
+      });
+      tornTail ||= await endsTorn(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (basename(file) === JOURNAL_FILE) throw new JournalError(`no run at ${directory}`);
+      continue;
+    }
+    const worker = workerOfFile(file);
+    workers.push({ worker, delivered, ended });
+    for (const d of window.list()) inDoubt.push({ ...d, worker });
+  }
+  return { summary, parked: parked.list().map(({ id: _id, ...p }) => p), inDoubt, workers, tornTail };
 }
 
 export interface TraceHop {
@@ -76,12 +118,10 @@ export interface TraceHop {
 export async function traceMessage(runsDir: string, idOrKey: string): Promise<TraceHop[]> {
   const hops: TraceHop[] = [];
   for (const summary of await listRuns(runsDir)) {
-    const { records } = await readJournal(runDirectory(runsDir, summary.runId));
-    for (const r of records) {
-      if (r.t !== 'delivered' && r.t !== 'parked') continue;
-      if (r.traceId !== idOrKey && r.key !== idOrKey) continue;
+    await eachJournalRecord(runDirectory(runsDir, summary.runId), ['delivered', 'parked'], (r) => {
+      if (r.traceId !== idOrKey && r.key !== idOrKey) return;
       hops.push({ runId: summary.runId, at: r.at, connection: r.connection, traceId: r.traceId, key: r.key, source: r.source, outcome: r.t === 'delivered' ? r.target : `parked: ${r.error}` });
-    }
+    });
   }
   return hops;
 }

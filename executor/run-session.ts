@@ -7,6 +7,7 @@ import type { ResumeFrom } from './connectors/key-position';
 import { runConnection, type Settled } from './connection-runner';
 import { PayloadValidator } from './payload-validation';
 import type { PlannedConnection, RunPlan } from './plan';
+import type { CommittedPositions } from './committed-positions';
 import { ReplyChannel } from './reply-channel';
 import { RetrySchedule } from './retry-schedule';
 import { maxInFlightOf, type RunContext } from './run-context';
@@ -30,10 +31,10 @@ export interface SessionInput {
   readonly resume: boolean;
   /** A reader replacing the source (retry reads parked messages), with a hook on each settled message. */
   readonly override?: (c: PlannedConnection) => { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } | undefined;
-  /** Replies journaled earlier that a fed connection has not committed yet (resume). */
-  readonly prefeed?: ReadonlyMap<string, readonly SourceMessage[]>;
+  /** Replies journaled earlier that a fed connection has not committed yet (resume), read as the channel has room. */
+  readonly prefeed?: ReadonlyMap<string, AsyncIterable<SourceMessage>>;
   /** Per connection, the source positions committed before an interruption (resume). */
-  readonly alreadyCommitted?: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly alreadyCommitted?: ReadonlyMap<string, CommittedPositions>;
   /** Per connection reading a query in key order, the last key committed before an interruption: it continues after it (resume). */
   readonly resumeFrom?: ReadonlyMap<string, ResumeFrom>;
   /**
@@ -69,9 +70,10 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
   for (const c of planned.filter((p) => p.fedBy.length > 0)) {
     const channel = new ReplyChannel(maxInFlightOf(c.props, ctx.maxInFlight) * 2, (m) => ctx.journal.append({ t: 'committed', connection: c.id, source: m.position }));
     channels.set(c.id, channel);
-    for (const m of input.prefeed?.get(c.id) ?? []) await channel.push(m, ctx.signal);
+    // Alongside the feeders, not before them: more earlier replies than the channel holds would wait for a reader that has not started.
+    const prefed = feedEarlier(ctx, c.id, channel, input.prefeed?.get(c.id));
     const feeders = c.fedBy.filter((f) => done.has(f)).map((f) => done.get(f)!.promise);
-    void Promise.all(feeders).then(() => channel.end());
+    void Promise.all([prefed, ...feeders]).then(() => channel.end());
   }
   const setStatus = (component: string, status: ComponentStatus, reason?: string): void => {
     ctx.journal.append({ t: 'component', component, status, ...(reason === undefined ? {} : { reason }) });
@@ -143,6 +145,19 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
   }
   await ctx.journal.flush();
   return results;
+}
+
+/** Pushes a fed connection's earlier replies into its channel; failing to read them fails the connection (a resume feeds them again). */
+async function feedEarlier(ctx: RunContext, connection: string, channel: ReplyChannel, replies: AsyncIterable<SourceMessage> | undefined): Promise<void> {
+  if (!replies) return;
+  try {
+    for await (const m of replies) {
+      if (ctx.signal.aborted) return;
+      await channel.push(m, ctx.signal);
+    }
+  } catch (error) {
+    channel.fail(new Error(`${connection}: the replies journaled earlier cannot be read: ${(error as Error).message}`));
+  }
 }
 
 async function openReader(connector: Connector, c: PlannedConnection, settings: Record<string, unknown>, signal: AbortSignal): Promise<SourceReader> {

@@ -3,14 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentStatus, ConnectionReconciliation, RunStatus } from '../protocol/executor-events';
 import type { Connector, SharedSource } from './connectors/connector';
 import { appendToRunJournal, writeSummaryAtomically } from './journal-writer';
-import { eachFileRecord, readJournalRecords, readSummary, JournalError } from '../protocol/journal-files';
+import { eachFileRecord, eachJournalRecord, readSummary, JournalError } from '../protocol/journal-files';
 import { joinedWorkers, starterAlive, workerAlive } from './run-liveness';
 import { JOURNAL_FILE } from '../protocol/journal-records';
 import type { RunSummary } from '../protocol/journal-records';
 import type { PlannedConnection, RunPlan } from './plan';
 import type { RunContext } from './run-context';
 import { sharedReconciliation } from './run-reconciliation';
-import { openParked } from './run-history';
+import { OpenParked } from './run-history';
 import { join } from 'node:path';
 
 type ShareHook = (c: PlannedConnection, source: Connector, settings: Readonly<Record<string, unknown>>) => Promise<SharedSource | undefined>;
@@ -103,16 +103,24 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
   if (onDisk.status !== 'running') return { status: onDisk.status, reconciliation: onDisk.reconciliation, parked: onDisk.parked, ...(onDisk.error ? { error: onDisk.error } : {}) };
   if (!(await starterEnded(directory)) && (await starterAlive(directory))) return undefined;
   for (const w of await joinedWorkers(directory)) if (await workerAlive(directory, w)) return undefined;
-  const records = await readJournalRecords(directory, ['connection', 'component', 'parked', 'unparked', 'reconciliation']);
   const shared = { ...(onDisk.shared ?? {}), ...(summary.shared ?? {}) };
   const best = new Map<string, string>();
-  for (const r of records) {
-    if (r.t !== 'connection') continue;
-    if ((CONNECTION_RANK[r.status] ?? 0) >= (CONNECTION_RANK[best.get(r.connection) ?? ''] ?? 0)) best.set(r.connection, r.status);
-  }
-  const sharedCounts = await sharedReconciliation(directory, Object.keys(shared));
   const others = new Map<string, ConnectionReconciliation>();
-  for (const r of records) if (r.t === 'reconciliation') for (const c of r.connections) if (!shared[c.connection]) others.set(c.connection, c);
+  const rank: Record<string, number> = { failed: 5, succeeded: 4, blocked: 3, skipped: 2, running: 1 };
+  const seen = new Map<string, ComponentStatus>();
+  const open = new OpenParked<{ id: string }>();
+  // One pass over every event log, folded as it goes: a long run's journal does not fit in memory.
+  await eachJournalRecord(directory, ['connection', 'component', 'parked', 'unparked', 'reconciliation'], (r) => {
+    if (r.t === 'connection') {
+      if ((CONNECTION_RANK[r.status] ?? 0) >= (CONNECTION_RANK[best.get(r.connection) ?? ''] ?? 0)) best.set(r.connection, r.status);
+    } else if (r.t === 'reconciliation') {
+      for (const c of r.connections) if (!shared[c.connection]) others.set(c.connection, c);
+    } else if (r.t === 'component') {
+      if ((rank[r.status] ?? 0) >= (rank[seen.get(r.component) ?? ''] ?? 0)) seen.set(r.component, r.status);
+    } else if (r.t === 'parked') open.park({ id: r.id });
+    else open.unpark(r.id);
+  });
+  const sharedCounts = await sharedReconciliation(directory, Object.keys(shared));
   const reconciliation = [...sharedCounts, ...others.values()].sort((a, b) => plan.connections.findIndex((c) => c.id === a.connection) - plan.connections.findIndex((c) => c.id === b.connection));
   const unfinished = Object.keys(shared).filter((id) => !best.has(id));
   const unbalanced = reconciliation.find((r) => !r.balanced);
@@ -124,11 +132,8 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
       ? `reconciliation mismatch on ${unbalanced.connection}: its processes read ${unbalanced.read} but delivered ${unbalanced.delivered} + parked ${unbalanced.parked} + filtered ${unbalanced.filtered}; ${unbalanced.read - unbalanced.delivered - unbalanced.parked - unbalanced.filtered} sent and settled by none`
       : failed ? `${failed[0]} ${failed[1]}` : undefined;
   const components: Record<string, ComponentStatus> = { ...onDisk.components };
-  const rank: Record<string, number> = { failed: 5, succeeded: 4, blocked: 3, skipped: 2, running: 1 };
-  const seen = new Map<string, ComponentStatus>();
-  for (const r of records) if (r.t === 'component' && (rank[r.status] ?? 0) >= (rank[seen.get(r.component) ?? ''] ?? 0)) seen.set(r.component, r.status);
   for (const [name, s] of seen) components[name] = s;
-  const parked = openParked(records).length;
+  const parked = open.size;
   const { pid: _pid, error: _previous, ...rest } = { ...onDisk, ...summary, shared };
   await appendToRunJournal(directory, [{ t: 'reconciliation', connections: reconciliation }, { t: 'run-end', status, ...(error ? { error } : {}) }]);
   await writeSummaryAtomically(directory, { ...rest, status, endedAt: new Date().toISOString(), components, reconciliation, parked, ...(error ? { error } : {}) });

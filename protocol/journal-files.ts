@@ -54,15 +54,7 @@ export function parseJournal(text: string, file = JOURNAL_FILE): JournalContents
  * not fit in one string.
  */
 export async function parseJournalFile(file: string): Promise<JournalContents> {
-  const handle = await open(file, 'r');
-  let complete: boolean;
-  try {
-    const { size } = await handle.stat();
-    const last = Buffer.alloc(1);
-    complete = size === 0 || ((await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] === 0x0a);
-  } finally {
-    await handle.close();
-  }
+  const complete = !(await endsTorn(file));
   const records: JournalRecord[] = [];
   let pending: { line: string; number: number } | undefined;
   let number = 0;
@@ -76,6 +68,18 @@ export async function parseJournalFile(file: string): Promise<JournalContents> {
   return { records, tornTail: pending !== undefined && !complete };
 }
 
+/** Whether an event log's last line was cut short (no newline at its end): a crash mid-write. */
+export async function endsTorn(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const last = Buffer.alloc(1);
+    return size > 0 && !((await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] === 0x0a);
+  } finally {
+    await handle.close();
+  }
+}
+
 function parseRecord(line: string, number: number, file: string): JournalRecord {
   try {
     return JSON.parse(line) as JournalRecord;
@@ -84,7 +88,7 @@ function parseRecord(line: string, number: number, file: string): JournalRecord 
   }
 }
 
-/** Reads every event log of a run (see `journalFiles`), one after the other. */
+/** Reads every event log of a run (see `journalFiles`), one after the other, holding every record: for small runs (tests); the executor streams. */
 export async function readJournal(directory: string): Promise<JournalContents> {
   const files = await readJournalFiles(directory);
   return { records: files.flatMap((f) => f.records), tornTail: files.some((f) => f.tornTail) };
@@ -114,10 +118,10 @@ export async function readJournalRecords<T extends JournalRecordType>(directory:
   return out;
 }
 
-/** Calls `use` with each record of the given types of every event log of a run, streaming. */
-export async function eachJournalRecord<T extends JournalRecordType>(directory: string, types: readonly T[], use: (record: Extract<JournalRecord, { t: T }>) => void): Promise<void> {
+/** Calls `use` with each record of the given types of every event log of a run (and the file it is in), streaming. */
+export async function eachJournalRecord<T extends JournalRecordType>(directory: string, types: readonly T[], use: (record: Extract<JournalRecord, { t: T }>, file: string) => void): Promise<void> {
   for (const file of await journalFiles(directory)) {
-    if (basename(file) === JOURNAL_FILE || existsSync(file)) await eachFileRecord(file, types, use);
+    if (basename(file) === JOURNAL_FILE || existsSync(file)) await eachFileRecord(file, types, (r) => use(r, file));
   }
 }
 
@@ -130,22 +134,36 @@ export async function readFileRecords<T extends JournalRecordType>(file: string,
 
 /** Calls `use` with each record of the given types of one event log, streaming; a torn last line is ignored. */
 export async function eachFileRecord<T extends JournalRecordType>(file: string, types: readonly T[], use: (record: Extract<JournalRecord, { t: T }>) => void): Promise<void> {
+  for await (const record of fileRecords(file, types)) use(record);
+}
+
+/**
+ * The records of the given types of one event log, one at a time as the reader asks for them (a
+ * source of parked messages reads their payloads so); a torn last line is ignored. Stopping early
+ * closes the file.
+ */
+export async function* fileRecords<T extends JournalRecordType>(file: string, types: readonly T[]): AsyncGenerator<Extract<JournalRecord, { t: T }>> {
   // A record's type is the only `"t":"…"` outside a string (quotes inside strings are escaped).
   const markers = types.map((t) => `"t":"${t}"`);
   let lineNumber = 0;
   let torn: number | undefined;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    lineNumber++;
-    if (torn !== undefined) throw new JournalError(`${file}: line ${torn} is not a journal record`);
-    if (!markers.some((m) => line.includes(m))) continue;
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(line) as JournalRecord;
-    } catch {
-      torn = lineNumber;
-      continue;
+  const input = createReadStream(file);
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      lineNumber++;
+      if (torn !== undefined) throw new JournalError(`${file}: line ${torn} is not a journal record`);
+      if (!markers.some((m) => line.includes(m))) continue;
+      let record: JournalRecord;
+      try {
+        record = JSON.parse(line) as JournalRecord;
+      } catch {
+        torn = lineNumber;
+        continue;
+      }
+      if ((types as readonly string[]).includes(record.t)) yield record as Extract<JournalRecord, { t: T }>;
     }
-    if ((types as readonly string[]).includes(record.t)) use(record as Extract<JournalRecord, { t: T }>);
+  } finally {
+    input.destroy();
   }
 }
 

@@ -49,7 +49,7 @@ connections:
 `;
 }
 
-function highWaterMb(pid: number): number | undefined {
+export function highWaterMb(pid: number): number | undefined {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;
@@ -59,7 +59,7 @@ function highWaterMb(pid: number): number | undefined {
 }
 
 /** utime + stime from /proc/<pid>/stat, in seconds (USER_HZ is 100 on Linux). */
-function cpuSeconds(pid: number): number | undefined {
+export function cpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -57,6 +57,20 @@ export async function produceTransactions(topic: string, transactions: readonly 
   }
 }
 
+/** Creates a topic with one partition per list and writes each list into its partition, in order: message i of list p is at offset i of partition p. */
+export async function producePartitions(topic: string, partitions: readonly (readonly { key: string; value: unknown }[])[]): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  await createTopic(admin, { topic, numPartitions: partitions.length });
+  await admin.disconnect();
+  const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  for (const [partition, messages] of partitions.entries()) {
+    await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ partition, key: m.key, value: JSON.stringify(m.value) })) });
+  }
+  await producer.disconnect();
+}
+
 /** Every message of a topic from the earliest offset to the current end. */
 export async function readTopic(topic: string): Promise<{ key: string | null; value: unknown; headers: Record<string, string> }[]> {
   const admin = kafka().admin();

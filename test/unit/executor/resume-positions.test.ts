@@ -54,15 +54,15 @@ describe('where a resumed query or api source continues', () => {
 
   it('continues a query after its last key, and leaves an api to the runner\'s skip of committed keys', () => {
     const records = journal(committed('Outbox -> Copy', 'key "17"'), committed('Events -> Ingest', 'key "e1"'));
-    assert.deepEqual([...keyedResumes('r1', plan({ keyColumn: 'id', apiKey: '$.id' }), records, ALL)], [['Outbox -> Copy', { position: 'key "17"', committed: 1 }]]);
+    assert.deepEqual([...keyedResumes('r1', plan({ keyColumn: 'id', apiKey: '$.id' }), lastCommittedPositions(records), ALL)], [['Outbox -> Copy', { position: 'key "17"', committed: 1 }]]);
     // A connection that committed nothing starts over: it needs no key.
-    assert.deepEqual([...keyedResumes('r1', plan({}), [], ALL)], []);
+    assert.deepEqual([...keyedResumes('r1', plan({}), new Map(), ALL)], []);
   });
 
   it('refuses a source read by row number or index, even once the flow has a key', () => {
     const refusal = (keys: { keyColumn?: string; apiKey?: string }, source: string): string => {
       try {
-        keyedResumes('r1', plan(keys), journal(committed(source.startsWith('row') ? 'Outbox -> Copy' : 'Events -> Ingest', source)), ALL);
+        keyedResumes('r1', plan(keys), lastCommittedPositions(journal(committed(source.startsWith('row') ? 'Outbox -> Copy' : 'Events -> Ingest', source))), ALL);
       } catch (error) {
         assert.ok(error instanceof PlanRefused);
         return error.message;

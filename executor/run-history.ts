@@ -7,6 +7,20 @@ import type { JournalRecord } from '../protocol/journal-records';
 import { blockedBy, type PlannedConnection, type RunPlan } from './plan';
 
 export type ParkedRecord = Extract<JournalRecord, { t: 'parked' }>;
+/** A parked message whose bytes the journal holds (not so under `journal: { payloads: none }`): one retry can deliver. */
+export type StoredParked = ParkedRecord & { readonly payload: string; readonly headers: Readonly<Record<string, string>> };
+
+export function isStored(parked: ParkedRecord): parked is StoredParked {
+  return parked.payload !== undefined && parked.headers !== undefined;
+}
+
+/** Every parked message a retry asked for was journaled without its payload: nothing can be delivered again. */
+export class UnstoredParkedError extends Error {
+  constructor(runId: string, parked: readonly ParkedRecord[]) {
+    super(`run ${runId}: ${parked.length === 1 ? `the parked message ${parked[0]!.key ?? parked[0]!.source} (${parked[0]!.connection}) is` : `the ${parked.length} parked messages are`} not retried: the journal holds no payload for ${parked.length === 1 ? 'it' : 'them'} (the flow's journal.payloads is none); read ${parked.length === 1 ? 'it' : 'them'} again from the source in a new run`);
+    this.name = 'UnstoredParkedError';
+  }
+}
 
 /** Parked messages not delivered since, in the order they were parked (a re-park replaces the earlier one). */
 export function openParked(records: readonly JournalRecord[]): ParkedRecord[] {
@@ -96,7 +110,7 @@ export function retryTargets(plan: RunPlan, records: readonly JournalRecord[], r
 }
 
 /** A source over a connection's parked messages; a delivered one is marked resolved in the journal. */
-export function parkedReaderFor(journal: Journal, parked: readonly ParkedRecord[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
+export function parkedReaderFor(journal: Journal, parked: readonly StoredParked[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
   const byPosition = new Map(parked.map((p) => [p.source, p]));
   const reader: SourceReader = {
     async *messages(signal: AbortSignal) {

@@ -9,15 +9,19 @@ import { joinRun, resumeRun, retryRun, startRun, type EngineDeps, type RunResult
 import { JournalError } from '../protocol/journal-files';
 import { JournalWriteError } from './journal-writer';
 import { markInterruptedRuns } from './run-interrupts';
+import { UnstoredParkedError } from './run-history';
 import { OwnershipLostError, RunBusyError } from './run-ownership';
 import { PlanRefused } from './plan';
 import { SchemaFileError } from './payload-validation';
 import { Redactor } from './redaction';
 import { DEFAULT_STOP_GRACE_MS, RunStop } from './run-stop';
+import { InvalidRunIdError, runDirectory } from './run-paths';
+import { AccessRefused, authorizeCli } from './cli-access';
+import { readSummary } from '../protocol/journal-files';
 import { environmentSecrets, MissingValueError } from './values';
 
 /** Exit codes CI can rely on (documented in the help). */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7, busy: 8 } as const;
+export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7, busy: 8, accessDenied: 9 } as const;
 
 export interface CommonFlags {
   readonly json: boolean;
@@ -25,6 +29,8 @@ export interface CommonFlags {
   readonly maxInFlight?: number;
   /** `--stop-grace`: how long Ctrl-C or SIGTERM waits for the messages in flight (default 5 s). */
   readonly stopGraceMs?: number;
+  /** `--github-api-url`: where the access check sends the token (GitHub Enterprise). */
+  readonly githubApiUrl?: string;
 }
 
 export class UsageError extends Error {}
@@ -35,9 +41,9 @@ export function parseMode(value: string | undefined): RunMode | undefined {
   return value as RunMode;
 }
 
-function deps(flags: CommonFlags, stop: RunStop): EngineDeps {
+function deps(flags: CommonFlags, stop: RunStop, actor: string): EngineDeps {
   return {
-    connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
+    actor, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -50,15 +56,18 @@ function exitFor(result: RunResult): number {
  * Runs an engine operation with Ctrl-C/SIGTERM wired to Stop (a second one aborts at once), turning
  * known errors into one line and an exit code.
  */
-async function withEngine(flags: CommonFlags, label: string, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
+async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
   const runStop = new RunStop(flags.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
   const stop = (): void => runStop.request();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
+    // The gate first: nothing is read, marked or moved for someone the flow does not let in.
+    const access = await authorizeCli(await flowFile(), { env: process.env, ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) });
+    if (access.because && !flags.json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
     const marked = await markInterruptedRuns(flags.runsDir, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
-    const result = await operation(deps(flags, runStop));
+    const result = await operation(deps(flags, runStop, access.actor));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
     return exitFor(result);
   } catch (error) {
@@ -82,6 +91,8 @@ export function reportError(label: string, error: unknown, json: boolean): numbe
     for (const d of error.diagnostics) process.stderr.write(`${formatDiagnostic(label, d)}\n`);
     return say(error.message, ExitCode.invalidFlow, { diagnostics: error.diagnostics });
   }
+  if (error instanceof AccessRefused) return say(error.message, ExitCode.accessDenied);
+  if (error instanceof UnstoredParkedError) return say(error.message, ExitCode.failed);
   if (error instanceof PreflightError) return say(error.message, ExitCode.preflight, { component: error.component });
   if (error instanceof MissingValueError) return say(error.message, ExitCode.missingValue);
   if (error instanceof RunBusyError) return say(error.message, ExitCode.busy, error.live.owner ? { owner: { host: error.live.owner.host, pid: error.live.owner.pid, since: error.live.owner.since, ...(error.live.owner.worker ? { worker: error.live.owner.worker } : {}) } } : {});
@@ -89,7 +100,7 @@ export function reportError(label: string, error: unknown, json: boolean): numbe
   if (error instanceof JournalError) return say(error.message, ExitCode.notFound);
   // Before its code: a write error's errno (ENOENT) is not a file the user named.
   if (error instanceof JournalWriteError) return say(error.message, ExitCode.failed);
-  if (error instanceof UsageError) return say(error.message, ExitCode.usage);
+  if (error instanceof UsageError || error instanceof InvalidRunIdError) return say(error.message, ExitCode.usage);
   if (error instanceof SchemaFileError) return say(error.message, ExitCode.invalidFlow);
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return say(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'the file'}`, ExitCode.usage);
   // Unexpected: one line for the user; the stack only when asked for.
@@ -97,18 +108,23 @@ export function reportError(label: string, error: unknown, json: boolean): numbe
   return say(error instanceof Error ? error.message : String(error), ExitCode.failed);
 }
 
+/** The flow file a recorded run uses: the one its access rule is read from. */
+async function recordedFlowFile(flags: CommonFlags, runId: string): Promise<string> {
+  return (await readSummary(runDirectory(flags.runsDir, runId))).flowFile;
+}
+
 export function runCommand(file: string, options: { mode?: RunMode; only?: string }, flags: CommonFlags): Promise<number> {
-  return withEngine(flags, file, (d) => startRun(file, options, d));
+  return withEngine(flags, file, () => Promise.resolve(file), (d) => startRun(file, options, d));
 }
 
 export function retryCommand(runId: string, component: string | undefined, flags: CommonFlags): Promise<number> {
-  return withEngine(flags, `retry ${runId}`, (d) => retryRun(runId, component, d));
+  return withEngine(flags, `retry ${runId}`, () => recordedFlowFile(flags, runId), (d) => retryRun(runId, component, d));
 }
 
 export function resumeCommand(runId: string, flags: CommonFlags): Promise<number> {
-  return withEngine(flags, `resume ${runId}`, (d) => resumeRun(runId, d));
+  return withEngine(flags, `resume ${runId}`, () => recordedFlowFile(flags, runId), (d) => resumeRun(runId, d));
 }
 
 export function joinCommand(runId: string, file: string | undefined, flags: CommonFlags): Promise<number> {
-  return withEngine(flags, `run --join ${runId}`, (d) => joinRun(runId, file ? { flowFile: file } : {}, d));
+  return withEngine(flags, `run --join ${runId}`, () => (file ? Promise.resolve(file) : recordedFlowFile(flags, runId)), (d) => joinRun(runId, file ? { flowFile: file } : {}, d));
 }

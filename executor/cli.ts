@@ -32,6 +32,13 @@ options (every command):
   --stop-grace DURATION             run, retry, resume: on Ctrl-C or SIGTERM, stop reading at once and wait this
                                     long (default 5s; 0s: none) for the messages in flight to be confirmed and
                                     committed; a second Ctrl-C aborts at once
+  --github-api-url URL              run, retry, resume, run --join: the GitHub API that checks a flow's access:
+                                    rule (default https://api.github.com, or FLOWTRACER_GITHUB_API_URL; GitHub
+                                    Enterprise: https://HOST/api/v3); the token is sent there and nowhere else
+
+access: a flow with access: runs only for the GitHub account of GH_TOKEN (or GITHUB_TOKEN), verified with
+  GitHub (GET /user) and recorded as the run's actor; without a token, or when GitHub cannot answer, it is
+  refused. Without access: the actor is the local user (local:NAME). Run ids look like 20261129-012233-ab12.
 
 secrets: \${secret:NAME} is read from the environment variable FLOWTRACER_SECRET_<NAME>.
 
@@ -40,6 +47,8 @@ exit codes:
   4 pre-flight failed (a component is unreachable) · 5 missing secret or env value
   6 run stopped or interrupted · 7 no such run
   8 another process is running the run (named in the message), or took it over from this one
+  9 access refused: the flow's access: rule does not list the token's GitHub account, no token is set,
+    or GitHub could not answer (the message says which)
 `;
 
 function validate(args: string[]): number {
@@ -73,7 +82,7 @@ interface ParsedArgs {
   readonly flags: CommonFlags;
 }
 
-const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join', '--stop-grace']);
+const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join', '--stop-grace', '--github-api-url']);
 
 function parseArgs(args: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -94,7 +103,8 @@ function parseArgs(args: readonly string[]): ParsedArgs {
   const stopGraceMs = options.has('--stop-grace') ? parseDuration(options.get('--stop-grace')) : undefined;
   if (options.has('--stop-grace') && stopGraceMs === undefined) throw new UsageError(`--stop-grace: ${durationProblem(options.get('--stop-grace'))}`);
   const runsDir = resolve(options.get('--runs-dir') ?? '.flowtracer/runs');
-  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}) } };
+  const githubApiUrl = options.get('--github-api-url');
+  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}), ...(githubApiUrl ? { githubApiUrl } : {}) } };
 }
 
 function need(value: string | undefined, what: string): string {

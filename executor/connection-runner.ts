@@ -216,7 +216,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     slots.release();
     turn.leave();
   }
-  ctx.journal.append({ ...base, t: 'delivered', target: delivery.position, ...(inDoubt ? { inDoubt: true as const } : {}) });
+  ctx.journal.append({ ...base, t: 'delivered', target: delivery.position, ...(inDoubt ? { inDoubt: true as const } : {}), ...(ctx.payloads === 'all' ? { payload: message.value.toString('base64') } : {}) });
   ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, sourcePosition: message.position, targetPosition: delivery.position });
   if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
   return 'delivered';
@@ -226,7 +226,8 @@ function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, heade
   const id = `${job.id}@${message.position}`;
   ctx.journal.append({
     t: 'parked', id, connection: job.id, component: job.target, traceId, key: message.key, source: message.position,
-    payload: message.value.toString('base64'), headers, error, attempts, ...(inDoubt ? { inDoubt: true as const } : {}),
+    // `journal: { payloads: none }`: the message is parked by its position only, and cannot be retried from the journal.
+    ...(ctx.payloads === 'none' ? {} : { payload: message.value.toString('base64'), headers }), error, attempts, ...(inDoubt ? { inDoubt: true as const } : {}),
   });
   ctx.emit({ type: 'message-parked', runId: ctx.runId, connection: job.id, traceId, key: message.key, sourcePosition: message.position, error, attempts });
   return 'parked';

@@ -1,14 +1,14 @@
 // The engine: start, resume and retry runs of a flow; pre-flight, sessions, reconciliation, journal and summary.
 import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
+import { formatActor } from '../flow/actor';
 import { realClock, type Clock } from './clock';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
 import type { Connector, ConnectorFactory } from './connectors/connector';
-import { Journal, JournalWriteError } from './journal-writer';
+import { createRunDirectory, Journal, JournalWriteError } from './journal-writer';
 import { eachJournalRecord, journalFiles, readSummary, JournalError } from '../protocol/journal-files';
 import { JOURNAL_FILE, workerJournalFile } from '../protocol/journal-records';
 import { newRunId, runDirectory, workerId } from './run-paths';
@@ -18,11 +18,11 @@ import type { LockTiming } from './run-mutex';
 import type { RunSummary } from '../protocol/journal-records';
 import { planRun, type RunPlan } from './plan';
 import { FIXED_VALUE_FIELDS, Redactor } from './redaction';
-import { DEFAULT_MAX_IN_FLIGHT, type RunContext } from './run-context';
+import { DEFAULT_MAX_IN_FLIGHT, journalPayloadsOf, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
 import { awaitShares, closeSharedRun, joinableConnections, recordShares, SummaryHolder } from './run-sharing';
 import { runTotals } from './run-reconciliation';
-import { OpenParked, parkedReaderFor, readRunHistory, unfinishedConnections, uncommittedReplies, retryTargets } from './run-history';
+import { OpenParked, parkedReaderFor, readRunHistory, unfinishedConnections, uncommittedReplies, retryTargets, UnstoredParkedError } from './run-history';
 import { keyedResumes } from './resume-positions';
 import type { SecretProvider } from './values';
 
@@ -77,9 +77,9 @@ export async function startRun(flowFile: string, options: StartOptions, deps: En
     runId, flow: plan.flowId, flowFile: file, mode: options.mode ?? 'warn', status: 'running', startedAt: new Date().toISOString(),
     components: {}, reconciliation: [], parked: 0, ...(options.only ? { only: options.only } : {}), pid: process.pid,
   };
-  await mkdir(runDirectory(deps.runsDir, runId), { recursive: true });
+  await createRunDirectory(deps.runsDir, runDirectory(deps.runsDir, runId));
   return owning(runId, 'main', deps, {}, (owned) => execute(plan, summary, owned, options.mode, (ctx) => {
-    ctx.journal.append({ t: 'run-start', runId, flow: plan.flowId, flowFile: file, mode: summary.mode, ...(options.only ? { only: options.only } : {}), actor: deps.actor ?? process.env.USER ?? 'unknown', versions: { flowtracer: deps.version ?? '0.1.0', node: process.version } });
+    ctx.journal.append({ t: 'run-start', runId, flow: plan.flowId, flowFile: file, mode: summary.mode, ...(options.only ? { only: options.only } : {}), actor: deps.actor ?? formatActor({ kind: 'local', name: process.env.USER ?? 'unknown' }), versions: { flowtracer: deps.version ?? '0.1.0', node: process.version } });
     return { run: new Set(plan.connections.map((c) => c.id)), resume: false };
   }));
 }
@@ -112,7 +112,8 @@ export interface JoinOptions {
  */
 export async function joinRun(runId: string, options: JoinOptions, deps: EngineDeps): Promise<RunResult> {
   const directory = runDirectory(deps.runsDir, runId);
-  const summary = await readSummary(directory);
+  // The id asked for, never the one inside the file: it names the directory every write goes to.
+  const summary = { ...(await readSummary(directory)), runId };
   if (summary.status !== 'running') throw new JournalError(`run ${runId} is not running (${summary.status})${summary.status === 'interrupted' ? `: resume it with flowtracer resume ${runId}` : ''}`);
   if (summary.mode === 'dry-run') throw new JournalError(`run ${runId} is a dry run: it reads alone and cannot be joined`);
   const plan = loadPlan(options.flowFile ? resolve(options.flowFile) : summary.flowFile, summary.only);
@@ -152,10 +153,13 @@ export function retryRun(runId: string, component: string | undefined, deps: Eng
   return owning(runId, 'main', deps, {}, async (owned) => {
     const { summary, plan, directory } = await loadRun(runId, deps.runsDir);
     const history = await readRunHistory(directory, plan, 'retry');
-    const parked = history.parked.filter((p) => component === undefined || p.component === component);
+    const open = history.parked.filter((p) => component === undefined || p.component === component);
     if (component !== undefined && !plan.components.some((c) => c.name === component)) throw new JournalError(`run ${runId} has no component '${component}'`);
+    const parked = open.filter((p) => p.stored);
+    if (parked.length === 0 && open.length > 0) throw new UnstoredParkedError(runId, open);
     return execute(plan, { ...summary, status: 'running', pid: process.pid }, owned, modeOverride(summary), (ctx) => {
       ctx.journal.append({ t: 'retry-start', ...(component ? { component } : {}), ...(deps.actor ? { actor: deps.actor } : {}) });
+      for (const p of open.filter((o) => !o.stored)) ctx.log('warn', `${p.connection}: the parked message ${p.key ?? p.source} is not retried: the journal holds no payload for it (the flow's journal.payloads is none); read it again from its source in a new run`, p.component);
       const retried = new Set(parked.map((p) => p.connection));
       return {
         run: retryTargets(plan, history.statuses, retried),
@@ -173,7 +177,8 @@ function modeOverride(summary: RunSummary): RunMode | undefined {
 /** A recorded run's summary and plan; its journal is read after (streaming), for what the operation needs. */
 async function loadRun(runId: string, runsDir: string): Promise<{ summary: RunSummary; plan: RunPlan; directory: string }> {
   const directory = runDirectory(runsDir, runId);
-  const summary = await readSummary(directory);
+  // The id asked for, never one read from inside the summary, names the run (and its paths).
+  const summary = { ...(await readSummary(directory)), runId };
   return { summary, plan: loadPlan(summary.flowFile, summary.only), directory };
 }
 
@@ -210,7 +215,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
         if (level === 'warn' || level === 'error') j.append({ t: 'log', level, message });
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
       },
-      maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random,
+      maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random, payloads: journalPayloadsOf(plan.model.journal),
     };
     // Another process may be running the run now: not one more record, commit or summary from this one.
     deps.ownership.onLost((error) => {

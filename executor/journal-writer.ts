@@ -1,6 +1,6 @@
 // Writing a run's journal: the append-only event log (group commit, fsync'd before acks) and the atomic summary.json.
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { JOURNAL_FILE, SUMMARY_FILE, type NewJournalRecord, type RunSummary } from '../protocol/journal-records';
 import { FIXED_VALUE_FIELDS, type Redactor } from './redaction';
 
@@ -45,10 +45,10 @@ export class Journal {
    * directories created for it are fsync'd, so that the journal exists after a crash. `openFile`
    * opens the event log (tests pass one that fails).
    */
-  static async open(directory: string, redactor: Redactor, file = JOURNAL_FILE, openFile: (path: string) => Promise<JournalFile> = (path) => open(path, 'a')): Promise<Journal> {
+  static async open(directory: string, redactor: Redactor, file = JOURNAL_FILE, openFile: (path: string) => Promise<JournalFile> = (path) => open(path, 'a', FILE_MODE)): Promise<Journal> {
     const path = join(directory, file);
     try {
-      const created = await mkdir(directory, { recursive: true });
+      const created = await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
       await dropTornTail(path);
       const handle = await openFile(path);
       try {
@@ -82,7 +82,7 @@ export class Journal {
    */
   append(record: NewJournalRecord): void {
     if (this.failure) return;
-    const kept = record.t === 'parked' || record.t === 'reply' ? STORED_MESSAGE_KEPT : RECORD_KEPT;
+    const kept = record.t === 'parked' || record.t === 'reply' ? STORED_MESSAGE_KEPT : record.t === 'delivered' && record.payload !== undefined ? DELIVERED_PAYLOAD_KEPT : RECORD_KEPT;
     const stamped = { ...this.redactor.redactExcept(record, kept), at: new Date().toISOString() };
     this.pending.push(`${JSON.stringify(stamped)}\n`);
   }
@@ -144,6 +144,24 @@ export class Journal {
   }
 }
 
+/** A journal holds production payloads: only its owner reads it. */
+const FILE_MODE = 0o600;
+const DIRECTORY_MODE = 0o700;
+
+/**
+ * Creates a run's directory (0700). Creating the runs folder itself also writes a `.gitignore` of `*`
+ * into it, so that journals (payloads, hosts) are never committed by accident.
+ */
+export async function createRunDirectory(runsDir: string, directory: string): Promise<void> {
+  try {
+    const created = await mkdir(runsDir, { recursive: true, mode: DIRECTORY_MODE });
+    if (created !== undefined && !relative(created, runsDir).startsWith('..')) await writeFile(join(runsDir, '.gitignore'), '*\n', { mode: FILE_MODE, flag: 'wx' });
+    await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
+  } catch (error) {
+    throw writeError(error, directory);
+  }
+}
+
 const RECORD_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
 /**
  * A parked message or a service reply is stored as read, key, payload and headers: retry and
@@ -151,6 +169,8 @@ const RECORD_KEPT: ReadonlySet<string> = new Set(FIXED_VALUE_FIELDS);
  * that occurs in its base64 text) must not change it.
  */
 const STORED_MESSAGE_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'key', 'payload', 'headers']);
+/** A delivered message's stored payload (`journal.payloads: all`) is its bytes, as read. */
+const DELIVERED_PAYLOAD_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'payload']);
 /** The summary's components map holds only statuses. */
 const SUMMARY_KEPT: ReadonlySet<string> = new Set([...FIXED_VALUE_FIELDS, 'components']);
 
@@ -196,7 +216,7 @@ async function syncCreated(directory: string, created: string | undefined): Prom
 export async function writeSummaryAtomically(directory: string, summary: RunSummary): Promise<void> {
   const temp = join(directory, `${SUMMARY_FILE}.${process.pid}.tmp`);
   try {
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', FILE_MODE);
     try {
       await handle.writeFile(`${JSON.stringify(summary, null, 2)}\n`);
       await handle.sync();
@@ -217,7 +237,7 @@ export async function appendToRunJournal(directory: string, records: readonly Ne
   const path = join(directory, JOURNAL_FILE);
   try {
     await dropTornTail(path);
-    const handle = await open(path, 'a');
+    const handle = await open(path, 'a', FILE_MODE);
     try {
       await writeAll(handle, Buffer.from(records.map((r) => `${JSON.stringify({ ...r, at })}\n`).join('')));
       await handle.datasync();

@@ -1,4 +1,5 @@
 // What every part of one run shares: its id, mode, journal, event sink, clock and stop signals.
+import { JOURNAL_DEFAULTS } from '../flow/schema';
 import type { EventSink, LogLevel, RunMode } from '../protocol/executor-events';
 import type { Clock } from './clock';
 import type { Journal } from './journal-writer';
@@ -23,6 +24,16 @@ export interface RunContext {
   /** Messages in flight per connection (the `maxInFlight` setting). */
   readonly maxInFlight: number;
   readonly random: () => number;
+  /** The flow's `journal.payloads`: which message payloads the journal stores (`parked` when unset). */
+  readonly payloads?: JournalPayloads;
+}
+
+export type JournalPayloads = 'parked' | 'all' | 'none';
+
+/** The flow's `journal.payloads`, its schema default when unset. */
+export function journalPayloadsOf(journal: Readonly<Record<string, unknown>> | undefined): JournalPayloads {
+  const value = journal?.payloads ?? JOURNAL_DEFAULTS.payloads;
+  return value === 'all' || value === 'none' ? value : 'parked';
 }
 
 /** Messages in flight per connection unless the connection's `maxInFlight` says otherwise. */

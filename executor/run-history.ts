@@ -9,6 +9,20 @@ import { CommittedPositions, positionFormOf } from './committed-positions';
 import { blockedBy, type PlannedConnection, type RunPlan } from './plan';
 
 export type ParkedRecord = Extract<JournalRecord, { t: 'parked' }>;
+/** A parked message whose bytes the journal holds (not so under `journal: { payloads: none }`): one retry can deliver. */
+export type StoredParked = ParkedRecord & { readonly payload: string; readonly headers: Readonly<Record<string, string>> };
+
+export function isStored(parked: ParkedRecord): parked is StoredParked {
+  return parked.payload !== undefined && parked.headers !== undefined;
+}
+
+/** Every parked message a retry asked for was journaled without its payload: nothing can be delivered again. */
+export class UnstoredParkedError extends Error {
+  constructor(runId: string, parked: readonly Pick<ParkedRecord, 'key' | 'source' | 'connection'>[]) {
+    super(`run ${runId}: ${parked.length === 1 ? `the parked message ${parked[0]!.key ?? parked[0]!.source} (${parked[0]!.connection}) is` : `the ${parked.length} parked messages are`} not retried: the journal holds no payload for ${parked.length === 1 ? 'it' : 'them'} (the flow's journal.payloads is none); read ${parked.length === 1 ? 'it' : 'them'} again from the source in a new run`);
+    this.name = 'UnstoredParkedError';
+  }
+}
 
 /** Parked messages not delivered since, in the order they were parked (a re-park replaces the earlier one). */
 export class OpenParked<T extends { readonly id: string }> {
@@ -51,6 +65,9 @@ export interface ParkedEntry {
   readonly file: string;
   /** Its index among the `parked` records of `file`. */
   readonly ordinal: number;
+  readonly key: string | null;
+  /** Whether the journal holds its bytes (not so under `journal: { payloads: none }`): only then can a retry deliver it. */
+  readonly stored: boolean;
 }
 
 /** What a resume or a retry needs of a run's journal: no payload, nothing per message but the gaps. */
@@ -170,7 +187,7 @@ export async function readRunHistory(directory: string, plan: RunPlan, purpose: 
         if (r.t === 'parked' && purpose === 'retry') {
           const ordinal = parkedInFile.get(file) ?? 0;
           parkedInFile.set(file, ordinal + 1);
-          parked.park({ id: r.id, connection: r.connection, component: r.component, source: r.source, file, ordinal });
+          parked.park({ id: r.id, connection: r.connection, component: r.component, source: r.source, file, ordinal, key: r.key, stored: isStored(r) });
         }
     }
   });
@@ -241,7 +258,7 @@ export function parkedReaderFor(journal: Journal, parked: readonly ParkedEntry[]
         let ordinal = 0;
         for await (const r of fileRecords(file, ['parked'])) {
           if (signal.aborted) return;
-          if (!wanted.delete(ordinal++)) continue;
+          if (!wanted.delete(ordinal++) || !isStored(r)) continue;
           yield { key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: r.source };
           if (wanted.size === 0) break;
         }

@@ -182,7 +182,7 @@ export class RunOwnership {
         staleMs: timing.staleMs, lock: { ino: identity.ino },
       };
       const temp = `${files.record}.${process.pid}.tmp`;
-      await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
+      await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
       await rename(temp, files.record);
       return ownership;
     });

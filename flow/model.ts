@@ -47,6 +47,8 @@ export interface FlowModel {
   readonly components: readonly FlowComponent[];
   readonly connections: readonly FlowConnection[];
   readonly access: Readonly<Record<string, unknown>> | undefined;
+  /** The flow's `journal` settings (which payloads a run stores), as written. */
+  readonly journal?: Readonly<Record<string, unknown>>;
 }
 
 /** Infers a connection's kind from the types of its ends, as the format defines it. */

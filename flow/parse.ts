@@ -183,5 +183,6 @@ function buildModel(document: Document.Parsed, records: RecordsOf): FlowModel {
     components,
     connections,
     access: isMap(access) ? records(access, 'access') : undefined,
+    ...(isMap(root.get('journal', true)) ? { journal: records(root.get('journal', true), 'journal') } : {}),
   };
 }

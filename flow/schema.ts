@@ -107,6 +107,7 @@ export function defaultsOf(objectSchema: JsonSchema): Readonly<Record<string, un
 export const RETRY_DEFAULTS = defaultsOf(definitions.retry!);
 export const CONNECTION_DEFAULTS = defaultsOf(definitions.connection!);
 export const FLOW_DEFAULTS = defaultsOf(definitions.defaults!);
+export const JOURNAL_DEFAULTS = defaultsOf(definitions.journal!);
 
 export function componentDefaults(type: string): Readonly<Record<string, unknown>> {
   const schema = componentSchema(type);

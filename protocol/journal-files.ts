@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { JOURNAL_FILE, SUMMARY_FILE, workerOfFile, type JournalRecord, type JournalRecordType, type RunSummary } from './journal-records';
+import { isRunId, JOURNAL_FILE, SUMMARY_FILE, workerOfFile, type JournalRecord, type JournalRecordType, type RunSummary } from './journal-records';
 
 /** The run directory or its files cannot be read as a journal. */
 export class JournalError extends Error {
@@ -176,6 +176,7 @@ export async function readSummary(directory: string): Promise<RunSummary> {
   }
 }
 
+/** Every run under `runsDir`, by directory name; a summary's `runId` is its directory's name, whatever the file says. */
 export async function listRuns(runsDir: string): Promise<RunSummary[]> {
   let names: string[];
   try {
@@ -185,8 +186,10 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
   }
   const runs: RunSummary[] = [];
   for (const name of names.sort()) {
+    // Only run ids: the `.gitignore`, a stray folder, or a name that is not one are not runs.
+    if (!isRunId(name)) continue;
     try {
-      runs.push(await readSummary(join(runsDir, name)));
+      runs.push({ ...(await readSummary(join(runsDir, name))), runId: name });
     } catch {
       // A directory without a summary is not a run.
     }

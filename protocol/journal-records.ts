@@ -6,6 +6,16 @@ import type { ComponentStatus, ConnectionReconciliation, RunMode, RunStatus } fr
 export const JOURNAL_FILE = 'journal.ndjson';
 export const SUMMARY_FILE = 'summary.json';
 
+/**
+ * A run id, and so a run directory's name: `20261129-012233-ab12` (UTC date, time, 4 hex digits).
+ * Nothing else becomes part of a path: `../x` or an id read from inside a summary never does.
+ */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+export function isRunId(text: string): boolean {
+  return RUN_ID_PATTERN.test(text);
+}
+
 /** The event log of a process that joined a run (`run --join`): one writer per file. */
 export function workerJournalFile(worker: string): string {
   return `journal-${worker}.ndjson`;
@@ -30,10 +40,12 @@ export type JournalRecord = Stamped &
     /** Closes an in-flight record: the run was stopped before the message was written (it is read again). */
     | { readonly t: 'unsent'; readonly connection: string; readonly source: string }
     /** `inDoubt`: an earlier attempt failed without an answer (timeout, lost connection): the target may hold the message twice. */
-    | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string; readonly inDoubt?: true }
+    /** `payload` (base64): only when the flow's `journal.payloads` is `all`. */
+    | { readonly t: 'delivered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly target: string; readonly inDoubt?: true; readonly payload?: string }
     | { readonly t: 'committed'; readonly connection: string; readonly source: string }
     | { readonly t: 'filtered'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly reason: string }
-    | { readonly t: 'parked'; readonly id: string; readonly connection: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly payload: string; readonly headers: Readonly<Record<string, string>>; readonly error: string; readonly attempts: number; readonly inDoubt?: true }
+    /** No `payload` and `headers` when the flow's `journal.payloads` is `none`: such a message cannot be retried. */
+    | { readonly t: 'parked'; readonly id: string; readonly connection: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly source: string; readonly payload?: string; readonly headers?: Readonly<Record<string, string>>; readonly error: string; readonly attempts: number; readonly inDoubt?: true }
     | { readonly t: 'unparked'; readonly id: string; readonly target: string }
     /** A service's reply, the message its downstream connections read. */
     | { readonly t: 'reply'; readonly id: string; readonly component: string; readonly traceId: string; readonly key: string | null; readonly payload: string; readonly headers: Readonly<Record<string, string>> }

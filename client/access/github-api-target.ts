@@ -1,5 +1,5 @@
 // Where the GitHub token may go: api.github.com or the user's GitHub Enterprise host, never a host a workspace names.
-import { githubApiBase } from './github-memberships';
+import { githubApiBase } from '../../protocol/github-memberships';
 
 /** One setting's values by where they were set (VS Code's `inspect()`), for the settings that steer the token. */
 export interface ScopedValue {

@@ -1,7 +1,7 @@
 // The signed-in GitHub account (VS Code's github auth provider, or a provider injected by the editor tests).
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { Actor } from './actor';
+import type { Actor } from '../../flow/actor';
 
 export const GITHUB_SCOPES = ['read:user', 'read:org'];
 

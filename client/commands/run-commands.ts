@@ -21,6 +21,17 @@ async function pickMode(prompts: Prompter, uri: vscode.Uri): Promise<string | un
   return (await prompts.pick(items, { title: 'FlowTracer: validate payloads how?', placeHolder: `Validation mode (the flow's default is ${preferred})` }))?.label;
 }
 
+/**
+ * A run's summary names the flow file it runs; one outside the workspace folders (a summary edited,
+ * or copied from elsewhere) is run only when the user says so.
+ */
+async function recordedFlowAllowed(ctx: CommandContext, runId: string, flowFile: string): Promise<boolean> {
+  if (vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flowFile))) return true;
+  const run = { label: 'Run It', description: flowFile };
+  const picked = await ctx.prompts.pick([run, { label: 'Cancel' }], { title: `FlowTracer: run ${runId} names the flow file ${flowFile}, which is outside the workspace folders. Run that file?` });
+  return picked?.label === run.label;
+}
+
 /** Runs after the run so the Runs view shows the journal as it now is. */
 async function finish(ctx: CommandContext, outcome: unknown): Promise<unknown> {
   await ctx.runsTree.refresh();
@@ -30,6 +41,7 @@ async function finish(ctx: CommandContext, outcome: unknown): Promise<unknown> {
 export const runFlow = (ctx: CommandContext) => async (arg?: TargetArg, mode?: string) => {
   const uri = await flowFileOf(arg);
   if (!uri) return undefined;
+  if (arg && typeof arg === 'object' && 'run' in arg && !(await recordedFlowAllowed(ctx, arg.run.runId, uri.fsPath))) return undefined;
   const chosen = mode ?? (await pickMode(ctx.prompts, uri));
   if (!chosen) return undefined;
   return finish(ctx, await ctx.runs.execute({ flowFile: uri, title: 'Run', mode: chosen, command: { type: 'run', flowFile: uri.fsPath, options: { mode: chosen as never } } }));
@@ -43,7 +55,7 @@ export const dryRunFlow = (ctx: CommandContext) => async (arg?: TargetArg) => {
 
 export const retryFailedComponent = (ctx: CommandContext) => async (arg?: TargetArg, component?: string) => {
   const run = await runOf(ctx, arg, hasFailed, 'retry');
-  if (!run) return undefined;
+  if (!run || !(await recordedFlowAllowed(ctx, run.runId, run.flowFile))) return undefined;
   const named = component ?? (arg && typeof arg === 'object' && 'component' in arg ? arg.component.name : undefined) ?? (arg && typeof arg === 'object' && 'flowtracerComponent' in arg ? arg.flowtracerComponent : undefined);
   const failed = failedComponents(run);
   const chosen = named ?? (failed.length === 1 ? failed[0] : (await vscode.window.showQuickPick(failed, { title: `FlowTracer: retry which component of ${run.runId}?` })));
@@ -53,13 +65,13 @@ export const retryFailedComponent = (ctx: CommandContext) => async (arg?: Target
 
 export const retryAllFailed = (ctx: CommandContext) => async (arg?: TargetArg) => {
   const run = await runOf(ctx, arg, hasFailed, 'retry');
-  if (!run) return undefined;
+  if (!run || !(await recordedFlowAllowed(ctx, run.runId, run.flowFile))) return undefined;
   return finish(ctx, await ctx.runs.execute({ flowFile: vscode.Uri.file(run.flowFile), title: 'Retry failed of', mode: run.mode, command: { type: 'retry', runId: run.runId } }));
 };
 
 export const resumeRun = (ctx: CommandContext) => async (arg?: TargetArg) => {
   const run = await runOf(ctx, arg, (r) => r.status === 'interrupted' || r.status === 'stopped', 'resume');
-  if (!run) return undefined;
+  if (!run || !(await recordedFlowAllowed(ctx, run.runId, run.flowFile))) return undefined;
   return finish(ctx, await ctx.runs.execute({ flowFile: vscode.Uri.file(run.flowFile), title: 'Resume', mode: run.mode, command: { type: 'resume', runId: run.runId } }));
 };
 

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseFlow } from '../../flow/parse';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
-import { describeActor, formatActor } from '../access/actor';
-import { decideAccess, githubRuleOf } from '../access/github-access';
+import { describeActor, formatActor } from '../../flow/actor';
+import { CachedMemberships, decideAccess, githubRuleOf } from '../../flow/access-rules';
+import { GithubRestMemberships } from '../../protocol/github-memberships';
 import { githubApiTarget } from '../access/github-api-target';
-import { GithubRestMemberships } from '../access/github-memberships';
 import type { GithubAccount } from '../access/github-session';
 import { ExecutorCrashError, ExecutorProcess, type ExecutorOutcome } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
@@ -57,6 +57,7 @@ export class RunController implements vscode.Disposable {
   readonly onEvent = this.progressEvents.event;
   private readonly statusItem = vscode.window.createStatusBarItem('flowtracer.run', vscode.StatusBarAlignment.Left, 50);
   private statusBar: RunStatusBarState = { visible: false, text: '', tooltip: '', command: undefined };
+  private memberships: { readonly key: string; readonly source: CachedMemberships } | undefined;
 
   constructor(private readonly deps: RunControllerDeps) {
     this.statusItem.name = 'FlowTracer Run';
@@ -88,7 +89,7 @@ export class RunController implements vscode.Disposable {
       for (const sentence of target.ignored) log.write({ level: 'warn', text: sentence });
       const session = this.deps.account.session;
       try {
-        const decision = await decideAccess(rule, actor, new GithubRestMemberships(target.base, session?.accessToken ?? ''));
+        const decision = await decideAccess(rule, actor, this.membershipsFor(target.base, session?.accessToken ?? ''));
         if (!decision.allowed) {
           log.write({ level: 'warn', text: `refused: ${decision.message}` });
           void this.offer(vscode.window.showErrorMessage(decision.message, 'Sign In with GitHub', 'Show Logs'));
@@ -166,6 +167,13 @@ export class RunController implements vscode.Disposable {
       this.process = undefined;
       void vscode.commands.executeCommand('setContext', 'flowtracer.running', false);
     }
+  }
+
+  /** One cache per API base and token: answers are reused for at most MEMBERSHIP_TTL_MS, never across accounts. */
+  private membershipsFor(apiBase: string, token: string): CachedMemberships {
+    const key = `${apiBase}\n${token}`;
+    if (this.memberships?.key !== key) this.memberships = { key, source: new CachedMemberships(new GithubRestMemberships(apiBase, token)) };
+    return this.memberships.source;
   }
 
   setConfirmHosts(answer: ((hosts: readonly string[]) => Promise<boolean>) | undefined): void {

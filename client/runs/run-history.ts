@@ -2,8 +2,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eachJournalRecord } from '../../protocol/journal-files';
-import { SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
-import { parseActor, type Actor } from '../access/actor';
+import { isRunId, SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
+import { parseActor, type Actor } from '../../flow/actor';
 
 export interface ComponentRun {
   readonly name: string;
@@ -121,6 +121,8 @@ export async function readRunHistory(runsDir: string): Promise<RunRecord[]> {
   }
   const runs: RunRecord[] = [];
   for (const id of entries.sort().reverse()) {
+    // A run is a directory named by a run id; that name, never the summary's `runId`, is what commands use.
+    if (!isRunId(id)) continue;
     const dir = join(runsDir, id);
     const summary = await readText(join(dir, SUMMARY_FILE));
     if (summary === undefined) continue;
@@ -128,7 +130,7 @@ export async function readRunHistory(runsDir: string): Promise<RunRecord[]> {
     // Every process's event log; an unreadable one (a bad line mid-file) shows what was read before it.
     await eachJournalRecord(dir, VIEW_RECORDS, (r) => fold.add(r)).catch(() => undefined);
     const run = runRecord(dir, summary, fold);
-    if (run) runs.push(run);
+    if (run) runs.push({ ...run, runId: id });
   }
   return runs;
 }

@@ -1,6 +1,6 @@
 // Status bar item: the GitHub account runs are recorded under (or the local user).
 import * as vscode from 'vscode';
-import { describeActor } from '../access/actor';
+import { describeActor } from '../../flow/actor';
 import type { GithubAccount } from '../access/github-session';
 
 export function accountStatusItem(account: GithubAccount): vscode.Disposable {

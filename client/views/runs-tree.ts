@@ -1,6 +1,6 @@
 // The Runs view: run history from the journals, run -> components with status icons, counts and durations.
 import * as vscode from 'vscode';
-import { describeActor } from '../access/actor';
+import { describeActor } from '../../flow/actor';
 import { readRunHistory, type ComponentRun, type RunRecord } from '../runs/run-history';
 
 export type RunsNode = { readonly kind: 'run'; readonly run: RunRecord } | { readonly kind: 'component'; readonly run: RunRecord; readonly component: ComponentRun };

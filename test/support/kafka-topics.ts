@@ -13,7 +13,8 @@ export async function createTopic(admin: Admin, topic: ITopicConfig, timeoutMs =
   for (;;) {
     const ready = await admin
       .fetchTopicMetadata({ topics: [topic.topic] })
-      .then(({ topics }) => topics[0]!.partitions.length === (topic.numPartitions ?? 1) && topics[0]!.partitions.every((p) => p.leader >= 0))
+      // A topic that existed already keeps its own partition count.
+      .then(({ topics }) => topics[0]!.partitions.length > 0 && topics[0]!.partitions.every((p) => p.leader >= 0))
       .catch(() => false);
     if (ready) return;
     if (Date.now() > deadline) throw new Error(`topic ${topic.topic} has no leader for every partition after ${timeoutMs} ms`);

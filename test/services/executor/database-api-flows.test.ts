@@ -152,7 +152,7 @@ describe('engine end to end with PostgreSQL and an api', () => {
     assert.equal(result.status, 'failed');
     assert.deepEqual(counts(result), [['Orders -> OrderDB', 40, 39, 1, 0]]);
     const parked = (await readJournal(result.directory)).records.filter((r): r is Parked => r.t === 'parked');
-    assert.deepEqual(parked.map((p) => [p.key, p.attempts, JSON.parse(Buffer.from(p.payload, 'base64').toString()) as unknown]), [['order-23', 1, orders[23]!.value]]);
+    assert.deepEqual(parked.map((p) => [p.key, p.attempts, JSON.parse(Buffer.from(p.payload!, 'base64').toString()) as unknown]), [['order-23', 1, orders[23]!.value]]);
     assert.match(parked[0]!.error, /^component OrderDB: the transaction failed: null value in column "amount"/);
     assert.deepEqual((await scratch.db.query(`SELECT order_id FROM ${table} ORDER BY order_id`)).rows.map((r: { order_id: number }) => r.order_id),
       orders.map((o) => o.value.orderId).filter((id) => id !== 23));

@@ -46,7 +46,7 @@ async function queuedKeys(queue: string): Promise<Set<string>> {
 async function parkedKeys(directory: string): Promise<Set<string>> {
   const { records } = await readJournal(directory);
   const parked = records.filter((r): r is Parked => r.t === 'parked');
-  for (const p of parked) assert.equal(`k${(JSON.parse(Buffer.from(p.payload, 'base64').toString()) as { i: number }).i}`, p.key, 'a parked record holds its own message');
+  for (const p of parked) assert.equal(`k${(JSON.parse(Buffer.from(p.payload!, 'base64').toString()) as { i: number }).i}`, p.key, 'a parked record holds its own message');
   return new Set(parked.map((p) => p.key!));
 }
 

@@ -64,7 +64,7 @@ connections:
     assert.equal(result.status, 'failed');
     assert.deepEqual(result.reconciliation.map((r) => [r.read, r.delivered, r.parked]), [[1, 0, 1]]);
     const parked = await parkedOf(result);
-    assert.deepEqual(parked.map((p) => [p.component, p.key, p.attempts, JSON.parse(Buffer.from(p.payload, 'base64').toString()) as unknown]), [['Flaky', 'order-42', attempts, order]]);
+    assert.deepEqual(parked.map((p) => [p.component, p.key, p.attempts, JSON.parse(Buffer.from(p.payload!, 'base64').toString()) as unknown]), [['Flaky', 'order-42', attempts, order]]);
     assert.match(parked[0]!.error, error);
     assert.equal((await readSummary(result.directory)).components.Flaky, 'failed');
     assert.deepEqual(await drainQueue(queue), [], 'the parked order is safe in the journal, so the queue was acked');

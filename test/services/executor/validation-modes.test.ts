@@ -100,7 +100,7 @@ describe('validation modes against real targets', () => {
     assert.deepEqual(counts(result), [['Orders -> OrderDB', 9, 6, 3, 0]]);
     assert.deepEqual(await rows(table), valid.map((o) => ({ order_id: o.value.orderId, amount: o.value.amount })));
     const parked = (await journal(result)).filter((r): r is Extract<JournalRecord, { t: 'parked' }> => r.t === 'parked').sort((a, b) => a.key!.localeCompare(b.key!));
-    assert.deepEqual(parked.map((p) => [p.component, p.key, p.attempts, p.error, JSON.parse(Buffer.from(p.payload, 'base64').toString()) as unknown]),
+    assert.deepEqual(parked.map((p) => [p.component, p.key, p.attempts, p.error, JSON.parse(Buffer.from(p.payload!, 'base64').toString()) as unknown]),
       invalid.map((o) => ['OrderDB', o.key, 0, `the payload does not match the schema: ${o.problem}`, o.value]));
     assert.equal(result.parked, 3);
 

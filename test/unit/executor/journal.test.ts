@@ -53,7 +53,7 @@ describe('Journal', () => {
     assert.equal((records[2] as Extract<JournalRecord, { t: 'component' }>).reason, '*** refused');
     const [parked, reply] = records as Extract<JournalRecord, { t: 'parked' | 'reply' }>[];
     for (const stored of [parked!, reply!]) {
-      assert.ok(Buffer.from(stored.payload, 'base64').equals(bytes), `${stored.t}: the payload is the bytes as read`);
+      assert.ok(Buffer.from(stored.payload!, 'base64').equals(bytes), `${stored.t}: the payload is the bytes as read`);
       assert.deepEqual(stored.headers, headers);
       assert.equal(stored.key, 'order-a');
     }
@@ -112,24 +112,27 @@ describe('Journal', () => {
   });
 
   it('marks a run left running by a dead process as interrupted, and leaves one whose owner holds its lock alone', async () => {
-    mkdirSync(join(dir, 'dead'));
-    mkdirSync(join(dir, 'live'));
-    await writeSummaryAtomically(join(dir, 'dead'), summary('dead', { pid: 2 ** 22 + 17 }));
-    appendFileSync(join(dir, 'dead', 'journal.ndjson'), '{"t":"resumed","at":"a"}\n{"t":"in-fl');
+    // Run directories are named by run ids; only those are runs.
+    const DEAD = '20261129-000000-dead';
+    const LIVE = '20261129-000000-beef';
+    mkdirSync(join(dir, DEAD));
+    mkdirSync(join(dir, LIVE));
+    await writeSummaryAtomically(join(dir, DEAD), summary(DEAD, { pid: 2 ** 22 + 17 }));
+    appendFileSync(join(dir, DEAD, 'journal.ndjson'), '{"t":"resumed","at":"a"}\n{"t":"in-fl');
     // The lock a process killed on this machine left behind: fresh, but its pid is gone.
-    mkdirSync(join(dir, 'dead', 'owner.lock'));
-    const { ino } = statSync(join(dir, 'dead', 'owner.lock'));
-    writeFileSync(join(dir, 'dead', 'owner.json'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 17, since: '2026-11-29T00:00:00.000Z', staleMs: 30_000, lock: { ino } }));
-    await writeSummaryAtomically(join(dir, 'live'), summary('live', { pid: 2 ** 22 + 18 }));
-    const owner = await RunOwnership.claim(join(dir, 'live'), 'live', 'main', { signal: new AbortController().signal });
+    mkdirSync(join(dir, DEAD, 'owner.lock'));
+    const { ino } = statSync(join(dir, DEAD, 'owner.lock'));
+    writeFileSync(join(dir, DEAD, 'owner.json'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 17, since: '2026-11-29T00:00:00.000Z', staleMs: 30_000, lock: { ino } }));
+    await writeSummaryAtomically(join(dir, LIVE), summary(LIVE, { pid: 2 ** 22 + 18 }));
+    const owner = await RunOwnership.claim(join(dir, LIVE), LIVE, 'main', { signal: new AbortController().signal });
     try {
-      assert.deepEqual(await markInterruptedRuns(dir), ['dead']);
+      assert.deepEqual(await markInterruptedRuns(dir), [DEAD]);
     } finally {
       await owner.release();
     }
-    assert.equal((await readSummary(join(dir, 'dead'))).status, 'interrupted');
-    assert.equal((await readSummary(join(dir, 'live'))).status, 'running');
-    const { records } = await readJournal(join(dir, 'dead'));
+    assert.equal((await readSummary(join(dir, DEAD))).status, 'interrupted');
+    assert.equal((await readSummary(join(dir, LIVE))).status, 'running');
+    const { records } = await readJournal(join(dir, DEAD));
     assert.deepEqual(records.map((r) => r.t), ['resumed', 'interrupted']);
   });
 });

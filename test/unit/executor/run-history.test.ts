@@ -48,9 +48,9 @@ describe('resume and retry read the journal as a stream', () => {
       t: 'reply', id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, component: 'OrderService', traceId: `t${i}`, key: `k${i}`, payload: Buffer.from(JSON.stringify({ reply: i })).toString('base64'), headers: {},
     }));
     const committed: NewJournalRecord[] = replies.filter((_, i) => i % 3 === 0).map((r) => ({ t: 'committed', connection: FED, source: `reply:${(r as { id: string }).id}` }));
-    await interruptedRun('r-replies', [...finished(ORDERS, 'Audit -> AuditQueue', 'OrderQueue -> OrderService'), ...replies.slice(0, 20), ...committed.slice(0, 5), ...replies.slice(20), ...committed.slice(5)]);
+    await interruptedRun('20261201-000001-a001', [...finished(ORDERS, 'Audit -> AuditQueue', 'OrderQueue -> OrderService'), ...replies.slice(0, 20), ...committed.slice(0, 5), ...replies.slice(20), ...committed.slice(5)]);
     // Two in flight: the reply channel holds four, fewer than the twenty replies to feed again.
-    const result = await resumeRun('r-replies', deps({ maxInFlight: 2 }));
+    const result = await resumeRun('20261201-000001-a001', deps({ maxInFlight: 2 }));
     assert.equal(result.status, 'succeeded');
     assert.deepEqual(values('Processed'), Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => ({ reply: i })));
     assert.equal(world.stores.get('OrderQueue'), undefined, 'nothing else ran');
@@ -62,13 +62,13 @@ describe('resume and retry read the journal as a stream', () => {
       t: 'parked', id: `${ORDERS}@Orders@${n}`, connection: ORDERS, component: 'OrderQueue', traceId: `t${n}`, key: `k${n}`, source: `Orders@${n}`,
       payload: Buffer.from(JSON.stringify(payload)).toString('base64'), headers: { n: String(n) }, error: 'HTTP 503', attempts: 3,
     });
-    await interruptedRun('r-parked', [
+    await interruptedRun('20261201-000002-a002', [
       park(1, { orderId: 1 }), park(2, { orderId: 2 }), park(3, { orderId: 3, first: true }), park(4, { orderId: 4 }),
       { t: 'unparked', id: `${ORDERS}@Orders@2`, target: 'redelivered' },
       park(3, { orderId: 3 }),
       { t: 'connection', connection: ORDERS, status: 'failed' }, ...finished('Audit -> AuditQueue', 'OrderQueue -> OrderService', FED),
     ]);
-    const result = await retryRun('r-parked', 'OrderQueue', deps());
+    const result = await retryRun('20261201-000002-a002', 'OrderQueue', deps());
     assert.equal(result.status, 'succeeded');
     assert.deepEqual(values('OrderQueue'), [{ orderId: 1 }, { orderId: 4 }, { orderId: 3 }]);
     assert.deepEqual(world.stores.get('OrderQueue')!.map((m) => m.headers.n), ['1', '4', '3']);
@@ -79,10 +79,10 @@ describe('resume and retry read the journal as a stream', () => {
     const fates: Record<string, Fate> = { '0@2': 'parked', '1@1': 'refused', '0@4': 'killed', '1@4': 'killed' };
     const fate = (p: number, o: number): Fate => fates[`${p}@${o}`] ?? (o < 5 ? 'committed' : 'unread');
     await recordRun({
-      runsDir, runId: 'r-show', flow: 'pipeline', flowFile: FLOW, source: 'Orders', target: 'OrderQueue', topic: 'orders', partitions: 2, perPartition: 8,
+      runsDir, runId: '20261201-000003-a003', flow: 'pipeline', flowFile: FLOW, source: 'Orders', target: 'OrderQueue', topic: 'orders', partitions: 2, perPartition: 8,
       fate, key: (p, o) => `k${p}-${o}`, payload: () => Buffer.from('{}'), flushEvery: 3,
     });
-    const details = await runDetails(runsDir, 'r-show');
+    const details = await runDetails(runsDir, '20261201-000003-a003');
     assert.deepEqual(details.parked, [{ connection: ORDERS, component: 'OrderQueue', key: 'k0-2', source: 'orders/0@2', error: 'HTTP 503 (gave up after 3 attempts: max attempts)' }]);
     assert.deepEqual(details.inDoubt, [
       { connection: ORDERS, key: 'k1-1', source: 'orders/1@1', worker: 'main' },
@@ -90,7 +90,7 @@ describe('resume and retry read the journal as a stream', () => {
       { connection: ORDERS, key: 'k1-4', source: 'orders/1@4', worker: 'main' },
     ]);
     assert.deepEqual(details.workers, [{ worker: 'main', delivered: 7, ended: false }]);
-    assert.deepEqual((await traceMessage(runsDir, 'k1-1')).map((h) => [h.runId, h.source, h.outcome]), [['r-show', 'orders/1@1', '(default)/OrderQueue#4']]);
+    assert.deepEqual((await traceMessage(runsDir, 'k1-1')).map((h) => [h.runId, h.source, h.outcome]), [['20261201-000003-a003', 'orders/1@1', '(default)/OrderQueue#4']]);
     assert.deepEqual((await traceMessage(runsDir, 'k0-2')).map((h) => h.outcome), ['parked: HTTP 503 (gave up after 3 attempts: max attempts)']);
   });
 });

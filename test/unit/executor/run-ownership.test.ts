@@ -106,9 +106,10 @@ describe('who runs a run (owner locks)', function () {
   });
 
   it('leaves a run alone while its remote owner heartbeats, and marks it interrupted once the heartbeat stopped', async () => {
-    const run = join(runsDir, 'r1');
+    const R1 = '20261129-080000-00a1';
+    const run = join(runsDir, R1);
     mkdirSync(run);
-    await writeSummaryAtomically(run, { runId: 'r1', flow: 'f', flowFile: FLOW, mode: 'warn', status: 'running', startedAt: '2026-11-29T08:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: GONE_HERE });
+    await writeSummaryAtomically(run, { runId: R1, flow: 'f', flowFile: FLOW, mode: 'warn', status: 'running', startedAt: '2026-11-29T08:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: GONE_HERE });
     const remote = remoteOwner(run, 'build-7', GONE_HERE);
     try {
       assert.deepEqual(await markInterruptedRuns(runsDir), []);
@@ -118,7 +119,7 @@ describe('who runs a run (owner locks)', function () {
     assert.deepEqual(await poll(async () => {
       const marked = await markInterruptedRuns(runsDir);
       return marked.length > 0 ? marked : undefined;
-    }), ['r1']);
+    }), [R1]);
     assert.equal((await readSummary(run)).status, 'interrupted');
   });
 

@@ -70,17 +70,18 @@ describe('a run shared by several processes', () => {
   });
 
   it('leaves a run running while a joined process holds its lock, and marks it interrupted once every process is gone', async () => {
-    const run = join(dir, 'r1');
+    const R1 = '20261129-000000-00a1';
+    const run = join(dir, R1);
     mkdirSync(run);
-    const summary: RunSummary = { runId: 'r1', flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: 2 ** 22 + 17 };
+    const summary: RunSummary = { runId: R1, flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: 2 ** 22 + 17 };
     await writeSummaryAtomically(run, summary);
-    writeFileSync(join(run, 'journal.ndjson'), lines([{ t: 'run-start', runId: 'r1', flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', actor: 'a', versions: {} }]));
+    writeFileSync(join(run, 'journal.ndjson'), lines([{ t: 'run-start', runId: R1, flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', actor: 'a', versions: {} }]));
     writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }]));
-    const worker = await RunOwnership.claim(run, 'r1', { worker: 'w1' }, { signal: new AbortController().signal });
+    const worker = await RunOwnership.claim(run, R1, { worker: 'w1' }, { signal: new AbortController().signal });
     assert.deepEqual(await markInterruptedRuns(dir), []);
     writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }, { t: 'worker-end', worker: 'w1', status: 'succeeded' }]));
     await worker.release();
-    assert.deepEqual(await markInterruptedRuns(dir), ['r1']);
+    assert.deepEqual(await markInterruptedRuns(dir), [R1]);
     assert.equal((await readSummary(run)).status, 'interrupted');
     assert.deepEqual((await readJournal(run)).records.map((r) => r.t), ['run-start', 'interrupted', 'worker', 'worker-end']);
   });

@@ -30,7 +30,7 @@ const EXTRA = EXAMPLE.replace('connections:\n', '  StatusAPI:\n    type: api\n  
 describe('completion at every position of the schema', () => {
   describe('the flow and its defaults', () => {
     it('offers the root keys not yet written, `components` first as required', () => {
-      assert.deepEqual(shown('flow: demo\n|'), ['components*', 'access', 'connections', 'defaults', 'description', 'title']);
+      assert.deepEqual(shown('flow: demo\n|'), ['components*', 'access', 'connections', 'defaults', 'description', 'journal', 'title']);
     });
 
     it('offers `retry` and `validation` under defaults, with a retry snippet per strategy', () => {

@@ -80,7 +80,7 @@ describe('completion', () => {
   });
 
   it('offers the root keys at column 0 and access keys under access', () => {
-    assert.deepEqual(labels(complete('|')), ['flow', 'components', 'title', 'description', 'defaults', 'connections', 'access']);
+    assert.deepEqual(labels(complete('|')), ['flow', 'components', 'title', 'description', 'defaults', 'connections', 'access', 'journal']);
     assert.deepEqual(labels(complete('access:\n  github:\n    |')), ['users', 'orgs', 'teams']);
   });
 

@@ -1,4 +1,4 @@
-// The `access.github` rule of a flow and the decision whether an actor may run or retry it.
+// The `access.github` rule of a flow and the decision whether an actor may run or retry it (used by the editor and the CLI alike).
 import type { Actor } from './actor';
 
 export interface GithubAccessRule {
@@ -56,4 +56,34 @@ export async function decideAccess(rule: GithubAccessRule | undefined, actor: Ac
     if (org && team && (await members.isTeamMember(org, team, actor.login))) return { allowed: true, because: `${actor.login} is a member of ${slug}` };
   }
   return { allowed: false, message: `${actor.login} is signed in to GitHub, but this flow may be run only by ${requires}.` };
+}
+
+/** How long a membership answer is trusted: someone removed from an org loses access within this time. */
+export const MEMBERSHIP_TTL_MS = 5 * 60_000;
+
+/** Membership answers kept for at most `ttlMs`; errors are never kept (the next check asks again). */
+export class CachedMemberships implements MembershipSource {
+  private readonly answers = new Map<string, { readonly member: boolean; readonly at: number }>();
+
+  constructor(
+    private readonly source: MembershipSource,
+    private readonly ttlMs: number = MEMBERSHIP_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  isOrgMember(org: string, login: string): Promise<boolean> {
+    return this.cached(`org\n${org}\n${login}`.toLowerCase(), () => this.source.isOrgMember(org, login));
+  }
+
+  isTeamMember(org: string, team: string, login: string): Promise<boolean> {
+    return this.cached(`team\n${org}/${team}\n${login}`.toLowerCase(), () => this.source.isTeamMember(org, team, login));
+  }
+
+  private async cached(key: string, ask: () => Promise<boolean>): Promise<boolean> {
+    const kept = this.answers.get(key);
+    if (kept && this.now() - kept.at < this.ttlMs) return kept.member;
+    const member = await ask();
+    this.answers.set(key, { member, at: this.now() });
+    return member;
+  }
 }

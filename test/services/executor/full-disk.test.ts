@@ -99,7 +99,7 @@ connections:
 
     const { code, output } = await cli(['run', file, '--runs-dir', runsDir]);
 
-    const [runId] = readdirSync(runsDir);
+    const [runId] = readdirSync(runsDir).filter((n) => n !== '.gitignore');
     const tail = output.slice(-3000);
     assert.ok(runId, `no run directory was created: ${tail}`);
     const run = join(runsDir, runId);

@@ -51,7 +51,7 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     // Few messages in flight per process keep the run going long enough to kill one of them mid-way.
     const common = ['--runs-dir', runsDir, '--max-in-flight', '4'];
     const starter = cli(['run', file, ...common]);
-    const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined));
+    const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n !== '.gitignore')[0] : undefined));
     const directory = runDirectory(runsDir, runId);
     const share = await until('the share of the Kafka source', async () => (existsSync(join(directory, 'summary.json')) ? (await readSummary(directory)).shared?.['Orders -> OrderQueue'] : undefined));
     const fixed = (share as { partitions: { start: string; end: string }[] }).partitions.reduce((n, p) => n + Number(BigInt(p.end) - BigInt(p.start)), 0);

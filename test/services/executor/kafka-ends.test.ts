@@ -101,7 +101,7 @@ describe('a Kafka run ends at the last stable offset, on what the fetch got past
       await gate.query(`LOCK TABLE ${table} IN SHARE MODE`);
       const common = ['--runs-dir', runsDir, '--max-in-flight', '2'];
       const starter = processes.start(['run', file, ...common]);
-      const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined));
+      const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n !== '.gitignore')[0] : undefined));
       const directory = runDirectory(runsDir, runId);
       await until('the share of the Kafka source', async () => (existsSync(join(directory, 'summary.json')) ? (await readSummary(directory)).shared?.['Orders -> OrderDB'] : undefined));
       const joiner = processes.start(['run', '--join', runId, ...common]);

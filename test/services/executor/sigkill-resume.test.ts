@@ -54,7 +54,7 @@ describe('executor killed with SIGKILL and resumed @kafka', function () {
     for (let kill = 0; kill < 5; kill++) {
       const threshold = (await probe.depth()) + Math.floor(COUNT * (0.01 + random() * 0.11));
       const outcome = await cli(runId ? ['resume', runId, '--runs-dir', runsDir] : ['run', file, '--runs-dir', runsDir], async () => (await probe.depth()) >= threshold);
-      runId ??= existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined;
+      runId ??= existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n !== '.gitignore')[0] : undefined;
       if (!runId) continue; // killed before the run began: nothing to resume yet, start it again
       if (outcome === 0) break; // it finished before the kill point: nothing left to resume
       assert.equal(outcome, 'SIGKILL');

@@ -50,7 +50,7 @@ describe('resume continues from the last key delivered, never by counting', func
     writeFileSync(file, `flow: ${name}\ndefaults:\n  retry: { strategy: fixed, delay: 50ms, maxAttempts: 2 }\ncomponents:\n${components}connections:\n${connections}`);
     return file;
   };
-  const onlyRun = (): string => readdirSync(runsDir)[0]!;
+  const onlyRun = (): string => readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!;
   const summaryOf = (runId: string): RunSummary => JSON.parse(readFileSync(join(runDirectory(runsDir, runId), 'summary.json'), 'utf8')) as RunSummary;
 
   before(() => assert.ok(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`));
@@ -145,7 +145,7 @@ describe('resume continues from the last key delivered, never by counting', func
       const controller = new AbortController();
       const running = startRun(file, {}, deps(controller.signal));
       await until(async () => {
-        if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) return false;
+        if (!existsSync(runsDir) || readdirSync(runsDir).filter((n) => n !== '.gitignore').length === 0) return false;
         // The run's folder (its owner lock) exists a moment before its journal does.
         const records = await readJournalRecords(runDirectory(runsDir, onlyRun()), ['committed']).catch(() => []);
         return records.length >= 10;

@@ -78,7 +78,7 @@ connections:
       until(`${IN_FLIGHT} held requests`, () => server.requests.length >= IN_FLIGHT).then(() => child.kill('SIGTERM'), () => child.kill('SIGKILL'));
     });
     const held = server.requests.slice(0, IN_FLIGHT).map((r) => (JSON.parse(r.body) as { n: number }).n);
-    const runId = readdirSync(runsDir)[0]!;
+    const runId = readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!;
     const directory = join(runsDir, runId);
     const { records } = await readJournal(directory);
     const committed = new Set(records.filter((r) => r.t === 'committed').map((r) => (r as { source: string }).source));

@@ -41,7 +41,7 @@ describe('two resumes of one interrupted run at once @kafka', function () {
     const killed = await cliExit(['run', file, '--runs-dir', runsDir], async () => (await probe.depth()) >= COUNT / 10);
     await probe.close();
     assert.equal(killed.outcome, 'SIGKILL');
-    const runId = readdirSync(runsDir)[0]!;
+    const runId = readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!;
     const { records } = await readJournal(runDirectory(runsDir, runId));
     const inDoubt = new Set(inDoubtWindow(records).map((m) => m.key));
 

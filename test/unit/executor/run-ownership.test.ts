@@ -164,7 +164,7 @@ describe('who runs a run (owner locks)', function () {
     const running = startRun(FLOW, {}, deps({ connectors: factory, emit }));
     running.catch(() => undefined);
     await blocked;
-    directory = join(runsDir, readdirSync(runsDir)[0]!);
+    directory = join(runsDir, readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!);
     // build-9 found the lock silent and took it over.
     rmSync(join(directory, 'owner.lock'), { recursive: true, force: true });
     const remote = remoteOwner(directory, 'build-9', 4242);

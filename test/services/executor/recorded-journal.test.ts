@@ -49,7 +49,7 @@ describe('resume, retry and show of a recorded run with gaps @kafka', function (
     const flowFile = join(dir, 'recorded.flow.yaml');
     writeFileSync(flowFile, kafkaToMqFlow('recorded', topic, queue));
     const runsDir = join(dir, 'runs');
-    const runId = '20261130-000000-rec1';
+    const runId = '20261130-000000-ec01';
     await recordRun({
       runsDir, runId, flow: 'recorded', flowFile, source: 'Orders', target: 'OrderQueue', topic, partitions: PARTITIONS, perPartition: PER_PARTITION, turn: 7, flushEvery: 50,
       fate, key, payload: (p, o) => Buffer.from(JSON.stringify(value(p, o))),

@@ -178,6 +178,8 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     await turn.wait(ctx.signal);
   } catch (error) {
     turn.leave();
+    // Stopped (or the journal failed) before it was written: it never reached the target, so it is not in doubt.
+    ctx.journal.append({ t: 'unsent', connection: job.id, source: message.position });
     throw error;
   }
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };

@@ -209,6 +209,36 @@ describe('engine (in-memory connectors)', () => {
     ]);
   });
 
+  it('a Stop without grace leaves in doubt only the messages being written, not those waiting behind one of their key', async () => {
+    // Four orders of one key: the first is being written (held) when the Stop comes; the others wait for its turn.
+    world.stores.set('Orders', Array.from({ length: 4 }, (_, i) => ({ key: 'same', value: Buffer.from(JSON.stringify({ orderId: i + 1 })), headers: {} })));
+    const controller = new AbortController();
+    let writing = 0;
+    const factory: ConnectorFactory = (name, props) => {
+      const connector = world.factory(name, props);
+      if (name !== 'OrderService') return connector;
+      return {
+        ...connector,
+        openWriter: async () => ({
+          close: () => Promise.resolve(),
+          write: (_m, signal) => {
+            writing++;
+            return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true }));
+          },
+        }),
+      };
+    };
+    const running = startRun(FLOW, {}, deps({ connectors: factory, signal: controller.signal, maxInFlight: 4 }));
+    while (writing < 1) await new Promise((resolve) => setImmediate(resolve));
+    // Let the later three reach their wait for the key's turn.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const result = await running;
+    assert.equal(result.status, 'stopped');
+    assert.equal(writing, 1, 'only the first was written');
+    assert.deepEqual((await runDetails(runsDir, result.runId)).inDoubt.filter((d) => d.connection.includes('OrderService')).map((d) => d.source), ['OrderQueue@0'], 'the three never written are not in doubt');
+  });
+
   it('stops cleanly when the signal aborts: the run is stopped, nothing counted twice', async () => {
     const controller = new AbortController();
     world.failing = () => {

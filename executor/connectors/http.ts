@@ -5,7 +5,7 @@ import { ConnectorError, type ConnectionSettings, type Connector, type Delivery,
 import { redirectError, requestError, statusError } from './http-response-error';
 import { keyText, selectItems, selectValue } from './json-path-value';
 import { keyPosition } from './key-position';
-import { redactUrl } from './redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 interface HttpProps {
   readonly url: string;
@@ -26,7 +26,7 @@ export class HttpConnector implements Connector {
   constructor(readonly type: Extract<ComponentType, 'service' | 'api'>, readonly name: string, props: Readonly<Record<string, unknown>>) {
     this.props = props as unknown as HttpProps;
     if (typeof this.props.url !== 'string') throw new ConnectorError(`component ${name}: a ${type} component needs \`url\``, 'validation');
-    this.shownUrl = redactUrl(this.props.url);
+    this.shownUrl = maskUrlPasswords(this.props.url);
     const t = this.props.timeout;
     this.timeoutMs = typeof t === 'number' ? t : (parseDuration(t) ?? DEFAULT_TIMEOUT_MS);
   }

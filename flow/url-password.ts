@@ -69,3 +69,8 @@ export function urlPasswords(text: string): TextSpan[] {
     if (lastAt >= 0 && firstColon >= 0 && firstColon < lastAt && lastAt > firstColon + 1) spans.push({ start: firstColon + 1, end: lastAt });
   }
 }
+
+/** Whether `span` (a `${env:…}` reference, say) stands inside the password of a URL written in `text`. */
+export function inUrlPassword(text: string, span: TextSpan): boolean {
+  return urlPasswords(text).some((password) => span.start >= password.start && span.end <= password.end);
+}

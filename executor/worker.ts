@@ -43,8 +43,10 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   const actor = command.type === 'run' ? command.options.actor : command.actor;
   // The `flowtracer.messagesInFlight` setting, which the extension passes in the environment.
   const maxInFlight = Number(process.env.FLOWTRACER_MAX_IN_FLIGHT);
+  // The run's redactor: the error line of a command that fails masks the secrets its run resolved.
+  const redactor = new Redactor();
   const deps: EngineDeps = {
-    connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
+    redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
     ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
   };
   try {
@@ -54,7 +56,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     else await resumeRun(command.runId, deps);
   } catch (error) {
     // Failures before the run starts (invalid flow, pre-flight, missing secret) arrive as one error line.
-    send({ type: 'log', level: 'error', message: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
+    send({ type: 'log', level: 'error', message: redactor.redact(error instanceof Error ? error.message : String(error)) });
   } finally {
     stop.dispose();
     stop = undefined;

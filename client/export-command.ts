@@ -5,8 +5,6 @@ import { DiagnosticSeverity } from '../flow/diagnostic';
 import { EXPORT_FORMATS, formatResolvedFlow, type ExportFormat } from '../flow/export/format-resolved';
 import { resolveFlow } from '../flow/export/resolve-flow';
 
-export const EXPORT_RESOLVED_COMMAND = 'flowtracer.exportResolvedFlow';
-
 /** Arguments are for the editor tests; from the palette it asks for the format. */
 export async function exportResolvedFlow(target?: vscode.Uri, format?: ExportFormat): Promise<vscode.TextDocument | undefined> {
   const document = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;

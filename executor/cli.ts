@@ -8,6 +8,8 @@ import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
+import { serveExecutorChild } from './executor-child';
+import { EXECUTOR_CHILD_ARG } from '../protocol/executor-events';
 
 export { ExitCode };
 
@@ -155,7 +157,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === EXECUTOR_CHILD_ARG && process.send) {
+  serveExecutorChild();
+} else if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // The command is done: a client library still holding a socket or timer (kafkajs leaving a group

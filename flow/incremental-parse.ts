@@ -3,8 +3,7 @@
 // The yaml nodes of unchanged chunks are reused with their ranges moved to their new offsets, and
 // assembled into one document equal to what parsing the whole text gives. Anything the splitter or
 // a chunk cannot take as-is (anchors, flow style at the top, any YAML error, duplicate keys) falls
-// back to parsing the whole text, so diagnostics never depend on which path was taken. With nothing to
-// reuse (the first version), the whole text is parsed once and its nodes become the chunks.
+// back to parsing the whole text, so diagnostics never depend on which path was taken.
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap, YAMLSeq, type ParsedNode, type Range } from 'yaml';
 import { completeParse, countLines, parseFlow, YAML_PARSE_OPTIONS, type ParsedFlow } from './parse';
 import { excessiveNesting } from './yaml-problems';
@@ -20,19 +19,12 @@ interface ParsedChunk {
   readonly nodes: readonly { range: Range }[];
   /** The chunk parsed with errors or warnings, or holds an alias: it cannot be composed. */
   readonly unusable: boolean;
-  /**
-   * Taken from a whole-text parse where another entry came after it: where its own block would end
-   * is not known, so it is parsed alone when it becomes the last entry of its collection.
-   */
-  readonly endUnknown?: boolean;
 }
 
 export interface ParseSessionStats {
   /** Chunks parsed by the last `parse`. */
   readonly parsedChunks: number;
   readonly reusedChunks: number;
-  /** The last `parse` had nothing to reuse: it parsed the whole text once and kept its nodes as the chunks. */
-  readonly seeded?: boolean;
   /** Why the last `parse` read the whole text instead of composing chunks; undefined when it composed them. */
   readonly fallback?: 'layout' | 'chunk' | 'shape' | 'duplicate-key' | 'too-deep';
 }
@@ -51,7 +43,6 @@ export class FlowParseSession {
    */
   parse(text: string): ParsedFlow {
     if (this.last?.text === text) return this.last;
-    if (this.chunks.size === 0) return (this.last = this.seed(text));
     const result = this.compose(text);
     this.last = typeof result === 'string' ? this.whole(text, result) : result;
     return this.last;
@@ -66,14 +57,6 @@ export class FlowParseSession {
     return parseFlow(text);
   }
 
-  /** One parse of the whole text, whose nodes are kept as the chunks for the next version (none when it cannot be split). */
-  private seed(text: string): ParsedFlow {
-    const parsed = parseFlow(text);
-    this.chunks = chunksOf(text, parsed) ?? new Map();
-    this.stats = { parsedChunks: 0, reusedChunks: 0, seeded: true };
-    return parsed;
-  }
-
   /** The composed parse, or why it could not be composed. */
   private compose(text: string): ParsedFlow | Fallback {
     this.stats = { parsedChunks: 0, reusedChunks: 0 };
@@ -85,10 +68,9 @@ export class FlowParseSession {
     const next = new Map<string, ParsedChunk[]>();
     let parsed = 0;
     let reused = 0;
-    const take = (span: ChunkSpan, last = false): ParsedChunk | undefined => {
+    const take = (span: ChunkSpan): ParsedChunk | undefined => {
       const source = text.slice(span.start, span.end);
       let chunk = previous.get(source)?.shift();
-      if (chunk && last && chunk.endUnknown) chunk = undefined;
       if (chunk) reused++;
       else {
         chunk = parseChunk(source);
@@ -115,7 +97,7 @@ export class FlowParseSession {
 }
 
 /** The root map built from the chunks, or why some chunk does not fit its place. */
-function assemble(entries: readonly TopEntry[], take: (span: ChunkSpan, last?: boolean) => ParsedChunk | undefined): (ParsedNode & YAMLMap) | Fallback {
+function assemble(entries: readonly TopEntry[], take: (span: ChunkSpan) => ParsedChunk | undefined): (ParsedNode & YAMLMap) | Fallback {
   const root = new YAMLMap<ParsedNode, ParsedNode | null>();
   const keys = new Set<unknown>();
   let first: Range | undefined;
@@ -136,9 +118,8 @@ function assemble(entries: readonly TopEntry[], take: (span: ChunkSpan, last?: b
       const names = new Set<unknown>();
       let firstRange: Range | undefined;
       let lastRange: Range | undefined;
-      for (const [index, span] of entry.split.items.entries()) {
-        // The collection ends where its last entry's block ends: that chunk's own end must be known.
-        const chunk = take(span, index === entry.split.items.length - 1);
+      for (const span of entry.split.items) {
+        const chunk = take(span);
         if (!chunk) return 'chunk';
         const contents = chunk.contents;
         if (!(entry.split.kind === 'map' ? isMap(contents) : isSeq(contents))) return 'shape';
@@ -199,10 +180,10 @@ function parseChunk(text: string): ParsedChunk {
  * An empty value at the end of a chunk followed by comment lines: alone, its node takes in those
  * comments differently than within the whole text. Rare enough to leave to the whole-text parse.
  */
-function emptyBeforeComments(text: string, nodes: readonly { range: Range }[], offset = 0): boolean {
+function emptyBeforeComments(text: string, nodes: readonly { range: Range }[]): boolean {
   const last = nodes[nodes.length - 1];
   if (!last || !isScalar(last) || last.value !== null) return false;
-  return /\n[ ]*#/.test(text.slice(last.range[0] - offset));
+  return /\n[ ]*#/.test(text.slice(last.range[0]));
 }
 
 function moveChunk(chunk: ParsedChunk, offset: number): void {
@@ -214,72 +195,4 @@ function moveChunk(chunk: ParsedChunk, offset: number): void {
     range[2] += delta;
   }
   chunk.offset = offset;
-}
-
-/**
- * The chunks of a whole-text parse, as parsing each chunk alone would give them (the nodes are the
- * whole parse's, at offsets of the text); undefined when the text does not split into them.
- */
-function chunksOf(text: string, parsed: ParsedFlow): Map<string, ParsedChunk[]> | undefined {
-  const { document } = parsed;
-  if (parsed.yamlDiagnostics.length > 0 || document.errors.length > 0 || document.warnings.length > 0 || document.directives.docStart) return undefined;
-  const root = document.contents;
-  const entries = splitFlowText(text);
-  if (!entries || !isMap(root) || root.flow || root.items.length !== entries.length) return undefined;
-  const chunks = new Map<string, ParsedChunk[]>();
-  const keep = (span: ChunkSpan, contents: YAMLMap | YAMLSeq, endUnknown = false): void => {
-    const source = text.slice(span.start, span.end);
-    const nodes: { range: Range }[] = [];
-    let alias = false;
-    eachNode(contents, (node) => {
-      if (isAlias(node) || node.anchor) alias = true;
-      if (node.range) nodes.push(node as { range: Range });
-    });
-    const chunk: ParsedChunk = { contents: contents as ParsedNode, offset: span.start, nodes, unusable: alias || emptyBeforeComments(source, nodes, span.start), endUnknown };
-    const queue = chunks.get(source);
-    if (queue) queue.push(chunk);
-    else chunks.set(source, [chunk]);
-  };
-  for (const [index, entry] of entries.entries()) {
-    const pair = root.items[index]!;
-    const key = pair.key as ParsedNode | null;
-    if (!key?.range || key.range[0] < entry.span.start || key.range[0] >= entry.span.end) return undefined;
-    if (!entry.split) {
-      keep(entry.span, block(new YAMLMap(), pair, [key.range[0], key.range[1], key.range[2]]));
-      continue;
-    }
-    const collection = pair.value as ParsedNode | null;
-    const kind = entry.split.kind;
-    if (!collection || !(kind === 'map' ? isMap(collection) : isSeq(collection)) || (collection as YAMLMap | YAMLSeq).flow) return undefined;
-    const items = (collection as YAMLMap | YAMLSeq).items as unknown[];
-    if (items.length !== entry.split.items.length) return undefined;
-    // The header line alone reads as its key with an empty value (which a later version may keep): parsed alone, it is one line.
-    const header = text.slice(entry.split.header.start, entry.split.header.end);
-    const headerChunk = parseChunk(header);
-    const queue = chunks.get(header);
-    if (queue) queue.push(headerChunk);
-    else chunks.set(header, [headerChunk]);
-    for (const [i, span] of entry.split.items.entries()) {
-      const first = i === 0;
-      const last = i === items.length - 1;
-      // A block starts at its entry's key or dash (the splitter starts later entries on that line); the whole collection's range gives the first start and the last end.
-      const start = first ? collection.range[0] : span.start + indentAt(text, span.start);
-      const range: Range = last ? [start, collection.range[1], collection.range[2]] : [start, start, start];
-      keep(span, block(kind === 'map' ? new YAMLMap() : new YAMLSeq(), items[i], range), !last);
-    }
-  }
-  return chunks;
-}
-
-/** A block collection holding one entry, as a chunk's own parse gives it. */
-function block<T extends YAMLMap | YAMLSeq>(collection: T, item: unknown, range: Range): T {
-  (collection.items as unknown[]).push(item);
-  collection.range = range;
-  return collection;
-}
-
-function indentAt(text: string, offset: number): number {
-  let i = offset;
-  while (text.charCodeAt(i) === 32) i++;
-  return i - offset;
 }

@@ -5,17 +5,13 @@ import { DiagnosticSeverity } from '../flow/diagnostic';
 import { EXPORT_FORMATS, formatResolvedFlow, type ExportFormat } from '../flow/export/format-resolved';
 import { resolveFlow } from '../flow/export/resolve-flow';
 
-export const EXPORT_RESOLVED_COMMAND = 'flowtracer.exportResolvedFlow';
-
 /**
- * The command; `isTrusted` is the workspace trust (a seam for the editor tests). In an untrusted
- * workspace the flow is exported with its `${env:…}` as written: a stranger's flow could otherwise
- * copy this machine's environment into a document meant to be shared.
+ * The command (registered as `flowtracer.exportResolvedFlow`); arguments are for the editor tests,
+ * from the palette it asks for the format. In an untrusted workspace the flow is exported with its
+ * `${env:…}` as written: a stranger's flow could otherwise copy this machine's environment into a
+ * document meant to be shared.
  */
-export const exportResolvedFlow = (isTrusted: () => boolean) => (target?: vscode.Uri, format?: ExportFormat): Promise<vscode.TextDocument | undefined> => exportFlow(isTrusted(), target, format);
-
-/** Arguments are for the editor tests; from the palette it asks for the format. */
-async function exportFlow(trusted: boolean, target?: vscode.Uri, format?: ExportFormat): Promise<vscode.TextDocument | undefined> {
+export async function exportResolvedFlow(trusted: boolean, target?: vscode.Uri, format?: ExportFormat): Promise<vscode.TextDocument | undefined> {
   const document = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
   if (!document || document.languageId !== 'flow-yaml') {
     void vscode.window.showInformationMessage('Open a .flow.yaml file to export it resolved.');

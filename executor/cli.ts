@@ -10,6 +10,8 @@ import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
+import { serveExecutorChild } from './executor-child';
+import { EXECUTOR_CHILD_ARG } from '../protocol/executor-events';
 
 export { ExitCode };
 
@@ -157,7 +159,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === EXECUTOR_CHILD_ARG && process.send) {
+  serveExecutorChild();
+} else if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // The command is done: a client library still holding a socket or timer (kafkajs leaving a group

@@ -1,7 +1,7 @@
-// The executor child process (dist/executor/worker.js over IPC): one command per process, its events, its exit.
+// The executor child process (dist/executor/cli.js --executor-child over IPC): one command per process, its events, its exit.
 import { fork, type ChildProcess } from 'node:child_process';
 import { Redactor } from '../../flow/redactor';
-import { DEFAULT_STOP_GRACE_MS, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent, type RunStatus } from '../../protocol/executor-events';
+import { DEFAULT_STOP_GRACE_MS, EXECUTOR_CHILD_ARG, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent, type RunStatus } from '../../protocol/executor-events';
 
 /** The child ended without finishing its run: a crash, a kill, or a worker that could not start. Its stderr comes with every secret handed to the child masked. */
 export class ExecutorCrashError extends Error {
@@ -37,7 +37,7 @@ export class ExecutorProcess {
   private stopTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly workerPath: string,
+    private readonly executorPath: string,
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** How long a Stop lets the run confirm what is in flight (the `flowtracer.stopGracePeriod` setting). */
@@ -52,7 +52,7 @@ export class ExecutorProcess {
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
     if (this.child) return Promise.reject(new Error('A run is already going on; stop it first.'));
     return new Promise<ExecutorOutcome>((resolve, reject) => {
-      const child = fork(this.workerPath, [], { cwd: this.cwd, env: { ...this.env, [STOP_GRACE_ENV]: String(this.stopGraceMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+      const child = fork(this.executorPath, [EXECUTOR_CHILD_ARG], { cwd: this.cwd, env: { ...this.env, [STOP_GRACE_ENV]: String(this.stopGraceMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
       this.child = child;
       let raw = '';
       let runId: string | undefined;

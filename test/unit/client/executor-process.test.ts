@@ -55,6 +55,17 @@ describe('executor process', () => {
     assert.equal(child.running, false);
   });
 
+  it('forks the built CLI bundle as the executor child, which answers over IPC instead of printing its usage', async function () {
+    this.timeout(20_000);
+    const cli = join(__dirname, '..', '..', '..', 'dist', 'executor', 'cli.js');
+    const missing = join(__dirname, 'fixtures', 'no-such.flow.yaml');
+    const child = new ExecutorProcess(cli, __dirname);
+    const outcome = await child.execute({ type: 'run', flowFile: missing, options: {} }, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) });
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.runId, undefined);
+    assert.match(outcome.error ?? '', /no-such\.flow\.yaml/);
+  });
+
   it('reports a worker file that does not exist as a crash, not an exception in the host', async () => {
     const child = new ExecutorProcess(fixture('missing-worker.js'), __dirname);
     await assert.rejects(child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) }), ExecutorCrashError);

@@ -1,4 +1,4 @@
-// Entry of the executor child process that the extension spawns; speaks the event channel over IPC.
+// The executor child process that the extension forks (dist/executor/cli.js --executor-child); speaks the event channel over IPC.
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
@@ -63,7 +63,12 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   }
 }
 
-process.on('message', (message: unknown) => {
+/** Serves the extension's commands over the IPC channel until the parent disconnects. */
+export function serveExecutorChild(): void {
+  process.on('message', onMessage);
+}
+
+function onMessage(message: unknown): void {
   if (!isExecutorCommand(message)) return;
   switch (message.type) {
     case 'stop':
@@ -77,4 +82,4 @@ process.on('message', (message: unknown) => {
     default:
       void execute(message);
   }
-});
+}

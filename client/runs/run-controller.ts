@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseFlow } from '../../flow/parse';
+import { deliveredText } from '../../protocol/delivery-wording';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
 import { describeActor, formatActor } from '../../flow/actor';
 import { CachedMemberships, decideAccess, githubRuleOf } from '../../flow/access-rules';
@@ -119,6 +120,8 @@ export class RunController implements vscode.Disposable {
     this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
     const delivered = new Map<string, number>();
     const parked = new Map<string, number>();
+    // The executor says the run's mode as it starts (a flow's own default may be dry-run).
+    let dryRun = request.mode === 'dry-run';
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `FlowTracer: ${request.title} ${header.flow}`, cancellable: true },
@@ -127,11 +130,14 @@ export class RunController implements vscode.Disposable {
           return child.execute(command, {
             secret,
             onEvent: (event) => {
-              if (event.type === 'run-started') log.write(headerLine(header, event.runId));
+              if (event.type === 'run-started') {
+                dryRun = event.mode === 'dry-run';
+                log.write(headerLine(header, event.runId));
+              }
               const line = formatter.format(event);
               if (line) log.write(line);
               if (event.type === 'connection-progress') {
-                const text = `${event.connection}: ${event.counts.delivered}/${event.counts.read}`;
+                const text = `${event.connection}: ${dryRun ? 'would deliver ' : ''}${event.counts.delivered}/${event.counts.read}`;
                 delivered.set(event.connection, event.counts.delivered);
                 parked.set(event.connection, event.counts.parked);
                 progress.report({ message: text });
@@ -152,7 +158,7 @@ export class RunController implements vscode.Disposable {
         const message = outcome.runId ? `Run ${outcome.runId} of ${header.flow} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}.` : `${header.flow} did not start: ${outcome.error ?? 'the executor refused it'}.`;
         void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       }
-      this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked)));
+      this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked), dryRun));
       this.finished.fire(outcome);
       return outcome;
     } catch (error) {
@@ -231,9 +237,9 @@ function total(counts: ReadonlyMap<string, number>): number {
   return sum;
 }
 
-function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: number, parked: number): Omit<RunStatusBarState, 'visible'> {
+function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: number, parked: number, dryRun: boolean): Omit<RunStatusBarState, 'visible'> {
   const icon = outcome.status === 'succeeded' ? '$(pass)' : outcome.status === 'failed' ? '$(error)' : '$(debug-stop)';
-  const counts = outcome.runId ? ` · ${delivered} delivered${parked > 0 ? `, ${parked} parked` : ''}` : '';
+  const counts = outcome.runId ? ` · ${deliveredText(delivered, dryRun)}${parked > 0 ? `, ${parked} parked` : ''}` : '';
   const tooltip = outcome.runId ? `FlowTracer run ${outcome.runId} of ${flow} ${outcome.status}: click for the log` : `${flow} did not start: click for the log`;
   return { text: `${icon} ${flow}: ${outcome.status}${counts}`, tooltip, command: 'flowtracer.showLogs' };
 }

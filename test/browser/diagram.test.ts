@@ -113,6 +113,16 @@ describe('diagram webview in Chromium', function () {
     assert.equal(label, 'OrderService, service, POST localhost:8080/orders, failed · 40 ok · 6 retried · 2 parked');
   });
 
+  it('paints a dry run as what it would deliver, never as messages moved', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.send({
+      type: 'status',
+      status: { runId: 'run-dry', dryRun: true, components: { OrderTopic: { state: 'succeeded', processed: 25, parked: 0, retries: 0 }, OrderQueue: { state: 'succeeded', processed: 25, parked: 0, retries: 0 } }, moved: { 0: 25 } },
+    });
+    assert.deepEqual((await diagram.nodes()).slice(0, 2).map((n) => n.texts[2]), ['succeeded · would deliver 25', 'succeeded · would deliver 25']);
+    assert.deepEqual((await diagram.edges()).map((e) => e.count), ['would deliver 25', '', '', '']);
+  });
+
   it('repaints a later status of the same run in place: counts grow, states change, parked messages show on their edge', async () => {
     await diagram.showFlow(orderProcessing);
     await diagram.send({ type: 'status', status: { runId: 'run-2', components: { OrderQueue: { state: 'running', processed: 3, parked: 0, retries: 0 } }, moved: { 0: 3 } } });

@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
 import { FlowLog } from './log/flow-log';
 import { RunController } from './runs/run-controller';
+import { watchRunsFolder } from './runs/runs-folder-watcher';
 import { runsDirFor, settings } from './settings';
 import { createTrustGate } from './trust/trust-gate';
 import { RunsTreeProvider } from './views/runs-tree';
@@ -83,9 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
     accountStatusItem(account),
     ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts }),
   );
-  const runsWatcher = vscode.workspace.createFileSystemWatcher('**/.flowtracer/runs/*/summary.json');
-  const refresh = (): void => void runsTree.refresh();
-  context.subscriptions.push(runsWatcher, runsWatcher.onDidCreate(refresh), runsWatcher.onDidChange(refresh));
+  context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()));
   void runsTree.refresh();
   void account.refresh(false);
   // Built before the language client starts, so that the probe sees every diagram the tests open.

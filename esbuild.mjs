@@ -20,7 +20,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   { ...node, entryPoints: { 'client/extension': 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: { 'server/server': 'server/server.ts' }, outdir: 'dist' },
+  // Also the `flowtracer-language-server` command of package.json's bin (other editors run it with --stdio).
+  { ...node, entryPoints: { 'server/server': 'server/server.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     ...node,
     entryPoints: { 'executor/cli': 'executor/cli.ts', 'executor/worker': 'executor/worker.ts' },

@@ -16,7 +16,7 @@ describe('the .vsix package', () => {
     this.timeout(60_000);
     const files = packagedFiles();
     for (const required of [
-      'package.json', 'README.md', 'LICENSE', 'language-configuration.json',
+      'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'language-configuration.json',
       'syntaxes/flow-yaml.tmLanguage.json', 'schemas/flow.schema.json', 'media/icon.png', 'media/flow-file.svg',
       'dist/client/extension.js', 'dist/server/server.js', 'dist/executor/cli.js', 'dist/executor/worker.js',
       'dist/webview/main.js', 'dist/webview/layout-worker.js',

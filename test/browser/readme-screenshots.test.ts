@@ -66,7 +66,7 @@ describe('README screenshots of the order-processing example (Chromium)', functi
   }
 
   it('the diagram as it opens: four components, env defaults resolved, no secret', async () => {
-    assert.deepEqual((await diagram.nodes()).map((n) => n.texts[1]), ['topic orders', 'queue orders', 'POST localhost:8080/orders', 'table processed_orders']);
+    assert.deepEqual((await diagram.nodes()).map((n) => n.texts[1]), ['topic orders', 'queue orders', 'POST 127.0.0.1:18080/orders', 'table processed_orders']);
     const bytes = await shoot('readme-diagram.png');
     assert.ok(bytes < MAX_BYTES, `${bytes} bytes`);
   });

@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
 import { FlowLog } from './log/flow-log';
 import { RunController } from './runs/run-controller';
+import { followWalkthrough, WalkthroughProgress } from './views/walkthrough-progress';
 import { watchRunsFolder } from './runs/runs-folder-watcher';
 import { runsDirFor, settings } from './settings';
 import { createTrustGate } from './trust/trust-gate';
@@ -29,6 +30,8 @@ export interface FlowTracerTestHooks {
   readonly diagrams: DiagramPanels;
   /** Records what the diagrams post and hear, and posts to the host as a webview would. */
   readonly diagramProbe: DiagramProbe;
+  /** The first-hour walkthrough's steps done so far. */
+  readonly walkthrough: WalkthroughProgress;
   /** The panel serializer as VS Code calls it after a reload. */
   readonly diagramSerializer: vscode.WebviewPanelSerializer<unknown>;
   logText(): string;
@@ -69,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   });
   const flowsTree = new FlowsTreeProvider();
   const prompts = new Prompts();
+  const walkthrough = new WalkthroughProgress();
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams, log),
@@ -82,7 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough }),
+    ...followWalkthrough(walkthrough, diagrams, runs),
   );
   context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()));
   void runsTree.refresh();
@@ -95,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
       runsTree,
       diagrams,
       diagramProbe,
+      walkthrough,
       diagramSerializer: diagramSerializer(diagrams, log),
       logText: () => log.text(),
       async setGithubSessionProvider(provider) {

@@ -50,9 +50,15 @@ export interface RunControllerDeps {
   confirmHosts?: (hosts: readonly string[]) => Promise<boolean>;
 }
 
+/** A run, retry or resume that ended (`outcome` undefined: the executor stopped unexpectedly or the run never started). */
+export interface FinishedRun {
+  readonly command: ExecutorCommand['type'];
+  readonly outcome: ExecutorOutcome | undefined;
+}
+
 export class RunController implements vscode.Disposable {
   private process: ExecutorProcess | undefined;
-  private readonly finished = new vscode.EventEmitter<ExecutorOutcome | undefined>();
+  private readonly finished = new vscode.EventEmitter<FinishedRun>();
   readonly onDidFinish = this.finished.event;
   private readonly progressEvents = new vscode.EventEmitter<RunEvent>();
   readonly onEvent = this.progressEvents.event;
@@ -159,7 +165,7 @@ export class RunController implements vscode.Disposable {
         void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       }
       this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked), dryRun));
-      this.finished.fire(outcome);
+      this.finished.fire({ command: request.command.type, outcome });
       return outcome;
     } catch (error) {
       const message = error instanceof ExecutorCrashError ? error.message : `The run could not start: ${(error as Error).message}`;
@@ -167,7 +173,7 @@ export class RunController implements vscode.Disposable {
       if (error instanceof ExecutorCrashError && error.stderr) log.write({ level: 'debug', text: error.stderr });
       void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       this.showStatus({ text: `$(error) ${header.flow}: the executor stopped unexpectedly`, tooltip: 'The FlowTracer run ended without finishing: click for the log', command: 'flowtracer.showLogs' });
-      this.finished.fire(undefined);
+      this.finished.fire({ command: request.command.type, outcome: undefined });
       return undefined;
     } finally {
       this.process = undefined;

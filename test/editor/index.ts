@@ -23,6 +23,7 @@ export function run(): Promise<void> {
   require('./run-surfaces.test');
   require('./settings.test');
   require('./example-tasks.test');
+  require('./walkthrough.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

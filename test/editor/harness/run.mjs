@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureCodeServer, repoDir, startVsCodeServer } from './vscode-server.mjs';
 
@@ -18,6 +19,11 @@ const testIndex = join(repoDir, 'dist', 'test', 'editor', 'index.js');
 if (!existsSync(testIndex)) {
   console.error(`editor tests: ${testIndex} is missing; run "npm run build" first (npm test does).`);
   process.exit(1);
+}
+
+/** The names examples/order-flow reads from the environment (and its tasks pass on). */
+function exampleNames(tag) {
+  return { EXAMPLE_ORDERS_TOPIC: `ft-example-orders-${tag}`, EXAMPLE_ORDERS_QUEUE: `ft-example-orders-${tag}`, EXAMPLE_PROCESSED_TABLE: `ft_example_processed_${tag}` };
 }
 
 ensureCodeServer();
@@ -36,6 +42,8 @@ const passedEnv = {
   FLOWTRACER_EDITOR_WORKSPACE_TRUST: trust,
   // As npm start passes its Kafka to VS Code and the examples' tasks.
   ...(process.env.FLOWTRACER_TEST_KAFKA_BROKERS ? { KAFKA_BROKERS: process.env.FLOWTRACER_TEST_KAFKA_BROKERS } : {}),
+  // The order example's topic, queue and table, this run's own (others share the brokers and the database).
+  ...exampleNames(randomBytes(4).toString('hex')),
 };
 let server;
 let browser;

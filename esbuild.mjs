@@ -36,7 +36,8 @@ const builds = [
     external: ['vscode'],
     plugins: [lazyBundles],
   },
-  { ...node, entryPoints: { 'server/server': 'server/server.ts' }, outdir: 'dist' },
+  // Also the `flowtracer-language-server` command of package.json's bin (other editors run it with --stdio).
+  { ...node, entryPoints: { 'server/server': 'server/server.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     ...node,
     // One bundle is both the `flowtracer` CLI and the extension's executor child (forked with --executor-child).

@@ -8,6 +8,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
 import { FlowLog } from './log/flow-log';
 import { RunController } from './runs/run-controller';
+import { followWalkthrough, WalkthroughProgress } from './views/walkthrough-progress';
+import { watchRunsFolder } from './runs/runs-folder-watcher';
 import { runsDirFor, settings } from './settings';
 import { createTrustGate } from './trust/trust-gate';
 import { RunsTreeProvider } from './views/runs-tree';
@@ -41,6 +43,8 @@ export interface FlowTracerTestHooks {
   readonly diagrams: DiagramPanels;
   /** Records what the diagrams post and hear, and posts to the host as a webview would. */
   readonly diagramProbe: DiagramProbe;
+  /** The first-hour walkthrough's steps done so far. */
+  readonly walkthrough: WalkthroughProgress;
   /** The panel serializer as VS Code calls it after a reload. */
   readonly diagramSerializer: vscode.WebviewPanelSerializer<unknown>;
   logText(): string;
@@ -104,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
   });
   const flowsTree = new FlowsTreeProvider();
   const prompts = new Prompts();
+  const walkthrough = new WalkthroughProgress();
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams, log, isTrusted),
@@ -117,11 +122,10 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough }),
+    ...followWalkthrough(walkthrough, diagrams, runs),
   );
-  const runsWatcher = vscode.workspace.createFileSystemWatcher('**/.flowtracer/runs/*/summary.json');
-  const refresh = (): void => void runsTree.refresh();
-  context.subscriptions.push(runsWatcher, runsWatcher.onDidCreate(refresh), runsWatcher.onDidChange(refresh));
+  context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()));
   void runsTree.refresh();
   void account.refresh(false);
   // Built before the language client starts, so that the probe sees every diagram the tests open.
@@ -132,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
       runsTree,
       diagrams,
       diagramProbe,
+      walkthrough,
       diagramSerializer: diagramSerializer(diagrams, log),
       logText: () => log.text(),
       async setGithubSessionProvider(provider) {

@@ -1,4 +1,5 @@
 // The CLI's read-only commands over recorded runs: runs, show RUN, trace ID|KEY.
+import { deliveredTerm } from '../protocol/delivery-wording';
 import { ExitCode, UsageError, type CommonFlags } from './cli-commands';
 import { markInterruptedRuns } from './run-interrupts';
 import { listRuns, runDetails, traceMessage } from './run-inspection';
@@ -23,7 +24,7 @@ export async function inspectCommand(command: 'runs' | 'show' | 'trace', arg: st
       `run ${s.runId}: ${s.flow} (${s.mode}) ${s.status}${s.error ? `: ${s.error}` : ''}`,
       `  started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''}${s.resumed ? `, resumed ${s.resumed} time${s.resumed === 1 ? '' : 's'} (totals of the whole run)` : ''}`,
       ...Object.entries(s.components).map(([name, status]) => `  ${name}: ${status}`),
-      ...s.reconciliation.map((r) => `  ${r.connection}: read ${r.read} = delivered ${r.delivered} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : '  MISMATCH'}`),
+      ...s.reconciliation.map((r) => `  ${r.connection}: read ${r.read} = ${deliveredTerm(r.delivered, s.mode === 'dry-run')} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : '  MISMATCH'}`),
       ...details.parked.map((p) => `  parked ${p.key ?? p.source} (${p.connection}): ${p.error}`),
       ...(details.workers.length > 1 ? [`  processes: ${details.workers.map((w) => `${w.worker} delivered ${w.delivered}${w.ended ? '' : ' (not ended)'}`).join(', ')}`] : []),
       ...(details.inDoubt.length > 0 ? [`  in-flight window (sent and never committed, or sent again: may have arrived twice): ${details.inDoubt.length} message(s)`, ...details.inDoubt.slice(0, 20).map((d) => `    ${d.connection} ${d.key ?? ''} ${d.source}${details.workers.length > 1 ? ` (${d.worker})` : ''}`)] : []),

@@ -22,6 +22,8 @@ export interface RunStatus {
   readonly moved: Readonly<Record<number, number>>;
   /** Messages parked on each connection, by connection index (absent or missing index: none). */
   readonly parked?: Readonly<Record<number, number>>;
+  /** A dry run: nothing was written, the counts are what it would deliver. */
+  readonly dryRun?: boolean;
 }
 
 /** A traced message's path: the components and connections it went through, in order. */

@@ -13,7 +13,7 @@ import { svgElement } from './render/svg-dom';
 import { exportSvg, svgToPng } from './view/export-image';
 import { Minimap } from './view/minimap';
 import { buildToolbar } from './view/toolbar';
-import { TEXT_MIN_ZOOM, Viewport } from './view/viewport';
+import { READABLE_ZOOM, Viewport } from './view/viewport';
 
 /** Flows up to this many components are fitted at a zoom where their text can be read. */
 const READABLE_FIT_MAX_NODES = 30;
@@ -147,6 +147,8 @@ export class DiagramView {
     paintSelection(this.rendered, this.selected);
     this.viewport.setContentSize(positions.width, positions.height);
     if (firstDrawing) this.restoreOrFit(flow.uri);
+    // A fitted view is fitted again to the new layout (an added node is not left outside); one the user moved follows the shift.
+    else if (!reusedLayout && this.viewport.isFitted) this.fit();
     else if (!reusedLayout) this.followShift(previous, positions);
     this.minimap.update(positions);
     this.showNotice(parsed.yamlDiagnostics.length, diagram);
@@ -176,9 +178,9 @@ export class DiagramView {
     else this.fit();
   }
 
-  /** Small flows are fitted no smaller than readable; large ones are fitted whole. */
+  /** Small flows are fitted no smaller than readable (the rest scrolls); large ones are fitted whole. */
   private fit(): void {
-    this.viewport.fit(this.diagram.nodes.length <= READABLE_FIT_MAX_NODES ? TEXT_MIN_ZOOM + 0.05 : undefined);
+    this.viewport.fit(this.diagram.nodes.length <= READABLE_FIT_MAX_NODES ? READABLE_ZOOM : undefined);
   }
 
   private showNotice(yamlProblems: number, diagram: DiagramModel): void {

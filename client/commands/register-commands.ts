@@ -1,10 +1,9 @@
 // Registers every FlowTracer command built from its factory.
 import * as vscode from 'vscode';
-import { flowLanguage } from '../lazy-bundles';
 import { setSecret, signIn, signOut } from './account-commands';
 import type { CommandContext } from './command-context';
 import { newFlow } from './new-flow-command';
-import { dryRunFlow, resumeRun, retryAllFailed, retryFailedComponent, runFlow, stopRun } from './run-commands';
+import { defaultModeOf, dryRunFlow, resumeRun, retryAllFailed, retryFailedComponent, runFlow, stopRun } from './run-commands';
 import { openJournal, openRun, traceMessage } from './run-inspection-commands';
 import { flowFileOf, type TargetArg } from './command-targets';
 
@@ -30,9 +29,8 @@ const validateFlow = (ctx: CommandContext) => async (arg?: TargetArg) => {
 const runFromHere = (ctx: CommandContext) => async (arg?: { flowtracerUri?: string; flowtracerComponent?: string }) => {
   const uri = await flowFileOf(arg);
   if (!uri || !arg?.flowtracerComponent) return undefined;
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const mode = (flowLanguage().parseFlow(text).model.defaults['validation'] as string | undefined) ?? 'warn';
-  return ctx.runs.execute({ flowFile: uri, title: `Run from ${arg.flowtracerComponent}`, mode, command: { type: 'run', flowFile: uri.fsPath, options: { only: arg.flowtracerComponent } } });
+  const { mode } = await defaultModeOf(uri);
+  return ctx.runs.execute({ flowFile: uri, title: `Run from ${arg.flowtracerComponent}`, mode, command: { type: 'run', flowFile: uri.fsPath, options: { mode, only: arg.flowtracerComponent } } });
 };
 
 export function registerFlowCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -1,6 +1,6 @@
 // Run Flow…, Dry Run Flow, Retry Failed Component…, Retry All Failed, Resume Run, Stop Run.
 import * as vscode from 'vscode';
-import { VALIDATION_MODES } from '../../flow/model';
+import { VALIDATION_MODES, type ValidationMode } from '../../flow/model';
 import { flowLanguage } from '../lazy-bundles';
 import { failedComponents } from '../runs/run-history';
 import { settings } from '../settings';
@@ -8,17 +8,25 @@ import type { CommandContext } from './command-context';
 import type { Prompter } from './prompts';
 import { flowFileOf, hasFailed, runOf, type TargetArg } from './command-targets';
 
-async function defaultModeOf(uri: vscode.Uri): Promise<string> {
+/** The mode a run of the flow takes unless the user picks another: the flow's `defaults.validation`, else the `flowtracer.defaultValidationMode` setting, else warn. */
+export async function defaultModeOf(uri: vscode.Uri): Promise<{ readonly mode: ValidationMode; readonly from: 'flow' | 'setting' }> {
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const written = flowLanguage().parseFlow(text).model.defaults['validation'];
-  return typeof written === 'string' ? written : settings().defaultValidationMode || 'warn';
+  if (isMode(written)) return { mode: written, from: 'flow' };
+  const configured = settings().defaultValidationMode;
+  return isMode(configured) ? { mode: configured, from: 'setting' } : { mode: 'warn', from: 'flow' };
+}
+
+function isMode(value: unknown): value is ValidationMode {
+  return (VALIDATION_MODES as readonly unknown[]).includes(value);
 }
 
 async function pickMode(prompts: Prompter, uri: vscode.Uri): Promise<string | undefined> {
   const preferred = await defaultModeOf(uri);
-  const items = VALIDATION_MODES.filter((m) => m !== 'dry-run').map((mode) => ({ label: mode, description: mode === preferred ? "the flow's default" : '', picked: mode === preferred }));
+  const said = preferred.from === 'flow' ? "the flow's default" : 'your default (flowtracer.defaultValidationMode)';
+  const items = VALIDATION_MODES.filter((m) => m !== 'dry-run').map((mode) => ({ label: mode, description: mode === preferred.mode ? said : '', picked: mode === preferred.mode }));
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
-  return (await prompts.pick(items, { title: 'FlowTracer: validate payloads how?', placeHolder: `Validation mode (the flow's default is ${preferred})` }))?.label;
+  return (await prompts.pick(items, { title: 'FlowTracer: validate payloads how?', placeHolder: `Validation mode (${said} is ${preferred.mode})` }))?.label;
 }
 
 /**

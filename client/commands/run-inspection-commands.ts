@@ -39,5 +39,6 @@ export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wan
   ctx.log.info(`trace ${target} in run ${run.runId}:`);
   for (const hop of hops) ctx.log.info(`  ${hop.at} ${hop.t} ${connectionOf(hop)} key ${hop.key ?? '(none)'}`);
   ctx.log.channel.show(true);
+  if (hops.length > 0) ctx.walkthrough.mark('tracedMessage');
   return hops;
 };

@@ -51,6 +51,7 @@ export function connectionIndexOf(label: string, connections: readonly WrittenCo
 /** Folds one run's events into the status the diagram paints; `apply` says whether anything visible changed. */
 export class LiveRunStatus {
   private runId = '';
+  private dryRun = false;
   private readonly components = new Map<string, ComponentTally>();
   private readonly tallies = new Map<number, ConnectionTally>();
   private finished = false;
@@ -61,6 +62,7 @@ export class LiveRunStatus {
     switch (event.type) {
       case 'run-started':
         this.runId = event.runId;
+        this.dryRun = event.mode === 'dry-run';
         for (const name of event.components) this.component(name);
         return true;
       case 'component-status': {
@@ -131,7 +133,7 @@ export class LiveRunStatus {
       moved[index] = delivered(tally);
       if (parked(tally) > 0) parkedOn[index] = parked(tally);
     }
-    return { runId: this.runId, components, moved, parked: parkedOn };
+    return { runId: this.runId, components, moved, parked: parkedOn, ...(this.dryRun ? { dryRun: true } : {}) };
   }
 
   private stateOf(name: string, tally: ComponentTally, hasInbound: boolean): NodeRunState {

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { flowLanguage } from '../lazy-bundles';
+import { deliveredText } from '../../protocol/delivery-wording';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
 import { describeActor, formatActor } from '../../flow/actor';
 import { CachedMemberships, decideAccess, githubRuleOf } from '../../flow/access-rules';
@@ -50,9 +51,15 @@ export interface RunControllerDeps {
   confirmHosts?: (hosts: readonly string[]) => Promise<boolean>;
 }
 
+/** A run, retry or resume that ended (`outcome` undefined: the executor stopped unexpectedly or the run never started). */
+export interface FinishedRun {
+  readonly command: ExecutorCommand['type'];
+  readonly outcome: ExecutorOutcome | undefined;
+}
+
 export class RunController implements vscode.Disposable {
   private process: ExecutorProcess | undefined;
-  private readonly finished = new vscode.EventEmitter<ExecutorOutcome | undefined>();
+  private readonly finished = new vscode.EventEmitter<FinishedRun>();
   readonly onDidFinish = this.finished.event;
   private readonly progressEvents = new vscode.EventEmitter<RunEvent>();
   readonly onEvent = this.progressEvents.event;
@@ -122,6 +129,8 @@ export class RunController implements vscode.Disposable {
     this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
     const delivered = new Map<string, number>();
     const parked = new Map<string, number>();
+    // The executor says the run's mode as it starts (a flow's own default may be dry-run).
+    let dryRun = request.mode === 'dry-run';
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `FlowTracer: ${request.title} ${header.flow}`, cancellable: true },
@@ -130,11 +139,14 @@ export class RunController implements vscode.Disposable {
           return child.execute(command, {
             secret,
             onEvent: (event) => {
-              if (event.type === 'run-started') log.write(headerLine(header, event.runId));
+              if (event.type === 'run-started') {
+                dryRun = event.mode === 'dry-run';
+                log.write(headerLine(header, event.runId));
+              }
               const line = formatter.format(event);
               if (line) log.write(line);
               if (event.type === 'connection-progress') {
-                const text = `${event.connection}: ${event.counts.delivered}/${event.counts.read}`;
+                const text = `${event.connection}: ${dryRun ? 'would deliver ' : ''}${event.counts.delivered}/${event.counts.read}`;
                 delivered.set(event.connection, event.counts.delivered);
                 parked.set(event.connection, event.counts.parked);
                 progress.report({ message: text });
@@ -155,8 +167,8 @@ export class RunController implements vscode.Disposable {
         const message = outcome.runId ? `Run ${outcome.runId} of ${header.flow} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}.` : `${header.flow} did not start: ${outcome.error ?? 'the executor refused it'}.`;
         void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       }
-      this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked)));
-      this.finished.fire(outcome);
+      this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked), dryRun));
+      this.finished.fire({ command: request.command.type, outcome });
       return outcome;
     } catch (error) {
       const message = error instanceof ExecutorCrashError ? error.message : `The run could not start: ${(error as Error).message}`;
@@ -164,7 +176,7 @@ export class RunController implements vscode.Disposable {
       if (error instanceof ExecutorCrashError && error.stderr) log.write({ level: 'debug', text: error.stderr });
       void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
       this.showStatus({ text: `$(error) ${header.flow}: the executor stopped unexpectedly`, tooltip: 'The FlowTracer run ended without finishing: click for the log', command: 'flowtracer.showLogs' });
-      this.finished.fire(undefined);
+      this.finished.fire({ command: request.command.type, outcome: undefined });
       return undefined;
     } finally {
       this.process = undefined;
@@ -234,9 +246,9 @@ function total(counts: ReadonlyMap<string, number>): number {
   return sum;
 }
 
-function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: number, parked: number): Omit<RunStatusBarState, 'visible'> {
+function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: number, parked: number, dryRun: boolean): Omit<RunStatusBarState, 'visible'> {
   const icon = outcome.status === 'succeeded' ? '$(pass)' : outcome.status === 'failed' ? '$(error)' : '$(debug-stop)';
-  const counts = outcome.runId ? ` · ${delivered} delivered${parked > 0 ? `, ${parked} parked` : ''}` : '';
+  const counts = outcome.runId ? ` · ${deliveredText(delivered, dryRun)}${parked > 0 ? `, ${parked} parked` : ''}` : '';
   const tooltip = outcome.runId ? `FlowTracer run ${outcome.runId} of ${flow} ${outcome.status}: click for the log` : `${flow} did not start: click for the log`;
   return { text: `${icon} ${flow}: ${outcome.status}${counts}`, tooltip, command: 'flowtracer.showLogs' };
 }

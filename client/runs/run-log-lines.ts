@@ -1,4 +1,5 @@
 // How executor events read in the "FlowTracer" log: the level and text of each line (pure).
+import { deliveredTerm, deliveredText } from '../../protocol/delivery-wording';
 import type { ExecutorEvent, LogLevel } from '../../protocol/executor-events';
 
 export type LogLineLevel = LogLevel | 'trace';
@@ -27,12 +28,15 @@ function seconds(ms: number): string {
 export class RunLogFormatter {
   private readonly started = new Map<string, number>();
   private readonly counts = new Map<string, { read: number; delivered: number; parked: number; filtered: number }>();
+  /** A dry run delivers nothing: its counts say what it would deliver. */
+  private dryRun = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   format(event: ExecutorEvent): LogLine | undefined {
     switch (event.type) {
       case 'run-started':
+        this.dryRun = event.mode === 'dry-run';
         return { level: 'info', text: `run ${event.runId} started: ${event.components.length} components` };
       case 'component-status': {
         if (event.status === 'running') {
@@ -44,13 +48,13 @@ export class RunLogFormatter {
         const c = this.countsInto(event.component);
         const duration = start === undefined ? '' : ` in ${seconds(this.now() - start)}`;
         const level: LogLineLevel = event.status === 'failed' ? 'error' : event.status === 'blocked' ? 'warn' : 'info';
-        return { level, text: `${event.component} ${event.status}${duration}: ${c.delivered} delivered, ${c.parked} parked, ${c.filtered} filtered${event.reason ? ` (${event.reason})` : ''}` };
+        return { level, text: `${event.component} ${event.status}${duration}: ${deliveredText(c.delivered, this.dryRun)}, ${c.parked} parked, ${c.filtered} filtered${event.reason ? ` (${event.reason})` : ''}` };
       }
       case 'connection-progress':
         this.counts.set(event.connection, { ...event.counts });
-        return { level: 'debug', text: `${event.connection}: ${event.counts.read} read, ${event.counts.delivered} delivered, ${event.counts.parked} parked` };
+        return { level: 'debug', text: `${event.connection}: ${event.counts.read} read, ${deliveredText(event.counts.delivered, this.dryRun)}, ${event.counts.parked} parked` };
       case 'message-delivered':
-        return { level: 'debug', text: `${event.connection}: delivered ${event.key ?? '(no key)'} ${event.sourcePosition} -> ${event.targetPosition} trace ${event.traceId}` };
+        return { level: 'debug', text: `${event.connection}: ${this.dryRun ? 'would deliver' : 'delivered'} ${event.key ?? '(no key)'} ${event.sourcePosition} -> ${event.targetPosition} trace ${event.traceId}` };
       case 'message-parked':
         return { level: 'warn', text: `${event.connection}: parked ${event.key ?? '(no key)'} at ${event.sourcePosition} after ${event.attempts} attempts: ${event.error}` };
       case 'message-retrying':
@@ -58,7 +62,7 @@ export class RunLogFormatter {
       case 'log':
         return { level: event.level, text: event.component ? `${event.component}: ${event.message}` : event.message };
       case 'run-finished': {
-        const lines = event.reconciliation.map((r) => `${r.connection} read ${r.read} = delivered ${r.delivered} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : ' (UNBALANCED)'}`);
+        const lines = event.reconciliation.map((r) => `${r.connection} read ${r.read} = ${deliveredTerm(r.delivered, this.dryRun)} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : ' (UNBALANCED)'}`);
         return { level: event.status === 'succeeded' ? 'info' : 'error', text: [`run ${event.runId} ${event.status} in ${seconds(event.durationMs)}${event.error ? `: ${event.error}` : ''}`, ...lines].join('\n  ') };
       }
       case 'secret-request':

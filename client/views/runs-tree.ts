@@ -1,6 +1,7 @@
 // The Runs view: run history from the journals, run -> components with status icons, counts and durations.
 import * as vscode from 'vscode';
 import { describeActor } from '../../flow/actor';
+import { deliveredText } from '../../protocol/delivery-wording';
 import { readRunHistory, type ComponentRun, type RunRecord } from '../runs/run-history';
 
 export type RunsNode = { readonly kind: 'run'; readonly run: RunRecord } | { readonly kind: 'component'; readonly run: RunRecord; readonly component: ComponentRun };
@@ -48,7 +49,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       const r = node.run;
       const item = new vscode.TreeItem(`${r.flow} · ${r.runId}`, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = r.runId;
-      item.description = `${r.status} · ${r.mode}${r.actor ? ` · ${describeActor(r.actor)}` : ''}`;
+      // A dry run wrote nothing: it says what it would have delivered.
+      const would = r.mode === 'dry-run' ? ` · ${deliveredText(r.components.reduce((n, c) => n + c.received, 0), true)}` : '';
+      item.description = `${r.status} · ${r.mode}${would}${r.actor ? ` · ${describeActor(r.actor)}` : ''}`;
       item.tooltip = new vscode.MarkdownString(
         [`**${r.flow}** run \`${r.runId}\``, `status: ${r.status}`, `mode: ${r.mode}`, `started: ${r.startedAt}`, `by: ${r.actors.map(describeActor).join(', ') || 'unknown'}`, r.error ? `error: ${r.error}` : ''].filter(Boolean).join('  \n'),
       );
@@ -59,7 +62,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const c = node.component;
     const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.run.runId}/${c.name}`;
-    item.description = `${c.status} · ${c.received} received${c.parked ? ` · ${c.parked} parked` : ''}${duration(c.durationMs)}`;
+    const received = node.run.mode === 'dry-run' ? `would receive ${c.received}` : `${c.received} received`;
+    item.description = `${c.status} · ${received}${c.parked ? ` · ${c.parked} parked` : ''}${duration(c.durationMs)}`;
     item.iconPath = icon(c.status);
     item.contextValue = `component${c.status === 'failed' || c.parked > 0 ? '.failed' : ''}`;
     return item;

@@ -1,8 +1,9 @@
 // Produces N sample orders to a Kafka topic (acks=all), for the order-flow example.
-// Usage: node examples/feeders/feed-kafka.mjs TOPIC [COUNT]   (KAFKA_BROKERS defaults to localhost:9092)
+// Usage: node examples/feeders/feed-kafka.mjs [TOPIC] [COUNT]   (TOPIC: EXAMPLE_ORDERS_TOPIC or orders; KAFKA_BROKERS defaults to localhost:9092)
 import { Kafka } from 'kafkajs';
 
-const [topic = 'orders', count = '10'] = process.argv.slice(2);
+const topic = process.argv[2] || process.env.EXAMPLE_ORDERS_TOPIC || 'orders';
+const count = process.argv[3] || '10';
 const kafka = new Kafka({ clientId: 'flowtracer-feeder', brokers: (process.env.KAFKA_BROKERS ?? 'localhost:9092').split(',') });
 const producer = kafka.producer({ idempotent: true });
 await producer.connect();

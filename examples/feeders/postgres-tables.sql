@@ -1,4 +1,4 @@
--- Tables the examples write to and read from: psql postgres://postgres@127.0.0.1:5432/test -f examples/feeders/postgres-tables.sql
+-- Tables the examples write to and read from (the "Examples: create the tables" task runs this through create-tables.mjs).
 CREATE TABLE IF NOT EXISTS processed_orders (order_id text PRIMARY KEY, status text NOT NULL, body jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS intake_orders (order_id text PRIMARY KEY, status text NOT NULL, body jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS customers (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());

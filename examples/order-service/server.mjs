@@ -1,8 +1,9 @@
 // The order service of the examples: one POST /orders per message; replies with the processed order.
-// Usage: node examples/order-service/server.mjs [port]   (PORT env or 8080; FAIL_ORDERS=id1,id2 answers 500 for those orders)
+// Usage: node examples/order-service/server.mjs [port]   (PORT env or 18080, a port npm start's VS Code (8080) and Kafka (9092)
+// do not take; FAIL_ORDERS=id1,id2 answers 500 for those orders)
 import { createServer } from 'node:http';
 
-const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
+const port = Number(process.argv[2] ?? process.env.PORT ?? 18080);
 const failing = new Set((process.env.FAIL_ORDERS ?? '').split(',').filter(Boolean));
 
 const server = createServer((req, res) => {

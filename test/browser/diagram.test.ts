@@ -113,6 +113,16 @@ describe('diagram webview in Chromium', function () {
     assert.equal(label, 'OrderService, service, POST localhost:8080/orders, failed · 40 ok · 6 retried · 2 parked');
   });
 
+  it('paints a dry run as what it would deliver, never as messages moved', async () => {
+    await diagram.showFlow(orderProcessing);
+    await diagram.send({
+      type: 'status',
+      status: { runId: 'run-dry', dryRun: true, components: { OrderTopic: { state: 'succeeded', processed: 25, parked: 0, retries: 0 }, OrderQueue: { state: 'succeeded', processed: 25, parked: 0, retries: 0 } }, moved: { 0: 25 } },
+    });
+    assert.deepEqual((await diagram.nodes()).slice(0, 2).map((n) => n.texts[2]), ['succeeded · would deliver 25', 'succeeded · would deliver 25']);
+    assert.deepEqual((await diagram.edges()).map((e) => e.count), ['would deliver 25', '', '', '']);
+  });
+
   it('repaints a later status of the same run in place: counts grow, states change, parked messages show on their edge', async () => {
     await diagram.showFlow(orderProcessing);
     await diagram.send({ type: 'status', status: { runId: 'run-2', components: { OrderQueue: { state: 'running', processed: 3, parked: 0, retries: 0 } }, moved: { 0: 3 } } });
@@ -185,6 +195,85 @@ describe('diagram webview in Chromium', function () {
     assert.equal((await diagram.nodes()).find((n) => n.name === 'AuditLog')?.ghost, true);
     assert.equal(await diagram.page.getAttribute('.viewport', 'transform'), transform);
     assert.match((await diagram.page.textContent('.notice')) ?? '', /1 connection end names a component not defined/);
+  });
+
+  /** Each node's box on screen and the canvas's, in CSS pixels. */
+  const onScreen = async () => ({
+    canvas: (await diagram.page.$eval('svg.canvas', (svg) => svg.getBoundingClientRect().toJSON() as DOMRect)),
+    nodes: await diagram.page.$$eval('.nodes .node', (nodes) => nodes.map((g) => ({ name: (g as SVGGElement).dataset.component!, box: g.querySelector('.node-box')!.getBoundingClientRect().toJSON() as DOMRect }))),
+    zoom: Number(/scale\(([\d.e-]+)\)/.exec((await diagram.page.getAttribute('.viewport', 'transform')) ?? '')?.[1]),
+  });
+  const outside = (view: Awaited<ReturnType<typeof onScreen>>) =>
+    view.nodes.filter(({ box }) => box.left < view.canvas.left || box.top < view.canvas.top || box.right > view.canvas.right || box.bottom > view.canvas.bottom).map((n) => n.name);
+
+  it('fits the flow to the panel on open: every node inside the view, at a readable zoom', async () => {
+    await diagram.showFlow(orderProcessing);
+    const view = await onScreen();
+    assert.equal(view.nodes.length, 5);
+    assert.deepEqual(outside(view), [], `every node inside the ${view.canvas.width}x${view.canvas.height} view`);
+    assert.ok(view.zoom >= 0.7, `readable zoom, got ${view.zoom}`);
+  });
+
+  it('fits again when the panel is resized and after an edit that adds nodes, until the user zooms', async () => {
+    await diagram.showFlow(orderProcessing, 1);
+    const wide = await onScreen();
+    await diagram.page.setViewportSize({ width: 1100, height: 380 });
+    await diagram.page.waitForFunction((zoom) => !document.querySelector('.viewport')?.getAttribute('transform')?.endsWith(`scale(${zoom})`), wide.zoom);
+    const narrower = await onScreen();
+    assert.ok(narrower.zoom < wide.zoom, `zoom ${wide.zoom} -> ${narrower.zoom}`);
+    assert.deepEqual(outside(narrower), [], 'every node inside after the resize');
+
+    const added = `${orderProcessing}${['AuditLog', 'Archive', 'Billing'].map((to) => `  - from: OrderService\n    to: ${to}\n`).join('')}`;
+    await diagram.showFlow(added, 2);
+    const grown = await onScreen();
+    assert.equal(grown.nodes.length, 8);
+    assert.ok(grown.zoom < narrower.zoom, `fitted again to the taller layout: zoom ${narrower.zoom} -> ${grown.zoom}`);
+    assert.deepEqual(outside(grown), [], 'the added nodes are inside too');
+
+    // Once the user zooms, the view is theirs: a resize keeps it.
+    await diagram.page.click('button[data-action="Zoom in"]');
+    const chosen = await diagram.page.getAttribute('.viewport', 'transform');
+    await diagram.page.setViewportSize({ width: 1200, height: 560 });
+    await diagram.page.waitForFunction(() => document.querySelector('svg.canvas')!.getBoundingClientRect().width === 1200);
+    assert.equal(await diagram.page.getAttribute('.viewport', 'transform'), chosen);
+  });
+
+  it('below a readable zoom it scrolls instead of shrinking: a narrow panel shows the sources first, the wheel brings the rest', async () => {
+    await diagram.page.setViewportSize({ width: 420, height: 360 });
+    await diagram.showFlow(orderProcessing);
+    const view = await onScreen();
+    assert.equal(view.zoom, 0.7, 'fitted no smaller than the readable zoom');
+    assert.deepEqual(outside(view).includes('OrderTopic'), false, 'the source is in view');
+    assert.ok(outside(view).length > 0, 'the rest is off to the right');
+    await diagram.page.mouse.move(200, 200);
+    for (let i = 0; i < 8 && outside(await onScreen()).includes('StatusAPI'); i++) await diagram.page.mouse.wheel(200, 0);
+    const scrolled = await onScreen();
+    assert.equal(scrolled.zoom, 0.7, 'scrolling keeps the zoom');
+    assert.equal(outside(scrolled).includes('StatusAPI'), false, 'the last node scrolled into view');
+  });
+
+  it('labels a setting written with ${env:X:-default} by its default, with the reference in the tooltip, and never a secret', async () => {
+    const flow = [
+      'flow: env-labels',
+      'components:',
+      '  Orders: { type: kafka, brokers: ["${env:KAFKA_BROKERS:-localhost:9092}"], topic: "${env:ORDERS_TOPIC:-orders}" }',
+      '  Service: { type: service, url: "${env:ORDER_SERVICE_URL:-http://localhost:3000}/orders" }',
+      '  Queue: { type: mq, url: "amqp://guest:${secret:rabbit-password}@localhost:5672", queue: "${env:QUEUE}" }',
+      'connections:',
+      '  - { from: Orders, to: Service }',
+      '  - { from: Service, to: Queue }',
+      '',
+    ].join('\n');
+    await diagram.showFlow(flow);
+    const nodes = await diagram.nodes();
+    assert.deepEqual(nodes.map((n) => [n.name, n.texts[1]]), [['Orders', 'topic orders'], ['Service', 'localhost:3000/orders'], ['Queue', 'queue ${env:QUEUE}']]);
+    const titles = await diagram.page.$$eval('.nodes .node > title', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual(titles, [
+      'Orders\nbrokers: ${env:KAFKA_BROKERS:-localhost:9092}\ntopic: ${env:ORDERS_TOPIC:-orders}',
+      'Service\nurl: ${env:ORDER_SERVICE_URL:-http://localhost:3000}/orders',
+      'Queue\nqueue: ${env:QUEUE}',
+    ]);
+    assert.ok(!(await diagram.page.content()).includes('rabbit-password'), 'no secret reference in the page');
   });
 
   it('draws what it can of a flow with a YAML error and says so', async () => {

@@ -22,6 +22,9 @@ export function run(): Promise<void> {
   require('./new-flow.test');
   require('./run-surfaces.test');
   require('./secrets.test');
+  require('./settings.test');
+  require('./example-tasks.test');
+  require('./walkthrough.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TestedApi } from './support/workspace';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
-import { deleteQueues, flowTracer, mqCopyFlow, publish, until } from './support/run-fixtures';
+import { deleteQueues, flowTracer, mqCopyFlow, publish, queueDepth, until } from './support/run-fixtures';
 import { within } from './support/until';
 import { openFlow } from './support/workspace';
 
@@ -65,5 +65,33 @@ describe('FlowTracer run status on the diagram in VS Code (RabbitMQ)', function 
     const posted = api.test.diagramProbe.statuses(uri).posted;
     assert.ok(posted.length >= 3, `posted ${posted.length}`);
     assert.deepEqual([...new Set(posted.map((p) => p.status?.runId))], [outcome.runId]);
+  });
+
+  it('after a dry run the status bar, the Runs view and the diagram say what it would deliver, never that it delivered', async () => {
+    const dryIn = `ft-dry-in-${tag}`;
+    const dryOut = `ft-dry-out-${tag}`;
+    try {
+      const { uri, document } = await openFlow(`dry-${tag}.flow.yaml`, mqCopyFlow(`dry-${tag}`, dryIn, dryOut, { untilEmpty: true }));
+      await vscode.commands.executeCommand('flowtracer.showDiagram', uri);
+      await within('the diagram', api.test.diagramProbe.waitForRender(uri, (r) => r.version === document.version), 60_000);
+      await publish(dryIn, ['{"n":1}', '{"n":2}', '{"n":3}']);
+      const outcome = await vscode.commands.executeCommand<ExecutorOutcome>('flowtracer.dryRunFlow', uri);
+      assert.equal(outcome.status, 'succeeded', outcome.error);
+      assert.equal(await queueDepth(dryOut), 0, 'the dry run published nothing');
+
+      assert.equal(api.test.runStatusBar().text, `$(pass) dry-${tag}: succeeded · would deliver 3`);
+      await api.test.runsTree.refresh();
+      const run = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!;
+      assert.match(String(api.test.runsTree.getTreeItem({ kind: 'run', run }).description), /^succeeded · dry-run · would deliver 3 · /);
+      const outbox = run.components.find((c) => c.name === 'Outbox')!;
+      assert.match(String(api.test.runsTree.getTreeItem({ kind: 'component', run, component: outbox }).description), /^succeeded · would receive 3/);
+
+      const painted = () => api.test.diagramProbe.statuses(uri).painted.map((p) => p.painted).filter((p) => p.runId === outcome.runId);
+      const last = await until('the dry run to be painted', () => painted().find((p) => p.nodes['Outbox'] === 'succeeded · would deliver 3'), 10_000)
+        .catch((error: Error) => assert.fail(`${error.message}; painted: ${JSON.stringify(painted().slice(-2))}`));
+      assert.equal(last.edges[0], 'would deliver 3');
+    } finally {
+      await deleteQueues(dryIn, dryOut);
+    }
   });
 });

@@ -52,5 +52,7 @@ describe('FlowTracer retry in VS Code (RabbitMQ)', function () {
     const outboxNow = api.test.runsTree.history.find((r) => r.runId === first.runId)!.components.find((c) => c.name === 'Outbox')!;
     assert.deepEqual([outboxNow.status, outboxNow.received, outboxNow.parked], ['succeeded', 5, 0]);
     assert.ok(api.test.logText().includes(`[info] === Retry Outbox of editor-retry · mode warn`));
+    // The walkthrough's "retry what failed" step is ticked by a retry that delivered.
+    assert.ok(api.test.walkthrough.completed.includes('retriedComponent'));
   });
 });

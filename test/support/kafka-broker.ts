@@ -17,7 +17,7 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -62,11 +62,23 @@ function tail(file: string, lines = 40): string {
   }
 }
 
-/** Formats storage and starts `kafka.Kafka`; resolves once an admin client's describeCluster answers. */
-export async function startKafkaBroker(version: string, libs: string, timeoutMs = 90_000): Promise<RunningBroker> {
+/** Whether nothing listens on 127.0.0.1:`port` (a listen there succeeds). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Formats storage and starts `kafka.Kafka` on `port` (default: a free one); resolves once an admin client's
+ * describeCluster answers.
+ */
+export async function startKafkaBroker(version: string, libs: string, timeoutMs = 90_000, brokerPort?: number): Promise<RunningBroker> {
   const started = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), `flowtracer-kafka-${version}-`));
-  const [port, controllerPort] = [await freePort(), await freePort()];
+  const [port, controllerPort] = [brokerPort ?? (await freePort()), await freePort()];
   const config = path.join(dir, 'server.properties');
   writeFileSync(config, serverProperties(dir, port, controllerPort));
   writeFileSync(path.join(dir, 'log4j.properties'), LOG4J1);

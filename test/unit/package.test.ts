@@ -16,7 +16,7 @@ describe('the .vsix package', () => {
   it('holds the bundles, the manifest and its assets, and nothing else', function () {
     this.timeout(60_000);
     assert.deepEqual(packagedFiles(), [
-      'LICENSE', 'README.md',
+      'CHANGELOG.md', 'LICENSE', 'README.md',
       // Activation loads extension.js; the other two client bundles are required on first use (client/lazy-bundles.ts).
       'dist/client/extension.js', 'dist/client/flow-language.js', 'dist/client/language-client.js',
       // One executor bundle: the `flowtracer` CLI and the extension's executor child (--executor-child).
@@ -24,6 +24,8 @@ describe('the .vsix package', () => {
       'dist/server/server.js',
       'dist/webview/diagram.css', 'dist/webview/layout-worker.js', 'dist/webview/main.js',
       'language-configuration.json', 'media/flow-file.svg', 'media/flowtracer-activity.svg', 'media/icon.png',
+      // The README's screenshots and the walkthrough's pages.
+      'media/readme-diagram.png', 'media/readme-run.png', 'media/walkthrough/open-example.md', 'media/walkthrough/retry.md', 'media/walkthrough/trace.md',
       'package.json', 'schemas/flow.schema.json', 'syntaxes/flow-yaml.tmLanguage.json',
     ]);
   });

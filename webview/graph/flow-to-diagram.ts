@@ -1,6 +1,6 @@
 // Flow model -> diagram model: the nodes and edges to draw, ghosts for unknown names, kinds, topological order.
 import { COMPONENT_TYPES, inferKind, type FlowModel } from '../../flow/model';
-import { keySetting } from './key-setting';
+import { envReferences, keySetting } from './key-setting';
 
 export interface DiagramNode {
   /** Stable id used by the layout and the SVG: `n:` + component name. */
@@ -9,6 +9,8 @@ export interface DiagramNode {
   /** A known component type, or undefined (unknown or missing type, or a ghost). */
   readonly type: string | undefined;
   readonly keySetting: string | undefined;
+  /** The settings written with `${env:…}` references (`key: value`), which the label shows resolved to their defaults. */
+  readonly references: readonly string[];
   /** Named by a connection but not defined in `components`. */
   readonly ghost: boolean;
   /** Position in topological order (ties and cycles resolved by document order). */
@@ -56,6 +58,7 @@ export function flowToDiagram(model: FlowModel): DiagramModel {
       name,
       type,
       keySetting: component ? keySetting(type, component.props) : undefined,
+      references: component ? envReferences(component.props) : [],
       ghost: component === undefined,
       order: position,
     };

@@ -1,6 +1,33 @@
-// The one setting a node shows under its name (topic, queue, table, host), with secrets masked.
+// The one setting a node shows under its name (topic, queue, table, host): env references as their defaults, secrets masked.
+import { MASK, maskSecretReferences } from '../../flow/secret-mask';
+import { scanValueReferences } from '../../flow/value-references';
 
-import { maskSecretReferences } from '../../flow/secret-mask';
+/**
+ * What a value reads as when the flow runs with nothing set: `${env:X:-default}` as its default, secrets masked
+ * (the webview sees no environment, so `${env:X}` without a default stays as written).
+ */
+export function shownValue(value: string): string {
+  const { references } = scanValueReferences(value);
+  let out = '';
+  let from = 0;
+  for (const ref of references) {
+    out += value.slice(from, ref.start);
+    from = ref.end;
+    out += ref.source === 'secret' ? MASK : (ref.fallback ?? value.slice(ref.start, ref.end));
+  }
+  return maskSecretReferences(out + value.slice(from));
+}
+
+/** Each setting whose value holds an `${env:…}` reference, as `key: value` with secrets masked (the node's tooltip). */
+export function envReferences(props: Readonly<Record<string, unknown>>): string[] {
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(props)) {
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    const written = values.filter((v) => v.includes('${env:'));
+    if (written.length > 0) lines.push(`${key}: ${written.map(maskSecretReferences).join(', ')}`);
+  }
+  return lines;
+}
 
 /** `scheme://user:pass@host:port/path?query` -> `host:port/path`, dropping credentials and query. */
 export function hostOf(url: string, withPath: boolean): string {
@@ -14,7 +41,7 @@ export function hostOf(url: string, withPath: boolean): string {
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  return typeof value === 'string' ? shownValue(value) : typeof value === 'number' ? String(value) : undefined;
 }
 
 /** The key setting of a component of the given type, or undefined when it has none written. */

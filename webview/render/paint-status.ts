@@ -1,13 +1,14 @@
 // Paints run status, a traced path and the selection onto the rendered diagram.
+import { deliveredText } from '../../protocol/delivery-wording';
 import { NODE_RUN_STATES, type NodeMenuContext, type RunStatus, type TracePath } from '../../protocol/webview-messages';
 import type { DiagramModel } from '../graph/flow-to-diagram';
 import { nodeAriaLabel, type RenderedDiagram } from './render-diagram';
 
 const STATE_CLASSES = NODE_RUN_STATES.map((state) => `status-${state}`);
 
-function statusText(status: RunStatus['components'][string]): string {
+function statusText(status: RunStatus['components'][string], dryRun: boolean): string {
   const parts: string[] = [status.state];
-  if (status.processed > 0) parts.push(`${status.processed} ok`);
+  if (status.processed > 0) parts.push(dryRun ? deliveredText(status.processed, true) : `${status.processed} ok`);
   if (status.retries > 0) parts.push(`${status.retries} retried`);
   if (status.parked > 0) parts.push(`${status.parked} parked`);
   return parts.join(' · ');
@@ -17,7 +18,7 @@ function edgeText(status: RunStatus | undefined, index: number): string {
   const moved = status?.moved[index];
   const parked = status?.parked?.[index] ?? 0;
   if (moved === undefined && parked === 0) return '';
-  const text = `${moved ?? 0} ${moved === 1 ? 'message' : 'messages'}`;
+  const text = status?.dryRun ? deliveredText(moved ?? 0, true) : `${moved ?? 0} ${moved === 1 ? 'message' : 'messages'}`;
   return parked > 0 ? `${text} · ${parked} parked` : text;
 }
 
@@ -28,12 +29,12 @@ export function paintStatus(rendered: RenderedDiagram, diagram: DiagramModel, st
     g.classList.remove(...STATE_CLASSES);
     const own = status?.components[node.name];
     const label = g.querySelector('.node-status');
-    if (label) label.textContent = own ? statusText(own) : '';
+    if (label) label.textContent = own ? statusText(own, status?.dryRun === true) : '';
     if (own) g.classList.add(`status-${own.state}`);
     g.dataset.status = own?.state ?? '';
     const context = JSON.parse(g.getAttribute('data-vscode-context') ?? '{}') as NodeMenuContext;
     g.setAttribute('data-vscode-context', JSON.stringify({ ...context, flowtracerState: own?.state }));
-    g.setAttribute('aria-label', nodeAriaLabel(node, own ? statusText(own) : undefined));
+    g.setAttribute('aria-label', nodeAriaLabel(node, own ? statusText(own, status?.dryRun === true) : undefined));
   }
   for (const [index, g] of rendered.edges) {
     const count = g.querySelector('.edge-count');

@@ -42,7 +42,7 @@ function renderNode(node: DiagramNode, box: { x: number; y: number; width: numbe
   });
   g.dataset.component = node.name;
   g.append(
-    svgElement('title', {}, node.ghost ? `${node.name} (not defined in components)` : node.name),
+    svgElement('title', {}, node.ghost ? `${node.name} (not defined in components)` : [node.name, ...node.references].join('\n')),
     svgElement('rect', { class: 'node-box', width: box.width, height: box.height, rx: 6 }),
     svgElement('rect', { class: 'node-accent', width: 4, height: box.height - 12, x: 0, y: 6, rx: 2 }),
     svgElement('use', { class: 'node-icon', href: `#${iconId(node.type)}`, x: 14, y: 9, width: 18, height: 18 }),

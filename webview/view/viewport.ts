@@ -1,4 +1,4 @@
-// Zoom and pan of the diagram: wheel, drag on the background, keys, fit; reports every change.
+// Zoom and pan of the diagram: wheel, drag on the background, keys, fit (kept fitted on resize until the user moves it); reports every change.
 export interface ViewTransform {
   readonly zoom: number;
   readonly panX: number;
@@ -11,6 +11,8 @@ const FIT_MAX_ZOOM = 1.25;
 const FIT_MARGIN = 16;
 /** Below this zoom text is too small to read: it is hidden, which also makes big flows paint fast. */
 export const TEXT_MIN_ZOOM = 0.45;
+/** The smallest zoom a fit goes to for a flow meant to be read (13px text at 9px): below it the view scrolls instead. */
+export const READABLE_ZOOM = 0.7;
 
 export class Viewport {
   private view: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
@@ -18,14 +20,24 @@ export class Viewport {
   /** Kept by a ResizeObserver: reading clientWidth after a redraw would force a synchronous layout of the whole SVG. */
   private viewSize = { width: 0, height: 0 };
   private readonly listeners: Array<(view: ViewTransform) => void> = [];
+  /** The smallest zoom of the last fit while the view is still fitted (no zoom or pan since); undefined once moved. */
+  private fitted: number | undefined;
 
   constructor(private readonly svg: SVGSVGElement, private readonly layer: SVGGElement) {
     svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     svg.addEventListener('pointerdown', (event) => this.onPointerDown(event));
     new ResizeObserver((entries) => {
       const box = entries[entries.length - 1]?.contentRect;
-      if (box) this.viewSize = { width: box.width, height: box.height };
+      if (!box || (box.width === this.viewSize.width && box.height === this.viewSize.height)) return;
+      this.viewSize = { width: box.width, height: box.height };
+      // A fitted diagram stays fitted as the panel changes size (the panel opens at one size and settles at another).
+      if (this.fitted !== undefined) this.fit(this.fitted);
     }).observe(svg);
+  }
+
+  /** Whether the view is as the last fit left it (the user has not zoomed or panned since). */
+  get isFitted(): boolean {
+    return this.fitted !== undefined;
   }
 
   get transform(): ViewTransform {
@@ -50,6 +62,11 @@ export class Viewport {
   }
 
   set(view: ViewTransform): void {
+    this.fitted = undefined;
+    this.apply(view);
+  }
+
+  private apply(view: ViewTransform): void {
     const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, view.zoom));
     this.view = { zoom, panX: view.panX, panY: view.panY };
     this.layer.setAttribute('transform', `translate(${this.view.panX} ${this.view.panY}) scale(${zoom})`);
@@ -71,15 +88,17 @@ export class Viewport {
 
   /**
    * Shows the whole flow, but never below `minZoom`: a small flow in a narrow panel stays readable,
-   * starting at its left edge (its sources), and the rest is a pan away.
+   * starting at its left edge (its sources), and the rest is a scroll (wheel or drag) away. The view
+   * stays fitted, through resizes, until the user zooms or pans.
    */
   fit(minZoom = MIN_ZOOM): void {
     const { width, height } = this.size;
-    if (this.content.width <= 0 || width <= 0 || height <= 0) return this.set({ zoom: 1, panX: 0, panY: 0 });
+    this.fitted = minZoom;
+    if (this.content.width <= 0 || width <= 0 || height <= 0) return this.apply({ zoom: 1, panX: 0, panY: 0 });
     const zoom = Math.min(FIT_MAX_ZOOM, (width - 2 * FIT_MARGIN) / this.content.width, (height - 2 * FIT_MARGIN) / this.content.height);
     const clamped = Math.max(MIN_ZOOM, minZoom, zoom);
     const centre = (view: number, content: number) => (content * clamped <= view - 2 * FIT_MARGIN ? (view - content * clamped) / 2 : FIT_MARGIN);
-    this.set({ zoom: clamped, panX: centre(width, this.content.width), panY: centre(height, this.content.height) });
+    this.apply({ zoom: clamped, panX: centre(width, this.content.width), panY: centre(height, this.content.height) });
   }
 
   /** Centres the view on a point of the diagram. */

@@ -1,8 +1,9 @@
 // npm run test:editor: runs the editor mocha suite inside a real VS Code (code-server's server + headless Chromium).
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureCodeServer, repoDir, startVsCodeServer } from './vscode-server.mjs';
 
@@ -20,15 +21,29 @@ if (!existsSync(testIndex)) {
   process.exit(1);
 }
 
+/** The names examples/order-flow reads from the environment (and its tasks pass on). */
+function exampleNames(tag) {
+  return { EXAMPLE_ORDERS_TOPIC: `ft-example-orders-${tag}`, EXAMPLE_ORDERS_QUEUE: `ft-example-orders-${tag}`, EXAMPLE_PROCESSED_TABLE: `ft_example_processed_${tag}` };
+}
+
 ensureCodeServer();
-const workspace = mkdtempSync(join(tmpdir(), 'flowtracer-editor-workspace-'));
+// The workspace is a copy of examples/ inside a scratch folder that also links node_modules, so the examples'
+// tasks (feeders, the order service) find their packages as they do in the checkout, outside the workspace.
+const scratch = mkdtempSync(join(tmpdir(), 'flowtracer-editor-workspace-'));
+const workspace = join(scratch, 'examples');
+symlinkSync(join(repoDir, 'node_modules'), join(scratch, 'node_modules'), 'dir');
 const examples = join(repoDir, 'examples');
 if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
+else mkdirSync(workspace);
 
 // The extension host is a child of the server, so it inherits these (service URLs, grep, trust).
 const passedEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_'))),
   FLOWTRACER_EDITOR_WORKSPACE_TRUST: trust,
+  // As npm start passes its Kafka to VS Code and the examples' tasks.
+  ...(process.env.FLOWTRACER_TEST_KAFKA_BROKERS ? { KAFKA_BROKERS: process.env.FLOWTRACER_TEST_KAFKA_BROKERS } : {}),
+  // The order example's topic, queue and table, this run's own (others share the brokers and the database).
+  ...exampleNames(randomBytes(4).toString('hex')),
 };
 let server;
 let browser;
@@ -46,7 +61,7 @@ async function finish(code, reason) {
   }
   await browser?.close().catch(() => {});
   server?.stop();
-  rmSync(workspace, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
   process.exit(code);
 }
 

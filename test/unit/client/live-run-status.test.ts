@@ -103,4 +103,14 @@ describe('live run status for the diagram', () => {
     assert.equal(live.apply({ type: 'log', level: 'info', message: 'hello' }), false);
     assert.equal(live.apply(progress('Ghost -> Queue', 1, 1)), false);
   });
+
+  it('marks the status of a dry run as one, so the diagram says what it would deliver', () => {
+    const live = new LiveRunStatus(CONNECTIONS.slice(0, 1));
+    live.apply({ type: 'run-started', runId: r, flow: 'f', mode: 'dry-run', at: '', components: ['Topic', 'Queue'] });
+    live.apply({ type: 'run-finished', runId: r, status: 'succeeded', at: '', durationMs: 1, reconciliation: [{ connection: 'Topic -> Queue', read: 3, delivered: 3, parked: 0, filtered: 0, balanced: true }] });
+    assert.equal(live.snapshot().dryRun, true);
+    const real = new LiveRunStatus(CONNECTIONS.slice(0, 1));
+    real.apply({ type: 'run-started', runId: r, flow: 'f', mode: 'warn', at: '', components: ['Topic', 'Queue'] });
+    assert.equal(real.snapshot().dryRun, undefined);
+  });
 });

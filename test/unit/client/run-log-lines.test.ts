@@ -14,4 +14,15 @@ describe('run log lines', () => {
     assert.deepEqual(f.format({ type: 'component-status', runId: 'r1', component: 'Db', status: 'failed', reason: 'PostgreSQL refused' }), { level: 'error', text: 'Db failed in 2.5s: 3 delivered, 1 parked, 1 filtered (PostgreSQL refused)' });
     assert.equal(f.format({ type: 'secret-request', requestId: 1, name: 'pw' }), undefined);
   });
+
+  it('says what a dry run would deliver, never that it delivered', () => {
+    const f = new RunLogFormatter(() => 0);
+    f.format({ type: 'run-started', runId: 'r2', flow: 'orders', mode: 'dry-run', at: '', components: ['Svc', 'Db'] });
+    f.format({ type: 'connection-progress', runId: 'r2', connection: 'Svc -> Db', counts: { read: 5, delivered: 4, parked: 0, filtered: 1 }, elapsedMs: 10 });
+    assert.deepEqual(f.format({ type: 'component-status', runId: 'r2', component: 'Db', status: 'succeeded' }), { level: 'info', text: 'Db succeeded: would deliver 4, 0 parked, 1 filtered' });
+    assert.deepEqual(f.format({ type: 'run-finished', runId: 'r2', status: 'succeeded', at: '', durationMs: 2000, reconciliation: [{ connection: 'Svc -> Db', read: 5, delivered: 4, parked: 0, filtered: 1, balanced: true }] }), {
+      level: 'info',
+      text: 'run r2 succeeded in 2.0s\n  Svc -> Db read 5 = would deliver 4 + parked 0 + filtered 1',
+    });
+  });
 });

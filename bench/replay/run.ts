@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     console.log(row(['RabbitMQ PerfTest publishing (same confirms)', fmt(COUNT), '', fmt(perfTest), '', '']));
     console.log(row(['Kafka ConsumerPerformance (fetch)', fmt(COUNT), '', fmt(kafkaConsumer), '', '']));
     rateRow('Apache Camel kafka→spring-rabbitmq, confirms', camel);
-    executorRows('100k', COUNT, small);
+    executorRows(fmt(COUNT), COUNT, small);
     console.log('');
     console.log(`ratio FlowTracer (messages moving) / RabbitMQ PerfTest publishing: ${fmt(flowRate / perfTest, 2)}× — target ≥ ${TARGET_PERF_TEST}×: ${flowRate / perfTest >= TARGET_PERF_TEST ? 'met' : 'NOT met'}`);
     console.log(`ratio FlowTracer (messages moving) / Apache Camel: ${fmt(flowRate / perSecond(camel), 2)}× — target ≥ ${TARGET_CAMEL}×: ${flowRate / perSecond(camel) >= TARGET_CAMEL ? 'met' : 'NOT met'}`);

@@ -1,9 +1,10 @@
 // Runs a flow of one connection through the real executor (the CLI bundle as a child process) and measures it from outside.
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { runIdsIn } from '../../test/support/run-folders';
 
 export interface ExecutorFigures {
   readonly exitCode: number | string;
@@ -100,9 +101,9 @@ export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigu
   const exitCode = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
   clearInterval(poll);
   const wallMs = performance.now() - started;
-  if (!existsSync(runsDir)) throw new Error(`the executor exited with ${exitCode} before it started a run:\n${stderr}`);
-  const [runId] = readdirSync(runsDir).filter((name) => name !== '.gitignore');
-  const journal = join(runsDir, runId!, 'journal.ndjson');
+  const [runId] = runIdsIn(runsDir);
+  if (!runId) throw new Error(`the executor exited with ${exitCode} before it started a run:\n${stderr}`);
+  const journal = join(runsDir, runId, 'journal.ndjson');
   const times = await journalTimes(journal);
   const { size } = statSync(journal);
   return { exitCode, wallMs, transferMs: times.last - times.first, delivered: times.delivered, peakRssMb: peak, cpuSeconds: cpu, journalMb: size / 1024 / 1024, stderr };

@@ -1,9 +1,10 @@
-// Runs a kafka→mq flow through the real executor (the CLI bundle as a child process) and measures it from outside.
+// Runs a flow of one connection through the real executor (the CLI bundle as a child process) and measures it from outside.
 import { spawn } from 'node:child_process';
-import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { runIdsIn } from '../../test/support/run-folders';
 
 export interface ExecutorFigures {
   readonly exitCode: number | string;
@@ -25,28 +26,25 @@ export interface ExecutorRunInput {
   readonly dir: string;
   readonly brokers: string;
   readonly amqpUrl: string;
-  readonly topic: string;
-  readonly queue: string;
+  /** The flow's text (see `benchFlow`). */
+  readonly flow: string;
   /** Directory for a V8 CPU profile of the executor (node --cpu-prof), when set. */
   readonly cpuProfileDir?: string;
 }
 
-function flowText(topic: string, queue: string): string {
-  return `flow: bench-replay
-components:
-  Source:
-    type: kafka
-    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]
-    topic: ${topic}
-  Target:
-    type: mq
-    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"
-    queue: ${queue}
-connections:
-  - from: Source
-    to: Target
-    select: { from: earliest, until: end }
-`;
+/** A Kafka topic or a RabbitMQ queue, as one end of a benchmark's connection. */
+export type BenchEnd = { readonly topic: string } | { readonly queue: string };
+
+function component(name: string, end: BenchEnd): string {
+  return 'topic' in end
+    ? `  ${name}:\n    type: kafka\n    brokers: ["\${env:FLOWTRACER_TEST_KAFKA_BROKERS}"]\n    topic: ${end.topic}\n`
+    : `  ${name}:\n    type: mq\n    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"\n    queue: ${end.queue}\n`;
+}
+
+/** One connection from `source` to `target` that ends on its own: a topic up to its end at the start, a queue drained. */
+export function benchFlow(name: string, source: BenchEnd, target: BenchEnd): string {
+  const select = 'topic' in source ? '{ from: earliest, until: end }' : '{ until: empty }';
+  return `flow: ${name}\ncomponents:\n${component('Source', source)}${component('Target', target)}connections:\n  - from: Source\n    to: Target\n    select: ${select}\n`;
 }
 
 export function highWaterMb(pid: number): number | undefined {
@@ -85,9 +83,9 @@ async function journalTimes(file: string): Promise<{ first: number; last: number
 }
 
 export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigures> {
-  const flowFile = join(input.dir, 'replay.flow.yaml');
+  const flowFile = join(input.dir, 'bench.flow.yaml');
   const runsDir = join(input.dir, 'runs');
-  writeFileSync(flowFile, flowText(input.topic, input.queue));
+  writeFileSync(flowFile, input.flow);
   const nodeArgs = input.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${input.cpuProfileDir}`] : [];
   const env = { ...process.env, FLOWTRACER_TEST_KAFKA_BROKERS: input.brokers, FLOWTRACER_TEST_AMQP_URL: input.amqpUrl };
   const started = performance.now();
@@ -103,8 +101,9 @@ export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigu
   const exitCode = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
   clearInterval(poll);
   const wallMs = performance.now() - started;
-  const [runId] = readdirSync(runsDir);
-  const journal = join(runsDir, runId!, 'journal.ndjson');
+  const [runId] = runIdsIn(runsDir);
+  if (!runId) throw new Error(`the executor exited with ${exitCode} before it started a run:\n${stderr}`);
+  const journal = join(runsDir, runId, 'journal.ndjson');
   const times = await journalTimes(journal);
   const { size } = statSync(journal);
   return { exitCode, wallMs, transferMs: times.last - times.first, delivered: times.delivered, peakRssMb: peak, cpuSeconds: cpu, journalMb: size / 1024 / 1024, stderr };

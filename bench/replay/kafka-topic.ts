@@ -33,12 +33,19 @@ export function payload(index: number, size: number): Buffer {
 const CHUNK = 2000;
 const CONCURRENT_REQUESTS = 6;
 
-/** Creates `topic` and fills it with `count` keyed messages (`k0`, `k1`…) of `size` bytes. */
-export async function fillTopic(kafka: Kafka, topic: string, partitions: number, count: number, size: number): Promise<void> {
+export async function createBenchTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-  await admin.disconnect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates `topic` and fills it with `count` keyed messages (`k0`, `k1`…) of `size` bytes. */
+export async function fillTopic(kafka: Kafka, topic: string, partitions: number, count: number, size: number): Promise<void> {
+  await createBenchTopic(kafka, topic, partitions);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {

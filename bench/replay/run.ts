@@ -1,12 +1,25 @@
-// bench:replay: 100,000 × 1 KB Kafka→MQ through the executor against two ceilings measured in the same run; 1,000,000 for memory.
+// bench:replay: 100,000 × 1 KB Kafka→MQ through the executor against the clients alone, RabbitMQ PerfTest, Kafka's ConsumerPerformance and an Apache Camel route, in the same run; 1,000,000 for memory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
 import { amqplibPublish, deleteQueue, kafkajsConsume, perSecond, queueDepth, type Rate } from './ceilings';
-import { runExecutor, type ExecutorFigures } from './executor-run';
+import { benchFlow, runExecutor, type ExecutorFigures } from './executor-run';
 import { benchBroker, benchKafka, deleteTopic, fillTopic } from './kafka-topic';
+import { camelKafkaToQueue } from '../references/camel';
+import { consumerPerformance } from '../references/kafka-perf';
+import { perfTestPublish } from '../references/perf-test';
+import amqp from 'amqplib';
+
+async function declareQueue(url: string, queue: string): Promise<void> {
+  const connection = await amqp.connect(url);
+  try {
+    await (await connection.createChannel()).assertQueue(queue, { durable: true });
+  } finally {
+    await connection.close();
+  }
+}
 
 /** BENCH_REPLAY_CLI runs another build of the executor (e.g. of an earlier commit) for a before/after comparison. */
 const CLI = resolve(process.env.BENCH_REPLAY_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
@@ -15,6 +28,8 @@ const COUNT = Number(process.env.BENCH_REPLAY_COUNT ?? 100_000);
 const LARGE_COUNT = Number(process.env.BENCH_REPLAY_LARGE_COUNT ?? 1_000_000);
 const PARTITIONS = Number(process.env.BENCH_REPLAY_PARTITIONS ?? 4);
 const TARGET_RATIO = 0.8;
+const TARGET_PERF_TEST = 0.9;
+const TARGET_CAMEL = 3;
 const TARGET_LARGE_RSS_MB = 250;
 
 const args = process.argv.slice(2);
@@ -29,7 +44,7 @@ async function executorRun(label: string, count: number, ctx: { dir: string; bro
   const dir = mkdtempSync(join(ctx.dir, `${label}-`));
   try {
     console.log(`FlowTracer: ${fmt(count)} messages ${topic} → queue ${queue} (${CLI})…`);
-    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, topic, queue, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, flow: benchFlow('bench-replay', { topic }, { queue }), ...(cpuProfileDir ? { cpuProfileDir } : {}) });
     const depth = await queueDepth(ctx.amqpUrl, queue);
     if (figures.exitCode !== 0) throw new Error(`the executor exited with ${figures.exitCode}:\n${figures.stderr}`);
     if (figures.delivered !== count || depth !== count) throw new Error(`expected ${count} delivered, the journal says ${figures.delivered} and the queue holds ${depth}`);
@@ -75,6 +90,25 @@ async function main(): Promise<void> {
     const consume = best(before.consume, after.consume);
     const publish = best(before.publish, after.publish);
 
+    // The Java references, after: each fails the benchmark, named, if it cannot run.
+    const perfTestQueue = `bench-replay-perftest-${tag}`;
+    const camelQueue = `bench-replay-camel-${tag}`;
+    let perfTest: number;
+    let camel: Rate;
+    let kafkaConsumer: number;
+    try {
+      await declareQueue(amqpUrl, perfTestQueue);
+      console.log(`RabbitMQ PerfTest: 1 producer, ${DEFAULT_MAX_IN_FLIGHT} unconfirmed, persistent, ${SIZE} bytes, ${fmt(COUNT)} messages…`);
+      perfTest = await perfTestPublish(amqpUrl, perfTestQueue, COUNT, SIZE, DEFAULT_MAX_IN_FLIGHT);
+      console.log(`Kafka ConsumerPerformance: ${topic}, fresh group…`);
+      kafkaConsumer = await consumerPerformance(broker.brokers, topic, COUNT);
+      await declareQueue(amqpUrl, camelQueue);
+      console.log(`Apache Camel: kafka:${topic} → spring-rabbitmq (confirm=enabled) → ${camelQueue}…`);
+      camel = await camelKafkaToQueue(broker.brokers, topic, amqpUrl, camelQueue, COUNT);
+    } finally {
+      for (const q of [perfTestQueue, camelQueue]) await deleteQueue(amqpUrl, q).catch(() => undefined);
+    }
+
     const flowRate = COUNT / (small.transferMs / 1000);
     const lower = Math.min(perSecond(consume), perSecond(publish));
     const ratio = flowRate / lower;
@@ -90,8 +124,15 @@ async function main(): Promise<void> {
     rateRow('ceiling 1: kafkajs alone consuming, after', after.consume);
     rateRow('ceiling 2: amqplib alone publishing, before', before.publish);
     rateRow('ceiling 2: amqplib alone publishing, after', after.publish);
-    executorRows('100k', COUNT, small);
+    console.log(row(['RabbitMQ PerfTest publishing (same confirms)', fmt(COUNT), '', fmt(perfTest), '', '']));
+    console.log(row(['Kafka ConsumerPerformance (fetch)', fmt(COUNT), '', fmt(kafkaConsumer), '', '']));
+    rateRow('Apache Camel kafka→spring-rabbitmq, confirms', camel);
+    executorRows(fmt(COUNT), COUNT, small);
     console.log('');
+    console.log(`ratio FlowTracer (messages moving) / RabbitMQ PerfTest publishing: ${fmt(flowRate / perfTest, 2)}× — target ≥ ${TARGET_PERF_TEST}×: ${flowRate / perfTest >= TARGET_PERF_TEST ? 'met' : 'NOT met'}`);
+    console.log(`ratio FlowTracer (messages moving) / Apache Camel: ${fmt(flowRate / perSecond(camel), 2)}× — target ≥ ${TARGET_CAMEL}×: ${flowRate / perSecond(camel) >= TARGET_CAMEL ? 'met' : 'NOT met'}`);
+    console.log(`CPU: ${fmt((small.cpuSeconds / COUNT) * 1e6)} µs a message (whole process; target ≤ 60); journal ${fmt((small.journalMb * 1024 * 1024) / COUNT)} B a message (target ≤ 64)`);
+    console.log('(2 cores shared with other work: one run; every reference measured in this run)');
     console.log(`ratio FlowTracer (messages moving) / lower ceiling (${perSecond(consume) <= perSecond(publish) ? 'kafkajs' : 'amqplib'}, the better of before and after, ${fmt(lower)} msgs/s): ${fmt(ratio * 100, 1)}% — target ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
     console.log(`journal: ${fmt(small.journalMb)} MB for ${fmt(COUNT)} messages; peak RSS ${fmt(small.peakRssMb)} MB`);
 

@@ -161,7 +161,7 @@ export class MqPublisher implements TargetWriter {
       };
       try {
         // mandatory: a publish no queue takes comes back as `basic.return` instead of being confirmed and dropped.
-        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, mandatory: true, headers: { ...message.headers }, messageId: message.key ?? undefined }, done);
+        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, mandatory: true, headers: message.headers, messageId: message.key ?? undefined }, done);
         // amqplib buffers without limit once its write buffer is full (#398): later writes wait for 'drain'.
         if (!room && !link.dead && !link.drained) {
           let resolve!: () => void;

@@ -1,12 +1,18 @@
-// Reads a queue with manual acks (consume with prefetch, or a get-loop for `until: empty`); reopens its channel when the connection is lost.
+// Reads a queue with manual acks, consuming with prefetch (`until: empty`: as many as the queue held at the start); reopens its channel when the connection is lost.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import type { RetrySchedule } from '../retry-schedule';
 import { ConnectorError, type SourceMessage, type SourceReader } from './connector';
 import { connectorError } from './connector-errors';
 
-type Delivered = ConsumeMessage | GetMessage;
+type Delivered = ConsumeMessage;
+
+/**
+ * How long a drain (`until: empty`) waits for a delivery before it asks the broker whether the queue
+ * ran dry before the count at the start was reached (another consumer took messages, they expired or were purged).
+ */
+const DRY_CHECK_AFTER_MS = 250;
 
 /** Opens a channel on a live connection, with the prefetch set and the queue declared. */
 export type ChannelOpener = (signal: AbortSignal) => Promise<Channel>;
@@ -48,12 +54,14 @@ export interface MqReaderOptions {
   readonly select: { readonly limit?: number; readonly until?: string };
   /** When and how often to reopen a lost channel: the component's retry strategy. */
   readonly reconnect: RetrySchedule;
+  /** A dry run releases what it read and holds it unacked until close: the consumer's prefetch must cover the whole bound. */
+  readonly dryRun?: boolean;
 }
 
 export class MqReader implements SourceReader {
   private link: Link;
   private readonly unacked = new Map<string, { readonly link: Link; readonly delivered: Delivered }>();
-  /** Released messages stay unacked until close, so this run (a dry-run's get-loop) never reads them twice. */
+  /** Released messages stay unacked until close, so this run (a dry run) never reads them twice. */
   private readonly released: { readonly link: Link; readonly delivered: Delivered }[] = [];
   /** Messages taken towards the `limit`: a lost channel gives back those the broker requeued. */
   private taken = 0;
@@ -111,31 +119,58 @@ export class MqReader implements SourceReader {
     return this.link;
   }
 
-  private async waitForRoom(signal: AbortSignal): Promise<void> {
-    while (this.unacked.size >= this.options.prefetch && !signal.aborted && !this.failure && !this.link.lost) await new Promise<void>((resolve) => (this.wake = resolve));
+  /**
+   * The next message on the link: `undefined` when there is none yet (or the link was lost), `false`
+   * when a drain found the queue empty before its count was reached.
+   */
+  private async next(link: Link, signal: AbortSignal, bound: number): Promise<Delivered | undefined | false> {
+    if (!link.consumerTag) {
+      // A dry run holds every message it read until close: with only `prefetch` of them the broker would stop delivering.
+      if (this.options.dryRun && Number.isFinite(bound)) await link.channel.prefetch(Math.max(this.options.prefetch, bound - this.taken));
+      link.consumerTag = (
+        await link.channel.consume(this.options.queue, (message) => {
+          if (message) link.buffer.push(message);
+          else this.failure ??= new ConnectorError(`component ${this.component}: the broker cancelled the consumer of queue ${this.options.queue} (was it deleted?)`, 'connection');
+          this.wake?.();
+        }, { noAck: false })
+      ).consumerTag;
+    }
+    const message = link.buffer.shift();
+    if (message || link.lost || this.failure || signal.aborted) return message;
+    const drain = this.options.select.until === 'empty';
+    let idle = false;
+    await new Promise<void>((resolve) => {
+      const timer = drain ? setTimeout(() => {
+        idle = true;
+        resolve();
+      }, DRY_CHECK_AFTER_MS) : undefined;
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    if (idle && (await this.ranDry(link))) return false;
+    return link.buffer.shift();
   }
 
-  /** The next message on the link, `undefined` when there is none yet (or the link was lost), `false` when a get-loop found the queue empty. */
-  private async next(link: Link, signal: AbortSignal): Promise<Delivered | undefined | false> {
-    if (this.options.select.until === 'empty') {
-      await this.waitForRoom(signal);
-      if (signal.aborted || this.failure || link.lost) return undefined;
-      return link.channel.get(this.options.queue, { noAck: false });
+  /**
+   * The queue holds nothing ready and nothing is on its way to this consumer. Two round trips on the
+   * consumer's channel: the broker sends a channel's deliveries in order, so whatever it delivered before
+   * it answered the first has arrived before the second answer.
+   */
+  private async ranDry(link: Link): Promise<boolean> {
+    for (let round = 0; round < 2; round++) {
+      const { messageCount } = await link.channel.checkQueue(this.options.queue);
+      if (messageCount > 0 || link.buffer.length > 0 || link.lost) return false;
     }
-    link.consumerTag ??= (
-      await link.channel.consume(this.options.queue, (message) => {
-        if (message) link.buffer.push(message);
-        else this.failure ??= new ConnectorError(`component ${this.component}: the broker cancelled the consumer of queue ${this.options.queue} (was it deleted?)`, 'connection');
-        this.wake?.();
-      }, { noAck: false })
-    ).consumerTag;
-    const message = link.buffer.shift();
-    if (!message && !link.lost && !this.failure && !signal.aborted) await new Promise<void>((resolve) => (this.wake = resolve));
-    return message;
+    return true;
   }
 
   async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
-    const limit = this.options.select.limit ?? Infinity;
+    let limit = this.options.select.limit ?? Infinity;
+    // `until: empty` moves the messages the queue held when the reading started, as RabbitMQ's Shovel does with
+    // `src-delete-after: queue-length`: those published meanwhile stay for the next run, so a drain always ends.
+    let counted = this.options.select.until !== 'empty';
     const onAbort = () => this.wake?.();
     signal.addEventListener('abort', onAbort);
     try {
@@ -144,12 +179,17 @@ export class MqReader implements SourceReader {
         const link = await this.live(signal);
         let message: Delivered | undefined | false;
         try {
-          message = await this.next(link, signal);
+          if (!counted) {
+            limit = Math.min(limit, (await link.channel.checkQueue(this.options.queue)).messageCount);
+            counted = true;
+            continue;
+          }
+          message = await this.next(link, signal, limit);
         } catch (error) {
           if (link.lost || this.failure) continue; // the channel closed under the call: reopen it, or report why
           throw error;
         }
-        if (message === false) return; // the queue is drained: `until: empty` is reached
+        if (message === false) return; // the queue ran dry before the count: `until: empty` is reached all the same
         if (!message || link.lost) continue;
         if (message.fields.redelivered) this.takeBack(message);
         const position = `${link.id}:${message.fields.deliveryTag}`;
@@ -165,7 +205,7 @@ export class MqReader implements SourceReader {
       signal.removeEventListener('abort', onAbort);
       const link = this.link;
       if (link.consumerTag && !link.lost) await link.channel.cancel(link.consumerTag).catch(() => undefined);
-      // Prefetched messages past the limit go back to the queue.
+      // Prefetched messages past the limit (or the count of a drain) go back to the queue.
       for (const extra of link.buffer.splice(0)) if (!link.lost) link.channel.nack(extra, false, true);
     }
   }

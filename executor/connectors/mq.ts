@@ -103,6 +103,7 @@ export class MqConnector implements Connector {
       select: (settings.select ?? {}) as { limit?: number; until?: string },
       // A lost connection is reopened as the component's retry strategy says (`retryOn: connection`).
       reconnect: RetrySchedule.fromSettings(this.props.retry),
+      dryRun: settings.dryRun === true,
     }, await this.consumerChannel(signal));
     this.closers.add(reader);
     return reader;

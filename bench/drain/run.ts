@@ -1,0 +1,114 @@
+// bench:drain: draining a RabbitMQ queue (`until: empty`) through the executor, mq→mq against RabbitMQ's Shovel and mq→kafka against PerfTest consuming, in the same run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
+import { perfTestConsume } from '../references/perf-test';
+import { enableShovel, shovelQueue } from '../references/shovel';
+import { benchTable, type BenchRow } from '../references/bench-table';
+import { amqplibPublish, deleteQueue, perSecond, queueDepth, type Rate } from '../replay/ceilings';
+import { benchFlow, runExecutor, type BenchEnd, type ExecutorFigures } from '../replay/executor-run';
+import { benchBroker, benchKafka, createBenchTopic, deleteTopic } from '../replay/kafka-topic';
+import amqp from 'amqplib';
+
+const CLI = resolve(process.env.BENCH_DRAIN_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
+const SIZE = 1024;
+const COUNT = Number(process.env.BENCH_DRAIN_COUNT ?? 100_000);
+const PARTITIONS = 4;
+/** The mq component's default prefetch (the schema's): PerfTest consumes with the same. */
+const PREFETCH = 100;
+
+async function declare(url: string, queue: string): Promise<void> {
+  const connection = await amqp.connect(url);
+  try {
+    await (await connection.createChannel()).assertQueue(queue, { durable: true });
+  } finally {
+    await connection.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const broker = await benchBroker();
+  const amqpUrl = process.env.FLOWTRACER_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const tag = `${Date.now().toString(36)}-${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const kafka = benchKafka(broker.brokers, 'flowtracer-bench-drain');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-drain-'));
+  const queues: string[] = [];
+  const topics: string[] = [];
+  const queue = (label: string): string => {
+    queues.push(`bench-drain-${label}-${tag}`);
+    return queues.at(-1)!;
+  };
+  /** A queue filled with COUNT persistent 1 KB messages by amqplib alone (confirms, 256 in flight): also a figure of the broker. */
+  const filled = async (label: string): Promise<{ name: string; fill: Rate }> => {
+    const name = queue(label);
+    const fill = await amqplibPublish(amqpUrl, name, COUNT, SIZE, DEFAULT_MAX_IN_FLIGHT);
+    console.log(`filled ${name} with ${COUNT.toLocaleString('en-US')} messages (${Math.round(perSecond(fill))} msgs/s)`);
+    return { name, fill };
+  };
+  const flowTracer = async (label: string, source: string, target: BenchEnd): Promise<ExecutorFigures> => {
+    console.log(`FlowTracer ${label}: ${COUNT.toLocaleString('en-US')} messages ${source} → ${'queue' in target ? target.queue : target.topic}…`);
+    const runDir = mkdtempSync(join(dir, 'run-'));
+    const figures = await runExecutor({ cli: CLI, dir: runDir, brokers: broker.brokers, amqpUrl, flow: benchFlow(`bench-drain-${'queue' in target ? 'mq' : 'kafka'}`, { queue: source }, target) });
+    if (figures.exitCode !== 0) throw new Error(`FlowTracer ${label} exited with ${figures.exitCode}:\n${figures.stderr}`);
+    const left = await queueDepth(amqpUrl, source);
+    if (figures.delivered !== COUNT || left !== 0) throw new Error(`FlowTracer ${label}: expected ${COUNT} delivered and the source empty, the journal says ${figures.delivered} and ${left} are left`);
+    return figures;
+  };
+  console.log(`Kafka ${broker.brokers} (${broker.origin}); RabbitMQ ${amqpUrl.replace(/:[^:@/]*@/, ':***@')}; ${SIZE}-byte persistent messages, prefetch ${PREFETCH}, ${DEFAULT_MAX_IN_FLIGHT} in flight`);
+  try {
+    await enableShovel();
+    // The machine is shared: Shovel runs before and after FlowTracer, and the better one counts.
+    const shovel = async (when: string): Promise<Rate> => {
+      const source = await filled(`shovel-${when}-src`);
+      const target = queue(`shovel-${when}-dst`);
+      await declare(amqpUrl, target);
+      console.log(`RabbitMQ Shovel (${when}): ${source.name} → ${target}, ack-mode on-confirm, src-delete-after queue-length…`);
+      const rate = await shovelQueue(amqpUrl, source.name, target, COUNT);
+      console.log(`  ${Math.round(perSecond(rate))} msgs/s`);
+      const left = await queueDepth(amqpUrl, source.name);
+      if (left !== 0) throw new Error(`reference RabbitMQ Shovel left ${left} messages in ${source.name}`);
+      return rate;
+    };
+    const shovelBefore = await shovel('before');
+    const mqSource = await filled('ft-src');
+    const mqToMq = await flowTracer('mq→mq', mqSource.name, { queue: queue('ft-dst') });
+    const shovelAfter = await shovel('after');
+
+    const kafkaSource = await filled('ft-kafka-src');
+    const topic = `bench-drain-${tag}`;
+    topics.push(topic);
+    await createBenchTopic(kafka, topic, PARTITIONS);
+    const mqToKafka = await flowTracer('mq→kafka', kafkaSource.name, { topic });
+    const consumed = await filled('perftest');
+    console.log(`RabbitMQ PerfTest: 1 consumer, manual acks, qos ${PREFETCH}, ${COUNT.toLocaleString('en-US')} messages…`);
+    const perfTest = await perfTestConsume(amqpUrl, consumed.name, COUNT, PREFETCH);
+
+    const shovelBest = Math.max(perSecond(shovelBefore), perSecond(shovelAfter));
+    const rows: BenchRow[] = [
+      { label: 'amqplib alone publishing (the fills), best', messages: COUNT, rate: Math.max(...[mqSource, kafkaSource, consumed].map((f) => perSecond(f.fill))) },
+      { label: 'RabbitMQ Shovel queue→queue, before', messages: shovelBefore.messages, seconds: shovelBefore.ms / 1000, rate: perSecond(shovelBefore) },
+      { label: 'RabbitMQ Shovel queue→queue, after', messages: shovelAfter.messages, seconds: shovelAfter.ms / 1000, rate: perSecond(shovelAfter) },
+      { label: 'FlowTracer mq→mq until: empty, moving', messages: COUNT, seconds: mqToMq.transferMs / 1000, rate: COUNT / (mqToMq.transferMs / 1000), rssMb: mqToMq.peakRssMb },
+      { label: 'FlowTracer mq→mq, whole CLI process', messages: COUNT, seconds: mqToMq.wallMs / 1000, rate: COUNT / (mqToMq.wallMs / 1000), cpuSeconds: mqToMq.cpuSeconds },
+      { label: `RabbitMQ PerfTest consuming (qos ${PREFETCH})`, messages: COUNT, rate: perfTest },
+      { label: 'FlowTracer mq→kafka until: empty, moving', messages: COUNT, seconds: mqToKafka.transferMs / 1000, rate: COUNT / (mqToKafka.transferMs / 1000), rssMb: mqToKafka.peakRssMb },
+      { label: 'FlowTracer mq→kafka, whole CLI process', messages: COUNT, seconds: mqToKafka.wallMs / 1000, rate: COUNT / (mqToKafka.wallMs / 1000), cpuSeconds: mqToKafka.cpuSeconds },
+    ];
+    benchTable(rows, [
+      { what: 'FlowTracer mq→mq / RabbitMQ Shovel (the better of before and after)', ratio: COUNT / (mqToMq.transferMs / 1000) / shovelBest, target: 1.0 },
+      { what: 'FlowTracer mq→kafka / RabbitMQ PerfTest consuming', ratio: COUNT / (mqToKafka.transferMs / 1000) / perfTest, target: 0.8 },
+    ]);
+    console.log(`CPU: mq→mq ${Math.round((mqToMq.cpuSeconds / COUNT) * 1e6)} µs a message, mq→kafka ${Math.round((mqToKafka.cpuSeconds / COUNT) * 1e6)} µs; journal ${Math.round((mqToMq.journalMb * 1024 * 1024) / COUNT)} B a message`);
+  } finally {
+    for (const name of queues) await deleteQueue(amqpUrl, name).catch(() => undefined);
+    for (const name of topics) await deleteTopic(kafka, name).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    await broker.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -2,10 +2,8 @@
 import { inferKind, type FlowModel } from '../model';
 import { parseFlow } from '../parse';
 import { CONNECTION_DEFAULTS, FLOW_DEFAULTS, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, componentDefaults, componentProperties, definitions, defaultsOf } from '../schema';
-import { envValue } from '../resolve-values';
+import { envValue, type EnvMap } from '../resolve-values';
 import { scanValueReferences } from '../value-references';
-
-export type EnvMap = Readonly<Record<string, string | undefined>>;
 
 export interface ResolvedFlow {
   /** Plain data in the format's key order, ready to write as YAML or JSON. */

@@ -20,12 +20,6 @@ export interface FlowGraph {
   readonly cycles: readonly (readonly string[])[];
 }
 
-/** The written or inferred kind of every connection, by index. */
-export function inferKinds(model: FlowModel): (ConnectionKind | undefined)[] {
-  const types = new Map(model.components.map((c) => [c.name, c.type]));
-  return model.connections.map((c) => inferKind(c.from === undefined ? undefined : types.get(c.from), c.to === undefined ? undefined : types.get(c.to)));
-}
-
 export function resolveFlowGraph(model: FlowModel): FlowGraph {
   const components = new Map(model.components.map((c) => [c.name, c]));
   const connections = model.connections.map((connection): ResolvedConnection => {

@@ -49,8 +49,6 @@ export type ExecutorEvent =
   /** The executor needs a secret's value (extension answers with `secret-value`). */
   | { readonly type: 'secret-request'; readonly requestId: number; readonly name: string };
 
-export type ExecutorEventType = ExecutorEvent['type'];
-
 export interface RunOptions {
   readonly mode?: RunMode;
   readonly only?: string;
@@ -66,8 +64,6 @@ export type ExecutorCommand =
   /** Stops the run: the first one after a grace period for what is in flight (`STOP_GRACE_ENV`), a second one at once. */
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };
-
-export type ExecutorCommandType = ExecutorCommand['type'];
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;

@@ -17,4 +17,3 @@ export interface CommandContext {
   readonly prompts: Prompts;
 }
 
-export type CommandFactory = (ctx: CommandContext) => (...args: never[]) => unknown;

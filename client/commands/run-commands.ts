@@ -1,7 +1,7 @@
 // Run Flow…, Dry Run Flow, Retry Failed Component…, Retry All Failed, Resume Run, Stop Run.
 import * as vscode from 'vscode';
 import { VALIDATION_MODES } from '../../flow/model';
-import { parseFlow } from '../../flow/parse';
+import { parsedFlowFile } from '../parsed-flows';
 import { failedComponents } from '../runs/run-history';
 import { settings } from '../settings';
 import type { CommandContext } from './command-context';
@@ -9,8 +9,7 @@ import type { Prompter } from './prompts';
 import { flowFileOf, hasFailed, runOf, type TargetArg } from './command-targets';
 
 async function defaultModeOf(uri: vscode.Uri): Promise<string> {
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const written = parseFlow(text).model.defaults['validation'];
+  const written = (await parsedFlowFile(uri)).model.defaults['validation'];
   return typeof written === 'string' ? written : settings().defaultValidationMode || 'warn';
 }
 

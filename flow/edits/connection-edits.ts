@@ -111,16 +111,16 @@ function mergeAdjacent(edits: OffsetEdit[]): OffsetEdit[] {
   return merged;
 }
 
-/** Edits that rewrite every `from`/`to` naming `name` to `newText`. */
-export function connectionReferenceEdits(document: Document.Parsed, name: string, newText: string): OffsetEdit[] {
+/** Where every `from`/`to` naming `name` is written (the whole scalar, quotes included). */
+export function connectionReferenceSpans(document: Document.Parsed, name: string): { readonly start: number; readonly end: number }[] {
   const seq = connectionsSeq(document);
-  const edits: OffsetEdit[] = [];
+  const edits: { start: number; end: number }[] = [];
   for (const item of seq?.items ?? []) {
     if (!isMap(item)) continue;
     for (const end of ['from', 'to']) {
       const node = (item as YAMLMap).get(end, true);
       if (isScalar(node) && String(node.value) === name && node.range) {
-        edits.push({ start: node.range[0], end: node.range[1], newText });
+        edits.push({ start: node.range[0], end: node.range[1] });
       }
     }
   }

@@ -5,7 +5,7 @@ import { CodeAction, CodeActionKind, Position, TextEdit, type Diagnostic, type R
 import { isMap, isScalar, type Document, type Pair, type YAMLMap } from 'yaml';
 import type { CheckedFlow } from '../../flow/check';
 import { inferKind, type FlowModel } from '../../flow/model';
-import { closestNames } from './closest-names';
+import { closestNames } from '../../flow/did-you-mean';
 import { componentNamed } from './component-lookup';
 import { COMPONENT_TYPES, propertiesAt } from './flow-vocabulary';
 import { nodeAt, type NodeAtOffset, type YamlPath } from './yaml-node-at';

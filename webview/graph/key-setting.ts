@@ -1,5 +1,7 @@
 // The one setting a node shows under its name (topic, queue, table, host), with secrets masked.
 
+import { hostOf as urlHost } from '../../flow/url-host';
+
 const SECRET_REFERENCE = /\$\{secret:[^}]*\}/g;
 export const MASK = '•••';
 
@@ -8,15 +10,9 @@ export function maskSecrets(value: string): string {
   return value.replace(SECRET_REFERENCE, MASK);
 }
 
-/** `scheme://user:pass@host:port/path?query` -> `host:port/path`, dropping credentials and query. */
+/** The URL's host (and path) by flow/url-host.ts, with secrets masked. */
 export function hostOf(url: string, withPath: boolean): string {
-  const withoutScheme = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const slash = withoutScheme.indexOf('/');
-  const authority = slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
-  const rest = slash === -1 ? '' : withoutScheme.slice(slash).replace(/[?#].*$/, '');
-  const at = authority.lastIndexOf('@');
-  const host = at === -1 ? authority : authority.slice(at + 1);
-  return maskSecrets(withPath && rest !== '/' ? host + rest : host);
+  return maskSecrets(urlHost(url, withPath));
 }
 
 function text(value: unknown): string | undefined {

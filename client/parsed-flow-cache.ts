@@ -1,5 +1,5 @@
 // One parse of a flow per document version, or per file text: the cache the client's views and commands share (pure; no vscode).
-import { parseFlow, type ParsedFlow } from '../flow/parse';
+import type { ParsedFlow } from '../flow/parse';
 
 /** What the cache needs of a document: VS Code's TextDocument, or a test's stand-in. */
 export interface FlowText {
@@ -14,7 +14,8 @@ export class ParsedFlowCache {
   /** How many times a flow was parsed (the tests count them). */
   parses = 0;
 
-  constructor(private readonly parse: (text: string) => ParsedFlow = parseFlow) {}
+  /** `parse`: flow/parse's parseFlow, however the host loads it (the extension loads flow code lazily). */
+  constructor(private readonly parse: (text: string) => ParsedFlow) {}
 
   ofDocument(document: FlowText): ParsedFlow {
     const key = document.uri.toString();

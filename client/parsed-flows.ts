@@ -1,10 +1,10 @@
 // The client's one parse of each flow (client/parsed-flow-cache.ts), shared by the diagram, CodeLens, the Flows view and the run commands.
 import * as vscode from 'vscode';
-import type { ParsedFlow } from '../flow/parse';
+import { parseFlow, type ParsedFlow } from '../flow/parse';
 import { ParsedFlowCache } from './parsed-flow-cache';
 
 /** The extension's cache (a closed document is forgotten, see `watchParsedFlows`). */
-export const parsedFlows = new ParsedFlowCache();
+export const parsedFlows = new ParsedFlowCache(parseFlow);
 
 /** The flow file as saved (what a run reads), parsed again only when its text changed. */
 export async function parsedFlowFile(uri: vscode.Uri): Promise<ParsedFlow> {

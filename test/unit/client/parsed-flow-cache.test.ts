@@ -1,13 +1,14 @@
 // The client parses a flow once per document version (or file text), whoever asks: diagram, CodeLens, Flows view, commands.
 import { strict as assert } from 'node:assert';
 import { ParsedFlowCache } from '../../../client/parsed-flow-cache';
+import { parseFlow } from '../../../flow/parse';
 
 const document = (version: number, text: string) => ({ uri: 'file:///w/orders.flow.yaml', version, getText: () => text });
 const FLOW = 'flow: orders\ncomponents:\n  A: { type: mq, url: amqp://h, queue: q }\nconnections: []\n';
 
 describe('parsed flow cache', () => {
   it('parses a document once per version, however many readers ask', () => {
-    const cache = new ParsedFlowCache();
+    const cache = new ParsedFlowCache(parseFlow);
     const first = cache.ofDocument(document(1, FLOW));
     for (let i = 0; i < 5; i++) assert.equal(cache.ofDocument(document(1, FLOW)), first);
     assert.equal(cache.parses, 1);
@@ -18,7 +19,7 @@ describe('parsed flow cache', () => {
   });
 
   it('parses a saved file again only when its text changed, apart from the open document', () => {
-    const cache = new ParsedFlowCache();
+    const cache = new ParsedFlowCache(parseFlow);
     const uri = 'file:///w/orders.flow.yaml';
     const saved = cache.ofText(uri, FLOW);
     assert.equal(cache.ofText(uri, FLOW), saved);

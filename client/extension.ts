@@ -14,6 +14,7 @@ import { runsDirFor, settings } from './settings';
 import { createTrustGate } from './trust/trust-gate';
 import { RunsTreeProvider } from './views/runs-tree';
 import { FlowsTreeProvider } from './views/flows-tree';
+import { watchParsedFlows } from './parsed-flows';
 import { FlowCodeLensProvider } from './views/flow-codelens';
 import { accountStatusItem } from './views/account-status';
 import { registerFlowCommands } from './commands/register-commands';
@@ -87,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
   let languageClientStarted: number | undefined;
   let languageClientReady: number | undefined;
   const channel = vscode.window.createOutputChannel('FlowTracer', { log: true });
-  context.subscriptions.push(channel);
+  context.subscriptions.push(channel, watchParsedFlows());
   const log = new FlowLog(channel);
   const applyLogLevel = (): void => {
     log.minimum = settings().logLevel as typeof log.minimum;

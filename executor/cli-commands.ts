@@ -1,6 +1,6 @@
 // The run-moving CLI commands (run, run --join, retry, resume) over the engine, with exit codes CI can use.
 import type { RunMode } from '../protocol/executor-events';
-import { VALIDATION_MODES } from '../flow/model';
+import { UsageError } from './cli-arguments';
 import { formatDiagnostic } from '../flow/format-diagnostic';
 import { cliSink, outputStyle } from './cli-output';
 import { PreflightError } from './component-connectors';
@@ -31,14 +31,6 @@ export interface CommonFlags {
   readonly stopGraceMs?: number;
   /** `--github-api-url`: where the access check sends the token (GitHub Enterprise). */
   readonly githubApiUrl?: string;
-}
-
-export class UsageError extends Error {}
-
-export function parseMode(value: string | undefined): RunMode | undefined {
-  if (value === undefined) return undefined;
-  if (!(VALIDATION_MODES as readonly string[]).includes(value)) throw new UsageError(`--mode must be one of ${VALIDATION_MODES.join(', ')}, not '${value}'`);
-  return value as RunMode;
 }
 
 function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor): EngineDeps {

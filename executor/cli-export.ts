@@ -1,21 +1,14 @@
-// `flowtracer export FILE --format yaml|json`: prints the resolved flow (defaults, kinds, env values; secrets stay references).
+// `flowtracer export FILE [--format yaml|json]`: prints the resolved flow (defaults, kinds, env values; secrets stay references).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkFlow } from '../flow/check';
 import { DiagnosticSeverity } from '../flow/diagnostic';
-import { EXPORT_FORMATS, formatResolvedFlow, type ExportFormat } from '../flow/export/format-resolved';
+import { formatResolvedFlow, type ExportFormat } from '../flow/export/format-resolved';
 import { resolveFlow } from '../flow/export/resolve-flow';
 import { formatDiagnostic } from '../flow/format-diagnostic';
 
-/** Returns the exit code: 0 written, 2 usage, 3 the flow has errors. */
-export function exportCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
-  const formatAt = args.indexOf('--format');
-  const format = (formatAt >= 0 ? args[formatAt + 1] : 'yaml') as ExportFormat;
-  const file = args.find((a, i) => !a.startsWith('--') && i !== formatAt + 1);
-  if (!file || !EXPORT_FORMATS.includes(format)) {
-    process.stderr.write(`flowtracer export: ${file ? `unknown format '${String(format)}'` : 'missing FILE'}\nusage: flowtracer export FILE [--format yaml|json]\n`);
-    return 2;
-  }
+/** Returns the exit code: 0 written, 2 the file cannot be read, 3 the flow has errors. */
+export function exportCommand(file: string, format: ExportFormat, env: NodeJS.ProcessEnv = process.env): number {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,46 +1,123 @@
-// The `flowtracer` command line: validate, run (and run --join), retry, resume, runs, show, trace.
-import { readFileSync, existsSync } from 'node:fs';
+// The `flowtracer` command line: one table of commands (arguments, options, handler); a new command is one entry and its handler.
 import { resolve } from 'node:path';
-import { checkFlow } from '../flow/check';
-import { DiagnosticSeverity } from '../flow/diagnostic';
-import { formatDiagnostic } from '../flow/format-diagnostic';
 import { durationProblem, parseDuration } from '../flow/durations';
-import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
-import { inspectCommand } from './cli-inspect';
+import { VALIDATION_MODES } from '../flow/model';
+import { EXPORT_FORMATS, type ExportFormat } from '../flow/export/format-resolved';
+import type { RunMode } from '../protocol/executor-events';
+import { commandHelp, commandList, parseCommand, usageReminder, UsageError, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
+import { ExitCode, joinCommand, reportError, resumeCommand, retryCommand, runCommand, type CommonFlags } from './cli-commands';
 import { exportCommand } from './cli-export';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
 import { serveExecutorChild } from './executor-child';
 import { EXECUTOR_CHILD_ARG } from '../protocol/executor-events';
+import { runsCommand, showCommand, traceCommand } from './cli-inspect';
+import { validateCommand } from './cli-validate';
 
 export { ExitCode };
 
-const USAGE = `usage: flowtracer <command> [options]
+/** The options every command takes. */
+const COMMON: CliOptions = {
+  json: { type: 'boolean', help: 'machine-readable output on stdout' },
+  'runs-dir': { type: 'string', value: 'DIR', help: 'where runs live (default .flowtracer/runs)' },
+};
 
-commands:
-  validate FILE [--json]            check a .flow.yaml file and print its diagnostics
-  run FILE [--mode off|warn|strict|dry-run] [--only COMPONENT] [--max-in-flight N]
-                                    run a flow; --only runs the connections into one component
-  run --join RUN [FILE]             one more process for a running run: its Kafka sources' partitions are
-                                    shared through consumer groups (FILE: the flow, if not at the recorded path)
-  retry RUN [COMPONENT]             re-deliver exactly the parked messages (of one component), then continue downstream
-  resume RUN                        continue an interrupted run from its committed positions
-  runs                              list the runs
-  show RUN                          a run's summary, parked messages and in-flight window
-  trace ID|KEY                      a message's path through every run, by trace id or key
-  export FILE [--format yaml|json]  the flow with defaults applied, kinds inferred, env resolved (secrets stay references)
+/** The options of the commands that move messages (run, retry, resume). */
+const MOVING_ONLY: CliOptions = {
+  'max-in-flight': { type: 'string', value: 'N', check: (v) => (/^[1-9][0-9]*$/.test(v) ? undefined : 'must be a positive whole number'), help: 'how many messages of distinct keys are written to a target at once' },
+  'stop-grace': {
+    type: 'string', value: 'DURATION', check: (v) => (parseDuration(v) === undefined ? durationProblem(v) : undefined),
+    help: 'on Ctrl-C or SIGTERM, stop reading at once and wait this long (default 5s;\n0s: none) for the messages in flight to be confirmed and committed; a second\nCtrl-C aborts at once',
+  },
+  'github-api-url': {
+    type: 'string', value: 'URL',
+    help: 'the GitHub API that checks a flow\'s access: rule (default\nhttps://api.github.com, or FLOWTRACER_GITHUB_API_URL; GitHub Enterprise:\nhttps://HOST/api/v3); the token is sent there and nowhere else',
+  },
+};
 
-options (every command):
-  --json                            machine-readable output on stdout
-  --runs-dir DIR                    where runs live (default .flowtracer/runs)
-  --stop-grace DURATION             run, retry, resume: on Ctrl-C or SIGTERM, stop reading at once and wait this
-                                    long (default 5s; 0s: none) for the messages in flight to be confirmed and
-                                    committed; a second Ctrl-C aborts at once
-  --github-api-url URL              run, retry, resume, run --join: the GitHub API that checks a flow's access:
-                                    rule (default https://api.github.com, or FLOWTRACER_GITHUB_API_URL; GitHub
-                                    Enterprise: https://HOST/api/v3); the token is sent there and nowhere else
+const MOVING: CliOptions = { ...COMMON, ...MOVING_ONLY };
 
-access: a flow with access: runs only for the GitHub account of GH_TOKEN (or GITHUB_TOKEN), verified with
+function flags({ options }: CommandInput): CommonFlags {
+  const maxInFlight = typeof options['max-in-flight'] === 'string' ? Number(options['max-in-flight']) : undefined;
+  const stopGraceMs = parseDuration(options['stop-grace']);
+  const githubApiUrl = options['github-api-url'];
+  return {
+    json: options.json === true,
+    runsDir: resolve(typeof options['runs-dir'] === 'string' ? options['runs-dir'] : '.flowtracer/runs'),
+    ...(maxInFlight ? { maxInFlight } : {}),
+    ...(stopGraceMs !== undefined ? { stopGraceMs } : {}),
+    ...(typeof githubApiUrl === 'string' ? { githubApiUrl } : {}),
+  };
+}
+
+function text(input: CommandInput, name: string): string | undefined {
+  const value = input.options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export const COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'validate', args: ['FILE'], options: COMMON,
+    summary: ['check a .flow.yaml file and print its diagnostics', 'exit 3 when one of them is an error'],
+    run: (input) => validateCommand(input.args.FILE!, input.options.json === true),
+  },
+  {
+    name: 'run', args: ['[FILE]'],
+    options: {
+      ...MOVING,
+      mode: { type: 'string', choices: VALIDATION_MODES, help: 'the validation mode (default: the flow\'s)' },
+      only: { type: 'string', value: 'COMPONENT', help: 'run only the connections into this component' },
+      join: { type: 'string', value: 'RUN', help: 'one more process for a running run (FILE: the flow, if not at the recorded path)' },
+    },
+    synopsis: ['run FILE [--mode off|warn|strict|dry-run] [--only COMPONENT] [--max-in-flight N]', 'run --join RUN [FILE]'],
+    summary: [
+      'run a flow; --join: one more process for a running run',
+      '--only runs the connections into one component. A joining process shares the run\'s Kafka sources\'',
+      'partitions through consumer groups; FILE is the flow, if not at the recorded path.',
+    ],
+    run: (input) => {
+      const join = text(input, 'join');
+      const file = input.args.FILE;
+      if (join !== undefined) {
+        if (input.options.mode !== undefined || input.options.only !== undefined) throw new UsageError('--join takes the mode and components of the run it joins');
+        return joinCommand(join, file, flags(input));
+      }
+      if (file === undefined) throw new UsageError('missing FILE');
+      const mode = text(input, 'mode') as RunMode | undefined;
+      const only = text(input, 'only');
+      return runCommand(file, { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, flags(input));
+    },
+  },
+  {
+    name: 'retry', args: ['RUN', '[COMPONENT]'], options: MOVING,
+    summary: ['re-deliver exactly the parked messages (of one component), then continue downstream'],
+    run: (input) => retryCommand(input.args.RUN!, input.args.COMPONENT, flags(input)),
+  },
+  {
+    name: 'resume', args: ['RUN'], options: MOVING,
+    summary: ['continue an interrupted run from its committed positions'],
+    run: (input) => resumeCommand(input.args.RUN!, flags(input)),
+  },
+  { name: 'runs', args: [], options: COMMON, summary: ['list the runs'], run: (input) => runsCommand(flags(input)) },
+  {
+    name: 'show', args: ['RUN'], options: COMMON,
+    summary: ['a run\'s summary, parked messages and in-flight window'],
+    run: (input) => showCommand(input.args.RUN!, flags(input)),
+  },
+  {
+    name: 'trace', args: ['ID|KEY'], options: COMMON,
+    summary: ['a message\'s path through every run, by trace id or key', 'exit 7 when no run has it'],
+    run: (input) => traceCommand(input.args['ID|KEY']!, flags(input)),
+  },
+  {
+    name: 'export', args: ['FILE'],
+    options: { ...COMMON, format: { type: 'string', choices: EXPORT_FORMATS, help: 'the output (default yaml)' } },
+    summary: ['the flow with defaults applied, kinds inferred, env resolved (secrets stay references)'],
+    run: (input) => exportCommand(input.args.FILE!, (text(input, 'format') ?? 'yaml') as ExportFormat),
+  },
+];
+
+const FOOTER = `access: a flow with access: runs only for the GitHub account of GH_TOKEN (or GITHUB_TOKEN), verified with
   GitHub (GET /user) and recorded as the run's actor; without a token, or when GitHub cannot answer, it is
   refused. Without access: the actor is the local user (local:NAME). Run ids look like 20261129-012233-ab12.
 
@@ -55,107 +132,40 @@ exit codes:
     or GitHub could not answer (the message says which)
 `;
 
-function validate(args: string[]): number {
-  const json = args.includes('--json');
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) {
-    process.stderr.write(`flowtracer validate: missing FILE\n${USAGE}`);
+export const USAGE = commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume', options: MOVING_ONLY }], FOOTER);
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const asked = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    process.stdout.write(asked ? commandHelp(asked, COMMON) : USAGE);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`flowtracer ${name}: unknown command '${name}'\n${USAGE}`);
     return ExitCode.usage;
   }
-  let text: string;
+  let input: CommandInput | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    input = parseCommand(command, rest);
   } catch (error) {
-    process.stderr.write(`flowtracer: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`flowtracer ${name}: ${error.message}\n${usageReminder(command, COMMON)}`);
     return ExitCode.usage;
   }
-  const { diagnostics } = checkFlow(text, { path: resolve(file), fs: { exists: existsSync } });
-  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length;
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ file, diagnostics }, null, 2)}\n`);
-  } else {
-    for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(file, d)}\n`);
-    if (diagnostics.length === 0) process.stdout.write(`${file}: ok\n`);
+  if (!input) {
+    process.stdout.write(commandHelp(command, COMMON));
+    return ExitCode.ok;
   }
-  return errors > 0 ? ExitCode.invalidFlow : ExitCode.ok;
-}
-
-interface ParsedArgs {
-  readonly positional: string[];
-  readonly options: Map<string, string>;
-  readonly flags: CommonFlags;
-}
-
-const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join', '--stop-grace', '--github-api-url']);
-
-function parseArgs(args: readonly string[]): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--json') json = true;
-    else if (VALUE_OPTIONS.has(arg)) {
-      const value = args[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      options.set(arg, value);
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
-  const maxInFlight = options.has('--max-in-flight') ? Number(options.get('--max-in-flight')) : undefined;
-  if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight > 0)) throw new UsageError('--max-in-flight must be a positive whole number');
-  const stopGraceMs = options.has('--stop-grace') ? parseDuration(options.get('--stop-grace')) : undefined;
-  if (options.has('--stop-grace') && stopGraceMs === undefined) throw new UsageError(`--stop-grace: ${durationProblem(options.get('--stop-grace'))}`);
-  const runsDir = resolve(options.get('--runs-dir') ?? '.flowtracer/runs');
-  const githubApiUrl = options.get('--github-api-url');
-  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}), ...(githubApiUrl ? { githubApiUrl } : {}) } };
-}
-
-function need(value: string | undefined, what: string): string {
-  if (value === undefined) throw new UsageError(`missing ${what}`);
-  return value;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'validate') return validate(rest);
-  if (command === 'export') return exportCommand(rest);
-  if (command === undefined || command === '--help' || command === 'help') {
-    process.stdout.write(USAGE);
-    return command === undefined ? ExitCode.usage : ExitCode.ok;
-  }
-  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs(rest);
-    const [first, second] = parsed.positional;
-    switch (command) {
-      case 'run': {
-        const join = parsed.options.get('--join');
-        if (join !== undefined) {
-          if (parsed.options.has('--mode') || parsed.options.has('--only')) throw new UsageError('--join takes the mode and components of the run it joins');
-          return await joinCommand(join, first, parsed.flags);
-        }
-        const mode = parseMode(parsed.options.get('--mode'));
-        const only = parsed.options.get('--only');
-        return await runCommand(need(first, 'FILE'), { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, parsed.flags);
-      }
-      case 'retry':
-        return await retryCommand(need(first, 'RUN'), second, parsed.flags);
-      case 'resume':
-        return await resumeCommand(need(first, 'RUN'), parsed.flags);
-      case 'runs':
-      case 'show':
-      case 'trace':
-        return await inspectCommand(command, first, parsed.flags);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
+    return await command.run(input);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`flowtracer ${command}: ${error.message}\n${USAGE}`);
+      process.stderr.write(`flowtracer ${name}: ${error.message}\n${usageReminder(command, COMMON)}`);
       return ExitCode.usage;
     }
-    return reportError(command, error, rest.includes('--json'), new Redactor(environmentSecretValues()));
+    return reportError(name, error, input.options.json === true, new Redactor(environmentSecretValues()));
   }
 }
 

@@ -1,5 +1,5 @@
 // Runs one connection: source reader -> (validate, trace) -> target writer, bounded in flight, commit after confirm + flush.
-import type { ConnectionCounts, RunMode } from '../protocol/executor-events';
+import type { ConnectionCounts, ConnectionIdentity, RunMode } from '../protocol/executor-events';
 import { ConnectorError, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter, type Delivery } from './connectors/connector';
 import { abortReason } from './clock';
 import type { PayloadValidator } from './payload-validation';
@@ -11,6 +11,8 @@ import { WriteSlots } from './write-slots';
 
 export interface ConnectionJob {
   readonly id: string;
+  /** What the events say about which connection this is (the journal's records use `id`, defined in run-start). */
+  readonly identity: ConnectionIdentity;
   /** The target component's name: where parked messages belong. */
   readonly target: string;
   readonly reader: SourceReader;
@@ -72,7 +74,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
     const now = ctx.clock.now();
     if (!force && now - lastProgress < 250) return;
     lastProgress = now;
-    ctx.emit({ type: 'connection-progress', runId: ctx.runId, connection: job.id, counts: { ...counts }, elapsedMs: now - started });
+    ctx.emit({ type: 'connection-progress', runId: ctx.runId, connection: job.id, ...job.identity, counts: { ...counts }, elapsedMs: now - started });
   };
   // Settles messages in read order: journal flushed, then the source position committed. It runs
   // alongside the reading loop, so that a source with a prefetch limit (AMQP) is acked as it goes.
@@ -206,7 +208,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
       ctx.signal,
       ({ attempt, waitMs, error }) => {
         inDoubt ||= unanswered(error);
-        ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
+        ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, ...job.identity, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
       },
     );
   } catch (error) {
@@ -219,7 +221,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     turn.leave();
   }
   ctx.journal.append({ ...base, t: 'delivered', target: delivery.position, ...(inDoubt ? { inDoubt: true as const } : {}), ...(ctx.payloads === 'all' ? { payload: message.value.toString('base64') } : {}) });
-  ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, sourcePosition: message.position, targetPosition: delivery.position });
+  ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, ...job.identity, sourcePosition: message.position, targetPosition: delivery.position });
   if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
   return 'delivered';
 }
@@ -231,6 +233,6 @@ function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, heade
     // `journal: { payloads: none }`: the message is parked by its position only, and cannot be retried from the journal.
     ...(ctx.payloads === 'none' ? {} : { payload: message.value.toString('base64'), headers }), error, attempts, ...(inDoubt ? { inDoubt: true as const } : {}),
   });
-  ctx.emit({ type: 'message-parked', runId: ctx.runId, connection: job.id, traceId, key: message.key, sourcePosition: message.position, error, attempts });
+  ctx.emit({ type: 'message-parked', runId: ctx.runId, connection: job.id, ...job.identity, traceId, key: message.key, sourcePosition: message.position, error, attempts });
   return 'parked';
 }

@@ -16,7 +16,7 @@ import { withRunLock } from './run-liveness';
 import { RunOwnership, type ClaimOptions, type LiveOwner, type OwnerRole } from './run-ownership';
 import type { LockTiming } from './run-mutex';
 import type { RunSummary } from '../protocol/journal-records';
-import { planRun, type RunPlan } from './plan';
+import { connectionRef, planRun, type RunPlan } from './plan';
 import { FIXED_VALUE_FIELDS, Redactor } from './redaction';
 import { DEFAULT_MAX_IN_FLIGHT, journalPayloadsOf, type RunContext } from './run-context';
 import { modeOf, runSession, type ConnectionResult, type SessionInput } from './run-session';
@@ -77,11 +77,11 @@ export async function startRun(flowFile: string, options: StartOptions, deps: En
   const runId = options.runId ?? newRunId(new Date(), deps.random);
   const summary: RunSummary = {
     runId, flow: plan.flowId, flowFile: file, mode: options.mode ?? 'warn', status: 'running', startedAt: new Date().toISOString(),
-    components: {}, reconciliation: [], parked: 0, ...(options.only ? { only: options.only } : {}), pid: process.pid,
+    components: {}, reconciliation: [], connections: plan.connections.map(connectionRef), parked: 0, ...(options.only ? { only: options.only } : {}), pid: process.pid,
   };
   await createRunDirectory(deps.runsDir, runDirectory(deps.runsDir, runId));
   return owning(runId, 'main', deps, {}, (owned) => execute(plan, summary, owned, options.mode, (ctx) => {
-    ctx.journal.append({ t: 'run-start', runId, flow: plan.flowId, flowFile: file, mode: summary.mode, ...(options.only ? { only: options.only } : {}), actor: deps.actor ?? formatActor({ kind: 'local', name: process.env.USER ?? 'unknown' }), versions: { flowtracer: deps.version ?? '0.1.0', node: process.version } });
+    ctx.journal.append({ t: 'run-start', runId, flow: plan.flowId, flowFile: file, mode: summary.mode, ...(options.only ? { only: options.only } : {}), actor: deps.actor ?? formatActor({ kind: 'local', name: process.env.USER ?? 'unknown' }), versions: { flowtracer: deps.version ?? '0.1.0', node: process.version }, connections: plan.connections.map(connectionRef) });
     return { run: new Set(plan.connections.map((c) => c.id)), resume: false };
   }));
 }
@@ -230,7 +230,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     const previousShares = summary.shared ?? {};
     const holder = new SummaryHolder(worker ? summary : { ...summary, shared: Object.fromEntries(Object.entries(previousShares).filter(([id]) => !choice.run.has(id))) });
     if (!worker) await j.writeSummary(holder.summary);
-    emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name) });
+    emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name), connections: plan.connections.map(connectionRef) });
     const share = worker ? awaitShares(ctx, directory) : recordShares(ctx, holder, previousShares);
     try {
       const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });

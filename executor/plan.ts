@@ -4,6 +4,7 @@ import { DiagnosticSeverity, type Diagnostic } from '../flow/diagnostic';
 import { didYouMean } from '../flow/did-you-mean';
 import { resolveFlowGraph } from '../flow/graph';
 import type { FlowComponent, FlowModel } from '../flow/model';
+import type { ConnectionRef } from '../protocol/executor-events';
 
 /** The flow has errors: nothing runs. Carries the diagnostics to print. */
 export class PlanRefused extends Error {
@@ -31,6 +32,11 @@ export interface PlannedConnection {
   readonly fedBy: readonly string[];
   /** Connections that must finish (successfully) before this one starts; a failure among them blocks it. */
   readonly waitsFor: readonly string[];
+}
+
+/** A planned connection as events and the journal identify it: its label, index and ends. */
+export function connectionRef(c: PlannedConnection): ConnectionRef {
+  return { connection: c.id, connectionIndex: c.index, from: c.source.name, to: c.target.name };
 }
 
 export interface RunPlan {

@@ -6,7 +6,7 @@ import type { Connector, FlowMessage, SourceMessage, SourceReader, TargetWriter 
 import type { ResumeFrom } from './connectors/key-position';
 import { runConnection, type Settled } from './connection-runner';
 import { PayloadValidator } from './payload-validation';
-import type { PlannedConnection, RunPlan } from './plan';
+import { connectionRef, type PlannedConnection, type RunPlan } from './plan';
 import type { CommittedPositions } from './committed-positions';
 import { ReplyChannel } from './reply-channel';
 import { RetrySchedule } from './retry-schedule';
@@ -114,7 +114,7 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();
       // A Stop ends the sources' reading; a connection fed by a service's replies drains them (until its feeders end).
       const outcome = await runConnection(channels.has(c.id) ? { ...ctx, stopReading: ctx.signal } : ctx, {
-        id: c.id, target: c.target.name, reader, writer, validator, mode,
+        id: c.id, identity: connectionRef(c), target: c.target.name, reader, writer, validator, mode,
         schedule: scheduleOf(c, plan, ctx.random), maxInFlight: maxInFlightOf(c.props, ctx.maxInFlight),
         onReply: replyHandler(c), onSettled: override?.onSettled, alreadyCommitted: input.alreadyCommitted?.get(c.id),
       });

@@ -23,13 +23,18 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   return prev[b.length]!;
 }
 
+/** How many edits a typo of `word` may have: a third of its length, at least 1, at most 3. */
+function typoBudget(word: string): number {
+  return Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+}
+
 /**
  * The candidate closest to `word`, if close enough to be a likely typo: a case-insensitive
  * match, or within a third of the word's length (at least 1, at most 3 edits).
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = typoBudget(word);
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
@@ -42,4 +47,21 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     }
   }
   return best;
+}
+
+/**
+ * Up to `count` candidates close enough to `word` to be likely typos (didYouMean's budget: a third
+ * of the word's length, at least 1, at most 3 edits; a case-only difference is 0), closest first,
+ * then alphabetically: the quick fixes' choices.
+ */
+export function closestNames(word: string, candidates: readonly string[], count = 3): string[] {
+  const lower = word.toLowerCase();
+  const limit = typoBudget(word);
+  return candidates
+    .filter((candidate) => candidate !== word)
+    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase(), limit) }))
+    .filter((entry) => entry.distance <= limit)
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .slice(0, count)
+    .map((entry) => entry.candidate);
 }

@@ -1,4 +1,4 @@
-// The flow as a graph: components by name, connections with their kinds, topological order, cycles.
+// The flow as a graph: components by name, connections with their kinds, the one topological order and reachability, cycles.
 import { inferKind, type ConnectionKind, type FlowComponent, type FlowConnection, type FlowModel } from './model';
 
 export interface ResolvedConnection {
@@ -14,16 +14,10 @@ export interface ResolvedConnection {
 export interface FlowGraph {
   readonly components: ReadonlyMap<string, FlowComponent>;
   readonly connections: readonly ResolvedConnection[];
-  /** Component names, sources before their targets; members of a cycle follow in document order. */
+  /** Component names, sources before their targets: topologicalOrder's `level` order (the run plan's). */
   readonly order: readonly string[];
   /** Each cycle's members (two or more components), in document order. Self-connections are not cycles. */
   readonly cycles: readonly (readonly string[])[];
-}
-
-/** The written or inferred kind of every connection, by index. */
-export function inferKinds(model: FlowModel): (ConnectionKind | undefined)[] {
-  const types = new Map(model.components.map((c) => [c.name, c.type]));
-  return model.connections.map((c) => inferKind(c.from === undefined ? undefined : types.get(c.from), c.to === undefined ? undefined : types.get(c.to)));
 }
 
 export function resolveFlowGraph(model: FlowModel): FlowGraph {
@@ -34,35 +28,161 @@ export function resolveFlowGraph(model: FlowModel): FlowGraph {
     const inferredKind = inferKind(source?.type, target?.type);
     return { connection, source, target, inferredKind, kind: connection.kind ?? inferredKind };
   });
-  const index = new Map(model.components.map((c, i) => [c.name, i]));
-  const edges: number[][] = model.components.map(() => []);
-  for (const { source, target } of connections) {
-    if (source && target && source !== target) edges[index.get(source.name)!]!.push(index.get(target.name)!);
-  }
-  const components2 = stronglyConnected(edges);
-  const cycles = components2
+  const names = model.components.map((c) => c.name);
+  const index = indexOfNames(names);
+  const edges = adjacency(names.length, index, linksOf(connections.map((c) => [c.source?.name, c.target?.name])));
+  const cycles = stronglyConnected(edges)
     .filter((members) => members.length > 1)
-    .map((members) => members.sort((a, b) => a - b).map((i) => model.components[i]!.name))
+    .map((members) => members.sort((a, b) => a - b).map((i) => names[i]!))
     .sort((a, b) => index.get(a[0]!)! - index.get(b[0]!)!);
-  return { components, connections, order: topologicalOrder(edges).map((i) => model.components[i]!.name), cycles };
+  return { components, connections, order: orderOf(names, edges), cycles };
 }
 
-/** Kahn's algorithm; nodes left on cycles are appended in index order so every node appears once. */
-function topologicalOrder(edges: readonly number[][]): number[] {
-  const indegree = edges.map(() => 0);
-  for (const targets of edges) for (const t of targets) indegree[t]!++;
-  const queue: number[] = [];
-  indegree.forEach((d, i) => d === 0 && queue.push(i));
-  const order: number[] = [];
-  const placed = new Uint8Array(edges.length);
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head]!;
-    order.push(node);
-    placed[node] = 1;
-    for (const t of edges[node]!) if (--indegree[t]! === 0) queue.push(t);
+/** A link between two components by name: a connection's `from` and `to`. */
+export type GraphLink = readonly [from: string, to: string];
+
+/** The links of the connections whose two ends are written. */
+function linksOf(ends: Iterable<readonly [string | undefined, string | undefined]>): GraphLink[] {
+  const links: GraphLink[] = [];
+  for (const [from, to] of ends) if (from !== undefined && to !== undefined) links.push([from, to]);
+  return links;
+}
+
+/** Each name's first position. */
+function indexOfNames(names: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  names.forEach((name, i) => index.has(name) || index.set(name, i));
+  return index;
+}
+
+/** Successors by index; links to or from an unknown name, and self-links, are left out. */
+function adjacency(count: number, index: ReadonlyMap<string, number>, links: Iterable<GraphLink>): number[][] {
+  const edges: number[][] = Array.from({ length: count }, () => []);
+  for (const [from, to] of links) {
+    const f = index.get(from);
+    const t = index.get(to);
+    if (f !== undefined && t !== undefined && f !== t) edges[f]!.push(t);
   }
-  for (let i = 0; i < edges.length; i++) if (!placed[i]) order.push(i);
+  return edges;
+}
+
+/**
+ * Which ready name goes first. `level` (the run plan's): the names nothing feeds in document order,
+ * then each name as the last link into it is passed, so every source starts first. `document` (the
+ * diagram's): the earliest ready name in the document, so a node keeps its place as the flow is
+ * edited unless its own links change, and the layout moves little.
+ */
+export type OrderTies = 'level' | 'document';
+
+/**
+ * `names` (each once), sources before their targets (Kahn's algorithm), ties broken by `ties`. When
+ * only cycles, and what they feed, are left, the earliest of them in the document is taken and the
+ * order goes on from there. Links naming something not in `names`, and self-links, are ignored.
+ * O((names + links) · log names).
+ */
+export function topologicalOrder(names: readonly string[], links: Iterable<GraphLink>, ties: OrderTies = 'level'): string[] {
+  const unique = [...indexOfNames(names).keys()];
+  return orderOf(unique, adjacency(unique.length, indexOfNames(unique), links), ties);
+}
+
+function orderOf(names: readonly string[], edges: readonly number[][], ties: OrderTies = 'level'): string[] {
+  const indegree = new Int32Array(edges.length);
+  for (const targets of edges) for (const t of targets) indegree[t]!++;
+  const ready = ties === 'level' ? new Queue() : new MinHeap();
+  indegree.forEach((d, i) => d === 0 && ready.push(i));
+  const placed = new Uint8Array(edges.length);
+  const order: string[] = [];
+  let earliestLeft = 0;
+  while (order.length < edges.length) {
+    let node = ready.pop();
+    if (node === undefined) {
+      // Only cycles are left: enter at the earliest name not yet placed.
+      while (placed[earliestLeft]) earliestLeft++;
+      node = earliestLeft;
+    }
+    placed[node] = 1;
+    order.push(names[node]!);
+    for (const t of edges[node]!) if (--indegree[t]! === 0 && !placed[t]) ready.push(t);
+  }
   return order;
+}
+
+interface ReadyNames {
+  push(index: number): void;
+  pop(): number | undefined;
+}
+
+/** First ready, first placed. */
+class Queue implements ReadyNames {
+  private readonly items: number[] = [];
+  private head = 0;
+
+  push(index: number): void {
+    this.items.push(index);
+  }
+
+  pop(): number | undefined {
+    return this.head < this.items.length ? this.items[this.head++] : undefined;
+  }
+}
+
+/** A binary min-heap of indices: the earliest ready name in the document first. */
+class MinHeap implements ReadyNames {
+  private readonly items: number[] = [];
+
+  push(index: number): void {
+    const items = this.items;
+    let i = items.push(index) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]! <= index) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = index;
+  }
+
+  pop(): number | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= items.length) break;
+        const child = left + 1 < items.length && items[left + 1]! < items[left]! ? left + 1 : left;
+        if (items[child]! >= last) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+}
+
+/** Whether `goal` is `start` or can be reached from it along `links`. O(names + links). */
+export function reaches(links: Iterable<GraphLink>, start: string, goal: string): boolean {
+  const next = new Map<string, string[]>();
+  for (const [from, to] of links) {
+    const targets = next.get(from);
+    if (targets) targets.push(to);
+    else next.set(from, [to]);
+  }
+  const seen = new Set<string>([start]);
+  const stack = [start];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (name === goal) return true;
+    for (const to of next.get(name) ?? []) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      stack.push(to);
+    }
+  }
+  return false;
 }
 
 /** Tarjan's strongly connected components, iterative so that long chains cannot overflow the stack. */

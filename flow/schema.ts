@@ -21,7 +21,6 @@ export interface JsonSchema {
 }
 
 export const flowSchema = schemaJson as unknown as JsonSchema & { readonly $id: string; readonly definitions: Readonly<Record<string, JsonSchema>> };
-export const FLOW_SCHEMA_ID = flowSchema.$id;
 export const definitions = flowSchema.definitions;
 
 export interface PropertyDoc {
@@ -89,6 +88,7 @@ export function componentProperties(type: string | undefined): PropertyDoc[] {
   return schema ? propertiesOf(schema) : propertiesOf(definitions.component!);
 }
 
+/** The retry strategies, in the schema's order. */
 export const RETRY_STRATEGY_NAMES: readonly string[] = valuesOf((definitions.retry!.properties!.strategy as JsonSchema)) ?? [];
 
 /** The retry fields each strategy accepts (from the schema's if/then branches). */

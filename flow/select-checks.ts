@@ -3,6 +3,7 @@ import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnosti
 import type { FlowGraph } from './graph';
 import type { TextSpan } from './model';
 import type { ParsedFlow } from './parse';
+import { KAFKA_POSITION_FORMS, parseKafkaPosition, type KafkaPosition } from './kafka-positions';
 import { highestPlaceholder, ordersByColumn } from './sql-text';
 import { keySpanAt, valueSpanAt } from './yaml-path';
 
@@ -15,37 +16,8 @@ export const SELECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   service: [],
 };
 
-/** The words a Kafka `from`/`until` may be, besides an offset or a time; `end` and `latest` are the same place. */
-export const KAFKA_POSITION_KEYWORDS = ['earliest', 'latest', 'end'] as const;
 /** The one word an mq `until` may be. */
 export const MQ_UNTIL_KEYWORD = 'empty';
-
-/** A Kafka position as written: a keyword, an offset, or a time in ms since the epoch. */
-export type SelectPosition =
-  | { readonly kind: 'earliest' }
-  | { readonly kind: 'end'; readonly word: string }
-  | { readonly kind: 'offset'; readonly offset: bigint }
-  | { readonly kind: 'time'; readonly ms: number; readonly zoned: boolean };
-
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** Reads a written `from`/`until`, or undefined when it is none of the forms the format allows. */
-export function parseSelectPosition(value: unknown): SelectPosition | undefined {
-  if (value === 'earliest') return { kind: 'earliest' };
-  if (value === 'latest' || value === 'end') return { kind: 'end', word: value };
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? { kind: 'offset', offset: BigInt(value) } : undefined;
-  if (typeof value !== 'string') return undefined;
-  if (/^\d+$/.test(value)) return { kind: 'offset', offset: BigInt(value) };
-  const match = ISO_TIME.exec(value);
-  if (!match) return undefined;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return undefined;
-  // A date alone is UTC midnight; a time without a zone is the executor's local time.
-  return { kind: 'time', ms, zoned: match[7] !== undefined || match[4] === undefined };
-}
 
 export function checkSelects(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -98,15 +70,15 @@ function kafkaPositionProblems(parsed: ParsedFlow, path: readonly (string | numb
     const span = valueSpanAt(parsed.document, [...path, field]);
     if (span) diagnostics.push(makeDiagnostic(parsed.lines, span, severity, code, message, data));
   };
-  const positions: Partial<Record<'from' | 'until', SelectPosition>> = {};
+  const positions: Partial<Record<'from' | 'until', KafkaPosition>> = {};
   for (const field of ['from', 'until'] as const) {
     const value = select[field];
     // Other types (a list, a fraction) are the schema's to report.
     if (value === undefined || (typeof value !== 'string' && !Number.isInteger(value))) continue;
-    const position = parseSelectPosition(value);
+    const position = parseKafkaPosition(value);
     if (!position) {
       push(field, DiagnosticSeverity.Error, 'bad-select-position',
-        `\`select.${field}\`: \`${String(value)}\` is not a position; write \`earliest\`, \`latest\`, \`end\`, an offset (a whole number, 0 or more) or an ISO-8601 time such as \`2026-11-01T00:00:00Z\``,
+        `\`select.${field}\`: \`${String(value)}\` is not a position; write ${KAFKA_POSITION_FORMS}`,
         { property: field });
       continue;
     }

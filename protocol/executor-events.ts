@@ -14,6 +14,22 @@ export interface ConnectionCounts {
   readonly filtered: number;
 }
 
+/**
+ * Which connection of the flow an event is about: its index in the flow's `connections` (document
+ * order, what the diagram keys connections by) and the components it joins. Readers use these,
+ * never the label.
+ */
+export interface ConnectionIdentity {
+  readonly connectionIndex: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A connection's label (`From -> To`, with ` #index` when a pair repeats: the journal's key) with its identity. */
+export interface ConnectionRef extends ConnectionIdentity {
+  readonly connection: string;
+}
+
 export interface ConnectionReconciliation extends ConnectionCounts {
   /** `From -> To`, the connection's label. */
   readonly connection: string;
@@ -21,18 +37,17 @@ export interface ConnectionReconciliation extends ConnectionCounts {
 }
 
 export type ExecutorEvent =
-  | { readonly type: 'run-started'; readonly runId: string; readonly flow: string; readonly mode: RunMode; readonly at: string; readonly components: readonly string[] }
+  /** `connections`: every connection of the run, so that the labels in `run-finished` map to connections. */
+  | { readonly type: 'run-started'; readonly runId: string; readonly flow: string; readonly mode: RunMode; readonly at: string; readonly components: readonly string[]; readonly connections: readonly ConnectionRef[] }
   | { readonly type: 'run-finished'; readonly runId: string; readonly status: RunStatus; readonly at: string; readonly durationMs: number; readonly reconciliation: readonly ConnectionReconciliation[]; readonly error?: string }
   | { readonly type: 'component-status'; readonly runId: string; readonly component: string; readonly status: ComponentStatus; readonly reason?: string }
-  | { readonly type: 'connection-progress'; readonly runId: string; readonly connection: string; readonly counts: ConnectionCounts; readonly elapsedMs: number }
-  | { readonly type: 'message-delivered'; readonly runId: string; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly sourcePosition: string; readonly targetPosition: string }
-  | { readonly type: 'message-parked'; readonly runId: string; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly sourcePosition: string; readonly error: string; readonly attempts: number }
-  | { readonly type: 'message-retrying'; readonly runId: string; readonly connection: string; readonly key: string | null; readonly attempt: number; readonly waitMs: number; readonly error: string }
+  | ({ readonly type: 'connection-progress'; readonly runId: string; readonly connection: string; readonly counts: ConnectionCounts; readonly elapsedMs: number } & ConnectionIdentity)
+  | ({ readonly type: 'message-delivered'; readonly runId: string; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly sourcePosition: string; readonly targetPosition: string } & ConnectionIdentity)
+  | ({ readonly type: 'message-parked'; readonly runId: string; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly sourcePosition: string; readonly error: string; readonly attempts: number } & ConnectionIdentity)
+  | ({ readonly type: 'message-retrying'; readonly runId: string; readonly connection: string; readonly key: string | null; readonly attempt: number; readonly waitMs: number; readonly error: string } & ConnectionIdentity)
   | { readonly type: 'log'; readonly runId?: string; readonly level: LogLevel; readonly message: string; readonly component?: string }
   /** The executor needs a secret's value (extension answers with `secret-value`). */
   | { readonly type: 'secret-request'; readonly requestId: number; readonly name: string };
-
-export type ExecutorEventType = ExecutorEvent['type'];
 
 export interface RunOptions {
   readonly mode?: RunMode;
@@ -49,8 +64,6 @@ export type ExecutorCommand =
   /** Stops the run: the first one after a grace period for what is in flight (`STOP_GRACE_ENV`), a second one at once. */
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };
-
-export type ExecutorCommandType = ExecutorCommand['type'];
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;

@@ -1,6 +1,6 @@
 // The run journal's format, shared by the executor (which writes it) and the client (which reads it): file names, records, summary.
 import { basename } from 'node:path';
-import type { ComponentStatus, ConnectionReconciliation, RunMode, RunStatus } from './executor-events';
+import type { ComponentStatus, ConnectionIdentity, ConnectionReconciliation, ConnectionRef, RunMode, RunStatus } from './executor-events';
 
 /** The starting process's event log in a run directory. */
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -33,7 +33,8 @@ interface Stamped {
 
 export type JournalRecord = Stamped &
   (
-    | { readonly t: 'run-start'; readonly runId: string; readonly flow: string; readonly flowFile: string; readonly mode: RunMode; readonly only?: string; readonly actor: string; readonly versions: Readonly<Record<string, string>> }
+    /** `connections`: the run's connections, whose labels the other records use (absent in journals written before it). */
+    | { readonly t: 'run-start'; readonly runId: string; readonly flow: string; readonly flowFile: string; readonly mode: RunMode; readonly only?: string; readonly actor: string; readonly versions: Readonly<Record<string, string>>; readonly connections?: readonly ConnectionRef[] }
     | { readonly t: 'resumed' | 'retry-start'; readonly component?: string; readonly actor?: string }
     /** Written (and flushed) before a message is written to its target: the in-flight window. */
     | { readonly t: 'in-flight'; readonly connection: string; readonly traceId: string; readonly key: string | null; readonly source: string }
@@ -79,6 +80,8 @@ export interface RunSummary {
   readonly endedAt?: string;
   readonly components: Readonly<Record<string, ComponentStatus>>;
   readonly reconciliation: readonly ConnectionReconciliation[];
+  /** The run's connections, whose labels `reconciliation` uses (absent in runs recorded before it). */
+  readonly connections?: readonly ConnectionRef[];
   readonly parked: number;
   readonly error?: string;
   /** How many times the run was resumed (absent: never); `reconciliation` is then every segment's together. */
@@ -90,4 +93,14 @@ export interface RunSummary {
    * Kafka, the consumer group and each partition's start and end offsets, fixed when it started.
    */
   readonly shared?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/**
+ * The components a connection label joins, for a run recorded before records carried the connection's
+ * identity (run-start's `connections`); a newer run's readers look the label up there instead.
+ */
+export function legacyConnectionEnds(label: string): Pick<ConnectionIdentity, 'from' | 'to'> | undefined {
+  const [from, rest] = label.split(' -> ');
+  if (from === undefined || rest === undefined) return undefined;
+  return { from, to: rest.replace(/ #\d+$/, '') };
 }

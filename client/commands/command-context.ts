@@ -20,4 +20,3 @@ export interface CommandContext {
   readonly walkthrough: WalkthroughProgress;
 }
 
-export type CommandFactory = (ctx: CommandContext) => (...args: never[]) => unknown;

@@ -1,7 +1,7 @@
 // Run Flow…, Dry Run Flow, Retry Failed Component…, Retry All Failed, Resume Run, Stop Run.
 import * as vscode from 'vscode';
 import { VALIDATION_MODES, type ValidationMode } from '../../flow/model';
-import { flowLanguage } from '../lazy-bundles';
+import { parsedFlowFile } from '../parsed-flows';
 import { failedComponents } from '../runs/run-history';
 import { settings } from '../settings';
 import type { CommandContext } from './command-context';
@@ -10,8 +10,7 @@ import { flowFileOf, hasFailed, runOf, type TargetArg } from './command-targets'
 
 /** The mode a run of the flow takes unless the user picks another: the flow's `defaults.validation`, else the `flowtracer.defaultValidationMode` setting, else warn. */
 export async function defaultModeOf(uri: vscode.Uri): Promise<{ readonly mode: ValidationMode; readonly from: 'flow' | 'setting' }> {
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const written = flowLanguage().parseFlow(text).model.defaults['validation'];
+  const written = (await parsedFlowFile(uri)).model.defaults['validation'];
   if (isMode(written)) return { mode: written, from: 'flow' };
   const configured = settings().defaultValidationMode;
   return isMode(configured) ? { mode: configured, from: 'setting' } : { mode: 'warn', from: 'flow' };

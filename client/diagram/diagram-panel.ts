@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ParsedFlow } from '../../flow/parse';
 import { flowLanguage } from '../lazy-bundles';
+import { parsedFlows } from '../parsed-flows';
 import { checkWebviewMessage } from '../../protocol/webview-message-checks';
 import type { HostToWebview, RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
 import type { FlowLog } from '../log/flow-log';
@@ -37,7 +38,6 @@ export class DiagramPanel implements vscode.Disposable {
   private trace: TracePath | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private selectTimer: ReturnType<typeof setTimeout> | undefined;
-  private parsed: { version: number; flow: ParsedFlow } | undefined;
 
   constructor(readonly panel: vscode.WebviewPanel, readonly document: vscode.TextDocument, extensionUri: vscode.Uri, private readonly log: FlowLog) {
     panel.webview.options = diagramWebviewOptions(extensionUri);
@@ -138,10 +138,7 @@ export class DiagramPanel implements vscode.Disposable {
   }
 
   private flow(): ParsedFlow {
-    if (this.parsed?.version !== this.document.version) {
-      this.parsed = { version: this.document.version, flow: flowLanguage().parseFlow(this.document.getText()) };
-    }
-    return this.parsed.flow;
+    return parsedFlows.ofDocument(this.document);
   }
 
   private componentAt(position: vscode.Position | undefined): string | undefined {

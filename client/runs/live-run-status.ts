@@ -1,5 +1,5 @@
 // The diagram's run status from the executor's events as they arrive: component states, counts, messages per connection (pure).
-import type { ComponentStatus, ExecutorEvent } from '../../protocol/executor-events';
+import type { ComponentStatus, ConnectionIdentity, ExecutorEvent } from '../../protocol/executor-events';
 import type { ComponentRunStatus, NodeRunState, RunStatus } from '../../protocol/webview-messages';
 
 /** A connection of the flow as written: its index in document order and the names it joins. */
@@ -37,23 +37,14 @@ const STATE_OF: Record<ComponentStatus, NodeRunState> = {
   skipped: 'stopped',
 };
 
-/**
- * The executor names a connection `From -> To`, or `From -> To #index` when one pair is joined more than once
- * (executor/plan.ts); the diagram keys connections by index.
- */
-export function connectionIndexOf(label: string, connections: readonly WrittenConnection[]): number | undefined {
-  const match = /^(.*) -> (.*?)(?: #(\d+))?$/.exec(label);
-  if (!match) return undefined;
-  if (match[3] !== undefined) return Number(match[3]);
-  return connections.find((c) => c.from === match[1] && c.to === match[2])?.index;
-}
-
 /** Folds one run's events into the status the diagram paints; `apply` says whether anything visible changed. */
 export class LiveRunStatus {
   private runId = '';
   private dryRun = false;
   private readonly components = new Map<string, ComponentTally>();
   private readonly tallies = new Map<number, ConnectionTally>();
+  /** The run's connection labels (from run-started), which run-finished's reconciliation names them by. */
+  private readonly labels = new Map<string, number>();
   private finished = false;
 
   constructor(private readonly connections: readonly WrittenConnection[]) {}
@@ -64,6 +55,7 @@ export class LiveRunStatus {
         this.runId = event.runId;
         this.dryRun = event.mode === 'dry-run';
         for (const name of event.components) this.component(name);
+        for (const c of event.connections) this.labels.set(c.connection, c.connectionIndex);
         return true;
       case 'component-status': {
         const tally = this.component(event.component);
@@ -72,28 +64,27 @@ export class LiveRunStatus {
         return true;
       }
       case 'connection-progress': {
-        const tally = this.tally(event.connection);
+        const tally = this.tally(event.connectionIndex);
         if (!tally) return false;
         const moved = event.counts.delivered !== tally.delivered || event.counts.parked !== tally.parked || event.counts.read !== tally.read;
         tally.read = Math.max(tally.read, event.counts.read);
         tally.delivered = Math.max(tally.delivered, event.counts.delivered);
         tally.parked = Math.max(tally.parked, event.counts.parked);
-        if (moved) this.settledRetry(event.connection);
+        if (moved) this.settledRetry(event);
         return moved;
       }
       case 'message-delivered':
       case 'message-parked': {
-        const tally = this.tally(event.connection);
+        const tally = this.tally(event.connectionIndex);
         if (!tally) return false;
         if (event.type === 'message-delivered') tally.deliveredEvents++;
         else tally.parkedEvents++;
-        this.settledRetry(event.connection);
+        this.settledRetry(event);
         return true;
       }
       case 'message-retrying': {
-        const target = this.targetOf(event.connection);
-        if (target === undefined) return false;
-        const tally = this.component(target);
+        if (!this.known(event)) return false;
+        const tally = this.component(event.to);
         tally.retries++;
         tally.retrying = true;
         return true;
@@ -102,7 +93,8 @@ export class LiveRunStatus {
         this.runId ||= event.runId;
         this.finished = true;
         for (const r of event.reconciliation) {
-          const tally = this.tally(r.connection);
+          const index = this.labels.get(r.connection);
+          const tally = index === undefined ? undefined : this.tally(index);
           if (!tally) continue;
           tally.read = r.read;
           tally.delivered = r.delivered;
@@ -161,9 +153,8 @@ export class LiveRunStatus {
     return tally;
   }
 
-  private tally(label: string): ConnectionTally | undefined {
-    const index = connectionIndexOf(label, this.connections);
-    if (index === undefined) return undefined;
+  private tally(index: number): ConnectionTally | undefined {
+    if (!this.connections.some((c) => c.index === index)) return undefined;
     let tally = this.tallies.get(index);
     if (!tally) {
       tally = { read: 0, delivered: 0, parked: 0, deliveredEvents: 0, parkedEvents: 0 };
@@ -172,14 +163,13 @@ export class LiveRunStatus {
     return tally;
   }
 
-  private targetOf(label: string): string | undefined {
-    const index = connectionIndexOf(label, this.connections);
-    return this.connections.find((c) => c.index === index)?.to;
+  /** The event's connection is one of the flow's as written (same index and ends). */
+  private known(event: ConnectionIdentity): boolean {
+    return this.connections.some((c) => c.index === event.connectionIndex && c.to === event.to);
   }
 
-  private settledRetry(label: string): void {
-    const target = this.targetOf(label);
-    const tally = target === undefined ? undefined : this.components.get(target);
+  private settledRetry(event: ConnectionIdentity): void {
+    const tally = this.known(event) ? this.components.get(event.to) : undefined;
     if (tally) tally.retrying = false;
   }
 }

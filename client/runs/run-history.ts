@@ -2,7 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eachJournalRecord } from '../../protocol/journal-files';
-import { isRunId, SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
+import { isRunId, legacyConnectionEnds, SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
 import { parseActor, type Actor } from '../../flow/actor';
 
 export interface ComponentRun {
@@ -36,13 +36,12 @@ export interface RunRecord {
 /** The records the Runs view reads; the others (in-flight, committed, replies) are most of a long run's journal. */
 const VIEW_RECORDS = ['run-start', 'retry-start', 'resumed', 'delivered', 'parked', 'unparked', 'component', 'interrupted'] as const;
 
-function targetOf(connection: string): string | undefined {
-  return connection.split(' -> ')[1]?.trim();
-}
 
 /** Folds a run's journal records, one at a time (a long run's journal does not fit in memory), into what the view shows. */
 class RunFold {
-  readonly received = new Map<string, number>();
+  /** Delivered messages per connection label; the labels' targets come from run-start's `connections`. */
+  private readonly deliveredOn = new Map<string, number>();
+  private readonly targets = new Map<string, string>();
   readonly started = new Map<string, number>();
   readonly durations = new Map<string, number>();
   readonly open = new Map<string, string>();
@@ -52,9 +51,9 @@ class RunFold {
   add(r: JournalRecord): void {
     if (r.t === 'run-start' || r.t === 'retry-start' || r.t === 'resumed') {
       if (typeof r.actor === 'string') this.actors.push(parseActor(r.actor));
+      if (r.t === 'run-start') for (const c of r.connections ?? []) this.targets.set(c.connection, c.to);
     } else if (r.t === 'delivered') {
-      const to = targetOf(r.connection);
-      if (to) this.received.set(to, (this.received.get(to) ?? 0) + 1);
+      this.deliveredOn.set(r.connection, (this.deliveredOn.get(r.connection) ?? 0) + 1);
     } else if (r.t === 'parked') {
       this.open.set(r.id, r.component);
     } else if (r.t === 'unparked') {
@@ -64,6 +63,17 @@ class RunFold {
       if (r.status === 'running') this.started.set(r.component, time);
       else if (this.started.has(r.component) && r.status !== 'pending' && r.status !== 'preflight') this.durations.set(r.component, time - this.started.get(r.component)!);
     } else if (r.t === 'interrupted') this.interrupted = true;
+  }
+
+  /** Messages delivered into each component. */
+  received(): Map<string, number> {
+    const received = new Map<string, number>();
+    for (const [label, count] of this.deliveredOn) {
+      // A run recorded before run-start listed its connections: its labels are all there is.
+      const to = this.targets.get(label) ?? legacyConnectionEnds(label)?.to;
+      if (to !== undefined) received.set(to, (received.get(to) ?? 0) + count);
+    }
+    return received;
   }
 }
 
@@ -85,6 +95,7 @@ function runRecord(directory: string, summaryText: string, fold: RunFold): RunRe
   const parked = new Map<string, number>();
   for (const component of fold.open.values()) parked.set(component, (parked.get(component) ?? 0) + 1);
   const names = Object.keys(statuses);
+  const received = fold.received();
   return {
     runId: String(summary['runId']),
     flow: String(summary['flow'] ?? ''),
@@ -95,7 +106,7 @@ function runRecord(directory: string, summaryText: string, fold: RunFold): RunRe
     endedAt: typeof summary['endedAt'] === 'string' ? summary['endedAt'] : undefined,
     actor: fold.actors[0],
     actors: fold.actors,
-    components: names.map((name) => ({ name, status: statuses[name]!, received: fold.received.get(name) ?? 0, parked: parked.get(name) ?? 0, durationMs: fold.durations.get(name) })),
+    components: names.map((name) => ({ name, status: statuses[name]!, received: received.get(name) ?? 0, parked: parked.get(name) ?? 0, durationMs: fold.durations.get(name) })),
     parked: typeof summary['parked'] === 'number' ? summary['parked'] : [...parked.values()].reduce((a, b) => a + b, 0),
     error: typeof summary['error'] === 'string' ? summary['error'] : undefined,
     interrupted: summary['status'] === 'interrupted' || fold.interrupted,

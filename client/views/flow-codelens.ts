@@ -1,6 +1,6 @@
 // CodeLens: Run · Dry run · Diagram above `flow:`, and each component's last status (with Retry when it failed).
 import * as vscode from 'vscode';
-import { flowLanguage } from '../lazy-bundles';
+import { parsedFlows } from '../parsed-flows';
 import { lastStatuses } from '../runs/run-history';
 import type { RunsTreeProvider } from './runs-tree';
 
@@ -12,7 +12,7 @@ export class FlowCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const parsed = flowLanguage().parseFlow(document.getText());
+    const parsed = parsedFlows.ofDocument(document);
     const lenses: vscode.CodeLens[] = [];
     const flowLine = document.getText().split('\n').findIndex((l) => /^flow\s*:/.test(l));
     const top = new vscode.Range(Math.max(flowLine, 0), 0, Math.max(flowLine, 0), 0);

@@ -1,6 +1,6 @@
 // The Flows view: the workspace's .flow.yaml files, their components and their problems.
 import * as vscode from 'vscode';
-import { flowLanguage } from '../lazy-bundles';
+import { parsedFlowFile } from '../parsed-flows';
 
 export type FlowsNode =
   | { readonly kind: 'flow'; readonly uri: vscode.Uri; readonly label: string }
@@ -24,8 +24,7 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
       return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'flow', uri, label: vscode.workspace.asRelativePath(uri) }));
     }
     if (node.kind !== 'flow') return [];
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(node.uri));
-    const model = flowLanguage().parseFlow(text).model;
+    const model = (await parsedFlowFile(node.uri)).model;
     const problems = vscode.languages.getDiagnostics(node.uri).map((diagnostic): FlowsNode => ({ kind: 'problem', uri: node.uri, diagnostic }));
     return [...model.components.map((c): FlowsNode => ({ kind: 'component', uri: node.uri, name: c.name, type: c.type ?? '?', offset: c.nameSpan.start })), ...problems];
   }

@@ -1,5 +1,6 @@
 // Resolves a Kafka connection's bounded `select` (from/until/partitions) into offset ranges per partition.
 import type { Admin } from 'kafkajs';
+import { KAFKA_POSITION_FORMS, parseKafkaPosition, type KafkaPosition } from '../../flow/kafka-positions';
 import { ConnectorError } from './connector';
 
 /** Offsets [start, end) of one partition to read; `end` is fixed when the run starts. */
@@ -16,22 +17,22 @@ export interface KafkaSelect {
   readonly limit?: number;
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-type Bound = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: bigint } | { kind: 'time'; ms: number };
-
-function parseBound(component: string, name: string, value: string | number): Bound {
-  if (value === 'earliest') return { kind: 'earliest' };
-  if (value === 'latest' || value === 'end') return { kind: 'latest' };
-  if (typeof value === 'number' || /^\d+$/.test(value)) return { kind: 'offset', offset: BigInt(value) };
-  if (ISO_TIME.test(value) && !Number.isNaN(Date.parse(value))) return { kind: 'time', ms: Date.parse(value) };
-  throw new ConnectorError(`component ${component}: select.${name} \`${value}\` is not earliest, latest, end, an offset or an ISO-8601 time`, 'validation');
+/**
+ * `from` (default earliest) and `until` (default the end when the run starts) by flow/kafka-positions'
+ * rule, the one `flowtracer validate` checks; a position it refuses is a validation error.
+ */
+export function selectBounds(component: string, select: KafkaSelect): { readonly from: KafkaPosition; readonly until: KafkaPosition } {
+  const bound = (name: 'from' | 'until', value: string | number): KafkaPosition => {
+    const position = parseKafkaPosition(value);
+    if (!position) throw new ConnectorError(`component ${component}: select.${name} \`${value}\` is not a position; write ${KAFKA_POSITION_FORMS}`, 'validation');
+    return position;
+  };
+  return { from: bound('from', select.from ?? 'earliest'), until: bound('until', select.until ?? 'end') };
 }
 
 /** The ranges to read: `from` defaults to earliest, `until` to the end when the run started (exclusive). */
 export async function resolveRanges(component: string, admin: Admin, topic: string, select: KafkaSelect): Promise<PartitionRange[]> {
-  const from = parseBound(component, 'from', select.from ?? 'earliest');
-  const until = parseBound(component, 'until', select.until ?? 'end');
+  const { from, until } = selectBounds(component, select);
   // `high` is the last stable offset: kafkajs asks ListOffsets with isolation READ_COMMITTED (KAFKA.md, "Where a run ends").
   const watermarks = await admin.fetchTopicOffsets(topic);
   const byTime = async (ms: number) => new Map((await admin.fetchTopicOffsetsByTimestamp(topic, ms)).map((p) => [p.partition, BigInt(p.offset)]));
@@ -48,10 +49,10 @@ export async function resolveRanges(component: string, admin: Admin, topic: stri
       const offset = times?.get(mark.partition) ?? -1n;
       return offset < 0n ? high : offset;
     };
-    const pick = (bound: Bound, times: Map<number, bigint> | undefined): bigint => {
+    const pick = (bound: KafkaPosition, times: Map<number, bigint> | undefined): bigint => {
       switch (bound.kind) {
         case 'earliest': return low;
-        case 'latest': return high;
+        case 'end': return high;
         case 'offset': return bound.offset < low ? low : bound.offset > high ? high : bound.offset;
         case 'time': return atTime(times);
       }

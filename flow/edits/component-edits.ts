@@ -1,7 +1,7 @@
 // Visual-builder edits on components: add, remove, rename, set a field; minimal, formatting-preserving.
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { parseFlow } from '../parse';
-import { connectionReferenceEdits, removeConnectionsOf } from './connection-edits';
+import { connectionReferenceSpans, removeConnectionsOf } from './connection-edits';
 import { accept, columnOf, lineEndInclusive, lineStart, newlineOf, refuse, type FlowEditResult, type OffsetEdit } from './text-edit';
 import { componentsMap, isFlowCollection, keySpan, nodeSpan, pairNamed, pairSpan, rootMap } from './yaml-nodes';
 import { COMPONENT_NAME_PATTERN, scalarText, valueText, type EditableValue } from './yaml-scalars';
@@ -15,7 +15,7 @@ export interface NewComponent {
 
 function checkName(text: string, name: string): string | undefined {
   if (!COMPONENT_NAME_PATTERN.test(name)) {
-    return `"${name}" is not a valid component name: use letters, digits, '_', '-' or '.', starting with a letter`;
+    return `"${name}" is not a valid component name: use letters, digits, '_', '.' or '-', starting with a letter`;
   }
   const map = componentsMap(parseFlow(text).document);
   if (map && pairNamed(map, name)) return `a component named "${name}" already exists`;
@@ -122,7 +122,14 @@ export function renameComponent(text: string, from: string, to: string): FlowEdi
   const pair = map ? pairNamed(map, from) : undefined;
   const key = pair ? keySpan(pair) : undefined;
   if (!key) return refuse(`no component named "${from}"`);
-  return accept([{ start: key.start, end: key.end, newText: scalarText(to) }, ...connectionReferenceEdits(document, from, scalarText(to))]);
+  return accept([renamedName(text, key.start, key.end, to), ...connectionReferenceSpans(document, from).map((span) => renamedName(text, span.start, span.end, to))]);
+}
+
+/** A written name replaced by a valid (plain) one, inside its quotes when it was quoted, so the writing style stays. */
+function renamedName(text: string, start: number, end: number, name: string): OffsetEdit {
+  const quote = text[start];
+  if ((quote === '"' || quote === "'") && text[end - 1] === quote && end - start >= 2) return { start: start + 1, end: end - 1, newText: name };
+  return { start, end, newText: scalarText(name) };
 }
 
 /** Sets (or, with `undefined`, removes) one field of a component, leaving every other byte alone. */

@@ -1,5 +1,6 @@
 // Visual-builder edits on connections: connect two components, remove one, follow renames.
 import { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
+import { reaches } from '../graph';
 import { componentByName, inferKind } from '../model';
 import { parseFlow } from '../parse';
 import { accept, lineEndInclusive, lineStart, newlineOf, refuse, type FlowEditResult, type OffsetEdit } from './text-edit';
@@ -18,21 +19,8 @@ export function connectionRefusal(text: string, from: string, to: string): strin
   if (!inferKind(source.type, target.type)) {
     return `a ${source.type ?? 'untyped'} component cannot feed a ${target.type ?? 'untyped'} component`;
   }
-  if (reaches(model.connections, to, from)) return `connecting "${from}" to "${to}" would make a cycle`;
+  if (reaches(model.connections.flatMap((c) => (c.from !== undefined && c.to !== undefined ? [[c.from, c.to] as const] : [])), to, from)) return `connecting "${from}" to "${to}" would make a cycle`;
   return undefined;
-}
-
-function reaches(connections: ReadonlyArray<{ from?: string | undefined; to?: string | undefined }>, start: string, goal: string): boolean {
-  const seen = new Set<string>();
-  const stack = [start];
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (name === goal) return true;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const c of connections) if (c.from === name && c.to) stack.push(c.to);
-  }
-  return false;
 }
 
 export function addConnection(text: string, from: string, to: string): FlowEditResult {
@@ -123,16 +111,16 @@ function mergeAdjacent(edits: OffsetEdit[]): OffsetEdit[] {
   return merged;
 }
 
-/** Edits that rewrite every `from`/`to` naming `name` to `newText`. */
-export function connectionReferenceEdits(document: Document.Parsed, name: string, newText: string): OffsetEdit[] {
+/** Where every `from`/`to` naming `name` is written (the whole scalar, quotes included). */
+export function connectionReferenceSpans(document: Document.Parsed, name: string): { readonly start: number; readonly end: number }[] {
   const seq = connectionsSeq(document);
-  const edits: OffsetEdit[] = [];
+  const edits: { start: number; end: number }[] = [];
   for (const item of seq?.items ?? []) {
     if (!isMap(item)) continue;
     for (const end of ['from', 'to']) {
       const node = (item as YAMLMap).get(end, true);
       if (isScalar(node) && String(node.value) === name && node.range) {
-        edits.push({ start: node.range[0], end: node.range[1], newText });
+        edits.push({ start: node.range[0], end: node.range[1] });
       }
     }
   }

@@ -2,11 +2,9 @@
 import { inferKind, type FlowModel } from '../model';
 import { parseFlow } from '../parse';
 import { CONNECTION_DEFAULTS, FLOW_DEFAULTS, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, componentDefaults, componentProperties, definitions, defaultsOf } from '../schema';
-import { envValue, isCredentialPath, type ValuePath } from '../resolve-values';
+import { envValue, isCredentialPath, type EnvMap, type ValuePath } from '../resolve-values';
 import { inUrlPassword } from '../url-password';
 import { scanValueReferences } from '../value-references';
-
-export type EnvMap = Readonly<Record<string, string | undefined>>;
 
 export interface ResolvedFlow {
   /** Plain data in the format's key order, ready to write as YAML or JSON. */

@@ -1,10 +1,11 @@
 // Code actions for diagnostics: did-you-mean, add missing required fields, write the inferred kind, remove an unknown property.
+import { rangeOf } from './lsp-edits';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CodeAction, CodeActionKind, Position, Range, TextEdit, type Diagnostic } from 'vscode-languageserver-types';
+import { CodeAction, CodeActionKind, Position, TextEdit, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { isMap, isScalar, type Document, type Pair, type YAMLMap } from 'yaml';
 import type { CheckedFlow } from '../../flow/check';
 import { inferKind, type FlowModel } from '../../flow/model';
-import { closestNames } from './closest-names';
+import { closestNames } from '../../flow/did-you-mean';
 import { componentNamed } from './component-lookup';
 import { COMPONENT_TYPES, propertiesAt } from './flow-vocabulary';
 import { nodeAt, type NodeAtOffset, type YamlPath } from './yaml-node-at';
@@ -43,7 +44,7 @@ function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: Che
   if (!found) return [];
   const actions: CodeAction[] = [];
   const written = found.scalar && isScalar(found.scalar) ? String(found.scalar.value) : undefined;
-  const scalarRange = found.scalar?.range ? Range.create(document.positionAt(found.scalar.range[0]), document.positionAt(found.scalar.range[1])) : undefined;
+  const scalarRange = found.scalar?.range ? rangeOf(document, found.scalar.range[0], found.scalar.range[1]) : undefined;
   const componentType = found.path[0] === 'components' ? componentNamed(model, String(found.path[1]))?.type : undefined;
 
   // A from/to value that names no component.
@@ -100,14 +101,14 @@ function removePair(document: TextDocument, pair: Pair): TextEdit {
     // Block style: remove whole lines, from the key's line to the value's last line.
     const lastLineEnd = Math.max(lineEndOffset(document, Math.max(keyStart, valueEnd - 1)), keyStart);
     const startOffset = /-\s+$/.test(text.slice(lineStart, keyStart)) ? keyStart : lineStart;
-    return TextEdit.del(Range.create(document.positionAt(startOffset), document.positionAt(lastLineEnd)));
+    return TextEdit.del(rangeOf(document, startOffset, lastLineEnd));
   }
   // Flow style: remove `key: value` and one neighbouring comma.
   const after = /^\s*,\s*/.exec(text.slice(valueEnd));
-  if (after) return TextEdit.del(Range.create(document.positionAt(keyStart), document.positionAt(valueEnd + after[0].length)));
+  if (after) return TextEdit.del(rangeOf(document, keyStart, valueEnd + after[0].length));
   const before = /,\s*$/.exec(text.slice(0, keyStart));
   const from = before ? keyStart - before[0].length : keyStart;
-  return TextEdit.del(Range.create(document.positionAt(from), document.positionAt(valueEnd)));
+  return TextEdit.del(rangeOf(document, from, valueEnd));
 }
 
 /** The mapping whose required fields are missing: the component under its name, else the mapping holding the key. */
@@ -164,7 +165,7 @@ function writeInferredKind(document: TextDocument, offset: number, model: FlowMo
     if (!match) return undefined;
     const valueStart = connection.span.start + match.index + match[0].length;
     const valueEnd = valueStart + connection.kind.length;
-    return edit(document, `Change kind to '${kind}'`, [TextEdit.replace(Range.create(document.positionAt(valueStart), document.positionAt(valueEnd)), kind)], diagnostic, true);
+    return edit(document, `Change kind to '${kind}'`, [TextEdit.replace(rangeOf(document, valueStart, valueEnd), kind)], diagnostic, true);
   }
   const toSpan = connection.toSpan ?? connection.fromSpan;
   if (!toSpan) return undefined;

@@ -12,13 +12,14 @@ import {
 } from 'vscode-languageserver-types';
 import { CONNECTION_KINDS, inferKind, type FlowModel } from '../../flow/model';
 import type { CheckedFlow } from '../../flow/check';
+import { RETRY_STRATEGY_NAMES } from '../../flow/schema';
 import { componentNamed, connectionAt } from './component-lookup';
 import { keysInScope } from './completion-keys';
 import { completionScope, type CompletionScope } from './completion-scope';
 import { missingKeyColumns, suggestedValues } from './completion-values';
 import { cursorContext, type CursorContext } from './cursor-context';
 import { COMPONENT_TYPES, componentPropertyInfos, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
-import { componentSnippet, connectionSnippet, RETRY_SNIPPET_STRATEGIES, retrySnippet } from './snippets';
+import { componentSnippet, connectionSnippet, retrySnippet } from './snippets';
 
 export function doComplete(document: TextDocument, position: Position, checked: CheckedFlow): CompletionList {
   const text = document.getText();
@@ -57,7 +58,7 @@ function keyItems(context: CursorContext, scope: CompletionScope, range: Range):
     items.push(propertyItem(property, context, range));
   }
   if (properties.some((property) => property.name === 'retry') && !present.has('retry') && !context.inFlow) {
-    for (const strategy of RETRY_SNIPPET_STRATEGIES) {
+    for (const strategy of RETRY_STRATEGY_NAMES) {
       items.push(snippetItem(`retry block (${strategy})`, retrySnippet(strategy, context.indent), range, `Retry with the ${strategy} strategy`));
     }
   }

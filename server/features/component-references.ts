@@ -1,8 +1,10 @@
 // Definition, references and rename of component names (the component key and every from/to value).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { Location, Range, TextEdit, type Position, type WorkspaceEdit } from 'vscode-languageserver-types';
+import { Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { isMap, isScalar, type Document, type Pair, type Scalar } from 'yaml';
+import { renameComponent } from '../../flow/edits/component-edits';
 import { componentsMap, connectionsSeq } from '../../flow/edits/yaml-nodes';
+import { rangeOf, textEdits } from './lsp-edits';
 
 export class FlowRenameError extends Error {
   override readonly name = 'FlowRenameError';
@@ -49,15 +51,14 @@ export function nameAt(document: Document.Parsed, text: string, offset: number):
   return nameOccurrences(document, text).find((item) => item.start <= offset && offset <= item.end);
 }
 
-const rangeOf = (document: TextDocument, item: NameOccurrence): Range =>
-  Range.create(document.positionAt(item.start), document.positionAt(item.end));
+const spanOf = (document: TextDocument, item: NameOccurrence): Range => rangeOf(document, item.start, item.end);
 
 export function findDefinition(document: TextDocument, position: Position, yaml: Document.Parsed): Location[] {
   const target = nameAt(yaml, document.getText(), document.offsetAt(position));
   if (!target) return [];
   return nameOccurrences(yaml, document.getText())
     .filter((item) => item.isDefinition && item.name === target.name)
-    .map((item) => Location.create(document.uri, rangeOf(document, item)));
+    .map((item) => Location.create(document.uri, spanOf(document, item)));
 }
 
 export function findReferences(document: TextDocument, position: Position, yaml: Document.Parsed, includeDeclaration: boolean): Location[] {
@@ -65,27 +66,20 @@ export function findReferences(document: TextDocument, position: Position, yaml:
   if (!target) return [];
   return nameOccurrences(yaml, document.getText())
     .filter((item) => item.name === target.name && (includeDeclaration || !item.isDefinition))
-    .map((item) => Location.create(document.uri, rangeOf(document, item)));
+    .map((item) => Location.create(document.uri, spanOf(document, item)));
 }
 
 export function prepareRename(document: TextDocument, position: Position, yaml: Document.Parsed): { range: Range; placeholder: string } | null {
   const target = nameAt(yaml, document.getText(), document.offsetAt(position));
-  return target ? { range: rangeOf(document, target), placeholder: target.name } : null;
+  return target ? { range: spanOf(document, target), placeholder: target.name } : null;
 }
 
-const PLAIN_NAME = /^[A-Za-z_][\w.-]*$/;
-
+/** Renames through flow/edits (the builder's rename: the same name rule and edits); a refusal is the user's sentence. */
 export function doRename(document: TextDocument, position: Position, newName: string, yaml: Document.Parsed): WorkspaceEdit | null {
   const text = document.getText();
   const target = nameAt(yaml, text, document.offsetAt(position));
   if (!target) return null;
-  if (!PLAIN_NAME.test(newName)) {
-    throw new FlowRenameError(`"${newName}" is not a valid component name: use letters, digits, '_', '.' or '-', starting with a letter.`);
-  }
-  const all = nameOccurrences(yaml, text);
-  if (newName !== target.name && all.some((item) => item.isDefinition && item.name === newName)) {
-    throw new FlowRenameError(`A component named "${newName}" already exists.`);
-  }
-  const edits = all.filter((item) => item.name === target.name).map((item) => TextEdit.replace(rangeOf(document, item), newName));
-  return { changes: { [document.uri]: edits } };
+  const result = renameComponent(text, target.name, newName);
+  if (!result.ok) throw new FlowRenameError(`${result.reason.charAt(0).toUpperCase()}${result.reason.slice(1)}.`);
+  return { changes: { [document.uri]: textEdits(document, result.edits) } };
 }

@@ -1,4 +1,5 @@
 // What keys and values the flow format allows where, read from the schema (flow/schema.ts): the features' view of the format.
+import { hasScheme, hostOf as urlHost } from '../../flow/url-host';
 import { COMPONENT_TYPE_NAMES, componentProperties, propertiesOf, schemaAtPath, type PropertyDoc } from '../../flow/schema';
 
 export interface PropertyInfo {
@@ -58,7 +59,7 @@ export function mainTarget(type: string | undefined, props: Readonly<Record<stri
 }
 
 function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  const match = /^[a-z][\w+.-]*:\/\/(?:[^@/]*@)?([^/?#]+)/i.exec(url);
-  return match ? `host ${match[1]}` : undefined;
+  if (!url || !hasScheme(url)) return undefined;
+  const host = urlHost(url, false);
+  return host ? `host ${host}` : undefined;
 }

@@ -1,5 +1,5 @@
 // Snippets for a new component of each type, a connection and a retry block (required fields as placeholders).
-import { RETRY_DEFAULTS } from '../../flow/schema';
+import { RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS } from '../../flow/schema';
 import { componentPropertyInfos } from './flow-vocabulary';
 
 export function componentSnippet(type: string, indent: number): string {
@@ -19,18 +19,22 @@ export function connectionSnippet(indent: number, withDash: boolean): string {
   return `${withDash ? '- ' : ''}from: \${1:source}\n${pad}to: \${2:target}`;
 }
 
-export const RETRY_SNIPPET_STRATEGIES = ['exponential', 'fixed', 'custom'] as const;
+/** The example schedule of a strategy whose own field has no default (`custom`'s `delays`). */
+const EXAMPLE_DELAYS = 'delays: [${1:1s}, ${2:5s}, ${3:30s}]';
 
-/** A retry block with the fields its strategy takes (schema defaults as placeholders); a custom one gets the format's example schedule. */
-export function retrySnippet(strategy: (typeof RETRY_SNIPPET_STRATEGIES)[number], indent: number): string {
+/**
+ * A retry block with the fields its strategy alone takes (the schema's branch for it lists them
+ * before `strategy`) and `maxAttempts`, the schema defaults as placeholders; a strategy whose own
+ * field has no default (`custom`) gets the format's example schedule instead.
+ */
+export function retrySnippet(strategy: string, indent: number): string {
   const pad = ' '.repeat(indent + 2);
-  const d = RETRY_DEFAULTS;
-  const fields: Record<typeof strategy, string[]> = {
-    exponential: [`delay: \${1:${String(d.delay)}}`, `factor: \${2:${String(d.factor)}}`, `maxDelay: \${3:${String(d.maxDelay)}}`, `maxAttempts: \${4:${String(d.maxAttempts)}}`],
-    fixed: [`delay: \${1:${String(d.delay)}}`, `maxAttempts: \${2:${String(d.maxAttempts)}}`],
-    custom: ['delays: [\${1:1s}, \${2:5s}, \${3:30s}]'],
-  };
-  return [`retry:`, `strategy: ${strategy}`, ...fields[strategy]].join(`\n${pad}`);
+  const fields = RETRY_STRATEGY_FIELDS[strategy] ?? [];
+  const own = fields.slice(0, Math.max(0, fields.indexOf('strategy')));
+  const lines = own.some((field) => RETRY_DEFAULTS[field] === undefined)
+    ? [EXAMPLE_DELAYS]
+    : [...own, 'maxAttempts'].map((field, i) => `${field}: \${${i + 1}:${String(RETRY_DEFAULTS[field])}}`);
+  return [`retry:`, `strategy: ${strategy}`, ...lines].join(`\n${pad}`);
 }
 
 function capitalised(type: string): string {

@@ -1,5 +1,6 @@
-// Flow model -> diagram model: the nodes and edges to draw, ghosts for unknown names, kinds, topological order.
-import { COMPONENT_TYPES, inferKind, type FlowModel } from '../../flow/model';
+// Flow model -> diagram model: the nodes and edges to draw, ghosts for unknown names, kinds, in flow/graph.ts' topological order.
+import { resolveFlowGraph, topologicalOrder, type GraphLink } from '../../flow/graph';
+import { COMPONENT_TYPES, type FlowModel } from '../../flow/model';
 import { envReferences, keySetting } from './key-setting';
 
 export interface DiagramNode {
@@ -37,21 +38,20 @@ export const nodeId = (name: string): string => `n:${name}`;
 
 export function flowToDiagram(model: FlowModel): DiagramModel {
   const known = new Set<string>(COMPONENT_TYPES);
-  const byName = new Map(model.components.map((c) => [c.name, c]));
-  const names = model.components.map((c) => c.name);
+  const graph = resolveFlowGraph(model);
+  const names = new Set(model.components.map((c) => c.name));
   const edges: DiagramEdge[] = [];
-  for (const connection of model.connections) {
+  const links: GraphLink[] = [];
+  for (const { connection, kind } of graph.connections) {
     const { from, to } = connection;
     if (from === undefined || to === undefined) continue;
-    for (const end of [from, to]) {
-      if (!byName.has(end) && !names.includes(end)) names.push(end);
-    }
-    const kind = connection.kind ?? inferKind(byName.get(from)?.type, byName.get(to)?.type) ?? '?';
-    edges.push({ id: `e:${connection.index}`, index: connection.index, source: nodeId(from), target: nodeId(to), label: kind });
+    // An end that names no component is drawn as a ghost, after the components.
+    names.add(from).add(to);
+    links.push([from, to]);
+    edges.push({ id: `e:${connection.index}`, index: connection.index, source: nodeId(from), target: nodeId(to), label: kind ?? '?' });
   }
-  const order = topologicalOrder(names, edges.map((e) => [e.source.slice(2), e.target.slice(2)] as const));
-  const nodes = order.map((name, position): DiagramNode => {
-    const component = byName.get(name);
+  const nodes = topologicalOrder([...names], links, 'document').map((name, position): DiagramNode => {
+    const component = graph.components.get(name);
     const type = component?.type !== undefined && known.has(component.type) ? component.type : undefined;
     return {
       id: nodeId(name),
@@ -64,27 +64,4 @@ export function flowToDiagram(model: FlowModel): DiagramModel {
     };
   });
   return { nodes, edges };
-}
-
-/** Kahn's algorithm; among ready nodes the earliest in the document goes first; a cycle is broken at its earliest node. */
-export function topologicalOrder(names: readonly string[], links: readonly (readonly [string, string])[]): string[] {
-  const incoming = new Map(names.map((n) => [n, 0]));
-  const outgoing = new Map<string, string[]>(names.map((n) => [n, []]));
-  for (const [from, to] of links) {
-    if (from === to) continue;
-    outgoing.get(from)?.push(to);
-    incoming.set(to, (incoming.get(to) ?? 0) + 1);
-  }
-  const done = new Set<string>();
-  const result: string[] = [];
-  while (result.length < names.length) {
-    let next = names.find((n) => !done.has(n) && incoming.get(n) === 0);
-    // Only a cycle is left: take its earliest node.
-    next ??= names.find((n) => !done.has(n));
-    if (next === undefined) break;
-    done.add(next);
-    result.push(next);
-    for (const to of outgoing.get(next) ?? []) incoming.set(to, (incoming.get(to) ?? 0) - 1);
-  }
-  return result;
 }

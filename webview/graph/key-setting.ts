@@ -1,5 +1,6 @@
 // The one setting a node shows under its name (topic, queue, table, host): env references as their defaults, secrets masked.
 import { MASK, maskSecretReferences } from '../../flow/secret-mask';
+import { hostOf as urlHost } from '../../flow/url-host';
 import { scanValueReferences } from '../../flow/value-references';
 
 /**
@@ -29,15 +30,9 @@ export function envReferences(props: Readonly<Record<string, unknown>>): string[
   return lines;
 }
 
-/** `scheme://user:pass@host:port/path?query` -> `host:port/path`, dropping credentials and query. */
+/** The URL's host (and path) by flow/url-host.ts, with secrets masked. */
 export function hostOf(url: string, withPath: boolean): string {
-  const withoutScheme = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const slash = withoutScheme.indexOf('/');
-  const authority = slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
-  const rest = slash === -1 ? '' : withoutScheme.slice(slash).replace(/[?#].*$/, '');
-  const at = authority.lastIndexOf('@');
-  const host = at === -1 ? authority : authority.slice(at + 1);
-  return maskSecretReferences(withPath && rest !== '/' ? host + rest : host);
+  return maskSecretReferences(urlHost(url, withPath));
 }
 
 function text(value: unknown): string | undefined {

@@ -37,6 +37,15 @@ describe('run history', () => {
     assert.equal(run.interrupted, false);
   });
 
+  it('counts what each component received by the connections run-start lists, and by the label in older journals', () => {
+    const records = [
+      line('2026-11-29T01:00:00.000Z', { t: 'run-start', runId: 'r2', flow: 'orders', flowFile: '/w/orders.flow.yaml', mode: 'warn', actor: 'local:bob', versions: {}, connections: [{ connection: 'Queue -> Svc -> B', connectionIndex: 0, from: 'Queue', to: 'Svc -> B' }] }),
+      line('2026-11-29T01:00:00.200Z', { t: 'delivered', connection: 'Queue -> Svc -> B', traceId: 'a', key: 'k1', source: '1', target: 'x' }),
+    ].join('\n') + '\n';
+    const run = parseRun('/runs/r2', summary('r2', 'succeeded', { Queue: 'succeeded', 'Svc -> B': 'succeeded' }), parseJournal(records).records)!;
+    assert.deepEqual(run.components.map((c) => [c.name, c.received]), [['Queue', 0], ['Svc -> B', 1]]);
+  });
+
   it('lists the runs of a folder newest first and skips directories without a summary', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ft-runs-'));
     try {

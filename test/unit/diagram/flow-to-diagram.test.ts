@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlow } from '../../../flow/parse';
-import { flowToDiagram, topologicalOrder } from '../../../webview/graph/flow-to-diagram';
+import { topologicalOrder } from '../../../flow/graph';
+import { flowToDiagram } from '../../../webview/graph/flow-to-diagram';
 import { MASK, maskSecretReferences } from '../../../flow/secret-mask';
 import { hostOf, keySetting } from '../../../webview/graph/key-setting';
 
@@ -59,7 +60,7 @@ connections:
   });
 
   it('orders a cycle from its earliest component in the document', () => {
-    assert.deepEqual(topologicalOrder(['A', 'B', 'C', 'D'], [['B', 'C'], ['C', 'B'], ['A', 'B'], ['D', 'A']]), ['D', 'A', 'B', 'C']);
+    assert.deepEqual(topologicalOrder(['A', 'B', 'C', 'D'], [['B', 'C'], ['C', 'B'], ['A', 'B'], ['D', 'A']], 'document'), ['D', 'A', 'B', 'C']);
   });
 });
 

@@ -37,6 +37,26 @@ describe('engine (in-memory connectors)', () => {
   });
   afterEach(() => rmSync(runsDir, { recursive: true, force: true }));
 
+  it('names each connection in its events, run-start record and summary by index and ends, not only by label', async () => {
+    const result = await startRun(FLOW, {}, deps());
+    const refs = [
+      { connection: 'Orders -> OrderQueue', connectionIndex: 0, from: 'Orders', to: 'OrderQueue' },
+      { connection: 'Audit -> AuditQueue', connectionIndex: 3, from: 'Audit', to: 'AuditQueue' },
+      { connection: 'OrderQueue -> OrderService', connectionIndex: 1, from: 'OrderQueue', to: 'OrderService' },
+      { connection: 'OrderService -> Processed', connectionIndex: 2, from: 'OrderService', to: 'Processed' },
+    ];
+    const started = events.find((e) => e.type === 'run-started');
+    assert.deepEqual(started?.type === 'run-started' ? started.connections : undefined, refs);
+    const runStart = (await readJournal(result.directory)).records.find((r) => r.t === 'run-start');
+    assert.deepEqual(runStart?.t === 'run-start' ? runStart.connections : undefined, refs);
+    assert.deepEqual((await readSummary(result.directory)).connections, refs);
+    for (const e of events) {
+      if (e.type !== 'message-delivered' && e.type !== 'connection-progress') continue;
+      const ref = refs.find((c) => c.connection === e.connection)!;
+      assert.deepEqual([e.connectionIndex, e.from, e.to], [ref.connectionIndex, ref.from, ref.to], e.connection);
+    }
+  });
+
   it('moves every message through every connection, service replies flowing downstream, and reconciles', async () => {
     const result = await startRun(FLOW, {}, deps());
     assert.equal(result.status, 'succeeded');

@@ -212,7 +212,7 @@ describe('connection runner: per-key order across retries', () => {
     emit: () => undefined, log: () => undefined, maxInFlight: 8, random: () => 0.5,
   });
   const job = (items: readonly Item[], writer: TargetWriter, commits: string[], maxInFlight = 8): ConnectionJob => ({
-    id: 'Src -> Target', target: 'Target', reader: reader(items, commits), writer, validator: PayloadValidator.none(),
+    id: 'Src -> Target', identity: { connectionIndex: 0, from: 'Src', to: 'Target' }, target: 'Target', reader: reader(items, commits), writer, validator: PayloadValidator.none(),
     schedule: RetrySchedule.fromSettings({ strategy: 'fixed', delay: '1s', maxAttempts: 3 }), maxInFlight, mode: 'warn',
   });
   /** Each row's values in the order they landed. */

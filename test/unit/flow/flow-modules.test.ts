@@ -1,11 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { didYouMean, editDistance } from '../../../flow/did-you-mean';
 import { parseDuration } from '../../../flow/durations';
-import { inferKinds, resolveFlowGraph } from '../../../flow/graph';
-import type { FlowModel } from '../../../flow/model';
+import { resolveFlowGraph } from '../../../flow/graph';
+import { inferKind, type ConnectionKind, type FlowModel } from '../../../flow/model';
 import { parseFlow } from '../../../flow/parse';
 import { scanValueReferences } from '../../../flow/value-references';
 import { resolveRelative } from '../../../flow/connection-checks';
+
+/** The kind the two ends' types give every connection, by index. */
+function inferKinds(model: FlowModel): (ConnectionKind | undefined)[] {
+  const types = new Map(model.components.map((c) => [c.name, c.type]));
+  return model.connections.map((c) => inferKind(c.from === undefined ? undefined : types.get(c.from), c.to === undefined ? undefined : types.get(c.to)));
+}
 
 describe('flow building blocks', () => {
   it('parses durations to milliseconds and rejects anything else', () => {

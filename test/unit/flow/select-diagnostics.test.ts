@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { parseSelectPosition } from '../../../flow/select-checks';
+import { ConnectorError } from '../../../executor/connectors/connector';
+import { selectBounds } from '../../../executor/connectors/kafka-select';
+import { parseKafkaPosition } from '../../../flow/kafka-positions';
 import { dataOf, diagnose } from './diagnose';
 
 const H = 'flow: demo\ncomponents:\n';
@@ -158,14 +160,28 @@ describe('checkFlow: `select` values', () => {
   });
 });
 
-describe('parseSelectPosition', () => {
+describe('parseKafkaPosition', () => {
   it('reads keywords, offsets and times, and nothing else', () => {
-    assert.deepEqual(parseSelectPosition('earliest'), { kind: 'earliest' });
-    assert.deepEqual(parseSelectPosition('end'), { kind: 'end', word: 'end' });
-    assert.deepEqual(parseSelectPosition(7), { kind: 'offset', offset: 7n });
-    assert.deepEqual(parseSelectPosition('18446744073709551615'), { kind: 'offset', offset: 18446744073709551615n });
-    assert.deepEqual(parseSelectPosition('2026-11-01T00:00:00Z'), { kind: 'time', ms: Date.UTC(2026, 10, 1), zoned: true });
-    assert.deepEqual(parseSelectPosition('2026-11-01'), { kind: 'time', ms: Date.UTC(2026, 10, 1), zoned: true });
-    for (const bad of ['', 'now', '-1', -1, 1.5, '2026-13-01', '2026-02-29', '1 day ago', null]) assert.equal(parseSelectPosition(bad), undefined, String(bad));
+    assert.deepEqual(parseKafkaPosition('earliest'), { kind: 'earliest' });
+    assert.deepEqual(parseKafkaPosition('end'), { kind: 'end', word: 'end' });
+    assert.deepEqual(parseKafkaPosition(7), { kind: 'offset', offset: 7n });
+    assert.deepEqual(parseKafkaPosition('18446744073709551615'), { kind: 'offset', offset: 18446744073709551615n });
+    assert.deepEqual(parseKafkaPosition('2026-11-01T00:00:00Z'), { kind: 'time', ms: Date.UTC(2026, 10, 1), zoned: true });
+    assert.deepEqual(parseKafkaPosition('2026-11-01'), { kind: 'time', ms: Date.UTC(2026, 10, 1), zoned: true });
+    for (const bad of ['', 'now', '-1', -1, 1.5, '2026-13-01', '2026-02-29', '1 day ago', null]) assert.equal(parseKafkaPosition(bad), undefined, String(bad));
   });
+});
+
+describe('a Kafka position: what validate accepts, a run reads, and nothing else', () => {
+  const WRITTEN: readonly (string | number)[] = ['earliest', 'latest', 'end', 0, 42, '100', '2026-11-01', '2026-11-01T08:30:00Z', '2026-11-01T08:30:00.250+01:00',
+    'now', '-1', -1, 1.5, '2026-13-01', '2026-02-29', '2026-02-30', '2026-11-01T25:00:00Z', '2026-11-01T08:60Z'];
+  for (const value of WRITTEN) {
+    it(`until: ${JSON.stringify(value)}: the check and the executor agree`, () => {
+      // A fraction is the schema's to report, a bad position the select check's; `until: earliest` is only a warning.
+      const refused = diagnose(kafkaSelect(`until: ${JSON.stringify(value)}`)).some(([code]) => code !== 'select-reads-nothing');
+      const position = (): unknown => selectBounds('K', { from: 'earliest', until: value }).until;
+      if (refused) assert.throws(position, (e: Error) => e instanceof ConnectorError && e.errorClass === 'validation' && e.message === `component K: select.until \`${value}\` ${NOT_A_POSITION}`, String(value));
+      else assert.deepEqual(position(), parseKafkaPosition(value));
+    });
+  }
 });

@@ -30,6 +30,7 @@ describe('FlowTracer runs a shipped example in VS Code (RabbitMQ, HTTP, PostgreS
   const tag = randomUUID().slice(0, 8);
   const queue = `ft-example-intake-${tag}`;
   const table = `ft_example_orders_${tag.replace(/-/g, '_')}`;
+  const previousEnv = new Map<string, string | undefined>();
 
   before(async () => {
     api = await flowTracer();
@@ -37,13 +38,20 @@ describe('FlowTracer runs a shipped example in VS Code (RabbitMQ, HTTP, PostgreS
     await api.test.setGithubSessionProvider({ getSession: () => Promise.resolve(undefined), signOut: () => Promise.resolve() });
     service = await startOrderService(workspaceFolder());
     psql(`CREATE TABLE ${table} (order_id text PRIMARY KEY, status text NOT NULL, body jsonb NOT NULL)`);
-    // The example reads its addresses from the environment, which the executor child inherits.
-    Object.assign(process.env, {
+    // The example reads its addresses from the environment, which the executor child inherits
+    // (put back afterwards: the suites that follow run the examples with their own addresses).
+    const values = {
       FLOWTRACER_AMQP_URL: AMQP_URL, FLOWTRACER_PG_URL: PG_URL, FLOWTRACER_INTAKE_QUEUE: queue,
       FLOWTRACER_ORDERS_TABLE: table, ORDER_SERVICE_URL: service.url,
-    });
+    };
+    for (const name of Object.keys(values)) previousEnv.set(name, process.env[name]);
+    Object.assign(process.env, values);
   });
   after(async () => {
+    for (const [name, value] of previousEnv) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     service?.child.kill();
     psql(`DROP TABLE IF EXISTS ${table}`);
     await deleteQueues(queue);

@@ -19,6 +19,8 @@ import { InvalidRunIdError, runDirectory } from './run-paths';
 import { AccessRefused, authorizeCli } from './cli-access';
 import { readSummary } from '../protocol/journal-files';
 import { environmentSecrets, MissingValueError } from './values';
+import { telemetryFromEnv } from './telemetry/telemetry-config';
+import type { Telemetry } from './telemetry/hop-telemetry';
 
 /** Exit codes CI can rely on (documented in the help). */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7, busy: 8, accessDenied: 9 } as const;
@@ -41,9 +43,9 @@ export function parseMode(value: string | undefined): RunMode | undefined {
   return value as RunMode;
 }
 
-function deps(flags: CommonFlags, stop: RunStop, actor: string): EngineDeps {
+function deps(flags: CommonFlags, stop: RunStop, actor: string, telemetry: Telemetry): EngineDeps {
   return {
-    actor, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
+    actor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -61,18 +63,21 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
   const stop = (): void => runStop.request();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // OTEL_TRACES_EXPORTER and friends: off unless set.
+  const telemetry = telemetryFromEnv(process.env, (message) => process.stderr.write(`flowtracer: tracing: ${message}\n`));
   try {
     // The gate first: nothing is read, marked or moved for someone the flow does not let in.
     const access = await authorizeCli(await flowFile(), { env: process.env, ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) });
     if (access.because && !flags.json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
     const marked = await markInterruptedRuns(flags.runsDir, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
-    const result = await operation(deps(flags, runStop, access.actor));
+    const result = await operation(deps(flags, runStop, access.actor, telemetry));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
     return exitFor(result);
   } catch (error) {
     return reportError(label, error, flags.json);
   } finally {
+    await telemetry.shutdown();
     runStop.dispose();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

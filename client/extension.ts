@@ -16,6 +16,7 @@ import { FlowCodeLensProvider } from './views/flow-codelens';
 import { accountStatusItem } from './views/account-status';
 import { registerFlowCommands } from './commands/register-commands';
 import { Prompts, type Prompter } from './commands/prompts';
+import { ExternalLinks, type Opener } from './commands/external-links';
 import { feedRunStatus } from './diagram/run-status-feed';
 import type { RunStatusBarState } from './runs/run-controller';
 import { testApi } from './test-seams';
@@ -36,6 +37,8 @@ export interface FlowTracerTestHooks {
   setConfirmHosts(answer: ((hosts: readonly string[]) => Promise<boolean>) | undefined): void;
   /** Answers the commands' quick picks and input boxes instead of VS Code's quick input; `undefined` restores it. */
   setPrompter(prompter: Prompter | undefined): void;
+  /** Receives the links commands open outside VS Code instead of vscode.env.openExternal; `undefined` restores it. */
+  setOpener(opener: Opener | undefined): void;
   /** The run status bar item as it is now. */
   runStatusBar(): RunStatusBarState;
 }
@@ -68,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   });
   const flowsTree = new FlowsTreeProvider();
   const prompts = new Prompts();
+  const links = new ExternalLinks();
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams, log),
@@ -81,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, links }),
   );
   const runsWatcher = vscode.workspace.createFileSystemWatcher('**/.flowtracer/runs/*/summary.json');
   const refresh = (): void => void runsTree.refresh();
@@ -110,6 +114,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
       },
       setPrompter(prompter) {
         prompts.use(prompter);
+      },
+      setOpener(opener) {
+        links.use(opener);
       },
       runStatusBar: () => runs.statusBarState,
     };

@@ -4,6 +4,7 @@ import type { GithubAccount } from '../access/github-session';
 import type { FlowLog } from '../log/flow-log';
 import type { RunController } from '../runs/run-controller';
 import type { RunsTreeProvider } from '../views/runs-tree';
+import type { ExternalLinks } from './external-links';
 import type { Prompts } from './prompts';
 
 export interface CommandContext {
@@ -15,6 +16,8 @@ export interface CommandContext {
   readonly secrets: vscode.SecretStorage;
   /** Quick picks and input boxes (tests answer them). */
   readonly prompts: Prompts;
+  /** Links opened outside VS Code (tests see them). */
+  readonly links: ExternalLinks;
 }
 
 export type CommandFactory = (ctx: CommandContext) => (...args: never[]) => unknown;

@@ -14,6 +14,7 @@ import { githubApiSettings, runsDirFor, settings } from '../settings';
 import type { TrustGate } from '../trust/trust-gate';
 import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
+import { tracingEnv } from './tracing-settings';
 import { headerLine, RunLogFormatter } from './run-log-lines';
 
 export interface RunRequest {
@@ -103,7 +104,7 @@ export class RunController implements vscode.Disposable {
       }
     }
     // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
-    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) };
+    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), ...tracingEnv(settings().tracing) };
     const secret = (name: string) => Promise.resolve(this.deps.secrets.get(`flowtracer.secret.${name}`));
     const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
     if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;

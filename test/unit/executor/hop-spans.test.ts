@@ -90,7 +90,7 @@ describe('hop spans (OpenTelemetry, in-memory exporter)', () => {
   });
 
   it('counts the spans an exporter could not take, once per flush', async () => {
-    exporter.shutdown(); // a shut exporter refuses every batch, as a dead collector does
+    await exporter.shutdown(); // a shut exporter refuses every batch, as a dead collector does
     const result = await startRun(FLOW, {}, deps());
     assert.equal(result.status, 'succeeded', result.error);
     const logs = events.filter((e) => e.type === 'log' && e.message.startsWith('tracing:')).map((e) => (e as { message: string }).message);

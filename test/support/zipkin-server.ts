@@ -47,7 +47,7 @@ async function startZipkin(timeoutMs = 120_000): Promise<RunningZipkin> {
   workDir = mkdtempSync(path.join(tmpdir(), 'flowtracer-zipkin-'));
   const logFile = path.join(workDir, 'zipkin.log');
   const out = openSync(logFile, 'a');
-  child = spawn('java', ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-jar', jar], {
+  child = spawn('java', ['-Xms64m', '-Xmx768m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-jar', jar], {
     stdio: ['ignore', out, out],
     env: { ...process.env, QUERY_PORT: String(port), STORAGE_TYPE: 'mem', QUERY_BIND_ADDRESS: '127.0.0.1', SELF_TRACING_ENABLED: 'false' },
   });

@@ -1,9 +1,10 @@
 // Runs a kafka→mq flow through the real executor (the CLI bundle as a child process) and measures it from outside.
 import { spawn } from 'node:child_process';
-import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { runIdsIn } from '../../test/support/run-folders';
 
 export interface ExecutorFigures {
   readonly exitCode: number | string;
@@ -105,7 +106,8 @@ export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigu
   const exitCode = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
   clearInterval(poll);
   const wallMs = performance.now() - started;
-  const [runId] = readdirSync(runsDir);
+  // The runs folder holds the run's folder and a .gitignore.
+  const [runId] = runIdsIn(runsDir);
   const journal = join(runsDir, runId!, 'journal.ndjson');
   const times = await journalTimes(journal);
   const { size } = statSync(journal);

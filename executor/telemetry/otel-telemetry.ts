@@ -51,6 +51,7 @@ export class OtelTelemetry implements Telemetry {
   /** Spans ended (handed to the batch processor) and exported, at the last report. */
   private ended = 0;
   private reported = { ended: 0, exported: 0 };
+  private readonly shapes = new WeakMap<HopShapes, PreparedHop>();
 
   constructor(private readonly options: OtelTelemetryOptions) {
     this.counting = new CountingExporter(options.exporter);
@@ -64,22 +65,30 @@ export class OtelTelemetry implements Telemetry {
   }
 
   startHop(shapes: HopShapes | undefined, message: SourceMessage, incoming: TraceContext | undefined): HopSpan {
-    const redact = shapes?.redact ?? ((text: string) => text);
+    const { source, target, redact } = this.prepared(shapes);
     const remote: SpanContext | undefined = incoming && { traceId: incoming.traceId, spanId: incoming.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true };
-    const common: SpanAttributes = shapes ? { 'flowtracer.run.id': shapes.runId, 'flowtracer.connection': shapes.connection } : {};
-    const source = shapes?.source ?? { name: 'process', kind: 'consumer', attributes: {} };
     // The message's own context is its parent (one trace per message across every hop) and, as the messaging conventions ask, a link.
     const process = this.tracer.startSpan(source.name, {
-      kind: KINDS[source.kind],
-      attributes: clean({ ...source.attributes, ...source.message?.(message), ...common }, redact),
+      kind: source.kind,
+      attributes: withMessage(source, message, redact),
       ...(remote ? { links: [{ context: remote }] } : {}),
     }, remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT);
-    const target = shapes?.target;
-    const send = target && this.tracer.startSpan(target.name, {
-      kind: KINDS[target.kind],
-      attributes: clean({ ...target.attributes, ...target.message?.(message), ...common }, redact),
-    }, trace.setSpan(ROOT_CONTEXT, process));
-    return new TracedHop(process, send, target, redact, () => (this.ended += send ? 2 : 1));
+    const send = target && this.tracer.startSpan(target.name, { kind: target.kind, attributes: withMessage(target, message, redact) }, trace.setSpan(ROOT_CONTEXT, process));
+    return new TracedHop(process, send, target?.shape, redact, () => (this.ended += send ? 2 : 1));
+  }
+
+  /** A connection's span shapes with their fixed attributes cleaned and redacted once, not per message. */
+  private prepared(shapes: HopShapes | undefined): PreparedHop {
+    const key = shapes ?? UNSHAPED;
+    let prepared = this.shapes.get(key);
+    if (!prepared) {
+      const redact = shapes?.redact ?? ((text: string) => text);
+      const common: SpanAttributes = shapes ? { 'flowtracer.run.id': shapes.runId, 'flowtracer.connection': shapes.connection } : {};
+      const prepare = (shape: SpanShape): PreparedShape => ({ shape, name: shape.name, kind: KINDS[shape.kind], fixed: clean({ ...shape.attributes, ...common }, redact) });
+      prepared = { source: prepare(shapes?.source ?? { name: 'process', kind: 'consumer', attributes: {} }), ...(shapes?.target ? { target: prepare(shapes.target) } : {}), redact };
+      this.shapes.set(key, prepared);
+    }
+    return prepared;
   }
 
   async flush(): Promise<ExportReport | undefined> {
@@ -102,6 +111,29 @@ export class OtelTelemetry implements Telemetry {
     await this.provider.shutdown().catch(() => undefined);
     return report;
   }
+}
+
+interface PreparedShape {
+  readonly shape: SpanShape;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly fixed: Attributes;
+}
+
+interface PreparedHop {
+  readonly source: PreparedShape;
+  readonly target?: PreparedShape;
+  readonly redact: (text: string) => string;
+}
+
+const UNSHAPED: HopShapes = { runId: '', connection: '', source: { name: 'process', kind: 'consumer', attributes: {} }, redact: (text) => text };
+
+/** The fixed attributes and what this message adds (cleaned and redacted), in one new object. */
+function withMessage(prepared: PreparedShape, message: SourceMessage, redact: (text: string) => string): Attributes {
+  const out: Attributes = { ...prepared.fixed };
+  const own = prepared.shape.message?.(message);
+  if (own) addClean(out, own, redact);
+  return out;
 }
 
 class TracedHop implements HopSpan {
@@ -160,8 +192,12 @@ function errorType(error: unknown): string {
 }
 
 function clean(attributes: SpanAttributes, redact: (text: string) => string): Attributes {
-  const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) {
+  return addClean({}, attributes, redact);
+}
+
+function addClean(out: Attributes, attributes: SpanAttributes, redact: (text: string) => string): Attributes {
+  for (const key in attributes) {
+    const value = attributes[key];
     if (value !== undefined) out[key] = typeof value === 'string' ? redact(value) : value;
   }
   return out;

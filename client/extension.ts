@@ -60,12 +60,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('flowtracer.logLevel') ? applyLogLevel() : undefined)));
   const diagrams = new DiagramPanels(context.extensionUri, log);
   let trustOverride: boolean | undefined;
+  const isTrusted = (): boolean => trustOverride ?? vscode.workspace.isTrusted;
   const account = new GithubAccount(vscodeGithubSessions());
   const runsTree = new RunsTreeProvider(() => runsDirFor());
   const runs = new RunController({
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'executor', 'worker.js').fsPath,
     log,
-    trust: createTrustGate(() => trustOverride ?? vscode.workspace.isTrusted),
+    trust: createTrustGate(isTrusted),
     account,
     secrets: context.secrets,
   });
@@ -74,7 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   const links = new ExternalLinks();
   context.subscriptions.push(
     diagrams,
-    registerDiagramHost(diagrams, log),
+    registerDiagramHost(diagrams, log, isTrusted),
     feedRunStatus(runs.onEvent, diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
     account,

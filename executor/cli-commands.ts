@@ -18,7 +18,7 @@ import { DEFAULT_STOP_GRACE_MS, RunStop } from './run-stop';
 import { InvalidRunIdError, runDirectory } from './run-paths';
 import { AccessRefused, authorizeCli } from './cli-access';
 import { readSummary } from '../protocol/journal-files';
-import { environmentSecrets, MissingValueError } from './values';
+import { environmentSecrets, environmentSecretValues, MissingValueError } from './values';
 import { telemetryFromEnv } from './telemetry/telemetry-config';
 import type { Telemetry } from './telemetry/hop-telemetry';
 
@@ -43,9 +43,9 @@ export function parseMode(value: string | undefined): RunMode | undefined {
   return value as RunMode;
 }
 
-function deps(flags: CommonFlags, stop: RunStop, actor: string, telemetry: Telemetry): EngineDeps {
+function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor, telemetry: Telemetry): EngineDeps {
   return {
-    actor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
+    actor, redactor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -60,6 +60,8 @@ function exitFor(result: RunResult): number {
  */
 async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
   const runStop = new RunStop(flags.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+  // One redactor for the whole command: the error line after a failed run masks the secrets the run resolved.
+  const redactor = new Redactor(environmentSecretValues());
   const stop = (): void => runStop.request();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -71,11 +73,11 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
     if (access.because && !flags.json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
     const marked = await markInterruptedRuns(flags.runsDir, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
-    const result = await operation(deps(flags, runStop, access.actor, telemetry));
+    const result = await operation(deps(flags, runStop, access.actor, redactor, telemetry));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
     return exitFor(result);
   } catch (error) {
-    return reportError(label, error, flags.json);
+    return reportError(label, error, flags.json, redactor);
   } finally {
     await telemetry.shutdown();
     runStop.dispose();
@@ -84,8 +86,8 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
   }
 }
 
-export function reportError(label: string, error: unknown, json: boolean): number {
-  const redactor = new Redactor();
+/** One line and an exit code for an error; `redactor` is the run's, holding every secret it resolved. */
+export function reportError(label: string, error: unknown, json: boolean, redactor: Redactor): number {
   const say = (message: string, code: number, extra: Record<string, unknown> = {}): number => {
     const line = redactor.redact(message);
     if (json) process.stdout.write(`${JSON.stringify({ error: line, exitCode: code, ...extra })}\n`);

@@ -8,6 +8,8 @@ import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
+import { Redactor } from './redaction';
+import { environmentSecretValues } from './values';
 
 export { ExitCode };
 
@@ -151,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`flowtracer ${command}: ${error.message}\n${USAGE}`);
       return ExitCode.usage;
     }
-    return reportError(command, error, rest.includes('--json'));
+    return reportError(command, error, rest.includes('--json'), new Redactor(environmentSecretValues()));
   }
 }
 

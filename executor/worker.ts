@@ -46,8 +46,10 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   const maxInFlight = Number(process.env.FLOWTRACER_MAX_IN_FLIGHT);
   // The `flowtracer.tracing.*` settings, which the extension passes as the standard OTEL_* variables.
   const telemetry = telemetryFromEnv(process.env, (message) => send({ type: 'log', level: 'warn', message: `tracing: ${message}` }));
+  // The run's redactor: the error line of a command that fails masks the secrets its run resolved.
+  const redactor = new Redactor();
   const deps: EngineDeps = {
-    telemetry, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
+    telemetry, redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
     ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
   };
   try {
@@ -57,7 +59,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     else await resumeRun(command.runId, deps);
   } catch (error) {
     // Failures before the run starts (invalid flow, pre-flight, missing secret) arrive as one error line.
-    send({ type: 'log', level: 'error', message: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
+    send({ type: 'log', level: 'error', message: redactor.redact(error instanceof Error ? error.message : String(error)) });
   } finally {
     await telemetry.shutdown();
     stop.dispose();

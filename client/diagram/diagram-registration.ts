@@ -55,7 +55,8 @@ export function diagramSerializer(panels: DiagramPanels, log: FlowLog): vscode.W
   };
 }
 
-export function registerDiagramHost(panels: DiagramPanels, log: FlowLog): vscode.Disposable {
+/** `isTrusted`: the workspace trust, which Export Resolved Flow asks before resolving anything. */
+export function registerDiagramHost(panels: DiagramPanels, log: FlowLog, isTrusted: () => boolean): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.window.registerWebviewPanelSerializer(DIAGRAM_VIEW_TYPE, diagramSerializer(panels, log)),
     // Called from the node's `webview/context` menu with the node's data-vscode-context.
@@ -65,6 +66,6 @@ export function registerDiagramHost(panels: DiagramPanels, log: FlowLog): vscode
       }
     }),
     vscode.commands.registerCommand(NEW_FLOW_FROM_CANVAS_COMMAND, () => newFlowFromCanvas(panels)),
-    vscode.commands.registerCommand(EXPORT_RESOLVED_COMMAND, exportResolvedFlow),
+    vscode.commands.registerCommand(EXPORT_RESOLVED_COMMAND, exportResolvedFlow(isTrusted)),
   );
 }

@@ -11,6 +11,7 @@ import type { GithubAccount } from '../access/github-session';
 import { ExecutorCrashError, ExecutorProcess, type ExecutorOutcome } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
 import { githubApiSettings, runsDirFor, settings } from '../settings';
+import { secretFolderOf, secretStorageKey } from '../secret-storage-key';
 import type { TrustGate } from '../trust/trust-gate';
 import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
@@ -104,8 +105,10 @@ export class RunController implements vscode.Disposable {
       }
     }
     // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
-    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), ...tracingEnv(settings().tracing) };
-    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(`flowtracer.secret.${name}`));
+    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes), ...tracingEnv(settings().tracing) };
+    // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
+    const secretFolder = secretFolderOf(request.flowFile);
+    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name)));
     const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
     if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;
 

@@ -1,7 +1,7 @@
 // Tracing from the standard OpenTelemetry variables: OTEL_TRACES_EXPORTER=zipkin|otlp|none and its endpoint; off unless asked for.
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { redactUrl } from '../connectors/redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 import { NO_TELEMETRY, type Telemetry } from './hop-telemetry';
 import { OtelTelemetry } from './otel-telemetry';
 
@@ -40,7 +40,7 @@ export function telemetryConfigFrom(env: NodeJS.ProcessEnv): TelemetryConfig {
   try {
     new URL(endpoint);
   } catch {
-    throw new TelemetryConfigError(`${redactUrl(endpoint)} is not a URL to send ${exporter} spans to; traces are not exported`);
+    throw new TelemetryConfigError(`${maskUrlPasswords(endpoint)} is not a URL to send ${exporter} spans to; traces are not exported`);
   }
   return { exporter, endpoint, serviceName };
 }
@@ -51,7 +51,7 @@ export function createTelemetry(config: TelemetryConfig): Telemetry {
   const exporter = config.exporter === 'zipkin'
     ? new ZipkinExporter({ url: config.endpoint, serviceName: config.serviceName })
     : new OTLPTraceExporter({ url: config.endpoint, timeoutMillis: 10_000 });
-  return new OtelTelemetry({ exporter, serviceName: config.serviceName, destination: `${config.exporter} at ${redactUrl(config.endpoint)}` });
+  return new OtelTelemetry({ exporter, serviceName: config.serviceName, destination: `${config.exporter} at ${maskUrlPasswords(config.endpoint)}` });
 }
 
 /** Telemetry from the environment; a setting it cannot use is said once through `warn`, and tracing stays off. */

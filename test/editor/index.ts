@@ -22,6 +22,7 @@ export function run(): Promise<void> {
   require('./new-flow.test');
   require('./run-surfaces.test');
   require('./tracing.test');
+  require('./secrets.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { ExecutorCrashError, ExecutorProcess } from '../../../client/executor/executor-process';
+import { MASK } from '../../../flow/secret-mask';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
@@ -35,6 +36,16 @@ describe('executor process', () => {
       return true;
     });
     assert.equal(child.running, false);
+  });
+
+  it('masks every secret handed to the child in the stderr of a crash, before it reaches the log', async () => {
+    const child = new ExecutorProcess(fixture('leaking-worker.js'), __dirname);
+    await assert.rejects(child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve('hunter2') }), (error: unknown) => {
+      assert.ok(error instanceof ExecutorCrashError);
+      assert.equal(error.message, `The executor stopped unexpectedly during run r-leak: Error: connect failed for amqp://guest:${MASK}@rabbit:5672 (password ${MASK}).`);
+      assert.equal(error.stderr, `Error: connect failed for amqp://guest:${MASK}@rabbit:5672 (password ${MASK})\n`);
+      return true;
+    });
   });
 
   it('settles a command that fails before its run starts and closes the worker', async () => {

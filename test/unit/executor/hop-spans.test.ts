@@ -79,7 +79,7 @@ describe('hop spans (OpenTelemetry, in-memory exporter)', () => {
     assert.deepEqual(send.events.map((e) => [e.name, e.attributes!['flowtracer.retry.attempt'], e.attributes!['flowtracer.retry.wait_ms'], e.attributes!['error.type']]), [
       ['retry', 1, 1000, '5xx'], ['retry', 2, 1000, '5xx'],
     ]);
-    assert.equal(send.events[0]!.attributes!['exception.message'], 'HTTP 503 from amqp://guest:***@rabbit');
+    assert.equal(send.events[0]!.attributes!['exception.message'], 'HTTP 503 from amqp://guest:••••@rabbit');
     for (const span of [send, process]) {
       assert.equal(span.status.code, SpanStatusCode.ERROR, span.name);
       assert.equal(span.attributes['error.type'], '5xx');

@@ -19,6 +19,7 @@ import { FlowCodeLensProvider } from './views/flow-codelens';
 import { accountStatusItem } from './views/account-status';
 import { registerFlowCommands } from './commands/register-commands';
 import { Prompts, type Prompter } from './commands/prompts';
+import { ExternalLinks, type Opener } from './commands/external-links';
 import { feedRunStatus } from './diagram/run-status-feed';
 import type { RunStatusBarState } from './runs/run-controller';
 import { testApi } from './test-seams';
@@ -54,6 +55,8 @@ export interface FlowTracerTestHooks {
   setConfirmHosts(answer: ((hosts: readonly string[]) => Promise<boolean>) | undefined): void;
   /** Answers the commands' quick picks and input boxes instead of VS Code's quick input; `undefined` restores it. */
   setPrompter(prompter: Prompter | undefined): void;
+  /** Receives the links commands open outside VS Code instead of vscode.env.openExternal; `undefined` restores it. */
+  setOpener(opener: Opener | undefined): void;
   /** The run status bar item as it is now. */
   runStatusBar(): RunStatusBarState;
   activationTimes(): ActivationTimes;
@@ -110,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
   const flowsTree = new FlowsTreeProvider();
   const prompts = new Prompts();
   const walkthrough = new WalkthroughProgress();
+  const links = new ExternalLinks();
   context.subscriptions.push(
     diagrams,
     registerDiagramHost(diagrams, log, isTrusted),
@@ -123,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough, links }),
     ...followWalkthrough(walkthrough, diagrams, runs),
   );
   context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()));
@@ -152,6 +156,9 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
       },
       setPrompter(prompter) {
         prompts.use(prompter);
+      },
+      setOpener(opener) {
+        links.use(opener);
       },
       runStatusBar: () => runs.statusBarState,
       activationTimes: () => ({ activated, languageClientStarted, languageClientReady }),

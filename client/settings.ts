@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScopedValue } from './access/github-api-target';
 import { DEFAULT_LOCAL_HOSTS } from './runs/local-hosts';
+import { DEFAULT_TRACE_UI, type TracingExporter, type TracingSettings } from './runs/tracing-settings';
 
 export function settings() {
   const c = vscode.workspace.getConfiguration('flowtracer');
@@ -15,7 +16,20 @@ export function settings() {
     stopGracePeriod: c.get<number>('stopGracePeriod', 5),
     // Machine-scoped and read from user settings only: a cloned repo's .vscode/settings.json must not widen it.
     localHosts: c.inspect<string[]>('localHosts')?.globalValue ?? [...DEFAULT_LOCAL_HOSTS],
+    tracing: tracingSettings(c),
+    // Machine-scoped like the endpoint: a workspace must not point the link somewhere else.
+    traceUiUrl: c.inspect<string>('tracing.uiUrl')?.globalValue ?? DEFAULT_TRACE_UI,
   };
+}
+
+/** The exporter only when someone set it (else the OTEL_* variables VS Code has apply); the endpoint from user settings only. */
+function tracingSettings(c: vscode.WorkspaceConfiguration): TracingSettings {
+  const exporter = c.inspect<TracingExporter>('tracing.exporter');
+  const chosen = exporter?.workspaceFolderValue ?? exporter?.workspaceValue ?? exporter?.globalValue;
+  const endpoint = c.inspect<string>('tracing.endpoint')?.globalValue;
+  const name = c.inspect<string>('tracing.serviceName');
+  const serviceName = name?.workspaceFolderValue ?? name?.workspaceValue ?? name?.globalValue;
+  return { ...(chosen ? { exporter: chosen } : {}), ...(endpoint ? { endpoint } : {}), ...(serviceName ? { serviceName } : {}) };
 }
 
 /**

@@ -19,6 +19,8 @@ import { InvalidRunIdError, runDirectory } from './run-paths';
 import { AccessRefused, authorizeCli } from './cli-access';
 import { readSummary } from '../protocol/journal-files';
 import { environmentSecrets, environmentSecretValues, MissingValueError } from './values';
+import { telemetryFromEnv } from './telemetry/telemetry-config';
+import type { Telemetry } from './telemetry/hop-telemetry';
 
 /** Exit codes CI can rely on (documented in the help). */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7, busy: 8, accessDenied: 9 } as const;
@@ -33,9 +35,9 @@ export interface CommonFlags {
   readonly githubApiUrl?: string;
 }
 
-function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor): EngineDeps {
+function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor, telemetry: Telemetry): EngineDeps {
   return {
-    actor, redactor, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
+    actor, redactor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -55,18 +57,21 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
   const stop = (): void => runStop.request();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // OTEL_TRACES_EXPORTER and friends: off unless set.
+  const telemetry = telemetryFromEnv(process.env, (message) => process.stderr.write(`flowtracer: tracing: ${message}\n`));
   try {
     // The gate first: nothing is read, marked or moved for someone the flow does not let in.
     const access = await authorizeCli(await flowFile(), { env: process.env, ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) });
     if (access.because && !flags.json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
     const marked = await markInterruptedRuns(flags.runsDir, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
-    const result = await operation(deps(flags, runStop, access.actor, redactor));
+    const result = await operation(deps(flags, runStop, access.actor, redactor, telemetry));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
     return exitFor(result);
   } catch (error) {
     return reportError(label, error, flags.json, redactor);
   } finally {
+    await telemetry.shutdown();
     runStop.dispose();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

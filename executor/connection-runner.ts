@@ -6,7 +6,8 @@ import type { PayloadValidator } from './payload-validation';
 import { KeyOrder } from './key-order';
 import { errorClassOf, RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
 import type { RunContext } from './run-context';
-import { propagateTrace } from './tracing';
+import { NO_TELEMETRY, type HopShapes, type HopSpan } from './telemetry/hop-telemetry';
+import { parseTraceparent, withTraceparent } from './tracing';
 import { WriteSlots } from './write-slots';
 
 export interface ConnectionJob {
@@ -29,6 +30,8 @@ export interface ConnectionJob {
   readonly alreadyCommitted?: { has(position: string): boolean };
   /** A service's reply to a delivered message, passed on to its downstream connections. */
   readonly onReply?: (reply: FlowMessage, traceId: string, signal: AbortSignal) => Promise<void>;
+  /** How its hops look as spans (when the run is traced). */
+  readonly spans?: HopShapes;
 }
 
 export interface ConnectionOutcome {
@@ -154,22 +157,30 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
 }
 
 async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder): Promise<Settled | 'unsent'> {
-  const { headers, traceId } = propagateTrace(message.headers);
+  // Its hop's span (traced) or just a new span id: the message travels on with the trace continued.
+  const span = (ctx.telemetry ?? NO_TELEMETRY).startHop(job.spans, message, parseTraceparent(message.headers.traceparent));
+  const headers = withTraceparent(message.headers, span.context);
+  const traceId = span.context.traceId;
   const base = { connection: job.id, traceId, key: message.key, source: message.position };
   const check = job.validator.check(message.value);
   if (!check.valid) {
     if (job.mode === 'warn') ctx.log('warn', `${job.id}: message ${message.key ?? message.position} does not match the schema: ${check.problem}`, job.target);
     if (job.mode === 'dry-run') {
       ctx.journal.append({ ...base, t: 'filtered', reason: `would not pass the schema: ${check.problem}` });
+      span.ended('filtered');
       return 'filtered';
     }
-    if (job.mode === 'strict') return park(ctx, job, message, headers, traceId, `the payload does not match the schema: ${check.problem}`, 0);
+    if (job.mode === 'strict') return park(ctx, job, message, headers, span, `the payload does not match the schema: ${check.problem}`, undefined, 0);
   }
   if (job.mode === 'dry-run' || !job.writer) {
     ctx.journal.append({ ...base, t: 'delivered', target: 'dry-run' });
+    span.delivered(undefined, false);
     return 'delivered';
   }
-  if (ctx.stopReading.aborted) return 'unsent';
+  if (ctx.stopReading.aborted) {
+    span.ended('unsent');
+    return 'unsent';
+  }
   // Its place in line per key (the message key and the key the target orders by) is taken now, in read order.
   const turn = turns.enter([message.key, job.writer.orderKey?.(message)]);
   ctx.journal.append({ ...base, t: 'in-flight' });
@@ -182,6 +193,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     turn.leave();
     // Stopped (or the journal failed) before it was written: it never reached the target, so it is not in doubt.
     ctx.journal.append({ t: 'unsent', connection: job.id, source: message.position });
+    span.ended('unsent');
     throw error;
   }
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
@@ -196,6 +208,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     if (ctx.stopReading.aborted) {
       // Stopped while it waited for a slot: never written, so not in doubt.
       ctx.journal.append({ t: 'unsent', connection: job.id, source: message.position });
+      span.ended('unsent');
       return 'unsent';
     }
     delivery = await retrying(
@@ -208,25 +221,33 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
       ctx.signal,
       ({ attempt, waitMs, error }) => {
         inDoubt ||= unanswered(error);
+        span.retrying(attempt, waitMs, error);
         ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, ...job.identity, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
       },
     );
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
+    if (ctx.signal.aborted) {
+      span.ended('aborted');
+      throw error;
+    }
     const reason = error instanceof RetriesExhausted ? error.message : error instanceof Error ? error.message : String(error);
-    inDoubt ||= unanswered(error instanceof RetriesExhausted ? error.lastError : error);
-    return park(ctx, job, message, headers, traceId, reason, attempts, inDoubt);
+    const cause = error instanceof RetriesExhausted ? error.lastError : error;
+    inDoubt ||= unanswered(cause);
+    return park(ctx, job, message, headers, span, reason, cause, attempts, inDoubt);
   } finally {
     slots.release();
     turn.leave();
   }
   ctx.journal.append({ ...base, t: 'delivered', target: delivery.position, ...(inDoubt ? { inDoubt: true as const } : {}), ...(ctx.payloads === 'all' ? { payload: message.value.toString('base64') } : {}) });
   ctx.emit({ type: 'message-delivered', runId: ctx.runId, ...base, ...job.identity, sourcePosition: message.position, targetPosition: delivery.position });
+  span.delivered(delivery, inDoubt);
   if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
   return 'delivered';
 }
 
-function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, headers: Record<string, string>, traceId: string, error: string, attempts: number, inDoubt = false): Settled {
+/** `cause`: the last attempt's error (its class is the span's `error.type`); undefined when the schema refused the payload. */
+function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, headers: Record<string, string>, span: HopSpan, error: string, cause: unknown, attempts: number, inDoubt = false): Settled {
+  const traceId = span.context.traceId;
   const id = `${job.id}@${message.position}`;
   ctx.journal.append({
     t: 'parked', id, connection: job.id, component: job.target, traceId, key: message.key, source: message.position,
@@ -234,5 +255,6 @@ function park(ctx: RunContext, job: ConnectionJob, message: SourceMessage, heade
     ...(ctx.payloads === 'none' ? {} : { payload: message.value.toString('base64'), headers }), error, attempts, ...(inDoubt ? { inDoubt: true as const } : {}),
   });
   ctx.emit({ type: 'message-parked', runId: ctx.runId, connection: job.id, ...job.identity, traceId, key: message.key, sourcePosition: message.position, error, attempts });
+  span.parked(error, cause);
   return 'parked';
 }

@@ -25,6 +25,7 @@ import { runTotals } from './run-reconciliation';
 import { OpenParked, parkedReaderFor, readRunHistory, unfinishedConnections, uncommittedReplies, retryTargets, UnstoredParkedError } from './run-history';
 import { keyedResumes } from './resume-positions';
 import type { SecretProvider } from './values';
+import type { Telemetry } from './telemetry/hop-telemetry';
 
 export interface EngineDeps {
   readonly connectors: ConnectorFactory;
@@ -45,6 +46,8 @@ export interface EngineDeps {
   readonly lockTiming?: LockTiming;
   /** The run's redactor: every secret the run resolves is added to it, so that the caller masks its own lines (an error before or after the run) with it. */
   readonly redactor?: Redactor;
+  /** Where each hop's spans are exported (OpenTelemetry); absent: untraced. */
+  readonly telemetry?: Telemetry;
 }
 
 /** The deps of a process that holds its lock on the run: `signal` also aborts once the lock is lost. */
@@ -218,6 +221,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
       },
       maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random, payloads: journalPayloadsOf(plan.model.journal),
+      ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     };
     // Another process may be running the run now: not one more record, commit or summary from this one.
     deps.ownership.onLost((error) => {
@@ -234,6 +238,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     const share = worker ? awaitShares(ctx, directory) : recordShares(ctx, holder, previousShares);
     try {
       const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
+      await reportExport(ctx);
       return await finish(ctx, plan, holder.summary, results, started, directory, worker, choice.resume);
     } catch (error) {
       // A lost lock is not this process's run to finish any more: only a failed write ends it here.
@@ -247,6 +252,12 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
       await closeConnectors(connectors);
     }
   }
+}
+
+/** Exports the run's spans; those a collector did not take are counted once, in the run's log (a dead collector never fails a run). */
+async function reportExport(ctx: RunContext): Promise<void> {
+  const report = await ctx.telemetry?.flush();
+  if (report && report.dropped > 0) ctx.log('warn', `tracing: ${report.dropped} span${report.dropped === 1 ? '' : 's'} could not be exported to ${report.destination} and ${report.dropped === 1 ? 'was' : 'were'} dropped${report.error ? ` (${report.error})` : ''}`);
 }
 
 /** Ends a segment of a run: its reconciliation in the journal; the run's totals (every segment's, once resumed) in the summary. */

@@ -6,6 +6,7 @@ import { markInterruptedRuns } from './run-interrupts';
 import { Redactor } from './redaction';
 import { RunStop } from './run-stop';
 import type { SecretProvider } from './values';
+import { telemetryFromEnv } from './telemetry/telemetry-config';
 
 /** The `flowtracer.stopGracePeriod` setting, which the extension passes in milliseconds. */
 function stopGraceMs(env: NodeJS.ProcessEnv): number {
@@ -43,10 +44,12 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   const actor = command.type === 'run' ? command.options.actor : command.actor;
   // The `flowtracer.messagesInFlight` setting, which the extension passes in the environment.
   const maxInFlight = Number(process.env.FLOWTRACER_MAX_IN_FLIGHT);
+  // The `flowtracer.tracing.*` settings, which the extension passes as the standard OTEL_* variables.
+  const telemetry = telemetryFromEnv(process.env, (message) => send({ type: 'log', level: 'warn', message: `tracing: ${message}` }));
   // The run's redactor: the error line of a command that fails masks the secrets its run resolved.
   const redactor = new Redactor();
   const deps: EngineDeps = {
-    redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
+    telemetry, redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
     ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
   };
   try {
@@ -58,6 +61,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     // Failures before the run starts (invalid flow, pre-flight, missing secret) arrive as one error line.
     send({ type: 'log', level: 'error', message: redactor.redact(error instanceof Error ? error.message : String(error)) });
   } finally {
+    await telemetry.shutdown();
     stop.dispose();
     stop = undefined;
   }

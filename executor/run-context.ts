@@ -4,6 +4,7 @@ import type { EventSink, LogLevel, RunMode } from '../protocol/executor-events';
 import type { Clock } from './clock';
 import type { Journal } from './journal-writer';
 import type { Redactor } from './redaction';
+import type { Telemetry } from './telemetry/hop-telemetry';
 
 export interface RunContext {
   readonly runId: string;
@@ -26,6 +27,8 @@ export interface RunContext {
   readonly random: () => number;
   /** The flow's `journal.payloads`: which message payloads the journal stores (`parked` when unset). */
   readonly payloads?: JournalPayloads;
+  /** Where each hop's spans go (OpenTelemetry); absent: untraced. */
+  readonly telemetry?: Telemetry;
 }
 
 export type JournalPayloads = 'parked' | 'all' | 'none';

@@ -11,6 +11,7 @@ import type { CommittedPositions } from './committed-positions';
 import { ReplyChannel } from './reply-channel';
 import { RetrySchedule } from './retry-schedule';
 import { maxInFlightOf, type RunContext } from './run-context';
+import type { HopShapes } from './telemetry/hop-telemetry';
 
 export type ConnectionStatus = 'succeeded' | 'failed' | 'blocked' | 'stopped';
 
@@ -111,12 +112,13 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       const settings = shared ? { ...base, shared } : base;
       reader = override?.reader ?? channels.get(c.id) ?? (await openReader(source, c, settings, ctx.signal));
       if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
+      const spans = ctx.telemetry ? hopShapes(ctx, c, source, mode === 'dry-run' ? undefined : input.connectors.get(c.target.name), settings, channels.has(c.id) || override !== undefined) : undefined;
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();
       // A Stop ends the sources' reading; a connection fed by a service's replies drains them (until its feeders end).
       const outcome = await runConnection(channels.has(c.id) ? { ...ctx, stopReading: ctx.signal } : ctx, {
         id: c.id, identity: connectionRef(c), target: c.target.name, reader, writer, validator, mode,
         schedule: scheduleOf(c, plan, ctx.random), maxInFlight: maxInFlightOf(c.props, ctx.maxInFlight),
-        onReply: replyHandler(c), onSettled: override?.onSettled, alreadyCommitted: input.alreadyCommitted?.get(c.id),
+        onReply: replyHandler(c), onSettled: override?.onSettled, alreadyCommitted: input.alreadyCommitted?.get(c.id), ...(spans ? { spans } : {}),
       });
       if (outcome.error) return { status: 'failed', counts: outcome.counts, error: outcome.error };
       // Stopped: what it committed counts; a resume reads the rest.
@@ -158,6 +160,18 @@ async function feedEarlier(ctx: RunContext, connection: string, channel: ReplyCh
   } catch (error) {
     channel.fail(new Error(`${connection}: the replies journaled earlier cannot be read: ${(error as Error).message}`));
   }
+}
+
+/**
+ * How a connection's hops look to a tracing system: its source's and target's connectors say
+ * (messaging, HTTP, database conventions). Replies of a service and parked messages being retried
+ * are not read from the source component: they get a span of their own kind.
+ */
+function hopShapes(ctx: RunContext, c: PlannedConnection, source: Connector, target: Connector | undefined, settings: Readonly<Record<string, unknown>>, notFromSource: boolean): HopShapes {
+  const generic = (what: string) => ({ name: `process ${what}`, kind: 'consumer' as const, attributes: { 'flowtracer.component': c.source.name } });
+  const sourceShape = notFromSource ? generic(c.source.type === 'service' ? `${c.source.name} reply` : `${c.source.name} parked`) : (source.spanShape?.('source', settings) ?? generic(c.source.name));
+  const targetShape = target && (target.spanShape?.('target', settings) ?? { name: `send ${c.target.name}`, kind: 'producer' as const, attributes: { 'flowtracer.component': c.target.name } });
+  return { runId: ctx.runId, connection: c.id, source: sourceShape, ...(targetShape ? { target: targetShape } : {}), redact: (text) => ctx.redactor.redact(text) };
 }
 
 async function openReader(connector: Connector, c: PlannedConnection, settings: Record<string, unknown>, signal: AbortSignal): Promise<SourceReader> {

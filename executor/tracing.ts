@@ -1,4 +1,4 @@
-// W3C trace context: every message carries a `traceparent`; each hop keeps the trace id, new span id.
+// W3C trace context: every message carries a `traceparent`; each hop keeps the trace id, with a new span id (its span's, when traced).
 import { randomFillSync } from 'node:crypto';
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -31,13 +31,17 @@ function randomHex(bytes: number): string {
   return pool.toString('hex', used - bytes, used);
 }
 
-/**
- * The headers a message travels on with: its trace continued (same trace id, a new span for this
- * hop), or a new trace when it came without a valid `traceparent`.
- */
-export function propagateTrace(headers: Readonly<Record<string, string>>): { headers: Record<string, string>; traceId: string } {
-  const incoming = parseTraceparent(headers.traceparent);
-  const traceId = incoming?.traceId ?? randomHex(16);
-  const spanId = randomHex(8);
-  return { headers: { ...headers, traceparent: formatTraceparent({ traceId, spanId }) }, traceId };
+/** A new trace id (16 random bytes as hex): for a message that came without a valid `traceparent`. */
+export function newTraceId(): string {
+  return randomHex(16);
+}
+
+/** A new span id (8 random bytes as hex): one per hop, and per span when spans are exported. */
+export function newSpanId(): string {
+  return randomHex(8);
+}
+
+/** The headers with `traceparent` set to the hop's context; everything else (`tracestate` included) passes on unchanged. */
+export function withTraceparent(headers: Readonly<Record<string, string>>, context: TraceContext): Record<string, string> {
+  return { ...headers, traceparent: formatTraceparent(context) };
 }

@@ -30,6 +30,8 @@ export interface ExecutorRunInput {
   readonly flow: string;
   /** Directory for a V8 CPU profile of the executor (node --cpu-prof), when set. */
   readonly cpuProfileDir?: string;
+  /** More variables for the executor (OTEL_* to export its spans). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A Kafka topic or a RabbitMQ queue, as one end of a benchmark's connection. */
@@ -87,7 +89,7 @@ export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigu
   const runsDir = join(input.dir, 'runs');
   writeFileSync(flowFile, input.flow);
   const nodeArgs = input.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${input.cpuProfileDir}`] : [];
-  const env = { ...process.env, FLOWTRACER_TEST_KAFKA_BROKERS: input.brokers, FLOWTRACER_TEST_AMQP_URL: input.amqpUrl };
+  const env = { ...process.env, FLOWTRACER_TEST_KAFKA_BROKERS: input.brokers, FLOWTRACER_TEST_AMQP_URL: input.amqpUrl, ...input.env };
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, input.cli, 'run', flowFile, '--runs-dir', runsDir], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';

@@ -20,6 +20,7 @@ async function declareQueue(url: string, queue: string): Promise<void> {
     await connection.close();
   }
 }
+import { stopZipkin, zipkinServer } from '../../test/support/zipkin-server';
 
 /** BENCH_REPLAY_CLI runs another build of the executor (e.g. of an earlier commit) for a before/after comparison. */
 const CLI = resolve(process.env.BENCH_REPLAY_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
@@ -34,17 +35,20 @@ const TARGET_LARGE_RSS_MB = 250;
 
 const args = process.argv.slice(2);
 const large = args.includes('--large') || process.env.BENCH_REPLAY_LARGE === '1';
+/** Also a run exporting its spans (OTEL_TRACES_EXPORTER=zipkin) to a real Zipkin started here, against the untraced run. */
+const traced = args.includes('--traced') || process.env.BENCH_REPLAY_TRACED === '1';
 const cpuProfileDir = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1] ?? 'bench-replay-profiles') : process.env.BENCH_REPLAY_CPU_PROF;
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const row = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(46) : c.padStart(10))).join(' | ')} |`;
 
-async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string): Promise<ExecutorFigures> {
+async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string, env?: Readonly<Record<string, string>>): Promise<ExecutorFigures> {
   const queue = `bench-replay-${label}-${ctx.tag}`;
   const dir = mkdtempSync(join(ctx.dir, `${label}-`));
   try {
     console.log(`FlowTracer: ${fmt(count)} messages ${topic} → queue ${queue} (${CLI})…`);
-    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, flow: benchFlow('bench-replay', { topic }, { queue }), ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, flow: benchFlow('bench-replay', { topic }, { queue }), ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(env ? { env } : {}) });
+    if (env && /tracing: \d+ spans? could not be exported/.test(figures.stderr)) console.log(figures.stderr.split('\n').find((l) => l.includes('tracing:')));
     const depth = await queueDepth(ctx.amqpUrl, queue);
     if (figures.exitCode !== 0) throw new Error(`the executor exited with ${figures.exitCode}:\n${figures.stderr}`);
     if (figures.delivered !== count || depth !== count) throw new Error(`expected ${count} delivered, the journal says ${figures.delivered} and the queue holds ${depth}`);
@@ -85,6 +89,13 @@ async function main(): Promise<void> {
     };
     const before = await ceilings('before');
     const small = await executorRun('100k', COUNT, ctx, topic);
+    let spans: { figures: ExecutorFigures; zipkin: string } | undefined;
+    if (traced) {
+      const zipkin = await zipkinServer();
+      console.log(`Zipkin ${zipkin.url} (started here, in-memory)`);
+      spans = { zipkin: zipkin.url, figures: await executorRun('100k-traced', COUNT, ctx, topic, { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${zipkin.url}/api/v2/spans` }) };
+      await stopZipkin();
+    }
     const after = await ceilings('after');
     const best = (a: Rate, b: Rate): Rate => (perSecond(a) >= perSecond(b) ? a : b);
     const consume = best(before.consume, after.consume);
@@ -128,6 +139,7 @@ async function main(): Promise<void> {
     console.log(row(['Kafka ConsumerPerformance (fetch)', fmt(COUNT), '', fmt(kafkaConsumer), '', '']));
     rateRow('Apache Camel kafka→spring-rabbitmq, confirms', camel);
     executorRows(fmt(COUNT), COUNT, small);
+    if (spans) executorRows(`${fmt(COUNT)}, spans to Zipkin`, COUNT, spans.figures);
     console.log('');
     console.log(`ratio FlowTracer (messages moving) / RabbitMQ PerfTest publishing: ${fmt(flowRate / perfTest, 2)}× — target ≥ ${TARGET_PERF_TEST}×: ${flowRate / perfTest >= TARGET_PERF_TEST ? 'met' : 'NOT met'}`);
     console.log(`ratio FlowTracer (messages moving) / Apache Camel: ${fmt(flowRate / perSecond(camel), 2)}× — target ≥ ${TARGET_CAMEL}×: ${flowRate / perSecond(camel) >= TARGET_CAMEL ? 'met' : 'NOT met'}`);
@@ -135,6 +147,10 @@ async function main(): Promise<void> {
     console.log('(2 cores shared with other work: one run; every reference measured in this run)');
     console.log(`ratio FlowTracer (messages moving) / lower ceiling (${perSecond(consume) <= perSecond(publish) ? 'kafkajs' : 'amqplib'}, the better of before and after, ${fmt(lower)} msgs/s): ${fmt(ratio * 100, 1)}% — target ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
     console.log(`journal: ${fmt(small.journalMb)} MB for ${fmt(COUNT)} messages; peak RSS ${fmt(small.peakRssMb)} MB`);
+    if (spans) {
+      const cost = 1 - small.transferMs / spans.figures.transferMs;
+      console.log(`tracing: exporting ${fmt(2 * COUNT)} spans to Zipkin ${spans.zipkin} costs ${fmt(cost * 100, 1)}% of the untraced rate (${fmt(COUNT / (spans.figures.transferMs / 1000))} vs ${fmt(flowRate)} msgs/s)`);
+    } else console.log('(a run exporting its spans to Zipkin, against this one: BENCH_REPLAY_TRACED=1 or --traced)');
 
     if (large) {
       const largeTopic = `bench-replay-large-${tag}`;

@@ -5,6 +5,7 @@ import type { FlowLog } from '../log/flow-log';
 import type { RunController } from '../runs/run-controller';
 import type { RunsTreeProvider } from '../views/runs-tree';
 import type { WalkthroughProgress } from '../views/walkthrough-progress';
+import type { ExternalLinks } from './external-links';
 import type { Prompts } from './prompts';
 
 export interface CommandContext {
@@ -18,5 +19,7 @@ export interface CommandContext {
   readonly prompts: Prompts;
   /** The first-hour walkthrough, told when a step's event happens. */
   readonly walkthrough: WalkthroughProgress;
+  /** Links opened outside VS Code (tests see them). */
+  readonly links: ExternalLinks;
 }
 

@@ -4,7 +4,7 @@ import { setSecret, signIn, signOut } from './account-commands';
 import type { CommandContext } from './command-context';
 import { newFlow } from './new-flow-command';
 import { defaultModeOf, dryRunFlow, resumeRun, retryAllFailed, retryFailedComponent, runFlow, stopRun } from './run-commands';
-import { openJournal, openRun, traceMessage } from './run-inspection-commands';
+import { openJournal, openRun, openTrace, traceMessage } from './run-inspection-commands';
 import { flowFileOf, type TargetArg } from './command-targets';
 
 const revealOffset = () => async (uri: vscode.Uri, offset: number) => {
@@ -48,6 +48,7 @@ export function registerFlowCommands(ctx: CommandContext): vscode.Disposable[] {
     'flowtracer.openJournal': openJournal,
     'flowtracer.traceMessage': traceMessage,
     'flowtracer.traceComponent': traceMessage,
+    'flowtracer.openTrace': openTrace,
     'flowtracer.runFromHere': runFromHere,
     'flowtracer.setSecret': setSecret,
     'flowtracer.signIn': signIn,

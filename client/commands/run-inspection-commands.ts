@@ -1,10 +1,13 @@
-// Open Run…, Open Journal, Trace Message…: read what a run's journal says.
+// Open Run…, Open Journal, Trace Message…, Open Trace: read what a run's journal says, or show a message's trace in the tracing UI.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readJournalRecords } from '../../protocol/journal-files';
 import { JOURNAL_FILE, SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
+import { settings } from '../settings';
+import { traceUrl } from '../runs/tracing-settings';
 import type { CommandContext } from './command-context';
 import { runOf, type TargetArg } from './command-targets';
+import type { RunRecord } from '../runs/run-history';
 
 export const openRun = (ctx: CommandContext) => async (arg?: TargetArg) => {
   const run = await runOf(ctx, arg, () => true, 'open');
@@ -23,9 +26,9 @@ const HOP_RECORDS = ['in-flight', 'delivered', 'filtered', 'parked', 'reply'] as
 type Hop = Extract<JournalRecord, { t: (typeof HOP_RECORDS)[number] }>;
 const connectionOf = (hop: Hop): string => (hop.t === 'reply' ? hop.component : hop.connection);
 
-/** Every hop of one message (by trace id or key) through a run, written to the log. */
-export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {
-  const run = await runOf(ctx, arg, () => true, 'trace');
+/** The run's hop records and the trace id (or key) of the message asked for: given, or picked among the run's (of a component, from its item). */
+async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string | undefined, purpose: string): Promise<{ run: RunRecord; lines: Hop[]; target: string } | undefined> {
+  const run = await runOf(ctx, arg, () => true, purpose);
   if (!run) return undefined;
   // Every process's event log, through the journal protocol (a torn last line is ignored).
   const lines = await readJournalRecords(run.directory, HOP_RECORDS);
@@ -33,12 +36,30 @@ export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wan
   const relevant = component ? lines.filter((l) => connectionOf(l).includes(component)) : lines;
   const target =
     wanted ??
-    (await vscode.window.showQuickPick([...new Map(relevant.map((l) => [l.traceId, { label: l.key ?? '(no key)', description: l.traceId, id: l.traceId }])).values()], { title: `FlowTracer: trace which message of ${run.runId}?` }))?.id;
-  if (!target) return undefined;
+    (await ctx.prompts.pick([...new Map(relevant.map((l) => [l.traceId, { label: l.key ?? '(no key)', description: l.traceId, id: l.traceId }])).values()], { title: `FlowTracer: ${purpose} which message of ${run.runId}?` }))?.id;
+  return target ? { run, lines, target } : undefined;
+}
+
+/** Every hop of one message (by trace id or key) through a run, written to the log. */
+export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {
+  const picked = await pickMessage(ctx, arg, wanted, 'trace');
+  if (!picked) return undefined;
+  const { run, lines, target } = picked;
   const hops = lines.filter((l) => l.traceId === target || l.key === target);
   ctx.log.info(`trace ${target} in run ${run.runId}:`);
   for (const hop of hops) ctx.log.info(`  ${hop.at} ${hop.t} ${connectionOf(hop)} key ${hop.key ?? '(none)'}`);
   ctx.log.channel.show(true);
   if (hops.length > 0) ctx.walkthrough.mark('tracedMessage');
   return hops;
+};
+
+/** Open Trace: the message's trace in the tracing UI (`flowtracer.tracing.uiUrl`: Zipkin, Jaeger…), by trace id or key. */
+export const openTrace = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {
+  const picked = await pickMessage(ctx, arg, wanted, 'open the trace of');
+  if (!picked) return undefined;
+  const traceId = picked.lines.find((l) => l.traceId === picked.target || l.key === picked.target)?.traceId ?? picked.target;
+  const url = traceUrl(settings().traceUiUrl, traceId);
+  ctx.log.info(`open trace ${traceId} of run ${picked.run.runId}: ${url}`);
+  await ctx.links.open(vscode.Uri.parse(url, true));
+  return url;
 };

@@ -16,6 +16,7 @@ import { secretFolderOf, secretStorageKey } from '../secret-storage-key';
 import type { TrustGate } from '../trust/trust-gate';
 import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
+import { tracingEnv } from './tracing-settings';
 import { headerLine, RunLogFormatter } from './run-log-lines';
 
 export interface RunRequest {
@@ -111,7 +112,7 @@ export class RunController implements vscode.Disposable {
       }
     }
     // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
-    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes) };
+    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes), ...tracingEnv(settings().tracing) };
     // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
     const secretFolder = secretFolderOf(request.flowFile);
     const secret = (name: string) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name)));

@@ -75,6 +75,24 @@ export interface TargetWriter {
   close(): Promise<void>;
 }
 
+/** Attribute values of a span (OpenTelemetry): never a payload or a secret; undefined values are left out. */
+export type SpanAttributes = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/**
+ * How one side of a connection looks to a tracing system, after the OpenTelemetry semantic
+ * conventions (messaging, HTTP, database): what holds for the connection, plus what each message adds.
+ */
+export interface SpanShape {
+  /** `{operation} {destination}` (messaging), the method (HTTP), `{operation} {table}` (database). */
+  readonly name: string;
+  readonly kind: 'consumer' | 'producer' | 'client';
+  readonly attributes: SpanAttributes;
+  /** What a message adds: its partition and offset, delivery tag, message id, body size. */
+  readonly message?: (message: SourceMessage) => SpanAttributes;
+  /** What the target's confirmation adds: the partition and offset written, the HTTP status. */
+  readonly delivered?: (delivery: Delivery) => SpanAttributes;
+}
+
 /** The connection-level settings the engine passes to a connector (select, operation, table…). */
 export type ConnectionSettings = Readonly<Record<string, unknown>>;
 
@@ -93,6 +111,8 @@ export interface Connector {
    */
   shareSource?(settings: ConnectionSettings, previous: SharedSource | undefined, signal: AbortSignal): Promise<SharedSource>;
   openWriter?(settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter>;
+  /** Its span as the source or the target of a connection with these settings (absent: a generic one). */
+  spanShape?(role: 'source' | 'target', settings: ConnectionSettings): SpanShape;
   close(): Promise<void>;
 }
 

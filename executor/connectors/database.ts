@@ -1,11 +1,12 @@
 // The `database` component (PostgreSQL, pg): parameterized insert/upsert/update/delete, grouped into transactions, and `query` as a source.
 import pg from 'pg';
-import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type SpanShape } from './connector';
 import { connectorError } from './connector-errors';
 import { openQueryReader, type PageOptions } from './database-reader';
 import { DatabaseWriter, type MatchRule } from './database-writer';
 import { parseKeyPosition, type ResumeFrom } from './key-position';
 import { maskUrlPasswords } from '../../flow/secret-mask';
+import { serverAttributes } from './span-attributes';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 type Operation = 'insert' | 'upsert' | 'update' | 'delete';
@@ -107,6 +108,22 @@ export class DatabaseConnector implements Connector {
       table: named,
       key: key.map((column) => ({ column, index: names.indexOf(column) })),
     });
+  }
+
+  /** Database conventions: a client span `{operation} {table}` for a write; a query source's rows are processed under `process {component}`. */
+  spanShape(role: 'source' | 'target', settings: ConnectionSettings): SpanShape {
+    let namespace: string | undefined;
+    try {
+      namespace = decodeURIComponent(new URL(this.url).pathname.slice(1)) || undefined;
+    } catch {
+      namespace = undefined;
+    }
+    const attributes = { 'db.system.name': 'postgresql', 'db.namespace': namespace, ...serverAttributes(this.url, 5432) };
+    if (role === 'source') return { name: `process ${this.name}`, kind: 'consumer', attributes: { ...attributes, 'db.operation.name': 'SELECT', 'messaging.operation.type': 'process' } };
+    const operation = String(settings.operation ?? 'insert');
+    const verb = operation === 'update' ? 'UPDATE' : operation === 'delete' ? 'DELETE' : 'INSERT';
+    const table = String(settings.table ?? this.props.table ?? '');
+    return { name: `${verb} ${table}`, kind: 'client', attributes: { ...attributes, 'db.operation.name': verb, 'db.collection.name': table, 'flowtracer.db.operation': operation } };
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,13 @@
 // The `service` and `api` components over Node's fetch: one request per message, 2xx delivers; an api GET as a source.
 import type { ComponentType } from '../../flow/model';
 import { parseDuration } from '../../flow/durations';
-import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { forwardedHeaders, maxResponseBytesOf, readLimited } from './http-limits';
 import { redirectError, requestError, statusError } from './http-response-error';
 import { keyText, selectItems, selectValue } from './json-path-value';
 import { keyPosition } from './key-position';
 import { maskUrlPasswords } from '../../flow/secret-mask';
+import { serverAttributes } from './span-attributes';
 
 interface HttpProps {
   readonly url: string;
@@ -135,6 +136,22 @@ export class HttpConnector implements Connector {
       commit: async () => undefined,
       release: async () => undefined,
       close: async () => undefined,
+    };
+  }
+
+  /**
+   * HTTP conventions: a client span named after the method, with the URL (credentials masked, no
+   * query: it may carry a key) and the answer's status; an api source's items are processed under it.
+   */
+  spanShape(role: 'source' | 'target'): SpanShape {
+    const method = (this.props.method ?? (role === 'source' ? 'GET' : 'POST')).toUpperCase();
+    const url = this.shownUrl.replace(/[?#].*$/, '');
+    const attributes = { 'http.request.method': method, 'url.full': url, ...serverAttributes(this.props.url, this.props.url.startsWith('https:') ? 443 : 80) };
+    if (role === 'source') return { name: `process ${this.name}`, kind: 'consumer', attributes: { ...attributes, 'messaging.operation.type': 'process' } };
+    return {
+      name: method, kind: 'client', attributes,
+      message: (m) => ({ 'http.request.body.size': m.value.length }),
+      delivered: (d) => ({ 'http.response.status_code': Number(/^HTTP (\d+)/.exec(d.position)?.[1]) || undefined }),
     };
   }
 

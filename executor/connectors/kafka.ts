@@ -1,12 +1,13 @@
 // The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer (kafka-writer.ts).
 import { Kafka, logLevel, type Admin, type ISocketFactory, type SASLOptions } from 'kafkajs';
-import { ConnectorError, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { KafkaGroupReader } from './kafka-group-reader';
-import { KafkaReader } from './kafka-reader';
+import { KafkaReader, parsePosition } from './kafka-reader';
 import { resolveRanges, type KafkaSelect } from './kafka-select';
 import { applyLimit, createShare, isKafkaShare } from './kafka-share';
 import { KafkaWriter } from './kafka-writer';
+import { bodySize, serverAttributes } from './span-attributes';
 
 interface KafkaProps {
   readonly brokers: readonly string[];
@@ -109,8 +110,38 @@ export class KafkaConnector implements Connector {
     return writer;
   }
 
+  /** Messaging conventions: `process {topic}` (partition, offset, key) and `send {topic}` (the partition and offset written). */
+  spanShape(role: 'source' | 'target', settings: ConnectionSettings): SpanShape {
+    const where = partitionAndOffset;
+    const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': this.props.topic, ...serverAttributes(this.props.brokers[0] ?? '', 9092) };
+    if (role === 'source') {
+      return {
+        name: `process ${this.props.topic}`, kind: 'consumer',
+        attributes: { ...attributes, 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.consumer.group.name': this.props.groupId ?? (typeof settings.groupId === 'string' ? settings.groupId : undefined) },
+        message: (m) => ({ ...where(m.position), 'messaging.kafka.message.key': m.key ?? undefined, ...bodySize(m) }),
+      };
+    }
+    return {
+      name: `send ${this.props.topic}`, kind: 'producer',
+      attributes: { ...attributes, 'messaging.operation.type': 'send', 'messaging.operation.name': 'send' },
+      // With `key` the record key is read from the payload: not a span attribute.
+      message: (m) => ({ 'messaging.kafka.message.key': this.props.key === undefined ? (m.key ?? undefined) : undefined, ...bodySize(m) }),
+      delivered: (d) => where(d.position),
+    };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.closers].map((c) => c.close().catch(() => undefined)));
     this.closers.clear();
+  }
+}
+
+/** `messaging.destination.partition.id` and `messaging.kafka.offset` of a position `topic/partition@offset`. */
+function partitionAndOffset(position: string): Record<string, string | number> {
+  try {
+    const { partition, offset } = parsePosition(position);
+    return { 'messaging.destination.partition.id': String(partition), 'messaging.kafka.offset': Number(offset) };
+  } catch {
+    return {};
   }
 }

@@ -2,11 +2,12 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { componentDefaults } from '../../flow/schema';
 import { RetrySchedule } from '../retry-schedule';
-import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { MqPublisher } from './mq-publisher';
 import { MqReader } from './mq-reader';
 import { maskUrlPasswords } from '../../flow/secret-mask';
+import { bodySize, serverAttributes } from './span-attributes';
 
 /** The schema's defaults are the executor's: what hover, completion and `export` show is what runs. */
 const MQ_DEFAULTS = componentDefaults('mq') as { readonly prefetch: number; readonly durable: boolean };
@@ -117,6 +118,26 @@ export class MqConnector implements Connector {
     }, await this.publisherChannel(signal));
     this.closers.add(writer);
     return writer;
+  }
+
+  /** Messaging conventions: `process {queue}` (delivery tag, message id) and `publish {exchange}:{routing key}`. */
+  spanShape(role: 'source' | 'target'): SpanShape {
+    const attributes = { 'messaging.system': 'rabbitmq', ...serverAttributes(this.props.url, 5672) };
+    if (role === 'source') {
+      return {
+        name: `process ${this.props.queue}`, kind: 'consumer',
+        attributes: { ...attributes, 'messaging.destination.name': this.props.queue, 'messaging.operation.type': 'process', 'messaging.operation.name': 'process' },
+        // A position is `{channel}:{delivery tag}`.
+        message: (m) => ({ 'messaging.message.id': m.key ?? undefined, 'messaging.rabbitmq.message.delivery_tag': Number(m.position.slice(m.position.lastIndexOf(':') + 1)) || undefined, ...bodySize(m) }),
+      };
+    }
+    const exchange = this.props.exchange || 'amq.default';
+    const routingKey = this.props.routingKey ?? this.props.queue;
+    return {
+      name: `publish ${exchange}:${routingKey}`, kind: 'producer',
+      attributes: { ...attributes, 'messaging.destination.name': `${exchange}:${routingKey}`, 'messaging.rabbitmq.destination.routing_key': routingKey, 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish' },
+      message: (m) => ({ 'messaging.message.id': m.key ?? undefined, ...bodySize(m) }),
+    };
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ export function run(): Promise<void> {
   require('./live-status.test');
   require('./new-flow.test');
   require('./run-surfaces.test');
+  require('./tracing.test');
   require('./secrets.test');
   require('./settings.test');
   require('./example-tasks.test');

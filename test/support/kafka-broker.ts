@@ -17,6 +17,7 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
+/** A port nothing listens on now (the OS picks it). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

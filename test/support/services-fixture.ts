@@ -1,6 +1,7 @@
-// Mocha global fixture of the services layer: a Kafka broker (started or external), RabbitMQ and PostgreSQL reachable.
+// Mocha global fixture of the services layer: a Kafka broker (started or external), RabbitMQ and PostgreSQL reachable; Zipkin stopped if a test started it.
 import { ensureKafkaJars, DEFAULT_KAFKA_VERSION } from './kafka-jars';
 import { startKafkaBroker, type RunningBroker } from './kafka-broker';
+import { stopZipkin } from './zipkin-server';
 import { checkPostgres, checkRabbitMq, DEFAULT_AMQP_URL, DEFAULT_PG_URL } from './service-reachability';
 
 let broker: RunningBroker | undefined;
@@ -24,6 +25,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  await stopZipkin();
   if (broker) {
     delete process.env.FLOWTRACER_TEST_KAFKA_BROKERS;
     await broker.stop();

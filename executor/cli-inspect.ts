@@ -1,7 +1,7 @@
 // The CLI's read-only commands over recorded runs: runs, show RUN, trace ID|KEY.
 import { ExitCode, UsageError, type CommonFlags } from './cli-commands';
 import { markInterruptedRuns } from './run-interrupts';
-import { listRuns, runDetails, traceMessage } from './run-inspection';
+import { runDetails, traceMessage } from './run-inspection';
 
 function print(json: boolean, value: unknown, lines: () => string[]): void {
   if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -9,15 +9,15 @@ function print(json: boolean, value: unknown, lines: () => string[]): void {
 }
 
 export async function inspectCommand(command: 'runs' | 'show' | 'trace', arg: string | undefined, flags: CommonFlags): Promise<number> {
-  await markInterruptedRuns(flags.runsDir);
+  await markInterruptedRuns(flags.store);
   if (command === 'runs') {
-    const runs = await listRuns(flags.runsDir);
+    const runs = await flags.store.listRuns();
     print(flags.json, { runs }, () => (runs.length === 0 ? ['no runs'] : runs.map((r) => `${r.runId}  ${r.status.padEnd(11)} ${r.flow} (${r.mode})${r.parked ? `  ${r.parked} parked` : ''}`)));
     return ExitCode.ok;
   }
   if (arg === undefined) throw new UsageError(`missing ${command === 'show' ? 'RUN' : 'ID|KEY'}`);
   if (command === 'show') {
-    const details = await runDetails(flags.runsDir, arg);
+    const details = await runDetails(flags.store, arg);
     const s = details.summary;
     print(flags.json, details, () => [
       `run ${s.runId}: ${s.flow} (${s.mode}) ${s.status}${s.error ? `: ${s.error}` : ''}`,
@@ -30,7 +30,7 @@ export async function inspectCommand(command: 'runs' | 'show' | 'trace', arg: st
     ]);
     return ExitCode.ok;
   }
-  const hops = await traceMessage(flags.runsDir, arg);
+  const hops = await traceMessage(flags.store, arg);
   print(flags.json, { hops }, () => (hops.length === 0 ? [`no message with trace id or key '${arg}'`] : hops.map((h) => `${h.at}  ${h.runId}  ${h.connection}  ${h.source} -> ${h.outcome}  key ${h.key ?? '-'}  trace ${h.traceId}`)));
   return hops.length === 0 ? ExitCode.notFound : ExitCode.ok;
 }

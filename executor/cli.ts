@@ -8,6 +8,8 @@ import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
+import type { RunStore } from './run-store';
+import { openRunStore } from './run-stores';
 
 export { ExitCode };
 
@@ -29,6 +31,8 @@ commands:
 options (every command):
   --json                            machine-readable output on stdout
   --runs-dir DIR                    where runs live (default .flowtracer/runs)
+  --runs-store URL                  keep runs in PostgreSQL instead (postgres://USER@HOST/DB[?schema=NAME]; or
+                                    FLOWTRACER_RUNS_STORE): processes on several machines share a run through it
   --stop-grace DURATION             run, retry, resume: on Ctrl-C or SIGTERM, stop reading at once and wait this
                                     long (default 5s; 0s: none) for the messages in flight to be confirmed and
                                     committed; a second Ctrl-C aborts at once
@@ -79,10 +83,10 @@ function validate(args: string[]): number {
 interface ParsedArgs {
   readonly positional: string[];
   readonly options: Map<string, string>;
-  readonly flags: CommonFlags;
+  readonly flags: Omit<CommonFlags, 'store'>;
 }
 
-const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--max-in-flight', '--join', '--stop-grace', '--github-api-url']);
+const VALUE_OPTIONS = new Set(['--mode', '--only', '--runs-dir', '--runs-store', '--max-in-flight', '--join', '--stop-grace', '--github-api-url']);
 
 function parseArgs(args: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -104,7 +108,8 @@ function parseArgs(args: readonly string[]): ParsedArgs {
   if (options.has('--stop-grace') && stopGraceMs === undefined) throw new UsageError(`--stop-grace: ${durationProblem(options.get('--stop-grace'))}`);
   const runsDir = resolve(options.get('--runs-dir') ?? '.flowtracer/runs');
   const githubApiUrl = options.get('--github-api-url');
-  return { positional, options, flags: { json, runsDir, ...(maxInFlight ? { maxInFlight } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}), ...(githubApiUrl ? { githubApiUrl } : {}) } };
+  const runsStore = options.get('--runs-store') ?? process.env.FLOWTRACER_RUNS_STORE;
+  return { positional, options, flags: { json, runsDir, ...(runsStore ? { runsStore } : {}), ...(maxInFlight ? { maxInFlight } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}), ...(githubApiUrl ? { githubApiUrl } : {}) } };
 }
 
 function need(value: string | undefined, what: string): string {
@@ -120,29 +125,31 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  let parsed: ParsedArgs;
+  let store: RunStore | undefined;
   try {
-    parsed = parseArgs(rest);
+    const parsed = parseArgs(rest);
     const [first, second] = parsed.positional;
+    store = await openRunStore(parsed.flags);
+    const flags: CommonFlags = { ...parsed.flags, store };
     switch (command) {
       case 'run': {
         const join = parsed.options.get('--join');
         if (join !== undefined) {
           if (parsed.options.has('--mode') || parsed.options.has('--only')) throw new UsageError('--join takes the mode and components of the run it joins');
-          return await joinCommand(join, first, parsed.flags);
+          return await joinCommand(join, first, flags);
         }
         const mode = parseMode(parsed.options.get('--mode'));
         const only = parsed.options.get('--only');
-        return await runCommand(need(first, 'FILE'), { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, parsed.flags);
+        return await runCommand(need(first, 'FILE'), { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, flags);
       }
       case 'retry':
-        return await retryCommand(need(first, 'RUN'), second, parsed.flags);
+        return await retryCommand(need(first, 'RUN'), second, flags);
       case 'resume':
-        return await resumeCommand(need(first, 'RUN'), parsed.flags);
+        return await resumeCommand(need(first, 'RUN'), flags);
       case 'runs':
       case 'show':
       case 'trace':
-        return await inspectCommand(command, first, parsed.flags);
+        return await inspectCommand(command, first, flags);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -152,6 +159,8 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.usage;
     }
     return reportError(command, error, rest.includes('--json'));
+  } finally {
+    await store?.close();
   }
 }
 

@@ -11,6 +11,7 @@ import { readSummary } from '../../../protocol/journal-files';
 import { recordRun, type Fate } from '../../support/recorded-run';
 import { deleteQueue, drainQueue, fillQueue, producePartitions } from './broker-clients';
 import { kafkaToMqFlow } from './flow-texts';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 
 const PARTITIONS = 3;
 const PER_PARTITION = 40;
@@ -62,7 +63,7 @@ describe('resume, retry and show of a recorded run with gaps @kafka', function (
     const unsettled = everyMessage().filter(({ partition, offset }) => ['refused', 'killed', 'unread'].includes(fate(partition, offset)));
     assert.deepEqual(await arrivedKeys(), unsettled.map(({ partition, offset }) => key(partition, offset)).sort());
 
-    const details = await runDetails(runsDir, runId);
+    const details = await runDetails(new FolderRunStore(runsDir), runId);
     assert.deepEqual(details.parked.map((p) => p.source).sort(), [`${topic}/1@12`, `${topic}/2@3`]);
     const sentNotCommitted = everyMessage().filter(({ partition, offset }) => ['refused', 'killed'].includes(fate(partition, offset)));
     assert.deepEqual(details.inDoubt.map((d) => d.source).sort(), sentNotCommitted.map(({ partition, offset }) => `${topic}/${partition}@${offset}`).sort());
@@ -74,7 +75,7 @@ describe('resume, retry and show of a recorded run with gaps @kafka', function (
     assert.equal(retried.status, 'succeeded', retried.error);
     const redelivered = await drainQueue(queue);
     assert.deepEqual(redelivered.map((m) => [m.key, m.value]).sort(), [[key(1, 12), value(1, 12)], [key(2, 3), value(2, 3)]]);
-    assert.deepEqual((await runDetails(runsDir, runId)).parked, []);
+    assert.deepEqual((await runDetails(new FolderRunStore(runsDir), runId)).parked, []);
     assert.equal((await readSummary(join(runsDir, runId))).parked, 0);
   });
 });

@@ -8,6 +8,7 @@ import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
+import { migrateCommand } from './cli-migrate';
 import type { RunStore } from './run-store';
 import { openRunStore } from './run-stores';
 
@@ -24,6 +25,7 @@ commands:
   retry RUN [COMPONENT]             re-deliver exactly the parked messages (of one component), then continue downstream
   resume RUN                        continue an interrupted run from its committed positions
   runs                              list the runs
+  runs migrate --runs-store URL     copy the runs of --runs-dir into the store (runs already there are left as they are)
   show RUN                          a run's summary, parked messages and in-flight window
   trace ID|KEY                      a message's path through every run, by trace id or key
   export FILE [--format yaml|json]  the flow with defaults applied, kinds inferred, env resolved (secrets stay references)
@@ -129,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const parsed = parseArgs(rest);
     const [first, second] = parsed.positional;
+    if (command === 'runs' && first === 'migrate') return await migrateCommand(parsed.flags);
     store = await openRunStore(parsed.flags);
     const flags: CommonFlags = { ...parsed.flags, store };
     switch (command) {

@@ -19,5 +19,6 @@ export interface RunStoreChoice {
 export async function openRunStore(choice: RunStoreChoice): Promise<RunStore> {
   if (!choice.runsStore) return new FolderRunStore(choice.runsDir);
   if (!/^postgres(ql)?:\/\//.test(choice.runsStore)) throw new RunStoreAddressError(choice.runsStore);
-  throw new RunStoreAddressError(choice.runsStore);
+  const { PostgresRunStore } = await import('./stores/postgres-run-store');
+  return PostgresRunStore.open(choice.runsStore);
 }

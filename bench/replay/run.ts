@@ -7,6 +7,7 @@ import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
 import { amqplibPublish, deleteQueue, kafkajsConsume, perSecond, queueDepth, type Rate } from './ceilings';
 import { runExecutor, type ExecutorFigures } from './executor-run';
 import { benchBroker, benchKafka, deleteTopic, fillTopic } from './kafka-topic';
+import { dropSchema } from './store-schema';
 
 /** BENCH_REPLAY_CLI runs another build of the executor (e.g. of an earlier commit) for a before/after comparison. */
 const CLI = resolve(process.env.BENCH_REPLAY_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
@@ -24,12 +25,15 @@ const cpuProfileDir = args.includes('--cpu-prof') ? resolve(args[args.indexOf('-
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const row = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(46) : c.padStart(10))).join(' | ')} |`;
 
-async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string): Promise<ExecutorFigures> {
+/** BENCH_REPLAY_STORE (a postgres:// URL): the same run once more with the PostgreSQL run store, against the folder. */
+const STORE = process.env.BENCH_REPLAY_STORE;
+
+async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string, runsStore?: string): Promise<ExecutorFigures> {
   const queue = `bench-replay-${label}-${ctx.tag}`;
   const dir = mkdtempSync(join(ctx.dir, `${label}-`));
   try {
     console.log(`FlowTracer: ${fmt(count)} messages ${topic} → queue ${queue} (${CLI})…`);
-    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, topic, queue, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, topic, queue, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(runsStore ? { runsStore } : {}) });
     const depth = await queueDepth(ctx.amqpUrl, queue);
     if (figures.exitCode !== 0) throw new Error(`the executor exited with ${figures.exitCode}:\n${figures.stderr}`);
     if (figures.delivered !== count || depth !== count) throw new Error(`expected ${count} delivered, the journal says ${figures.delivered} and the queue holds ${depth}`);
@@ -94,6 +98,14 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`ratio FlowTracer (messages moving) / lower ceiling (${perSecond(consume) <= perSecond(publish) ? 'kafkajs' : 'amqplib'}, the better of before and after, ${fmt(lower)} msgs/s): ${fmt(ratio * 100, 1)}% — target ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
     console.log(`journal: ${fmt(small.journalMb)} MB for ${fmt(COUNT)} messages; peak RSS ${fmt(small.peakRssMb)} MB`);
+    if (STORE) {
+      const schema = `bench_replay_${tag.replace(/-/g, '_')}`;
+      const stored = await executorRun('100k-store', COUNT, ctx, topic, `${STORE}${STORE.includes('?') ? '&' : '?'}schema=${schema}`);
+      console.log('');
+      executorRows('100k PG store', COUNT, stored);
+      console.log(`run store vs runs folder (messages moving): ${fmt(COUNT / (stored.transferMs / 1000))} vs ${fmt(flowRate)} msgs/s (${fmt((COUNT / (stored.transferMs / 1000) / flowRate) * 100, 1)}%); journal records ${fmt(stored.journalMb)} MB in schema ${schema} (dropped)`);
+      await dropSchema(STORE, schema);
+    }
 
     if (large) {
       const largeTopic = `bench-replay-large-${tag}`;

@@ -15,6 +15,7 @@ import { createTopic } from '../../support/kafka-topics';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
 import { CLI, CliProcesses, runCli, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
+import { NetworkNamespace } from './network-namespace';
 
 type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
 const ALL: JournalRecordType[] = ['run-start', 'resumed', 'retry-start', 'in-flight', 'unsent', 'delivered', 'committed', 'filtered', 'parked', 'unparked', 'reply', 'connection', 'component', 'reconciliation', 'log', 'run-end', 'interrupted', 'worker', 'worker-end', 'shared'];
@@ -142,6 +143,11 @@ describe('runs kept in PostgreSQL (--runs-store) @kafka', function () {
     const shown = await runCli(['show', runId, '--runs-store', url, '--json']);
     assert.equal(shown.code, 0, shown.stderr);
     assert.equal((JSON.parse(shown.stdout) as { summary: { status: string }; workers: unknown[] }).workers.length, 3);
+    const listed = await runCli(['runs', '--runs-store', url, '--json']);
+    assert.ok((JSON.parse(listed.stdout) as { runs: { runId: string; status: string }[] }).runs.some((r) => r.runId === runId && r.status === 'succeeded'), listed.stdout);
+    const traced = await runCli(['trace', 'k7', '--runs-store', url, '--json']);
+    assert.equal(traced.code, 0, traced.stderr);
+    assert.ok((JSON.parse(traced.stdout) as { hops: { runId: string; key: string }[] }).hops.some((h) => h.runId === runId && h.key === 'k7'), traced.stdout);
     console.log(`      killed the starter at ${total} deliveries (${[...atKill].map(([w, n]) => `${w} ${n}`).join(', ')}); partitions ${takenOver.join(', ')} taken over; ${arrivals.arrivals} arrivals of ${COUNT} keys, ${arrivals.duplicates} duplicates, all within the ${arrivals.window} in-doubt messages`);
   });
 
@@ -173,5 +179,36 @@ describe('runs kept in PostgreSQL (--runs-store) @kafka', function () {
     const arrivals = await assertArrivals(queue, runId);
     console.log(`      terminated ${worker}'s session after ${stopped.records.filter((r) => r.t === 'delivered').length} deliveries; ${arrivals.arrivals} arrivals of ${COUNT} keys, ${arrivals.duplicates} duplicates within the ${arrivals.window} in-doubt messages`);
     await deleteQueue(queue);
+  });
+  it('shares a run between two processes in network namespaces of their own, with host names of their own, through the store alone', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const { queue, file } = await scenario('netns');
+    const port = (address: string): number => Number(new URL(address.includes('://') ? address : `tcp://${address}`).port);
+    const ports = [port(process.env.FLOWTRACER_TEST_PG_URL ?? DEFAULT_PG_URL), port(process.env.FLOWTRACER_TEST_AMQP_URL ?? 'amqp://127.0.0.1:5672'), ...kafkaBrokers().split(',').map(port)];
+    const machines = await Promise.all(['a', 'b'].map((m) => NetworkNamespace.create(`ft-${m}-${tag}`.slice(0, 15), ports)));
+    try {
+      const common = ['--runs-store', url, '--max-in-flight', '4'];
+      const starter = processes.start(['run', file, ...common], (argv) => machines[0]!.command('machine-a', argv));
+      const { runId, run } = await startedRun('netns');
+      const joiner = processes.start(['run', '--join', runId, file, ...common], (argv) => machines[1]!.command('machine-b', argv));
+      const hosts = await until('both machines holding the run', async () => {
+        const owners = await run.liveOwners();
+        return owners.length === 2 ? owners.map((o) => o.owner?.host).sort() : undefined;
+      }, 60_000);
+      assert.deepEqual(hosts, ['machine-a', 'machine-b'], 'each process holds the run under its own host name');
+      assert.deepEqual(await Promise.all([starter.exit, joiner.exit]), [0, 0]);
+      const summary = await run.readSummary();
+      assert.equal(summary.status, 'succeeded', summary.error);
+      assert.deepEqual(summary.reconciliation.map(({ read, delivered, balanced }) => ({ read, delivered, balanced })), [{ read: COUNT, delivered: COUNT, balanced: true }]);
+      const logs = await storeLogs(run);
+      assert.deepEqual(logs.map((l) => l.worker.replace(/-\d+$/, '')), ['main', 'machine-b'], 'the joined process writes its own log, named by its host');
+      const delivered = logs.map((l) => l.records.filter((r) => r.t === 'delivered').length);
+      assert.ok(delivered.every((n) => n > 0), `both delivered (${delivered.join(' + ')})`);
+      const arrivals = await assertArrivals(queue, runId);
+      console.log(`      machine-a delivered ${delivered[0]}, machine-b ${delivered[1]}; ${arrivals.arrivals} arrivals of ${COUNT} keys`);
+    } finally {
+      for (const m of machines) m.dispose();
+      await deleteQueue(queue);
+    }
   });
 });

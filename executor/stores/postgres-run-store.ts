@@ -51,7 +51,8 @@ class StoreSession {
   get(): Promise<pg.Client> {
     if (this.ended) return Promise.reject(Object.assign(new Error(this.ended), { code: 'ECONNRESET' }));
     this.connecting ??= (async () => {
-      const client = new pg.Client({ ...this.config, keepAlive: true, application_name: `flowtracer ${hostname()}-${process.pid}` });
+      // A query that hangs as long as a hold may stay silent (a network that drops packets) fails: the run stops.
+      const client = new pg.Client({ ...this.config, keepAlive: true, query_timeout: DEFAULT_LOCK_TIMING.staleMs, connectionTimeoutMillis: 10_000, application_name: `flowtracer ${hostname()}-${process.pid}` });
       client.on('error', (error) => this.end(`its database session ended: ${error.message}`));
       client.on('end', () => this.end('its database session ended'));
       await client.connect();

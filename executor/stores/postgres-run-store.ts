@@ -14,7 +14,7 @@ import type { Redactor } from '../redaction';
 import { DEFAULT_LOCK_TIMING } from '../run-mutex';
 import { OwnershipLostError, RunBusyError, type ClaimOptions, type LiveOwner, type OwnerRole } from '../run-ownership';
 import { InvalidRunIdError } from '../run-paths';
-import { isRunId } from '../../protocol/journal-records';
+import { isRunId, JOURNAL_RECORD_TYPES } from '../../protocol/journal-records';
 import { MAIN_LOG, type RunClaim, type RunStore, type StoredRun } from '../run-store';
 import { storeTables, type StoreTables } from './postgres-tables';
 
@@ -140,7 +140,6 @@ export class PostgresRunStore implements RunStore {
         await client.query('ROLLBACK');
         return false;
       }
-      const ALL: JournalRecordType[] = ['run-start', 'resumed', 'retry-start', 'in-flight', 'unsent', 'delivered', 'committed', 'filtered', 'parked', 'unparked', 'reply', 'connection', 'component', 'reconciliation', 'log', 'run-end', 'interrupted', 'worker', 'worker-end', 'shared'];
       for (const log of await source.logs()) {
         await client.query(`INSERT INTO ${this.tables.logs} (run_id, log) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [source.runId, log]);
         let batch: string[] = [];
@@ -148,7 +147,7 @@ export class PostgresRunStore implements RunStore {
           if (batch.length > 0) await this.tables.insertRecords(client, source.runId, log, batch.map(recordType), batch);
           batch = [];
         };
-        for await (const r of source.records(log, ALL)) {
+        for await (const r of source.records(log, JOURNAL_RECORD_TYPES)) {
           batch.push(JSON.stringify(r));
           if (batch.length >= 1000) await flush();
         }

@@ -9,7 +9,7 @@ import { parsePosition } from '../../../executor/connectors/kafka-reader';
 import { runDetails } from '../../../executor/run-inspection';
 import type { StoredRun } from '../../../executor/run-store';
 import { PostgresRunStore } from '../../../executor/stores/postgres-run-store';
-import type { JournalRecord, JournalRecordType } from '../../../protocol/journal-records';
+import { JOURNAL_RECORD_TYPES, type JournalRecord } from '../../../protocol/journal-records';
 import { DEFAULT_PG_URL } from '../../support/service-reachability';
 import { createTopic } from '../../support/kafka-topics';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
@@ -18,14 +18,13 @@ import { kafkaToMqFlow } from './flow-texts';
 import { NetworkNamespace } from './network-namespace';
 
 type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
-const ALL: JournalRecordType[] = ['run-start', 'resumed', 'retry-start', 'in-flight', 'unsent', 'delivered', 'committed', 'filtered', 'parked', 'unparked', 'reply', 'connection', 'component', 'reconciliation', 'log', 'run-end', 'interrupted', 'worker', 'worker-end', 'shared'];
 
 /** Every event log of a run in the store, each with its records. */
 async function storeLogs(run: StoredRun): Promise<{ worker: string; records: JournalRecord[] }[]> {
   const out: { worker: string; records: JournalRecord[] }[] = [];
   for (const log of await run.logs()) {
     const records: JournalRecord[] = [];
-    for await (const r of run.records(log, ALL)) records.push(r);
+    for await (const r of run.records(log, JOURNAL_RECORD_TYPES)) records.push(r);
     out.push({ worker: log, records });
   }
   return out;

@@ -1,11 +1,12 @@
 // Chooses where runs are kept, once at startup: the runs folder (the default), or a PostgreSQL database (`--runs-store postgres://…`).
+import { redactUrl } from './connectors/redact-url';
 import { FolderRunStore } from './stores/folder-run-store';
 import type { RunStore } from './run-store';
 
 /** `--runs-store` (or the `flowtracer.runsStore` setting) names something that is not a store FlowTracer knows. */
 export class RunStoreAddressError extends Error {
   constructor(address: string) {
-    super(`--runs-store must be a postgres:// or postgresql:// URL, not '${address.replace(/\/\/[^@/]*@/, '//***@')}'`);
+    super(`--runs-store must be a postgres:// or postgresql:// URL, not '${redactUrl(address)}'`);
     this.name = 'RunStoreAddressError';
   }
 }

@@ -1,6 +1,6 @@
 // Builds every bundle of FlowTracer: extension, language server, executor + CLI, webview, editor tests.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -17,13 +17,30 @@ const common = {
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
+/** Leaves lazy-bundles.ts's `require('./flow-language')` and `require('./language-client')` to run time: those are bundles of their own. */
+const lazyBundles = {
+  name: 'lazy-bundles',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(flow-language|language-client)$/ }, (args) =>
+      args.importer.endsWith('lazy-bundles.ts') ? { path: `${args.path}.js`, external: true } : undefined);
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { 'client/extension': 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // Activation loads extension.js only; client/lazy-bundles.ts requires the other two on first use.
+  {
+    ...node,
+    entryPoints: { 'client/extension': 'client/extension.ts', 'client/flow-language': 'client/flow-language.ts', 'client/language-client': 'client/language-client.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [lazyBundles],
+  },
   { ...node, entryPoints: { 'server/server': 'server/server.ts' }, outdir: 'dist' },
   {
     ...node,
-    entryPoints: { 'executor/cli': 'executor/cli.ts', 'executor/worker': 'executor/worker.ts' },
+    // One bundle is both the `flowtracer` CLI and the extension's executor child (forked with --executor-child).
+    entryPoints: { 'executor/cli': 'executor/cli.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   },
@@ -47,6 +64,8 @@ if (!production) {
 }
 
 async function main() {
+  // Nothing left from an earlier build's file list (the .vsix takes every dist/*/*.js).
+  rmSync('dist', { recursive: true, force: true });
   mkdirSync('dist/webview', { recursive: true });
   cpSync('webview/diagram.css', 'dist/webview/diagram.css');
   if (watch) {

@@ -1,6 +1,6 @@
-// Extension entry: starts the language client and registers FlowTracer's commands, views and run machinery.
+// Extension entry: registers FlowTracer's commands, views and run machinery, and starts the language client once a flow is open.
+// What activation does not need (yaml, ajv, vscode-languageclient) is in bundles of its own, loaded on first use (lazy-bundles.ts).
 import * as vscode from 'vscode';
-import { startLanguageClient } from './language-client';
 import { DiagramPanels } from './diagram/diagram-panels';
 import { diagramSerializer, registerDiagramHost } from './diagram/diagram-registration';
 import { DiagramProbe } from './diagram/diagram-probe';
@@ -19,8 +19,21 @@ import { Prompts, type Prompter } from './commands/prompts';
 import { feedRunStatus } from './diagram/run-status-feed';
 import type { RunStatusBarState } from './runs/run-controller';
 import { testApi } from './test-seams';
+import { languageClientBundle } from './lazy-bundles';
+import { FLOW_LANGUAGE_ID } from '../protocol/language-server';
 
 let client: LanguageClient | undefined;
+let starting: Promise<LanguageClient> | undefined;
+
+/** How long activation took, in milliseconds from the start of `activate()` (printed by the editor tests). */
+export interface ActivationTimes {
+  /** Until `activate()` returned. */
+  readonly activated: number;
+  /** When the language client began to start (at once if a flow was open, else when the first one opened). */
+  readonly languageClientStarted: number | undefined;
+  /** When it was ready (the server answered `initialize`); undefined until then. */
+  readonly languageClientReady: number | undefined;
+}
 
 /** Seams for the editor tests: code-server has no GitHub login and opens trusted folders. Only in ExtensionMode.Test. */
 export interface FlowTracerTestHooks {
@@ -38,15 +51,37 @@ export interface FlowTracerTestHooks {
   setPrompter(prompter: Prompter | undefined): void;
   /** The run status bar item as it is now. */
   runStatusBar(): RunStatusBarState;
+  activationTimes(): ActivationTimes;
 }
 
 export interface FlowTracerApi {
+  /** Started when the first flow-yaml document is open (undefined before). */
   readonly languageClient: LanguageClient | undefined;
   /** Present only when the editor runs the extension's tests (ExtensionMode.Test). */
   readonly test?: FlowTracerTestHooks;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<FlowTracerApi> {
+/** Starts the language client once: now if a flow-yaml document is open, otherwise when the first one opens. */
+function startLanguageClientWhenFlowOpens(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel, began: () => void, ready: (client: LanguageClient) => void): void {
+  const start = (): void => {
+    if (starting) return;
+    opened.dispose();
+    began();
+    starting = languageClientBundle().startLanguageClient(context, channel);
+    starting.then((started) => {
+      client = started;
+      ready(started);
+    }, (error: unknown) => channel.error(`the language server did not start: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const opened = vscode.workspace.onDidOpenTextDocument((document) => (document.languageId === FLOW_LANGUAGE_ID ? start() : undefined));
+  context.subscriptions.push(opened);
+  if (vscode.workspace.textDocuments.some((document) => document.languageId === FLOW_LANGUAGE_ID)) start();
+}
+
+export function activate(context: vscode.ExtensionContext): FlowTracerApi {
+  const activationStart = performance.now();
+  let languageClientStarted: number | undefined;
+  let languageClientReady: number | undefined;
   const channel = vscode.window.createOutputChannel('FlowTracer', { log: true });
   context.subscriptions.push(channel);
   const log = new FlowLog(channel);
@@ -57,12 +92,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('flowtracer.logLevel') ? applyLogLevel() : undefined)));
   const diagrams = new DiagramPanels(context.extensionUri, log);
   let trustOverride: boolean | undefined;
+  const isTrusted = (): boolean => trustOverride ?? vscode.workspace.isTrusted;
   const account = new GithubAccount(vscodeGithubSessions());
   const runsTree = new RunsTreeProvider(() => runsDirFor());
   const runs = new RunController({
-    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'executor', 'worker.js').fsPath,
+    executorPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'executor', 'cli.js').fsPath,
     log,
-    trust: createTrustGate(() => trustOverride ?? vscode.workspace.isTrusted),
+    trust: createTrustGate(isTrusted),
     account,
     secrets: context.secrets,
   });
@@ -70,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
   const prompts = new Prompts();
   context.subscriptions.push(
     diagrams,
-    registerDiagramHost(diagrams, log),
+    registerDiagramHost(diagrams, log, isTrusted),
     feedRunStatus(runs.onEvent, diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
     account,
@@ -112,13 +148,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<FlowTr
         prompts.use(prompter);
       },
       runStatusBar: () => runs.statusBarState,
+      activationTimes: () => ({ activated, languageClientStarted, languageClientReady }),
     };
   });
-  client = await startLanguageClient(context, channel);
-  return { languageClient: client, ...(test ? { test } : {}) };
+  startLanguageClientWhenFlowOpens(context, channel, () => {
+    languageClientStarted = performance.now() - activationStart;
+  }, () => {
+    languageClientReady = performance.now() - activationStart;
+    log.info(`language client ready in ${(languageClientReady - (languageClientStarted ?? 0)).toFixed(1)} ms`);
+  });
+  const activated = performance.now() - activationStart;
+  return {
+    get languageClient() {
+      return client;
+    },
+    ...(test ? { test } : {}),
+  };
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const started = await starting?.catch(() => undefined);
+  starting = undefined;
   client = undefined;
+  await started?.stop();
 }

@@ -1,9 +1,7 @@
-// Starts the bundled FlowTracer language server for flow-yaml documents.
+// Starts the bundled FlowTracer language server for flow-yaml documents (entry of dist/client/language-client.js, loaded on first use).
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { type LanguageServerInitOptions, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
-
-export const FLOW_LANGUAGE_ID = 'flow-yaml';
+import { FLOW_LANGUAGE_ID, type LanguageServerInitOptions, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 
 export async function startLanguageClient(
   context: vscode.ExtensionContext,

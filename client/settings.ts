@@ -13,6 +13,7 @@ export function settings() {
     defaultValidationMode: c.get<string>('defaultValidationMode', ''),
     logLevel: c.get<string>('logLevel', 'info'),
     messagesInFlight: c.get<number>('messagesInFlight', 256),
+    maxResponseBytes: c.get<number>('http.maxResponseBytes', 10485760),
     stopGracePeriod: c.get<number>('stopGracePeriod', 5),
     // Machine-scoped and read from user settings only: a cloned repo's .vscode/settings.json must not widen it.
     localHosts: c.inspect<string[]>('localHosts')?.globalValue ?? [...DEFAULT_LOCAL_HOSTS],

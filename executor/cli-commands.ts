@@ -19,7 +19,7 @@ import { InvalidRunIdError } from './run-paths';
 import type { RunStore } from './run-store';
 import { RunStoreAddressError } from './run-stores';
 import { AccessRefused, authorizeCli } from './cli-access';
-import { environmentSecrets, MissingValueError } from './values';
+import { environmentSecrets, environmentSecretValues, MissingValueError } from './values';
 
 /** Exit codes CI can rely on (documented in the help). */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight: 4, missingValue: 5, stopped: 6, notFound: 7, busy: 8, accessDenied: 9 } as const;
@@ -46,9 +46,9 @@ export function parseMode(value: string | undefined): RunMode | undefined {
   return value as RunMode;
 }
 
-function deps(flags: CommonFlags, stop: RunStop, actor: string): EngineDeps {
+function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor): EngineDeps {
   return {
-    actor, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, store: flags.store, signal: stop.signal, stopReading: stop.stopReading,
+    actor, redactor, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, store: flags.store, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -63,6 +63,8 @@ function exitFor(result: RunResult): number {
  */
 async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
   const runStop = new RunStop(flags.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+  // One redactor for the whole command: the error line after a failed run masks the secrets the run resolved.
+  const redactor = new Redactor(environmentSecretValues());
   const stop = (): void => runStop.request();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -72,11 +74,11 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
     if (access.because && !flags.json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
     const marked = await markInterruptedRuns(flags.store, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
-    const result = await operation(deps(flags, runStop, access.actor));
+    const result = await operation(deps(flags, runStop, access.actor, redactor));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
     return exitFor(result);
   } catch (error) {
-    return reportError(label, error, flags.json);
+    return reportError(label, error, flags.json, redactor);
   } finally {
     runStop.dispose();
     process.off('SIGINT', stop);
@@ -84,8 +86,8 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
   }
 }
 
-export function reportError(label: string, error: unknown, json: boolean): number {
-  const redactor = new Redactor();
+/** One line and an exit code for an error; `redactor` is the run's, holding every secret it resolved. */
+export function reportError(label: string, error: unknown, json: boolean, redactor: Redactor): number {
   const say = (message: string, code: number, extra: Record<string, unknown> = {}): number => {
     const line = redactor.redact(message);
     if (json) process.stdout.write(`${JSON.stringify({ error: line, exitCode: code, ...extra })}\n`);

@@ -11,6 +11,10 @@ import { exportCommand } from './cli-export';
 import { migrateCommand } from './cli-migrate';
 import type { RunStore } from './run-store';
 import { openRunStore } from './run-stores';
+import { Redactor } from './redaction';
+import { environmentSecretValues } from './values';
+import { serveExecutorChild } from './executor-child';
+import { EXECUTOR_CHILD_ARG } from '../protocol/executor-events';
 
 export { ExitCode };
 
@@ -161,13 +165,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`flowtracer ${command}: ${error.message}\n${USAGE}`);
       return ExitCode.usage;
     }
-    return reportError(command, error, rest.includes('--json'));
+    return reportError(command, error, rest.includes('--json'), new Redactor(environmentSecretValues()));
   } finally {
     await store?.close();
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === EXECUTOR_CHILD_ARG && process.send) {
+  serveExecutorChild();
+} else if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // The command is done: a client library still holding a socket or timer (kafkajs leaving a group

@@ -45,6 +45,8 @@ export interface EngineDeps {
   readonly version?: string;
   /** How often this process refreshes its lock on the run, and after how long silent others may take it over. */
   readonly lockTiming?: LockTiming;
+  /** The run's redactor: every secret the run resolves is added to it, so that the caller masks its own lines (an error before or after the run) with it. */
+  readonly redactor?: Redactor;
 }
 
 /** The deps of a process that holds its lock on the run: `signal` also aborts once the lock is lost. */
@@ -197,7 +199,7 @@ type SessionChoice = Pick<SessionInput, 'run' | 'resume' | 'override' | 'prefeed
  * event log, never the summary while running, and waits for the shares the starting process fixes.
  */
 async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode: RunMode | undefined, choose: (ctx: RunContext, connectors: ReadonlyMap<string, Connector>) => SessionChoice, worker?: string): Promise<RunResult> {
-  const redactor = new Redactor();
+  const redactor = deps.redactor ?? new Redactor();
   // Every in-flight message and connector call listens on the run's signal.
   setMaxListeners(0, deps.signal);
   const stopReading = deps.stopReading ? AbortSignal.any([deps.signal, deps.stopReading]) : deps.signal;

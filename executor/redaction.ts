@@ -1,9 +1,6 @@
-// Redactor: masks resolved secret values and passwords in URLs in every log line, event and journal entry (a stored message excepted).
-
-export const MASK = '***';
-
-/** `scheme://user:password@host` -> the password part. */
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]+)(@)/gi;
+// The executor's use of the Redactor (flow/redactor.ts): the fields it never masks.
+export { Redactor } from '../flow/redactor';
+export { MASK } from '../flow/secret-mask';
 
 /**
  * Fields of events, journal records and the summary whose values the executor picks from a fixed
@@ -11,44 +8,3 @@ const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]+)(@)/gi;
  * short secret masked inside them (`'a'` in `parked`) would make the record unreadable.
  */
 export const FIXED_VALUE_FIELDS: readonly string[] = ['type', 't', 'status', 'level', 'mode'];
-
-export class Redactor {
-  private secrets: string[] = [];
-
-  /** Remembers a secret value; very short values are masked too, since they were declared secret. */
-  addSecret(value: string): void {
-    if (value === '' || this.secrets.includes(value)) return;
-    this.secrets.push(value);
-    // Longest first, so that a secret containing another is masked whole.
-    this.secrets.sort((a, b) => b.length - a.length);
-  }
-
-  redact(text: string): string {
-    // The URL pattern needs an '@': most strings (every journal record's fields) skip the regex.
-    let out = text.includes('@') ? text.replace(URL_PASSWORD, `$1${MASK}$3`) : text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join(MASK);
-      // Also the forms a secret takes inside JSON strings and URLs.
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(MASK);
-      const json = JSON.stringify(secret).slice(1, -1);
-      if (json !== secret && out.includes(json)) out = out.split(json).join(MASK);
-    }
-    return out;
-  }
-
-  /** A copy of an event, record or summary with every string redacted but those of the `kept` top-level fields. */
-  redactExcept<T extends object>(value: T, kept: ReadonlySet<string>): T {
-    return Object.fromEntries(Object.entries(value).map(([field, v]) => [field, kept.has(field) ? v : this.redactDeep(v)])) as T;
-  }
-
-  /** A deep copy with every string redacted (events, journal records). */
-  redactDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v: unknown) => this.redactDeep(v)) as T;
-    if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
-    }
-    return value;
-  }
-}

@@ -1,12 +1,12 @@
 // Chooses where runs are kept, once at startup: the runs folder (the default), or a PostgreSQL database (`--runs-store postgres://…`).
-import { redactUrl } from './connectors/redact-url';
+import { maskUrlPasswords } from '../flow/secret-mask';
 import { FolderRunStore } from './stores/folder-run-store';
 import type { RunStore } from './run-store';
 
 /** `--runs-store` (or the `flowtracer.runsStore` setting) names something that is not a store FlowTracer knows. */
 export class RunStoreAddressError extends Error {
   constructor(address: string) {
-    super(`--runs-store must be a postgres:// or postgresql:// URL, not '${redactUrl(address)}'`);
+    super(`--runs-store must be a postgres:// or postgresql:// URL, not '${maskUrlPasswords(address)}'`);
     this.name = 'RunStoreAddressError';
   }
 }

@@ -12,6 +12,11 @@ export function environmentSecrets(env: NodeJS.ProcessEnv = process.env): Secret
   return (name) => Promise.resolve(env[secretEnvName(name)]);
 }
 
+/** Every CLI secret set in the environment (`FLOWTRACER_SECRET_*`): masked in the CLI's output whether or not the flow uses it. */
+export function environmentSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(env).filter(([name, value]) => name.startsWith('FLOWTRACER_SECRET_') && !!value).map(([, value]) => value!);
+}
+
 export interface ValueSources {
   readonly env: NodeJS.ProcessEnv;
   readonly secrets: SecretProvider;

@@ -1,5 +1,10 @@
 // The one rule for `${env:NAME}`, `${env:NAME:-default}` and `${secret:NAME}`: the executor, the run's host check and the export all resolve with it.
+import { isCredentialKey } from './secret-mask';
+import { inUrlPassword } from './url-password';
 import { scanValueReferences, type ValueReference } from './value-references';
+
+/** Where a value stands in a component's properties: `['headers', 'Authorization']`. */
+export type ValuePath = readonly (string | number)[];
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
 
@@ -29,13 +34,22 @@ export interface ValueLookup {
   secret(name: string): Promise<string | undefined>;
   /** Names the owner in error messages, e.g. `component OrderQueue`. */
   readonly owner: string;
-  /** Told every secret value used, so that the caller can mask it. */
+  /** Told every secret value used, so that the caller can mask it: `${secret:…}` values and the `${env:…}` values `isSecret` marks. */
   onSecret?(value: string): void;
+  /** Whether the value at a path is a credential, so that the env values in it are secrets (default: a credential key, flow/secret-mask.ts). */
+  isSecret?(path: ValuePath): boolean;
 }
 
+/** The default rule: a credential key anywhere on the path (`password`, `headers.Authorization`, `sasl.password`). */
+export function isCredentialPath(path: ValuePath): boolean {
+  return path.some((key) => isCredentialKey(key));
+}
+
+
 /** `text` with every reference replaced by its value; a malformed or missing one throws MissingValueError. */
-export async function resolveString(text: string, lookup: ValueLookup): Promise<string> {
+export async function resolveString(text: string, lookup: ValueLookup, path: ValuePath = []): Promise<string> {
   const { references, problems } = scanValueReferences(text);
+  const secretPath = (lookup.isSecret ?? isCredentialPath)(path);
   if (problems[0]) throw new MissingValueError(`${lookup.owner}: ${problems[0].message}`);
   let out = '';
   let from = 0;
@@ -45,6 +59,7 @@ export async function resolveString(text: string, lookup: ValueLookup): Promise<
     if (ref.source === 'env') {
       const value = envValue(ref, lookup.env);
       if (value === undefined) throw new MissingValueError(`${lookup.owner}: environment variable ${ref.name} is not set and \${env:${ref.name}} has no default`);
+      if (secretPath || inUrlPassword(text, ref)) lookup.onSecret?.(value);
       out += value;
       continue;
     }
@@ -57,16 +72,16 @@ export async function resolveString(text: string, lookup: ValueLookup): Promise<
 }
 
 /** A deep copy of `value` with every reference in every string replaced by its value. */
-export async function resolveValues<T>(value: T, lookup: ValueLookup): Promise<T> {
-  if (typeof value === 'string') return (await resolveString(value, lookup)) as T;
+export async function resolveValues<T>(value: T, lookup: ValueLookup, path: ValuePath = []): Promise<T> {
+  if (typeof value === 'string') return (await resolveString(value, lookup, path)) as T;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) out.push(await resolveValues(item, lookup));
+    for (const [index, item] of value.entries()) out.push(await resolveValues(item, lookup, [...path, index]));
     return out as T;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await resolveValues(v, lookup);
+    for (const [k, v] of Object.entries(value)) out[k] = await resolveValues(v, lookup, [...path, k]);
     return out as T;
   }
   return value;

@@ -58,6 +58,11 @@ export type ExecutorCommandType = ExecutorCommand['type'];
 export const DEFAULT_STOP_GRACE_MS = 5000;
 /** The environment variable the extension gives the executor child its stop grace in, in milliseconds. */
 export const STOP_GRACE_ENV = 'FLOWTRACER_STOP_GRACE_MS';
+/**
+ * The argument the extension forks `dist/executor/cli.js` with to get the executor child (one bundle serves the
+ * `flowtracer` CLI and the child); it counts only with an IPC channel, so a user typing it gets the usage.
+ */
+export const EXECUTOR_CHILD_ARG = '--executor-child';
 
 /** Where events go: the CLI prints them, the worker sends them over IPC. */
 export type EventSink = (event: ExecutorEvent) => void;

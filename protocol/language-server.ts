@@ -8,3 +8,6 @@ export interface LanguageServerInitOptions {
 
 /** Sent when the user trusts the workspace (VS Code's onDidGrantWorkspaceTrust); trust is never withdrawn without a reload. */
 export const WORKSPACE_TRUSTED_NOTIFICATION = 'flowtracer/workspaceTrusted';
+
+/** The language id of `.flow.yaml` documents (package.json `contributes.languages`), the client's document selector. */
+export const FLOW_LANGUAGE_ID = 'flow-yaml';

@@ -1,4 +1,4 @@
-// Benchmark of the language server: validation after an edit, completion, memory, against yaml-language-server on the same file.
+// Benchmark of the language server: a first open, validation after an edit, completion, memory, against yaml-language-server on the same file.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +13,8 @@ import { yamlLanguageServiceValidator } from './yaml-language-service-reference'
 
 const ROOT = resolve(__dirname, '../..');
 const SCHEMA_URI = pathToFileURL(resolve(ROOT, 'schemas/flow.schema.json')).toString();
-const OUR_SERVER = resolve(ROOT, 'dist/server/server.js');
+/** This build's server, or another one (e.g. main's dist/server/server.js) to compare on the same machine. */
+const OUR_SERVER = resolve(process.env.BENCH_LANGUAGE_SERVER ?? resolve(ROOT, 'dist/server/server.js'));
 const YAML_SERVER = resolve(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server');
 /** yaml-language-server waits this long after open/change before validating (yamlSettings.validationDelayMs). */
 const YAMLLS_DELAY_MS = 200;
@@ -21,6 +22,25 @@ const YAMLLS_DELAY_MS = 200;
 /** The flow with the topic of component `index` (a kafka one) renamed: a typical edit. */
 function edited(text: string, iteration: number): string {
   return text.replace('topic: topic-0\n', `topic: topic-0-edit-${iteration}\n`);
+}
+
+/** Open -> diagnostics of `text` on fresh servers (what a user waits for first): wall time and the server's CPU time. */
+async function firstOpens(script: string, languageId: string, text: string, count: number, settings?: unknown): Promise<{ wall: number[]; cpu: number[] }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const server = await startStdioLanguageServer(script, settings);
+    const uri = `file:///bench/first-${i}.flow.yaml`;
+    const received = server.nextDiagnostics(uri);
+    const cpuBefore = server.cpuMilliseconds();
+    const start = performance.now();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await received;
+    wall.push(performance.now() - start);
+    cpu.push(server.cpuMilliseconds() - cpuBefore);
+    await server.stop();
+  }
+  return { wall, cpu };
 }
 
 async function measure(components: number, connections: number, runs: number): Promise<void> {
@@ -77,7 +97,15 @@ async function measure(components: number, connections: number, runs: number): P
   }
   console.log(`FlowTracer completion right after an edit (in process, parse included): ${summary(typed)}`);
 
-  // 4. Over stdio: our bundled server (open -> diagnostics, completion round trips, RSS).
+  // 4. Over stdio, on fresh servers: the first open of the file, ours and yaml-language-server's (schema only, as below).
+  const fresh = Number(process.env.BENCH_FIRST_OPENS ?? 5);
+  const ourFirst = await firstOpens(OUR_SERVER, 'flow-yaml', text, fresh);
+  const yamlSettings = { yaml: { validate: true, hover: false, completion: false, schemaStore: { enable: false } } };
+  const theirFirst = await firstOpens(YAML_SERVER, 'yaml', `# yaml-language-server: $schema=${SCHEMA_URI}\n${text}`, fresh, yamlSettings);
+  console.log(`first open -> diagnostics on a fresh server over stdio (${fresh} servers each): FlowTracer ${summary(ourFirst.wall)} (server CPU ${summary(ourFirst.cpu)}); ` +
+    `yaml-language-server ${summary(theirFirst.wall)} (server CPU ${summary(theirFirst.cpu)}); ratio (yaml-language-server p50 / FlowTracer p50) ${(percentile(theirFirst.wall, 0.5) / percentile(ourFirst.wall, 0.5)).toFixed(1)}x`);
+
+  // 5. Over stdio: our bundled server (open -> diagnostics, completion round trips, RSS).
   const server = await startStdioLanguageServer(OUR_SERVER);
   const wire: number[] = [];
   for (let i = 0; i < Math.min(runs, 8); i++) {
@@ -113,8 +141,8 @@ async function measure(components: number, connections: number, runs: number): P
   console.log(`FlowTracer server over stdio: open -> diagnostics ${summary(wire)}; edit -> diagnostics (minus its ${VALIDATION_DELAY_MS} ms debounce) ${summary(changes)}; completion round trip ${summary(wireCompletion)}; server RSS ${server.rssMegabytes().toFixed(0)} MB`);
   await server.stop();
 
-  // 5. Over stdio: yaml-language-server with the same schema (a modeline), open -> diagnostics.
-  const yamlls = await startStdioLanguageServer(YAML_SERVER, { yaml: { validate: true, hover: false, completion: false, schemaStore: { enable: false } } });
+  // 6. Over stdio: yaml-language-server with the same schema (a modeline), open -> diagnostics.
+  const yamlls = await startStdioLanguageServer(YAML_SERVER, yamlSettings);
   const yamllsWire: number[] = [];
   for (let i = 0; i < Math.min(runs, 5); i++) {
     const uri = `file:///bench/yamlls-${i}.flow.yaml`;
@@ -147,8 +175,10 @@ async function measure(components: number, connections: number, runs: number): P
 
 async function main(): Promise<void> {
   console.log('Memory is the RSS of each server process driven over stdio, read from /proc/<pid>/status after the runs.');
-  await measure(200, 300, Number(process.env.BENCH_RUNS_SMALL ?? 30));
-  await measure(2000, 3000, Number(process.env.BENCH_RUNS_LARGE ?? 10));
+  console.log(`FlowTracer server: ${OUR_SERVER}`);
+  const sizes = (process.env.BENCH_SIZES ?? '200,2000').split(',').map(Number);
+  if (sizes.includes(200)) await measure(200, 300, Number(process.env.BENCH_RUNS_SMALL ?? 30));
+  if (sizes.includes(2000)) await measure(2000, 3000, Number(process.env.BENCH_RUNS_LARGE ?? 10));
 }
 
 main().catch((error: unknown) => {

@@ -10,8 +10,13 @@ export interface StdioLanguageServer {
   nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams>;
   /** Resident set size of the server process, in MB (from /proc). */
   rssMegabytes(): number;
+  /** CPU time the server process has used so far (user + system), in ms (from /proc; 10 ms steps). */
+  cpuMilliseconds(): number;
   stop(): Promise<void>;
 }
+
+/** sysconf(_SC_CLK_TCK): 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export async function startStdioLanguageServer(script: string, settings?: unknown): Promise<StdioLanguageServer> {
   const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), script, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
@@ -39,6 +44,11 @@ export async function startStdioLanguageServer(script: string, settings?: unknow
     rssMegabytes: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    cpuMilliseconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesized command name: utime and stime in clock ticks.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
     },
     stop: async () => {
       const exited = new Promise<void>((done) => child.once('exit', () => done()));

@@ -1,5 +1,6 @@
 // Where the GitHub token may go: api.github.com or the user's GitHub Enterprise host, never a host a workspace names.
 import { githubApiBase } from '../../protocol/github-memberships';
+import { MASK } from '../../flow/secret-mask';
 
 /** One setting's values by where they were set (VS Code's `inspect()`), for the settings that steer the token. */
 export interface ScopedValue {
@@ -28,9 +29,9 @@ function parsed(url: string): URL | undefined {
   }
 }
 
-/** A URL for the log: user:password in it is not repeated. */
+/** A URL for the log: its user info (a user name may be a token too) is not repeated. */
 function shown(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, `$1${MASK}@`);
 }
 
 /** The GitHub Enterprise host of the user's `github-enterprise.uri`, or why it is not one. */

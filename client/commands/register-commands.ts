@@ -1,6 +1,6 @@
 // Registers every FlowTracer command built from its factory.
 import * as vscode from 'vscode';
-import { parseFlow } from '../../flow/parse';
+import { flowLanguage } from '../lazy-bundles';
 import { setSecret, signIn, signOut } from './account-commands';
 import type { CommandContext } from './command-context';
 import { newFlow } from './new-flow-command';
@@ -31,7 +31,7 @@ const runFromHere = (ctx: CommandContext) => async (arg?: { flowtracerUri?: stri
   const uri = await flowFileOf(arg);
   if (!uri || !arg?.flowtracerComponent) return undefined;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const mode = (parseFlow(text).model.defaults['validation'] as string | undefined) ?? 'warn';
+  const mode = (flowLanguage().parseFlow(text).model.defaults['validation'] as string | undefined) ?? 'warn';
   return ctx.runs.execute({ flowFile: uri, title: `Run from ${arg.flowtracerComponent}`, mode, command: { type: 'run', flowFile: uri.fsPath, options: { only: arg.flowtracerComponent } } });
 };
 

@@ -1,7 +1,7 @@
 // Run Flow…, Dry Run Flow, Retry Failed Component…, Retry All Failed, Resume Run, Stop Run.
 import * as vscode from 'vscode';
 import { VALIDATION_MODES } from '../../flow/model';
-import { parseFlow } from '../../flow/parse';
+import { flowLanguage } from '../lazy-bundles';
 import { failedComponents } from '../runs/run-history';
 import { settings } from '../settings';
 import type { CommandContext } from './command-context';
@@ -10,7 +10,7 @@ import { flowFileOf, hasFailed, runOf, type TargetArg } from './command-targets'
 
 async function defaultModeOf(uri: vscode.Uri): Promise<string> {
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const written = parseFlow(text).model.defaults['validation'];
+  const written = flowLanguage().parseFlow(text).model.defaults['validation'];
   return typeof written === 'string' ? written : settings().defaultValidationMode || 'warn';
 }
 

@@ -1,10 +1,10 @@
 // One diagram panel bound to one flow document: live text, cursor selection, reveal, export, run status.
 import * as vscode from 'vscode';
-import { parseFlow, type ParsedFlow } from '../../flow/parse';
+import type { ParsedFlow } from '../../flow/parse';
+import { flowLanguage } from '../lazy-bundles';
 import { checkWebviewMessage } from '../../protocol/webview-message-checks';
 import type { HostToWebview, RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
 import type { FlowLog } from '../log/flow-log';
-import { applyEditRequest } from './apply-edit-request';
 import { diagramHtml } from './diagram-html';
 
 /** Edits are sent after this quiet time, well inside the 150 ms the diagram has to follow an edit. */
@@ -101,7 +101,7 @@ export class DiagramPanel implements vscode.Disposable {
         await this.saveExport(message.format, message.data);
         return;
       case 'edit': {
-        const reason = await applyEditRequest(this.document, message.request);
+        const reason = await flowLanguage().applyEditRequest(this.document, message.request);
         if (reason) this.post({ type: 'editRefused', id: message.id, reason });
         return;
       }
@@ -139,7 +139,7 @@ export class DiagramPanel implements vscode.Disposable {
 
   private flow(): ParsedFlow {
     if (this.parsed?.version !== this.document.version) {
-      this.parsed = { version: this.document.version, flow: parseFlow(this.document.getText()) };
+      this.parsed = { version: this.document.version, flow: flowLanguage().parseFlow(this.document.getText()) };
     }
     return this.parsed.flow;
   }

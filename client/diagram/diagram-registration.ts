@@ -2,12 +2,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DIAGRAM_VIEW_TYPE, type DiagramViewState, type NodeMenuContext } from '../../protocol/webview-messages';
-import { EXPORT_RESOLVED_COMMAND, exportResolvedFlow } from '../export-command';
+import type { ExportFormat } from '../../flow/export/format-resolved';
+import { flowLanguage } from '../lazy-bundles';
 import type { FlowLog } from '../log/flow-log';
 import type { DiagramPanels } from './diagram-panels';
 
 export const REVEAL_COMMAND = 'flowtracer.diagram.revealComponent';
 export const NEW_FLOW_FROM_CANVAS_COMMAND = 'flowtracer.newFlowFromCanvas';
+/** Export Resolved Flow (client/export-command.ts, in the flow-language bundle). */
+export const EXPORT_RESOLVED_COMMAND = 'flowtracer.exportResolvedFlow';
 
 /** The smallest valid flow: the palette fills in the components. */
 export const EMPTY_FLOW = 'flow: new-flow\ncomponents: {}\n';
@@ -55,7 +58,8 @@ export function diagramSerializer(panels: DiagramPanels, log: FlowLog): vscode.W
   };
 }
 
-export function registerDiagramHost(panels: DiagramPanels, log: FlowLog): vscode.Disposable {
+/** `isTrusted`: the workspace trust, which Export Resolved Flow asks before resolving anything. */
+export function registerDiagramHost(panels: DiagramPanels, log: FlowLog, isTrusted: () => boolean): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.window.registerWebviewPanelSerializer(DIAGRAM_VIEW_TYPE, diagramSerializer(panels, log)),
     // Called from the node's `webview/context` menu with the node's data-vscode-context.
@@ -65,6 +69,6 @@ export function registerDiagramHost(panels: DiagramPanels, log: FlowLog): vscode
       }
     }),
     vscode.commands.registerCommand(NEW_FLOW_FROM_CANVAS_COMMAND, () => newFlowFromCanvas(panels)),
-    vscode.commands.registerCommand(EXPORT_RESOLVED_COMMAND, exportResolvedFlow),
+    vscode.commands.registerCommand(EXPORT_RESOLVED_COMMAND, (target?: vscode.Uri, format?: ExportFormat) => flowLanguage().exportResolvedFlow(isTrusted(), target, format)),
   );
 }

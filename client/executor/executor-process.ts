@@ -1,8 +1,9 @@
-// The executor child process (dist/executor/worker.js over IPC): one command per process, its events, its exit.
+// The executor child process (dist/executor/cli.js --executor-child over IPC): one command per process, its events, its exit.
 import { fork, type ChildProcess } from 'node:child_process';
-import { DEFAULT_STOP_GRACE_MS, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent, type RunStatus } from '../../protocol/executor-events';
+import { Redactor } from '../../flow/redactor';
+import { DEFAULT_STOP_GRACE_MS, EXECUTOR_CHILD_ARG, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent, type RunStatus } from '../../protocol/executor-events';
 
-/** The child ended without finishing its run: a crash, a kill, or a worker that could not start. */
+/** The child ended without finishing its run: a crash, a kill, or a worker that could not start. Its stderr comes with every secret handed to the child masked. */
 export class ExecutorCrashError extends Error {
   constructor(
     message: string,
@@ -36,7 +37,7 @@ export class ExecutorProcess {
   private stopTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly workerPath: string,
+    private readonly executorPath: string,
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** How long a Stop lets the run confirm what is in flight (the `flowtracer.stopGracePeriod` setting). */
@@ -51,13 +52,17 @@ export class ExecutorProcess {
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
     if (this.child) return Promise.reject(new Error('A run is already going on; stop it first.'));
     return new Promise<ExecutorOutcome>((resolve, reject) => {
-      const child = fork(this.workerPath, [], { cwd: this.cwd, env: { ...this.env, [STOP_GRACE_ENV]: String(this.stopGraceMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+      const child = fork(this.executorPath, [EXECUTOR_CHILD_ARG], { cwd: this.cwd, env: { ...this.env, [STOP_GRACE_ENV]: String(this.stopGraceMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
       this.child = child;
-      let stderr = '';
+      let raw = '';
       let runId: string | undefined;
+      // Every secret handed to the child: a crash's stderr (a stack, a driver's message) may repeat one.
+      const redactor = new Redactor();
+      // Twice the limit is kept raw, then masked, then cut: a secret cut by the raw tail's start falls outside what is shown.
       const keep = (chunk: Buffer): void => {
-        stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_LIMIT);
+        raw = (raw + chunk.toString('utf8')).slice(-2 * STDERR_LIMIT);
       };
+      const stderr = (): string => redactor.redact(raw).slice(-STDERR_LIMIT);
       child.stderr?.on('data', keep);
       child.stdout?.on('data', () => undefined);
       let settled = false;
@@ -77,7 +82,10 @@ export class ExecutorProcess {
         if (event.type === 'run-started') runId = event.runId;
         if (event.type === 'secret-request') {
           handlers.secret(event.name).then(
-            (value) => this.send({ type: 'secret-value', requestId: event.requestId, value }),
+            (value) => {
+              if (value !== undefined) redactor.addSecret(value);
+              this.send({ type: 'secret-value', requestId: event.requestId, value });
+            },
             () => this.send({ type: 'secret-value', requestId: event.requestId, value: undefined }),
           );
           return;
@@ -93,15 +101,16 @@ export class ExecutorProcess {
       });
       child.on('error', (error) => {
         this.clear();
-        if (!settled) reject(new ExecutorCrashError(`The executor could not start: ${error.message}.`, stderr));
+        if (!settled) reject(new ExecutorCrashError(redactor.redact(`The executor could not start: ${error.message}.`), stderr()));
         settled = true;
       });
       child.on('exit', (code, signal) => {
         if (settled) return;
         this.clear();
         settled = true;
-        const cause = lastLine(stderr) ?? (signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`);
-        reject(new ExecutorCrashError(`The executor stopped unexpectedly${runId ? ` during run ${runId}` : ''}: ${cause}.`, stderr));
+        const shown = stderr();
+        const cause = lastLine(shown) ?? (signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`);
+        reject(new ExecutorCrashError(`The executor stopped unexpectedly${runId ? ` during run ${runId}` : ''}: ${cause}.`, shown));
       });
       this.send(command);
     });

@@ -1,7 +1,7 @@
 // Runs, retries and resumes a flow in the executor child: the gates first (trust, access, hosts), then events to log, views and status bar.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseFlow } from '../../flow/parse';
+import { flowLanguage } from '../lazy-bundles';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
 import { describeActor, formatActor } from '../../flow/actor';
 import { CachedMemberships, decideAccess, githubRuleOf } from '../../flow/access-rules';
@@ -11,6 +11,7 @@ import type { GithubAccount } from '../access/github-session';
 import { ExecutorCrashError, ExecutorProcess, type ExecutorOutcome } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
 import { githubApiSettings, runsDirFor, settings } from '../settings';
+import { secretFolderOf, secretStorageKey } from '../secret-storage-key';
 import type { TrustGate } from '../trust/trust-gate';
 import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
@@ -40,7 +41,7 @@ export interface RunStatusBarState {
 }
 
 export interface RunControllerDeps {
-  readonly workerPath: string;
+  readonly executorPath: string;
   readonly log: FlowLog;
   readonly trust: TrustGate;
   readonly account: GithubAccount;
@@ -79,7 +80,7 @@ export class RunController implements vscode.Disposable {
       return undefined;
     }
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(request.flowFile));
-    const model = parseFlow(text).model;
+    const model = flowLanguage().parseFlow(text).model;
     await this.deps.account.refresh(false);
     const actor = this.deps.account.actor();
     const rule = githubRuleOf(model.access);
@@ -103,8 +104,10 @@ export class RunController implements vscode.Disposable {
       }
     }
     // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
-    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight) };
-    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(`flowtracer.secret.${name}`));
+    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes) };
+    // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
+    const secretFolder = secretFolderOf(request.flowFile);
+    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name)));
     const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
     if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;
 
@@ -113,7 +116,7 @@ export class RunController implements vscode.Disposable {
     const connections = model.connections.map((c) => ({ index: c.index, from: c.from, to: c.to }));
     const header = { flow: model.id ?? path.basename(request.flowFile.fsPath), mode: request.mode, actor: describeActor(actor), command: request.title };
     const folder = vscode.workspace.getWorkspaceFolder(request.flowFile)?.uri.fsPath ?? path.dirname(request.flowFile.fsPath);
-    const child = new ExecutorProcess(this.deps.workerPath, folder, env, settings().stopGracePeriod * 1000);
+    const child = new ExecutorProcess(this.deps.executorPath, folder, env, settings().stopGracePeriod * 1000);
     this.process = child;
     void vscode.commands.executeCommand('setContext', 'flowtracer.running', true);
     this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });

@@ -1,6 +1,6 @@
 // CodeLens: Run · Dry run · Diagram above `flow:`, and each component's last status (with Retry when it failed).
 import * as vscode from 'vscode';
-import { parseFlow } from '../../flow/parse';
+import { flowLanguage } from '../lazy-bundles';
 import { lastStatuses } from '../runs/run-history';
 import type { RunsTreeProvider } from './runs-tree';
 
@@ -12,7 +12,7 @@ export class FlowCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const parsed = parseFlow(document.getText());
+    const parsed = flowLanguage().parseFlow(document.getText());
     const lenses: vscode.CodeLens[] = [];
     const flowLine = document.getText().split('\n').findIndex((l) => /^flow\s*:/.test(l));
     const top = new vscode.Range(Math.max(flowLine, 0), 0, Math.max(flowLine, 0), 0);

@@ -1,6 +1,6 @@
 // The Flows view: the workspace's .flow.yaml files, their components and their problems.
 import * as vscode from 'vscode';
-import { parseFlow } from '../../flow/parse';
+import { flowLanguage } from '../lazy-bundles';
 
 export type FlowsNode =
   | { readonly kind: 'flow'; readonly uri: vscode.Uri; readonly label: string }
@@ -25,7 +25,7 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
     }
     if (node.kind !== 'flow') return [];
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(node.uri));
-    const model = parseFlow(text).model;
+    const model = flowLanguage().parseFlow(text).model;
     const problems = vscode.languages.getDiagnostics(node.uri).map((diagnostic): FlowsNode => ({ kind: 'problem', uri: node.uri, diagnostic }));
     return [...model.components.map((c): FlowsNode => ({ kind: 'component', uri: node.uri, name: c.name, type: c.type ?? '?', offset: c.nameSpan.start })), ...problems];
   }

@@ -1,11 +1,11 @@
 // Turns a library's failure into a ConnectorError naming the component, with passwords in URLs masked.
 import { ConnectorError, type ErrorClass } from './connector';
-import { redactUrl } from './redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 export function connectorError(component: string, what: string, error: unknown, errorClass: ErrorClass = 'connection'): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const cause = error instanceof Error ? error.message : String(error);
-  return new ConnectorError(redactUrl(`component ${component}: ${what}: ${cause}`), errorClass, { cause: error });
+  return new ConnectorError(maskUrlPasswords(`component ${component}: ${what}: ${cause}`), errorClass, { cause: error });
 }
 
 /** Rejects with the signal's reason as a ConnectorError when it aborts first. */

@@ -5,7 +5,7 @@ import { connectorError } from './connector-errors';
 import { openQueryReader, type PageOptions } from './database-reader';
 import { DatabaseWriter, type MatchRule } from './database-writer';
 import { parseKeyPosition, type ResumeFrom } from './key-position';
-import { redactUrl } from './redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 type Operation = 'insert' | 'upsert' | 'update' | 'delete';
@@ -68,7 +68,7 @@ export class DatabaseConnector implements Connector {
     try {
       await this.pool.query('SELECT 1');
     } catch (error) {
-      throw connectorError(this.name, `PostgreSQL at ${redactUrl(this.url)} is unreachable`, error);
+      throw connectorError(this.name, `PostgreSQL at ${maskUrlPasswords(this.url)} is unreachable`, error);
     }
   }
 

@@ -1,6 +1,6 @@
 // Maps an HTTP failure (status, network error, timeout) to a ConnectorError class, with Retry-After parsed.
 import { ConnectorError } from './connector';
-import { redactUrl } from './redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 /** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unparsable. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
@@ -37,7 +37,7 @@ export function redirectError(component: string, method: string, shownUrl: strin
   } catch {
     // An unparsable Location is named as sent.
   }
-  const where = location ? ` to ${redactUrl(target)}` : ' without a Location';
+  const where = location ? ` to ${maskUrlPasswords(target)}` : ' without a Location';
   return new ConnectorError(`component ${component}: ${method} ${shownUrl} answered ${status}, a redirect${where}: FlowTracer follows no redirect; write the final URL in the flow`, '4xx');
 }
 

@@ -2,10 +2,11 @@
 import type { ComponentType } from '../../flow/model';
 import { parseDuration } from '../../flow/durations';
 import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type TargetWriter } from './connector';
+import { forwardedHeaders, maxResponseBytesOf, readLimited } from './http-limits';
 import { redirectError, requestError, statusError } from './http-response-error';
 import { keyText, selectItems, selectValue } from './json-path-value';
 import { keyPosition } from './key-position';
-import { redactUrl } from './redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 interface HttpProps {
   readonly url: string;
@@ -14,6 +15,13 @@ interface HttpProps {
   readonly timeout?: string | number;
   readonly items?: string;
   readonly key?: string;
+  readonly maxResponseBytes?: number;
+}
+
+/** What a connection into or out of this component sets for its requests. */
+interface RequestSettings {
+  readonly forwardHeaders?: readonly string[];
+  readonly maxResponseBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -26,19 +34,19 @@ export class HttpConnector implements Connector {
   constructor(readonly type: Extract<ComponentType, 'service' | 'api'>, readonly name: string, props: Readonly<Record<string, unknown>>) {
     this.props = props as unknown as HttpProps;
     if (typeof this.props.url !== 'string') throw new ConnectorError(`component ${name}: a ${type} component needs \`url\``, 'validation');
-    this.shownUrl = redactUrl(this.props.url);
+    this.shownUrl = maskUrlPasswords(this.props.url);
     const t = this.props.timeout;
     this.timeoutMs = typeof t === 'number' ? t : (parseDuration(t) ?? DEFAULT_TIMEOUT_MS);
   }
 
-  /** One request with the component's headers, the run's signal and the component's timeout. */
-  async request(method: string, body: FlowMessage | undefined, signal: AbortSignal): Promise<Response> {
+  /** One request with the message's forwardable headers, the component's, the run's signal and the component's timeout. */
+  async request(method: string, body: FlowMessage | undefined, signal: AbortSignal, settings: RequestSettings = {}): Promise<Response> {
     const combined = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
     let response: Response;
     try {
       response = await fetch(this.props.url, {
         method,
-        headers: { 'content-type': 'application/json', ...(body?.headers ?? {}), ...(this.props.headers ?? {}) },
+        headers: { 'content-type': 'application/json', ...forwardedHeaders(body?.headers, settings.forwardHeaders), ...(this.props.headers ?? {}) },
         body: body ? new Uint8Array(body.value) : undefined,
         signal: combined,
         // A redirect could lead to a host the run was not confirmed for: it is an answer, never followed.
@@ -55,11 +63,12 @@ export class HttpConnector implements Connector {
     return response;
   }
 
-  /** The whole body, under the request's signal: a body that stops coming is a timeout, a dropped one a connection error. */
-  private async body(response: Response, method: string, signal: AbortSignal): Promise<Buffer> {
+  /** The whole body up to `limit` bytes, under the request's signal: a body that stops coming is a timeout, a dropped one a connection error, a larger one a `validation` error. */
+  private async body(response: Response, method: string, signal: AbortSignal, limit: number): Promise<Buffer> {
     try {
-      return Buffer.from(await response.arrayBuffer());
+      return await readLimited(response, limit, () => `component ${this.name}: ${method} ${this.shownUrl}`);
     } catch (error) {
+      if (error instanceof ConnectorError) throw error;
       throw requestError(this.name, method, this.shownUrl, error, signal.aborted);
     }
   }
@@ -74,14 +83,16 @@ export class HttpConnector implements Connector {
     }
   }
 
-  async openWriter(): Promise<TargetWriter> {
+  async openWriter(settings: ConnectionSettings = {}): Promise<TargetWriter> {
     const method = (this.props.method ?? 'POST').toUpperCase();
+    const request = settings as RequestSettings;
+    const limit = maxResponseBytesOf(request.maxResponseBytes, this.props.maxResponseBytes);
     // fetch refuses a body on GET: every message would fail as a `connection` error and be retried in vain.
     if (method === 'GET') throw new ConnectorError(`component ${this.name}: a GET request cannot carry a message; as a target it needs method POST, PUT, PATCH or DELETE`, 'validation');
     return {
       write: async (message: FlowMessage, signal: AbortSignal): Promise<Delivery> => {
-        const response = await this.request(method, message, signal);
-        const reply = await this.body(response, method, signal);
+        const response = await this.request(method, message, signal, request);
+        const reply = await this.body(response, method, signal, limit);
         return { position: `HTTP ${response.status}`, reply: reply.length > 0 ? { key: message.key, value: reply, headers: { ...message.headers } } : undefined };
       },
       close: async () => undefined,
@@ -92,7 +103,8 @@ export class HttpConnector implements Connector {
   async openReader(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader> {
     const method = (this.props.method ?? 'GET').toUpperCase();
     const response = await this.request(method, undefined, signal);
-    const text = (await this.body(response, method, signal)).toString('utf8');
+    const maxBytes = maxResponseBytesOf((settings as RequestSettings).maxResponseBytes, this.props.maxResponseBytes);
+    const text = (await this.body(response, method, signal, maxBytes)).toString('utf8');
     let document: unknown;
     try {
       document = JSON.parse(text);

@@ -6,7 +6,7 @@ import { ConnectorError, type ConnectionSettings, type Connector, type SourceRea
 import { abortable, connectorError } from './connector-errors';
 import { MqPublisher } from './mq-publisher';
 import { MqReader } from './mq-reader';
-import { redactUrl } from './redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 /** The schema's defaults are the executor's: what hover, completion and `export` show is what runs. */
 const MQ_DEFAULTS = componentDefaults('mq') as { readonly prefetch: number; readonly durable: boolean };
@@ -36,7 +36,7 @@ export class MqConnector implements Connector {
   }
 
   private where(): string {
-    return `RabbitMQ at ${redactUrl(this.props.url)}`;
+    return `RabbitMQ at ${maskUrlPasswords(this.props.url)}`;
   }
 
   /** One connection per connector, opened on first use and opened again after it dies; named for `rabbitmqctl list_connections`. */

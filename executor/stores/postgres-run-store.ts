@@ -8,7 +8,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { JournalError } from '../../protocol/journal-files';
 import { isRunId, JOURNAL_RECORD_TYPES, type JournalRecord, type JournalRecordType, type NewJournalRecord, type RunSummary } from '../../protocol/journal-records';
-import { redactUrl } from '../connectors/redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 import { Journal } from '../journal-writer';
 import type { Redactor } from '../redaction';
 import { DEFAULT_LOCK_TIMING } from '../run-mutex';
@@ -48,9 +48,9 @@ export class PostgresRunStore implements RunStore {
       await tables.create(pool);
     } catch (error) {
       await pool.end();
-      throw new JournalError(`the run store ${redactUrl(url)} cannot be used: ${(error as Error).message}`);
+      throw new JournalError(`the run store ${maskUrlPasswords(url)} cannot be used: ${(error as Error).message}`);
     }
-    return new PostgresRunStore(`${redactUrl(parsed.toString())} (schema ${schema})`, pool, new StoreSession(config), tables);
+    return new PostgresRunStore(`${maskUrlPasswords(parsed.toString())} (schema ${schema})`, pool, new StoreSession(config), tables);
   }
 
   run(runId: string): PostgresRun {

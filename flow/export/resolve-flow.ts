@@ -1,8 +1,9 @@
-// The flow as other systems need it: schema defaults applied, kinds inferred, `${env:…}` resolved, secrets left as references.
+// The flow as other systems need it: schema defaults applied, kinds inferred, `${env:…}` resolved, secrets left as references (and the env values that are credentials too).
 import { inferKind, type FlowModel } from '../model';
 import { parseFlow } from '../parse';
 import { CONNECTION_DEFAULTS, FLOW_DEFAULTS, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, componentDefaults, componentProperties, definitions, defaultsOf } from '../schema';
-import { envValue } from '../resolve-values';
+import { envValue, isCredentialPath, type ValuePath } from '../resolve-values';
+import { inUrlPassword } from '../url-password';
 import { scanValueReferences } from '../value-references';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
@@ -17,10 +18,15 @@ export interface ResolvedFlow {
 const SELECT_DEFAULTS = defaultsOf(definitions.select!);
 
 /** Resolves a flow text; the text's own problems are for checkFlow to report. */
-export function resolveFlow(text: string, env: EnvMap): ResolvedFlow {
+/**
+ * Resolves a flow text; the text's own problems are for checkFlow to report. An `${env:…}` in a
+ * credential key (`password`, `Authorization`…) or a URL's password stays as written: the export is
+ * shared, and those values are secrets. `env: undefined` resolves none (an untrusted workspace).
+ */
+export function resolveFlow(text: string, env: EnvMap | undefined): ResolvedFlow {
   const model = parseFlow(text).model;
   const unresolved = new Set<string>();
-  const resolve = (value: unknown): unknown => resolveValues(value, env, unresolved);
+  const resolve = (value: unknown, path: ValuePath = []): unknown => (env ? resolveValues(value, env, unresolved, path) : value);
   const flow: Record<string, unknown> = {};
   if (model.id !== undefined) flow.flow = model.id;
   if (model.title !== undefined) flow.title = resolve(model.title);
@@ -84,11 +90,11 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Replaces `${env:…}` in every string; `${secret:…}` stays a reference, its value is never looked up. */
-function resolveValues(value: unknown, env: EnvMap, unresolved: Set<string>): unknown {
-  if (typeof value === 'string') return resolveString(value, env, unresolved);
-  if (Array.isArray(value)) return value.map((item) => resolveValues(item, env, unresolved));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveValues(v, env, unresolved)]));
+/** Replaces `${env:…}` in every string but the credentials; `${secret:…}` stays a reference, its value is never looked up. */
+function resolveValues(value: unknown, env: EnvMap, unresolved: Set<string>, path: ValuePath): unknown {
+  if (typeof value === 'string') return isCredentialPath(path) ? value : resolveString(value, env, unresolved);
+  if (Array.isArray(value)) return value.map((item, index) => resolveValues(item, env, unresolved, [...path, index]));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveValues(v, env, unresolved, [...path, k])]));
   return value;
 }
 
@@ -97,7 +103,7 @@ function resolveString(text: string, env: EnvMap, unresolved: Set<string>): stri
   let out = '';
   let at = 0;
   for (const reference of references) {
-    if (reference.source !== 'env') continue;
+    if (reference.source !== 'env' || inUrlPassword(text, reference)) continue;
     const value = envValue(reference, env);
     if (value === undefined) {
       unresolved.add(reference.name);

@@ -14,6 +14,12 @@ const RETRY_STRATEGY_REQUIRED: Readonly<Record<string, readonly string[]>> = Obj
 /** Connection fields read only when the source is of one type (the schema's descriptions say "From a database"). */
 const SOURCE_ONLY_FIELDS: Readonly<Record<string, string>> = { keyColumn: 'database' };
 
+/** Connection fields only an HTTP end reads: headers forwarded into a service's requests, the size of a service's or an api's answers. */
+const HTTP_ONLY_FIELDS: Readonly<Record<string, (source: string | undefined, target: string | undefined) => boolean>> = {
+  forwardHeaders: (_source, target) => target === 'service',
+  maxResponseBytes: (source, target) => target === 'service' || source === 'api',
+};
+
 /** Fields required by the source's type inside `select` (a database source reads its `query`). */
 const SELECT_REQUIRED: Readonly<Record<string, readonly string[]>> = { database: ['query'] };
 
@@ -35,6 +41,8 @@ export function keysInScope(path: readonly string[], properties: readonly Proper
       if (targetType && targetType !== 'database' && (DB_WRITE_FIELDS as readonly string[]).includes(property.name)) return false;
       const onlyFrom = SOURCE_ONLY_FIELDS[property.name];
       if (sourceType && onlyFrom && sourceType !== onlyFrom) return false;
+      const http = HTTP_ONLY_FIELDS[property.name];
+      if (http && sourceType && targetType && !http(sourceType, targetType)) return false;
       return !(property.name === 'select' && sourceType && SELECT_FIELDS[sourceType]?.length === 0);
     });
   }

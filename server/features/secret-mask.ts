@@ -1,15 +1,14 @@
-// Masks secrets in values shown to people: `${secret:…}` references and passwords in URLs become ••••.
-export const MASK = '••••';
+// Masks secrets in values shown in a hover: `${secret:…}` references, passwords in URLs and the values of credential keys (flow/secret-mask.ts' rules).
+import { isCredentialKey, MASK, maskSecretReferences, maskUrlPasswords } from '../../flow/secret-mask';
 
-const SECRET_KEYS = /^(password|token|secret|apiKey|authorization)$/i;
-
+/** A text with its `${secret:…}` references and URL passwords masked. */
 export function maskSecrets(value: string): string {
-  return value.replace(/\$\{secret:[^}]*\}/g, MASK).replace(/^([a-z][\w+.-]*:\/\/[^:@/\s]*):([^@/\s]+)@/i, `$1:${MASK}@`);
+  return maskUrlPasswords(maskSecretReferences(value));
 }
 
 /** A short, masked text of a setting's value; keys that hold secrets are masked whole. */
 export function maskedSetting(key: string, value: unknown): string {
-  if (SECRET_KEYS.test(key) && value !== undefined && value !== null && value !== '') return MASK;
+  if (isCredentialKey(key) && value !== undefined && value !== null && value !== '') return MASK;
   if (typeof value === 'string') return maskSecrets(value);
   if (Array.isArray(value)) return `[${value.map((item) => maskedSetting('', item)).join(', ')}]`;
   if (value && typeof value === 'object') {

@@ -21,6 +21,7 @@ export function run(): Promise<void> {
   require('./live-status.test');
   require('./new-flow.test');
   require('./run-surfaces.test');
+  require('./secrets.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} editor test(s) failed`)) : resolve()));
   });

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { EXTENSION_MODE_TEST, testApi } from '../../client/test-seams';
 import type { FlowTracerApi } from '../../client/extension';
 import { until } from './support/until';
-import { openFlow } from './support/workspace';
+import { flowTracer, openFlow } from './support/workspace';
 
 
 describe('FlowTracer in VS Code', () => {
@@ -41,6 +41,15 @@ describe('FlowTracer in VS Code', () => {
       [[vscode.DiagnosticSeverity.Error, 2, 5]],
     );
     assert.match(syntaxErrors[0]!.message, /^unclosed flow map `\{`/);
+  });
+
+  it('starts the language client once a flow is open, and says how long activation took', async () => {
+    const api = await flowTracer();
+    const ready = await until('language client ready', () => api.test.activationTimes().languageClientReady);
+    assert.ok(api.languageClient?.isRunning(), 'the language client runs');
+    const { activated, languageClientStarted } = api.test.activationTimes();
+    assert.ok(languageClientStarted !== undefined && activated <= ready && languageClientStarted <= ready, 'activate() returns without waiting for the language server');
+    console.log(`      activation: activate() ${activated.toFixed(1)} ms; language client started ${languageClientStarted.toFixed(1)} ms after activation began (when a flow was open), ready ${(ready - languageClientStarted).toFixed(1)} ms later`);
   });
 
   it('opens the diagram panel for the active flow', async () => {

@@ -1,7 +1,7 @@
 // Checks that RabbitMQ and PostgreSQL answer before the services tests; a failure names the service and how to start it.
 import amqp from 'amqplib';
 import pg from 'pg';
-import { redactUrl } from '../../executor/connectors/redact-url';
+import { maskUrlPasswords } from '../../flow/secret-mask';
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -17,7 +17,7 @@ export async function checkRabbitMq(url: string): Promise<void> {
     await connection.close();
   } catch (error) {
     throw new Error(
-      `RabbitMQ at ${hostOf(url)} is unreachable (${redactUrl((error as Error).message)}): start it with \`rabbitmq-server -detached\` or set FLOWTRACER_TEST_AMQP_URL (now ${redactUrl(url)})`,
+      `RabbitMQ at ${hostOf(url)} is unreachable (${maskUrlPasswords((error as Error).message)}): start it with \`rabbitmq-server -detached\` or set FLOWTRACER_TEST_AMQP_URL (now ${maskUrlPasswords(url)})`,
     );
   }
 }
@@ -29,7 +29,7 @@ export async function checkPostgres(url: string): Promise<void> {
     await client.query('SELECT 1');
   } catch (error) {
     throw new Error(
-      `PostgreSQL at ${hostOf(url)} is unreachable (${redactUrl((error as Error).message)}): start it with \`service postgresql start\` (or pg_ctlcluster) and create the database, or set FLOWTRACER_TEST_PG_URL (now ${redactUrl(url)})`,
+      `PostgreSQL at ${hostOf(url)} is unreachable (${maskUrlPasswords((error as Error).message)}): start it with \`service postgresql start\` (or pg_ctlcluster) and create the database, or set FLOWTRACER_TEST_PG_URL (now ${maskUrlPasswords(url)})`,
     );
   } finally {
     await client.end().catch(() => undefined);

@@ -1,6 +1,7 @@
-// The .vsix content list (what .vscodeignore lets through): bundles and manifest assets, no maps, tests, sources or node_modules.
+// The .vsix content list (what .vscodeignore lets through): exactly the bundles and manifest assets, no maps, tests, sources or node_modules.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repo = join(__dirname, '..', '..');
@@ -14,18 +15,26 @@ function packagedFiles(): string[] {
 describe('the .vsix package', () => {
   it('holds the bundles, the manifest and its assets, and nothing else', function () {
     this.timeout(60_000);
-    const files = packagedFiles();
-    for (const required of [
-      'package.json', 'README.md', 'LICENSE', 'language-configuration.json',
-      'syntaxes/flow-yaml.tmLanguage.json', 'schemas/flow.schema.json', 'media/icon.png', 'media/flow-file.svg',
-      'dist/client/extension.js', 'dist/server/server.js', 'dist/executor/cli.js', 'dist/executor/worker.js',
-      'dist/webview/main.js', 'dist/webview/layout-worker.js',
-    ]) {
-      assert.ok(files.includes(required), `${required} is packaged (got ${files.join(', ')})`);
-    }
-    const unwanted = files.filter((file) =>
-      file.endsWith('.map') || file.endsWith('.ts') || file.startsWith('dist/test/') ||
-      file.includes('node_modules/') || file.startsWith('test/') || file.startsWith('.'));
-    assert.deepEqual(unwanted, []);
+    assert.deepEqual(packagedFiles(), [
+      'LICENSE', 'README.md',
+      // Activation loads extension.js; the other two client bundles are required on first use (client/lazy-bundles.ts).
+      'dist/client/extension.js', 'dist/client/flow-language.js', 'dist/client/language-client.js',
+      // One executor bundle: the `flowtracer` CLI and the extension's executor child (--executor-child).
+      'dist/executor/cli.js',
+      'dist/server/server.js',
+      'dist/webview/diagram.css', 'dist/webview/layout-worker.js', 'dist/webview/main.js',
+      'language-configuration.json', 'media/flow-file.svg', 'media/flowtracer-activity.svg', 'media/icon.png',
+      'package.json', 'schemas/flow.schema.json', 'syntaxes/flow-yaml.tmLanguage.json',
+    ]);
+  });
+
+  it('activates from a bundle without yaml, ajv, the schema or vscode-languageclient: those load on first use', () => {
+    const sources = (bundle: string): string[] =>
+      (JSON.parse(readFileSync(join(repo, 'dist', 'client', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
+    const heavy = (source: string): boolean =>
+      /node_modules\/(yaml|ajv|vscode-languageclient|vscode-jsonrpc|vscode-languageserver-protocol)\//.test(source) || source.endsWith('flow.schema.json');
+    assert.deepEqual(sources('extension').filter(heavy), []);
+    assert.ok(sources('flow-language').some((s) => s.includes('node_modules/yaml/')), 'parsing is in flow-language.js');
+    assert.ok(sources('language-client').some((s) => s.includes('node_modules/vscode-languageclient/')), 'the client is in language-client.js');
   });
 });

@@ -1,12 +1,6 @@
 // The one setting a node shows under its name (topic, queue, table, host), with secrets masked.
 
-const SECRET_REFERENCE = /\$\{secret:[^}]*\}/g;
-export const MASK = '•••';
-
-/** Replaces every `${secret:NAME}` with a mask; secret values never reach the diagram. */
-export function maskSecrets(value: string): string {
-  return value.replace(SECRET_REFERENCE, MASK);
-}
+import { maskSecretReferences } from '../../flow/secret-mask';
 
 /** `scheme://user:pass@host:port/path?query` -> `host:port/path`, dropping credentials and query. */
 export function hostOf(url: string, withPath: boolean): string {
@@ -16,7 +10,7 @@ export function hostOf(url: string, withPath: boolean): string {
   const rest = slash === -1 ? '' : withoutScheme.slice(slash).replace(/[?#].*$/, '');
   const at = authority.lastIndexOf('@');
   const host = at === -1 ? authority : authority.slice(at + 1);
-  return maskSecrets(withPath && rest !== '/' ? host + rest : host);
+  return maskSecretReferences(withPath && rest !== '/' ? host + rest : host);
 }
 
 function text(value: unknown): string | undefined {
@@ -29,22 +23,22 @@ export function keySetting(type: string | undefined, props: Readonly<Record<stri
   switch (type) {
     case 'kafka': {
       const topic = text(props.topic);
-      return topic === undefined ? undefined : maskSecrets(`topic ${topic}`);
+      return topic === undefined ? undefined : maskSecretReferences(`topic ${topic}`);
     }
     case 'mq': {
       const queue = text(props.queue) ?? text(props.exchange);
-      return queue === undefined ? undefined : maskSecrets(`${props.queue !== undefined ? 'queue' : 'exchange'} ${queue}`);
+      return queue === undefined ? undefined : maskSecretReferences(`${props.queue !== undefined ? 'queue' : 'exchange'} ${queue}`);
     }
     case 'database': {
       const table = text(props.table);
-      if (table !== undefined) return maskSecrets(`table ${table}`);
+      if (table !== undefined) return maskSecretReferences(`table ${table}`);
       return url === undefined ? undefined : hostOf(url, true);
     }
     case 'service':
     case 'api': {
       if (url === undefined) return undefined;
       const method = text(props.method);
-      return `${method ? `${maskSecrets(method.toUpperCase())} ` : ''}${hostOf(url, true)}`;
+      return `${method ? `${maskSecretReferences(method.toUpperCase())} ` : ''}${hostOf(url, true)}`;
     }
     default:
       return url === undefined ? undefined : hostOf(url, false);

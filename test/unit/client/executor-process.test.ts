@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { ExecutorCrashError, ExecutorProcess } from '../../../client/executor/executor-process';
+import { MASK } from '../../../flow/secret-mask';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
@@ -37,11 +38,32 @@ describe('executor process', () => {
     assert.equal(child.running, false);
   });
 
+  it('masks every secret handed to the child in the stderr of a crash, before it reaches the log', async () => {
+    const child = new ExecutorProcess(fixture('leaking-worker.js'), __dirname);
+    await assert.rejects(child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve('hunter2') }), (error: unknown) => {
+      assert.ok(error instanceof ExecutorCrashError);
+      assert.equal(error.message, `The executor stopped unexpectedly during run r-leak: Error: connect failed for amqp://guest:${MASK}@rabbit:5672 (password ${MASK}).`);
+      assert.equal(error.stderr, `Error: connect failed for amqp://guest:${MASK}@rabbit:5672 (password ${MASK})\n`);
+      return true;
+    });
+  });
+
   it('settles a command that fails before its run starts and closes the worker', async () => {
     const child = new ExecutorProcess(fixture('refusing-worker.js'), __dirname);
     const outcome = await child.execute(run, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) });
     assert.deepEqual(outcome, { runId: undefined, status: 'failed', error: 'component Db: the database connector is not available in this build' });
     assert.equal(child.running, false);
+  });
+
+  it('forks the built CLI bundle as the executor child, which answers over IPC instead of printing its usage', async function () {
+    this.timeout(20_000);
+    const cli = join(__dirname, '..', '..', '..', 'dist', 'executor', 'cli.js');
+    const missing = join(__dirname, 'fixtures', 'no-such.flow.yaml');
+    const child = new ExecutorProcess(cli, __dirname);
+    const outcome = await child.execute({ type: 'run', flowFile: missing, options: {} }, { onEvent: () => undefined, secret: () => Promise.resolve(undefined) });
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.runId, undefined);
+    assert.match(outcome.error ?? '', /no-such\.flow\.yaml/);
   });
 
   it('reports a worker file that does not exist as a crash, not an exception in the host', async () => {

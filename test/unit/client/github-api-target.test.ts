@@ -1,6 +1,7 @@
 // Where the GitHub token goes: only api.github.com or the user's GitHub Enterprise host; workspace values are reported, never used.
 import { strict as assert } from 'node:assert';
 import { githubApiTarget, type ScopedValue } from '../../../client/access/github-api-target';
+import { MASK } from '../../../flow/secret-mask';
 
 const apiUrl = (global?: string, workspace: string[] = []): ScopedValue => ({ key: 'flowtracer.github.apiUrl', global, workspace });
 const ghe = (global?: string, workspace: string[] = []): ScopedValue => ({ key: 'github-enterprise.uri', global, workspace });
@@ -36,7 +37,7 @@ describe('GitHub API target', () => {
     for (const elsewhere of ['https://collector.example', 'http://api.github.com', 'https://user:pw@api.github.com', 'https://api.github.com.evil.example', 'not a url']) {
       const target = githubApiTarget(apiUrl(elsewhere), ghe());
       assert.equal(target.base, 'https://api.github.com', elsewhere);
-      const shown = elsewhere.replace('user:pw@', '***@');
+      const shown = elsewhere.replace('user:pw@', `${MASK}@`);
       assert.deepEqual(target.ignored, [`ignored your flowtracer.github.apiUrl "${shown}": the GitHub token goes only to https://api.github.com`]);
     }
   });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlow } from '../../../flow/parse';
 import { flowToDiagram, topologicalOrder } from '../../../webview/graph/flow-to-diagram';
-import { hostOf, keySetting, maskSecrets } from '../../../webview/graph/key-setting';
+import { MASK, maskSecretReferences } from '../../../flow/secret-mask';
+import { hostOf, keySetting } from '../../../webview/graph/key-setting';
 
 const orderProcessing = readFileSync(join(__dirname, 'fixtures/order-processing.flow.yaml'), 'utf8');
 const diagramOf = (text: string) => flowToDiagram(parseFlow(text).model);
@@ -64,11 +65,11 @@ connections:
 
 describe('key settings', () => {
   it('never shows a secret or the credentials of a URL', () => {
-    assert.equal(maskSecrets('Bearer ${secret:status-token}'), 'Bearer •••');
+    assert.equal(maskSecretReferences('Bearer ${secret:status-token}'), `Bearer ${MASK}`);
     assert.equal(hostOf('amqp://guest:${secret:rabbit-password}@localhost:5672/vhost?x=1', true), 'localhost:5672/vhost');
     assert.equal(hostOf('postgres://app:hunter2@db.internal:5432/orders', false), 'db.internal:5432');
-    assert.equal(keySetting('database', { url: 'postgres://${secret:pg-user}@${secret:pg-host}/orders' }), '•••/orders');
-    assert.equal(keySetting('kafka', { topic: 'orders-${secret:suffix}' }), 'topic orders-•••');
+    assert.equal(keySetting('database', { url: 'postgres://${secret:pg-user}@${secret:pg-host}/orders' }), `${MASK}/orders`);
+    assert.equal(keySetting('kafka', { topic: 'orders-${secret:suffix}' }), `topic orders-${MASK}`);
   });
 
   it('shows the table of a database and the method and host of a service', () => {

@@ -6,7 +6,7 @@ import { Journal, writeSummaryAtomically } from '../../../executor/journal-write
 import { markInterruptedRuns } from '../../../executor/run-interrupts';
 import { parseJournal, parseJournalFile, readJournal, readSummary, JournalError } from '../../../protocol/journal-files';
 import type { JournalRecord, RunSummary } from '../../../protocol/journal-records';
-import { Redactor } from '../../../executor/redaction';
+import { MASK, Redactor } from '../../../executor/redaction';
 import { RunOwnership } from '../../../executor/run-ownership';
 import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 
@@ -30,7 +30,7 @@ describe('Journal', () => {
     await journal.close();
     const { records, tornTail } = await readJournal(join(dir, 'run'));
     assert.deepEqual(records.map((r) => r.t), ['log', 'run-end']);
-    assert.equal((records[0] as { message: string }).message, 'bad ***');
+    assert.equal((records[0] as { message: string }).message, `bad ${MASK}`);
     assert.equal(tornTail, false);
   });
 
@@ -51,14 +51,14 @@ describe('Journal', () => {
     const { records } = await readJournal(join(dir, 'run'));
     // Record types and statuses are the executor's own words: an 'a' masked in them would lose the parked message.
     assert.deepEqual(records.map((r) => [r.t, 'status' in r ? r.status : undefined]), [['parked', undefined], ['reply', undefined], ['component', 'failed']]);
-    assert.equal((records[2] as Extract<JournalRecord, { t: 'component' }>).reason, '*** refused');
+    assert.equal((records[2] as Extract<JournalRecord, { t: 'component' }>).reason, `${MASK} refused`);
     const [parked, reply] = records as Extract<JournalRecord, { t: 'parked' | 'reply' }>[];
     for (const stored of [parked!, reply!]) {
       assert.ok(Buffer.from(stored.payload!, 'base64').equals(bytes), `${stored.t}: the payload is the bytes as read`);
       assert.deepEqual(stored.headers, headers);
       assert.equal(stored.key, 'order-a');
     }
-    assert.equal((parked as Extract<JournalRecord, { t: 'parked' }>).error, 'refused ***');
+    assert.equal((parked as Extract<JournalRecord, { t: 'parked' }>).error, `refused ${MASK}`);
   });
 
   it('ignores a torn last line left by a crash', () => {

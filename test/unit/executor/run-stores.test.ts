@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { openRunStore, RunStoreAddressError } from '../../../executor/run-stores';
 import { FolderRunStore } from '../../../executor/stores/folder-run-store';
+import { MASK } from '../../../flow/secret-mask';
 
 describe('choosing the run store', () => {
   it('keeps runs in the runs folder unless a store is named', async () => {
@@ -12,7 +13,7 @@ describe('choosing the run store', () => {
   it('refuses a store that is not a PostgreSQL URL, without repeating its password', async () => {
     await assert.rejects(openRunStore({ runsDir: '/tmp/ft-runs', runsStore: 'mysql://ci:s3cret@db.internal/runs' }), (error: unknown) => {
       assert.ok(error instanceof RunStoreAddressError);
-      assert.equal(error.message, "--runs-store must be a postgres:// or postgresql:// URL, not 'mysql://ci:***@db.internal/runs'");
+      assert.equal(error.message, `--runs-store must be a postgres:// or postgresql:// URL, not 'mysql://ci:${MASK}@db.internal/runs'`);
       return true;
     });
   });

@@ -75,3 +75,36 @@ describe('resolved flow export', () => {
     assert.deepEqual(JSON.parse(formatResolvedFlow(flow, 'json')), flow);
   });
 });
+
+describe('resolved flow export of credentials', () => {
+  const CREDENTIALS = `flow: creds
+components:
+  Orders:
+    type: service
+    url: http://\${env:SVC_HOST}:8080/orders
+    headers: { Authorization: "Bearer \${env:API_TOKEN}", x-region: "\${env:REGION}" }
+  Audit:
+    type: database
+    url: postgres://app:\${env:PG_PASSWORD}@\${env:PG_HOST}/audit
+connections:
+  - from: Orders
+    to: Audit
+    table: audit
+`;
+  const env = { SVC_HOST: 'svc.local', API_TOKEN: 'tok-live-1', REGION: 'eu', PG_PASSWORD: 'p@ss', PG_HOST: 'db.local' };
+
+  it('keeps ${env:…} where it is a credential key\'s value or a URL\'s password, and resolves the rest', () => {
+    const components = resolveFlow(CREDENTIALS, env).flow.components as Record<string, Record<string, unknown>>;
+    assert.equal(components.Orders!.url, 'http://svc.local:8080/orders');
+    assert.deepEqual(components.Orders!.headers, { Authorization: 'Bearer ${env:API_TOKEN}', 'x-region': 'eu' });
+    assert.equal(components.Audit!.url, 'postgres://app:${env:PG_PASSWORD}@db.local/audit');
+    const text = formatResolvedFlow(resolveFlow(CREDENTIALS, env).flow, 'yaml');
+    for (const secret of ['tok-live-1', 'p@ss']) assert.ok(!text.includes(secret), secret);
+  });
+
+  it('resolves nothing without an environment (an untrusted workspace)', () => {
+    const components = resolveFlow(CREDENTIALS, undefined).flow.components as Record<string, Record<string, unknown>>;
+    assert.equal(components.Orders!.url, 'http://${env:SVC_HOST}:8080/orders');
+    assert.deepEqual(components.Orders!.headers, { Authorization: 'Bearer ${env:API_TOKEN}', 'x-region': '${env:REGION}' });
+  });
+});

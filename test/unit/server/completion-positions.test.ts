@@ -83,12 +83,12 @@ describe('completion at every position of the schema', () => {
     });
 
     it('offers a service component\'s keys and its methods', () => {
-      assert.deepEqual(shown(component('service')), ['url*', ...COMMON, 'headers', 'method', 'timeout', ...RETRY_SNIPPETS].sort(byRequired));
+      assert.deepEqual(shown(component('service')), ['url*', ...COMMON, 'headers', 'maxResponseBytes', 'method', 'timeout', ...RETRY_SNIPPETS].sort(byRequired));
       assert.deepEqual(values('components:\n  S: { type: service, method: | }\n'), ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
     });
 
     it('offers an api component\'s keys', () => {
-      assert.deepEqual(shown(component('api')), ['url*', ...COMMON, 'headers', 'items', 'key', 'method', 'timeout', ...RETRY_SNIPPETS].sort(byRequired));
+      assert.deepEqual(shown(component('api')), ['url*', ...COMMON, 'headers', 'items', 'key', 'maxResponseBytes', 'method', 'timeout', ...RETRY_SNIPPETS].sort(byRequired));
     });
 
     it('offers an mq component\'s keys and `true`/`false` for `durable`', () => {
@@ -127,7 +127,12 @@ describe('completion at every position of the schema', () => {
     });
 
     it('offers every connection key while the ends are not known yet', () => {
-      assert.deepEqual(shown(connection('Nowhere', 'Unknown')), ['columns', 'description', 'key', 'keyColumn', 'kind', 'maxInFlight', 'operation', 'schema', 'select', 'table']);
+      assert.deepEqual(shown(connection('Nowhere', 'Unknown')), ['columns', 'description', 'forwardHeaders', 'key', 'keyColumn', 'kind', 'maxInFlight', 'maxResponseBytes', 'operation', 'schema', 'select', 'table']);
+    });
+
+    it('offers forwardHeaders only to a service, maxResponseBytes to a service or from an api', () => {
+      assert.deepEqual(shown(connection('OrderQueue', 'OrderService')), ['description', 'forwardHeaders', 'kind', 'maxInFlight', 'maxResponseBytes', 'schema', 'select']);
+      assert.deepEqual(shown(`${EXTRA}  - from: StatusAPI\n    to: OrderTopic\n    |\n`).filter((k) => k.startsWith('max') || k === 'forwardHeaders'), ['maxInFlight', 'maxResponseBytes']);
     });
   });
 

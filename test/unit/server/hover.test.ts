@@ -38,6 +38,24 @@ describe('hover', () => {
     );
   });
 
+  it('masks what comes from ${secret:…} whatever the key is called, and a credential key\'s value whatever it is written with', () => {
+    const text = [
+      'components:',
+      '  Shop:',
+      '    type: service',
+      '    url: "http://${secret:svc-user}:${secret:svc-pass}@shop.internal/orders"',
+      '    headers: { x-custom: "tenant-${secret:tenant}", X-Api-Key: "${env:SHOP_KEY}", x-region: "${env:REGION}" }',
+      'connections:',
+      '  - from: Shop',
+      '    to: |Shop',
+      '',
+    ].join('\n');
+    assert.equal(
+      markdownOf(hover(text))?.split('\n\n')[1],
+      '- `url`: http://••••:••••@shop.internal/orders\n- `headers`: { x-custom: tenant-••••, X-Api-Key: ••••, x-region: ${env:REGION} }',
+    );
+  });
+
   it('shows the kind of a connection on its from key', () => {
     const text = EXAMPLE.replace('  - from: OrderQueue', '  - fr|om: OrderQueue');
     assert.equal(markdownOf(hover(text)), `**from** (required)\n\n${docAtPath(['connections', 0, 'from'])!.markdownDescription}\n\nConnection kind: \`processing\` (inferred)`);

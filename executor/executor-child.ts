@@ -1,4 +1,4 @@
-// Entry of the executor child process that the extension spawns; speaks the event channel over IPC.
+// The executor child process that the extension forks (dist/executor/cli.js --executor-child); speaks the event channel over IPC.
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
@@ -46,12 +46,14 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   const actor = command.type === 'run' ? command.options.actor : command.actor;
   // The `flowtracer.messagesInFlight` setting, which the extension passes in the environment.
   const maxInFlight = Number(process.env.FLOWTRACER_MAX_IN_FLIGHT);
+  // The run's redactor: the error line of a command that fails masks the secrets its run resolved.
+  const redactor = new Redactor();
   let store: RunStore | undefined;
   try {
     // Chosen once for the run: the folder, or the `flowtracer.runsStore` database.
     store = await openRunStore({ runsDir, ...(runsStore ? { runsStore } : {}) });
     const deps: EngineDeps = {
-      connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, store, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
+      redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, store, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
       ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
     };
     await markInterruptedRuns(store, stop.signal);
@@ -60,7 +62,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     else await resumeRun(command.runId, deps);
   } catch (error) {
     // Failures before the run starts (invalid flow, pre-flight, missing secret) arrive as one error line.
-    send({ type: 'log', level: 'error', message: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
+    send({ type: 'log', level: 'error', message: redactor.redact(error instanceof Error ? error.message : String(error)) });
   } finally {
     await store?.close().catch(() => undefined);
     stop.dispose();
@@ -68,7 +70,12 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   }
 }
 
-process.on('message', (message: unknown) => {
+/** Serves the extension's commands over the IPC channel until the parent disconnects. */
+export function serveExecutorChild(): void {
+  process.on('message', onMessage);
+}
+
+function onMessage(message: unknown): void {
   if (!isExecutorCommand(message)) return;
   switch (message.type) {
     case 'stop':
@@ -82,4 +89,4 @@ process.on('message', (message: unknown) => {
     default:
       void execute(message);
   }
-});
+}

@@ -1,0 +1,4 @@
+// Entry of dist/client/flow-language.js, loaded on first use (lazy-bundles.ts): what needs yaml, ajv and the schema.
+export { parseFlow } from '../flow/parse';
+export { exportResolvedFlow } from './export-command';
+export { applyEditRequest } from './diagram/apply-edit-request';

@@ -9,6 +9,8 @@ export function settings() {
   const c = vscode.workspace.getConfiguration('flowtracer');
   return {
     runsFolder: c.get<string>('runsFolder', '.flowtracer/runs'),
+    // Machine-scoped: where this machine's executors keep runs (a PostgreSQL URL), never a workspace's choice.
+    runsStore: c.inspect<string>('runsStore')?.globalValue ?? '',
     defaultValidationMode: c.get<string>('defaultValidationMode', ''),
     logLevel: c.get<string>('logLevel', 'info'),
     messagesInFlight: c.get<number>('messagesInFlight', 256),

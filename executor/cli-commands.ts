@@ -15,9 +15,10 @@ import { PlanRefused } from './plan';
 import { SchemaFileError } from './payload-validation';
 import { Redactor } from './redaction';
 import { DEFAULT_STOP_GRACE_MS, RunStop } from './run-stop';
-import { InvalidRunIdError, runDirectory } from './run-paths';
+import { InvalidRunIdError } from './run-paths';
+import type { RunStore } from './run-store';
+import { RunStoreAddressError } from './run-stores';
 import { AccessRefused, authorizeCli } from './cli-access';
-import { readSummary } from '../protocol/journal-files';
 import { environmentSecrets, environmentSecretValues, MissingValueError } from './values';
 import { telemetryFromEnv } from './telemetry/telemetry-config';
 import type { Telemetry } from './telemetry/hop-telemetry';
@@ -28,6 +29,10 @@ export const ExitCode = { ok: 0, failed: 1, usage: 2, invalidFlow: 3, preflight:
 export interface CommonFlags {
   readonly json: boolean;
   readonly runsDir: string;
+  /** `--runs-store`: a PostgreSQL URL where runs are kept instead of `runsDir`. */
+  readonly runsStore?: string;
+  /** Where runs are kept, opened once from `runsDir` and `runsStore` (executor/run-stores.ts). */
+  readonly store: RunStore;
   readonly maxInFlight?: number;
   /** `--stop-grace`: how long Ctrl-C or SIGTERM waits for the messages in flight (default 5 s). */
   readonly stopGraceMs?: number;
@@ -37,7 +42,7 @@ export interface CommonFlags {
 
 function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor, telemetry: Telemetry): EngineDeps {
   return {
-    actor, redactor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, signal: stop.signal, stopReading: stop.stopReading,
+    actor, redactor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, store: flags.store, signal: stop.signal, stopReading: stop.stopReading,
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }
@@ -63,7 +68,7 @@ async function withEngine(flags: CommonFlags, label: string, flowFile: () => Pro
     // The gate first: nothing is read, marked or moved for someone the flow does not let in.
     const access = await authorizeCli(await flowFile(), { env: process.env, ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) });
     if (access.because && !flags.json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
-    const marked = await markInterruptedRuns(flags.runsDir, runStop.signal);
+    const marked = await markInterruptedRuns(flags.store, runStop.signal);
     for (const id of marked) process.stderr.write(`flowtracer: run ${id} was interrupted (resume it with: flowtracer resume ${id})\n`);
     const result = await operation(deps(flags, runStop, access.actor, redactor, telemetry));
     if (flags.json) process.stdout.write(`${JSON.stringify({ result })}\n`);
@@ -99,7 +104,7 @@ export function reportError(label: string, error: unknown, json: boolean, redact
   if (error instanceof JournalError) return say(error.message, ExitCode.notFound);
   // Before its code: a write error's errno (ENOENT) is not a file the user named.
   if (error instanceof JournalWriteError) return say(error.message, ExitCode.failed);
-  if (error instanceof UsageError || error instanceof InvalidRunIdError) return say(error.message, ExitCode.usage);
+  if (error instanceof UsageError || error instanceof InvalidRunIdError || error instanceof RunStoreAddressError) return say(error.message, ExitCode.usage);
   if (error instanceof SchemaFileError) return say(error.message, ExitCode.invalidFlow);
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return say(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'the file'}`, ExitCode.usage);
   // Unexpected: one line for the user; the stack only when asked for.
@@ -109,7 +114,7 @@ export function reportError(label: string, error: unknown, json: boolean, redact
 
 /** The flow file a recorded run uses: the one its access rule is read from. */
 async function recordedFlowFile(flags: CommonFlags, runId: string): Promise<string> {
-  return (await readSummary(runDirectory(flags.runsDir, runId))).flowFile;
+  return (await flags.store.run(runId).readSummary()).flowFile;
 }
 
 export function runCommand(file: string, options: { mode?: RunMode; only?: string }, flags: CommonFlags): Promise<number> {

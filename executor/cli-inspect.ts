@@ -2,7 +2,7 @@
 import { deliveredTerm } from '../protocol/delivery-wording';
 import { ExitCode, type CommonFlags } from './cli-commands';
 import { markInterruptedRuns } from './run-interrupts';
-import { listRuns, runDetails, traceMessage } from './run-inspection';
+import { runDetails, traceMessage } from './run-inspection';
 
 function print(json: boolean, value: unknown, lines: () => string[]): void {
   if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -10,15 +10,15 @@ function print(json: boolean, value: unknown, lines: () => string[]): void {
 }
 
 export async function runsCommand(flags: CommonFlags): Promise<number> {
-  await markInterruptedRuns(flags.runsDir);
-  const runs = await listRuns(flags.runsDir);
+  await markInterruptedRuns(flags.store);
+  const runs = await flags.store.listRuns();
   print(flags.json, { runs }, () => (runs.length === 0 ? ['no runs'] : runs.map((r) => `${r.runId}  ${r.status.padEnd(11)} ${r.flow} (${r.mode})${r.parked ? `  ${r.parked} parked` : ''}`)));
   return ExitCode.ok;
 }
 
 export async function showCommand(runId: string, flags: CommonFlags): Promise<number> {
-  await markInterruptedRuns(flags.runsDir);
-  const details = await runDetails(flags.runsDir, runId);
+  await markInterruptedRuns(flags.store);
+  const details = await runDetails(flags.store, runId);
   const s = details.summary;
   print(flags.json, details, () => [
     `run ${s.runId}: ${s.flow} (${s.mode}) ${s.status}${s.error ? `: ${s.error}` : ''}`,
@@ -33,8 +33,8 @@ export async function showCommand(runId: string, flags: CommonFlags): Promise<nu
 }
 
 export async function traceCommand(idOrKey: string, flags: CommonFlags): Promise<number> {
-  await markInterruptedRuns(flags.runsDir);
-  const hops = await traceMessage(flags.runsDir, idOrKey);
+  await markInterruptedRuns(flags.store);
+  const hops = await traceMessage(flags.store, idOrKey);
   print(flags.json, { hops }, () => (hops.length === 0 ? [`no message with trace id or key '${idOrKey}'`] : hops.map((h) => `${h.at}  ${h.runId}  ${h.connection}  ${h.source} -> ${h.outcome}  key ${h.key ?? '-'}  trace ${h.traceId}`)));
   return hops.length === 0 ? ExitCode.notFound : ExitCode.ok;
 }

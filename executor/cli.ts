@@ -7,6 +7,8 @@ import type { RunMode } from '../protocol/executor-events';
 import { commandHelp, commandList, parseCommand, usageReminder, UsageError, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
 import { ExitCode, joinCommand, reportError, resumeCommand, retryCommand, runCommand, type CommonFlags } from './cli-commands';
 import { exportCommand } from './cli-export';
+import { migrateCommand } from './cli-migrate';
+import { openRunStore } from './run-stores';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
 import { serveExecutorChild } from './executor-child';
@@ -20,6 +22,10 @@ export { ExitCode };
 const COMMON: CliOptions = {
   json: { type: 'boolean', help: 'machine-readable output on stdout' },
   'runs-dir': { type: 'string', value: 'DIR', help: 'where runs live (default .flowtracer/runs)' },
+  'runs-store': {
+    type: 'string', value: 'URL',
+    help: 'keep runs in PostgreSQL instead (postgres://USER@HOST/DB[?schema=NAME]; or\nFLOWTRACER_RUNS_STORE): processes on several machines share a run through it',
+  },
 };
 
 /** The options of the commands that move messages (run, retry, resume). */
@@ -37,17 +43,31 @@ const MOVING_ONLY: CliOptions = {
 
 const MOVING: CliOptions = { ...COMMON, ...MOVING_ONLY };
 
-function flags({ options }: CommandInput): CommonFlags {
+/** The flags of a command, but the run store (opened by `withStore`). */
+function flags({ options }: CommandInput): Omit<CommonFlags, 'store'> {
   const maxInFlight = typeof options['max-in-flight'] === 'string' ? Number(options['max-in-flight']) : undefined;
   const stopGraceMs = parseDuration(options['stop-grace']);
   const githubApiUrl = options['github-api-url'];
+  const runsStore = typeof options['runs-store'] === 'string' ? options['runs-store'] : process.env.FLOWTRACER_RUNS_STORE;
   return {
     json: options.json === true,
     runsDir: resolve(typeof options['runs-dir'] === 'string' ? options['runs-dir'] : '.flowtracer/runs'),
+    ...(runsStore ? { runsStore } : {}),
     ...(maxInFlight ? { maxInFlight } : {}),
     ...(stopGraceMs !== undefined ? { stopGraceMs } : {}),
     ...(typeof githubApiUrl === 'string' ? { githubApiUrl } : {}),
   };
+}
+
+/** Runs a command that reads or writes runs with the store chosen once (the runs folder, or PostgreSQL), closed after. */
+async function withStore(input: CommandInput, use: (flags: CommonFlags) => Promise<number>): Promise<number> {
+  const chosen = flags(input);
+  const store = await openRunStore(chosen);
+  try {
+    return await use({ ...chosen, store });
+  } finally {
+    await store.close().catch(() => undefined);
+  }
 }
 
 function text(input: CommandInput, name: string): string | undefined {
@@ -80,34 +100,44 @@ export const COMMANDS: readonly CliCommand[] = [
       const file = input.args.FILE;
       if (join !== undefined) {
         if (input.options.mode !== undefined || input.options.only !== undefined) throw new UsageError('--join takes the mode and components of the run it joins');
-        return joinCommand(join, file, flags(input));
+        return withStore(input, (f) => joinCommand(join, file, f));
       }
       if (file === undefined) throw new UsageError('missing FILE');
       const mode = text(input, 'mode') as RunMode | undefined;
       const only = text(input, 'only');
-      return runCommand(file, { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, flags(input));
+      return withStore(input, (f) => runCommand(file, { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, f));
     },
   },
   {
     name: 'retry', args: ['RUN', '[COMPONENT]'], options: MOVING,
     summary: ['re-deliver exactly the parked messages (of one component), then continue downstream'],
-    run: (input) => retryCommand(input.args.RUN!, input.args.COMPONENT, flags(input)),
+    run: (input) => withStore(input, (f) => retryCommand(input.args.RUN!, input.args.COMPONENT, f)),
   },
   {
     name: 'resume', args: ['RUN'], options: MOVING,
     summary: ['continue an interrupted run from its committed positions'],
-    run: (input) => resumeCommand(input.args.RUN!, flags(input)),
+    run: (input) => withStore(input, (f) => resumeCommand(input.args.RUN!, f)),
   },
-  { name: 'runs', args: [], options: COMMON, summary: ['list the runs'], run: (input) => runsCommand(flags(input)) },
+  {
+    name: 'runs', args: ['[migrate]'], options: COMMON,
+    synopsis: ['runs', 'runs migrate --runs-store URL'],
+    summary: ['list the runs; migrate: copy the runs of --runs-dir into the store (runs already there are left as they are)'],
+    run: (input) => {
+      const sub = input.args.migrate;
+      if (sub === undefined) return withStore(input, (f) => runsCommand(f));
+      if (sub !== 'migrate') throw new UsageError(`unknown runs command '${sub}' (runs migrate copies a folder's runs into a store)`);
+      return migrateCommand(flags(input));
+    },
+  },
   {
     name: 'show', args: ['RUN'], options: COMMON,
     summary: ['a run\'s summary, parked messages and in-flight window'],
-    run: (input) => showCommand(input.args.RUN!, flags(input)),
+    run: (input) => withStore(input, (f) => showCommand(input.args.RUN!, f)),
   },
   {
     name: 'trace', args: ['ID|KEY'], options: COMMON,
     summary: ['a message\'s path through every run, by trace id or key', 'exit 7 when no run has it'],
-    run: (input) => traceCommand(input.args['ID|KEY']!, flags(input)),
+    run: (input) => withStore(input, (f) => traceCommand(input.args['ID|KEY']!, f)),
   },
   {
     name: 'export', args: ['FILE'],

@@ -3,6 +3,8 @@ import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type Executor
 import { createConnector } from './connectors/registry';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
+import type { RunStore } from './run-store';
+import { openRunStore } from './run-stores';
 import { Redactor } from './redaction';
 import { RunStop } from './run-stop';
 import type { SecretProvider } from './values';
@@ -41,6 +43,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   }
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
+  const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;
   const actor = command.type === 'run' ? command.options.actor : command.actor;
   // The `flowtracer.messagesInFlight` setting, which the extension passes in the environment.
   const maxInFlight = Number(process.env.FLOWTRACER_MAX_IN_FLIGHT);
@@ -48,12 +51,15 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   const telemetry = telemetryFromEnv(process.env, (message) => send({ type: 'log', level: 'warn', message: `tracing: ${message}` }));
   // The run's redactor: the error line of a command that fails masks the secrets its run resolved.
   const redactor = new Redactor();
-  const deps: EngineDeps = {
-    telemetry, redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
-    ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
-  };
+  let store: RunStore | undefined;
   try {
-    await markInterruptedRuns(runsDir, stop.signal);
+    // Chosen once for the run: the folder, or the `flowtracer.runsStore` database.
+    store = await openRunStore({ runsDir, ...(runsStore ? { runsStore } : {}) });
+    const deps: EngineDeps = {
+      telemetry, redactor, connectors: createConnector, secrets: extensionSecrets, emit: send, runsDir, store, signal: stop.signal, stopReading: stop.stopReading, ...(actor ? { actor } : {}),
+      ...(Number.isInteger(maxInFlight) && maxInFlight > 0 ? { maxInFlight } : {}),
+    };
+    await markInterruptedRuns(store, stop.signal);
     if (command.type === 'run') await startRun(command.flowFile, { ...(command.options.mode ? { mode: command.options.mode } : {}), ...(command.options.only ? { only: command.options.only } : {}) }, deps);
     else if (command.type === 'retry') await retryRun(command.runId, command.component, deps);
     else await resumeRun(command.runId, deps);
@@ -62,6 +68,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     send({ type: 'log', level: 'error', message: redactor.redact(error instanceof Error ? error.message : String(error)) });
   } finally {
     await telemetry.shutdown();
+    await store?.close().catch(() => undefined);
     stop.dispose();
     stop = undefined;
   }

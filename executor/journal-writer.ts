@@ -22,26 +22,56 @@ export interface JournalFile {
   close(): Promise<void>;
 }
 
+/**
+ * Where a journal's batches go: once `appendBatch` resolved, every line of the batch is durable
+ * (a file: written and fsync'd; a database: one committed transaction); when it rejects, none is.
+ * It rejects with a JournalWriteError.
+ */
+export interface JournalLog {
+  appendBatch(lines: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An event log file opened for appending: a failed write is cut back to the last whole batch. */
+class FileJournalLog implements JournalLog {
+  constructor(private readonly path: string, private readonly file: JournalFile, private size: number) {}
+
+  async appendBatch(lines: readonly string[]): Promise<void> {
+    const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+    try {
+      await writeAll(this.file, bytes);
+      await this.file.datasync();
+      this.size += bytes.length;
+    } catch (error) {
+      // Records of a failed write were never acknowledged: cut them off, so that no half line stays
+      // (and a full disk gets a little room for the summary). If even that fails, the half line is
+      // the last one, which readers drop as a torn tail: nothing is ever written after it.
+      await this.file.truncate(this.size).catch(() => undefined);
+      throw writeError(error, this.path);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}
+
 export class Journal {
   private pending: string[] = [];
   private flushing: Promise<void> = Promise.resolve();
-  /** Bytes of the event log that are whole records, fsync'd: where a failed write is cut back to. */
-  private size: number;
-  /** Aborted once nothing more may reach the disk: a write failed, or this process lost the run's lock. */
+  /** Aborted once nothing more may be made durable: a write failed, or this process lost the run's lock. */
   private readonly failed = new AbortController();
 
-  private constructor(
-    readonly directory: string,
-    private readonly path: string,
-    private readonly file: JournalFile,
-    size: number,
+  /** `location` names the log in errors; `summaryWriter` replaces the run's summary at once. */
+  constructor(
+    private readonly location: string,
+    private readonly log: JournalLog,
+    private readonly summaryWriter: (summary: RunSummary) => Promise<void>,
     private readonly redactor: Redactor,
-  ) {
-    this.size = size;
-  }
+  ) {}
 
   /**
-   * Opens (creating if needed) the journal of a run for appending; the new file's name and the
+   * Opens (creating if needed) the journal of a run directory for appending; the new file's name and the
    * directories created for it are fsync'd, so that the journal exists after a crash. `openFile`
    * opens the event log (tests pass one that fails).
    */
@@ -53,7 +83,8 @@ export class Journal {
       const handle = await openFile(path);
       try {
         await syncCreated(directory, created);
-        return new Journal(directory, path, handle, (await handle.stat()).size, redactor);
+        const log = new FileJournalLog(path, handle, (await handle.stat()).size);
+        return new Journal(path, log, (summary) => writeSummaryAtomically(directory, summary), redactor);
       } catch (error) {
         await handle.close();
         throw error;
@@ -84,7 +115,7 @@ export class Journal {
     if (this.failure) return;
     const kept = record.t === 'parked' || record.t === 'reply' ? STORED_MESSAGE_KEPT : record.t === 'delivered' && record.payload !== undefined ? DELIVERED_PAYLOAD_KEPT : RECORD_KEPT;
     const stamped = { ...this.redactor.redactExcept(record, kept), at: new Date().toISOString() };
-    this.pending.push(`${JSON.stringify(stamped)}\n`);
+    this.pending.push(JSON.stringify(stamped));
   }
 
   /**
@@ -98,7 +129,7 @@ export class Journal {
   }
 
   /**
-   * Writes and fsyncs every record appended so far; concurrent calls share one write (group commit).
+   * Makes every record appended so far durable in one batch; concurrent calls share one write (group commit).
    * Rejects with a JournalWriteError when the write fails, and so does every later flush.
    */
   flush(): Promise<void> {
@@ -110,27 +141,22 @@ export class Journal {
   private async writePending(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(''));
+    const lines = this.pending;
     this.pending = [];
     try {
-      await writeAll(this.file, bytes);
-      await this.file.datasync();
-      this.size += bytes.length;
+      await this.log.appendBatch(lines);
     } catch (error) {
-      const failure = writeError(error, this.path);
-      this.failed.abort(failure);
+      const failure = writeError(error, this.location);
+      // Lost meanwhile (the store's session ended): the loss is the reason, as refuseWrites gives it.
+      if (!this.failed.signal.aborted) this.failed.abort(failure);
       this.pending = [];
-      // Records of a failed write were never acknowledged: cut them off, so that no half line stays
-      // (and a full disk gets a little room for the summary). If even that fails, the half line is
-      // the last one, which readers drop as a torn tail: nothing is ever written after it.
-      await this.file.truncate(this.size).catch(() => undefined);
-      throw failure;
+      throw this.failure!;
     }
   }
 
   async writeSummary(summary: RunSummary): Promise<void> {
     if (this.failure) throw this.failure;
-    await writeSummaryAtomically(this.directory, this.redactor.redactExcept(summary, SUMMARY_KEPT));
+    await this.summaryWriter(this.redactor.redactExcept(summary, SUMMARY_KEPT));
   }
 
   /** Writes what is pending (unless a write already failed) and closes the event log. */
@@ -139,7 +165,7 @@ export class Journal {
       await this.flushing;
       if (!this.failure) await this.flush();
     } finally {
-      await this.file.close();
+      await this.log.close();
     }
   }
 }
@@ -183,7 +209,7 @@ async function writeAll(file: Pick<JournalFile, 'write'>, bytes: Buffer): Promis
   }
 }
 
-function writeError(error: unknown, path: string): JournalWriteError {
+export function writeError(error: unknown, path: string): JournalWriteError {
   if (error instanceof JournalWriteError) return error;
   return new JournalWriteError((error as NodeJS.ErrnoException).code ?? 'EIO', path);
 }
@@ -231,10 +257,10 @@ export async function writeSummaryAtomically(directory: string, summary: RunSumm
   }
 }
 
-/** Appends records to the starting process's event log from another process, once that one has ended or died. */
-export async function appendToRunJournal(directory: string, records: readonly NewJournalRecord[]): Promise<void> {
+/** Appends records to an event log (the starting process's) from another process, once that one has ended or died. */
+export async function appendToRunJournal(directory: string, records: readonly NewJournalRecord[], file = JOURNAL_FILE): Promise<void> {
   const at = new Date().toISOString();
-  const path = join(directory, JOURNAL_FILE);
+  const path = join(directory, file);
   try {
     await dropTornTail(path);
     const handle = await open(path, 'a', FILE_MODE);

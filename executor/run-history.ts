@@ -3,7 +3,7 @@ import type { SourceMessage, SourceReader } from './connectors/connector';
 import type { ResumeFrom } from './connectors/key-position';
 import type { Settled } from './connection-runner';
 import type { Journal } from './journal-writer';
-import { eachJournalRecord, fileRecords, journalFiles } from '../protocol/journal-files';
+import { eachRunRecord, type StoredRun } from './run-store';
 import type { JournalRecord } from '../protocol/journal-records';
 import { CommittedPositions, positionFormOf } from './committed-positions';
 import { blockedBy, type PlannedConnection, type RunPlan } from './plan';
@@ -62,8 +62,9 @@ export interface ParkedEntry {
   readonly connection: string;
   readonly component: string;
   readonly source: string;
-  readonly file: string;
-  /** Its index among the `parked` records of `file`. */
+  /** The event log it is in. */
+  readonly log: string;
+  /** Its index among the `parked` records of `log`. */
   readonly ordinal: number;
   readonly key: string | null;
   /** Whether the journal holds its bytes (not so under `journal: { payloads: none }`): only then can a retry deliver it. */
@@ -153,19 +154,19 @@ export function lastCommittedPositions(records: Iterable<JournalRecord>): Map<st
 }
 
 /** Reads what a resume (statuses, commits, replies) or a retry (statuses, parked) needs in one pass over the journal. */
-export async function readRunHistory(directory: string, plan: RunPlan, purpose: 'resume' | 'retry'): Promise<RunHistory> {
+export async function readRunHistory(run: StoredRun, plan: RunPlan, purpose: 'resume' | 'retry'): Promise<RunHistory> {
   const statuses = new Map<string, string>();
   const committed = new Map<string, CommittedPositions>();
   const replies = new ReplyLedger(plan);
   const parked = new OpenParked<ParkedEntry>();
-  const parkedInFile = new Map<string, number>();
+  const parkedInLog = new Map<string, number>();
   const last = new LastCommitted();
   const positionsOf = (connection: string): CommittedPositions => {
     let positions = committed.get(connection);
     if (!positions) committed.set(connection, (positions = new CommittedPositions(positionFormOf(plan.connections.find((c) => c.id === connection)?.source.type))));
     return positions;
   };
-  await eachJournalRecord(directory, purpose === 'resume' ? RESUME_RECORDS : RETRY_RECORDS, (r, file) => {
+  await eachRunRecord(run, purpose === 'resume' ? RESUME_RECORDS : RETRY_RECORDS, (r, log) => {
     last.add(r);
     switch (r.t) {
       case 'connection':
@@ -185,9 +186,9 @@ export async function readRunHistory(directory: string, plan: RunPlan, purpose: 
       case 'parked':
         if (!replies.feeds(r.connection)) positionsOf(r.connection).read(r.source);
         if (r.t === 'parked' && purpose === 'retry') {
-          const ordinal = parkedInFile.get(file) ?? 0;
-          parkedInFile.set(file, ordinal + 1);
-          parked.park({ id: r.id, connection: r.connection, component: r.component, source: r.source, file, ordinal, key: r.key, stored: isStored(r) });
+          const ordinal = parkedInLog.get(log) ?? 0;
+          parkedInLog.set(log, ordinal + 1);
+          parked.park({ id: r.id, connection: r.connection, component: r.component, source: r.source, log, ordinal, key: r.key, stored: isStored(r) });
         }
     }
   });
@@ -203,19 +204,19 @@ export function unfinishedConnections(plan: RunPlan, statuses: ReadonlyMap<strin
  * For each fed connection about to run: the service replies it had not committed when the run
  * stopped, read from the journal one at a time as the connection takes them.
  */
-export function uncommittedReplies(plan: RunPlan, history: RunHistory, run: ReadonlySet<string>, directory: string): Map<string, AsyncIterable<SourceMessage>> {
+export function uncommittedReplies(plan: RunPlan, history: RunHistory, run: ReadonlySet<string>, stored: StoredRun): Map<string, AsyncIterable<SourceMessage>> {
   const out = new Map<string, AsyncIterable<SourceMessage>>();
   for (const c of plan.connections.filter((p) => run.has(p.id) && p.fedBy.length > 0)) {
     const ids = new Set(history.uncommittedReplies.get(c.id) ?? []);
-    if (ids.size > 0) out.set(c.id, repliesFrom(directory, c.source.name, ids));
+    if (ids.size > 0) out.set(c.id, repliesFrom(stored, c.source.name, ids));
   }
   return out;
 }
 
-async function* repliesFrom(directory: string, component: string, ids: Set<string>): AsyncGenerator<SourceMessage> {
-  for (const file of await journalFiles(directory)) {
+async function* repliesFrom(run: StoredRun, component: string, ids: Set<string>): AsyncGenerator<SourceMessage> {
+  for (const log of await run.logs()) {
     if (ids.size === 0) return;
-    for await (const r of fileRecords(file, ['reply'])) {
+    for await (const r of run.records(log, ['reply'])) {
       if (r.component !== component || !ids.delete(r.id)) continue;
       yield { key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: `reply:${r.id}` };
       if (ids.size === 0) return;
@@ -248,15 +249,15 @@ export function retryTargets(plan: RunPlan, statuses: ReadonlyMap<string, string
  * A source over a connection's parked messages, their payloads read from the journal one at a
  * time as the connection takes them; a delivered one is marked resolved in the journal.
  */
-export function parkedReaderFor(journal: Journal, parked: readonly ParkedEntry[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
+export function parkedReaderFor(run: StoredRun, journal: Journal, parked: readonly ParkedEntry[]): { reader: SourceReader; onSettled: (m: SourceMessage, outcome: Settled) => void } {
   const byPosition = new Map(parked.map((p) => [p.source, p]));
   const reader: SourceReader = {
     async *messages(signal: AbortSignal) {
-      const files = [...new Set(parked.map((p) => p.file))];
-      for (const file of files) {
-        const wanted = new Map(parked.filter((p) => p.file === file).map((p) => [p.ordinal, p]));
+      const logs = [...new Set(parked.map((p) => p.log))];
+      for (const log of logs) {
+        const wanted = new Map(parked.filter((p) => p.log === log).map((p) => [p.ordinal, p]));
         let ordinal = 0;
-        for await (const r of fileRecords(file, ['parked'])) {
+        for await (const r of run.records(log, ['parked'])) {
           if (signal.aborted) return;
           if (!wanted.delete(ordinal++) || !isStored(r)) continue;
           yield { key: r.key, value: Buffer.from(r.payload, 'base64'), headers: r.headers, position: r.source };

@@ -1,9 +1,8 @@
 // Reading finished runs for the CLI: the list of runs, one run's details, a message's path (trace).
-import { basename } from 'node:path';
-import { JOURNAL_FILE, workerOfFile, type JournalRecord, type RunSummary } from '../protocol/journal-records';
-import { eachFileRecord, eachJournalRecord, endsTorn, journalFiles, JournalError, listRuns, readSummary } from '../protocol/journal-files';
-import { runDirectory } from './run-paths';
+import type { JournalRecord, RunSummary } from '../protocol/journal-records';
+import { JournalError } from '../protocol/journal-files';
 import { OpenParked } from './run-history';
+import { eachRunRecord, MAIN_LOG, type RunStore } from './run-store';
 
 export interface RunDetails {
   readonly summary: RunSummary;
@@ -69,19 +68,19 @@ export function inDoubtAcrossWorkers(files: readonly { readonly worker: string; 
 const DETAIL_RECORDS = [...IN_DOUBT_RECORDS, 'unparked', 'worker-end', 'run-end'] as const;
 
 /** A run's details for `show`, each event log streamed once and folded to what is printed. */
-export async function runDetails(runsDir: string, runId: string): Promise<RunDetails> {
-  const directory = runDirectory(runsDir, runId);
-  const summary = await readSummary(directory);
+export async function runDetails(store: RunStore, runId: string): Promise<RunDetails> {
+  const run = store.run(runId);
+  const summary = await run.readSummary();
   const parked = new OpenParked<RunDetails['parked'][number] & { readonly id: string }>();
   const inDoubt: RunDetails['inDoubt'][number][] = [];
   const workers: RunDetails['workers'][number][] = [];
   let tornTail = false;
-  for (const file of await journalFiles(directory)) {
+  for (const log of await run.logs()) {
     const window = new InDoubtWindow();
     let delivered = 0;
     let ended = false;
     try {
-      await eachFileRecord(file, DETAIL_RECORDS, (r) => {
+      for await (const r of run.records(log, DETAIL_RECORDS)) {
         if (r.t === 'unparked') parked.unpark(r.id);
         else if (r.t === 'worker-end' || r.t === 'run-end') ended = true;
         else {
@@ -89,14 +88,14 @@ export async function runDetails(runsDir: string, runId: string): Promise<RunDet
           if (r.t === 'delivered') delivered++;
           else if (r.t === 'parked') parked.park({ id: r.id, connection: r.connection, component: r.component, key: r.key, source: r.source, error: r.error });
         }
-      });
-      tornTail ||= await endsTorn(file);
+      }
+      tornTail ||= await run.tornTail(log);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      if (basename(file) === JOURNAL_FILE) throw new JournalError(`no run at ${directory}`);
+      if (log === MAIN_LOG) throw new JournalError(`no run at ${run.location}`);
       continue;
     }
-    const worker = workerOfFile(file);
+    const worker = log;
     workers.push({ worker, delivered, ended });
     for (const d of window.list()) inDoubt.push({ ...d, worker });
   }
@@ -115,10 +114,10 @@ export interface TraceHop {
 }
 
 /** Every hop of every run whose trace id or key is `idOrKey`, in journal order. */
-export async function traceMessage(runsDir: string, idOrKey: string): Promise<TraceHop[]> {
+export async function traceMessage(store: RunStore, idOrKey: string): Promise<TraceHop[]> {
   const hops: TraceHop[] = [];
-  for (const summary of await listRuns(runsDir)) {
-    await eachJournalRecord(runDirectory(runsDir, summary.runId), ['delivered', 'parked'], (r) => {
+  for (const summary of await store.listRuns()) {
+    await eachRunRecord(store.run(summary.runId), ['delivered', 'parked'], (r) => {
       if (r.traceId !== idOrKey && r.key !== idOrKey) return;
       hops.push({ runId: summary.runId, at: r.at, connection: r.connection, traceId: r.traceId, key: r.key, source: r.source, outcome: r.t === 'delivered' ? r.target : `parked: ${r.error}` });
     });
@@ -126,4 +125,3 @@ export async function traceMessage(runsDir: string, idOrKey: string): Promise<Tr
   return hops;
 }
 
-export { listRuns };

@@ -1,45 +1,41 @@
-// Whether the processes of a run are still running it (their owner locks), and the summary lock that serializes closing a shared run.
-import { join } from 'node:path';
-import { journalFiles, readFileRecords } from '../protocol/journal-files';
-import { liveOwner } from './run-ownership';
-import { DEFAULT_LOCK_TIMING, withRunMutex } from './run-mutex';
+// Whether the processes of a run are still running it (their holds in the run's store): the joined workers and the starter.
+import { MAIN_LOG, type StoredRun } from './run-store';
 
 /** A process that joined a run, from the `worker` record opening its event log. */
 export interface JoinedWorker {
   readonly worker: string;
-  readonly file: string;
+  /** Its event log in the run's store. */
+  readonly log: string;
   readonly pid: number;
   readonly host: string;
   readonly ended: boolean;
 }
 
-export async function joinedWorkers(directory: string): Promise<JoinedWorker[]> {
+export async function joinedWorkers(run: StoredRun): Promise<JoinedWorker[]> {
   const out: JoinedWorker[] = [];
-  for (const file of (await journalFiles(directory)).slice(1)) {
-    const records = await readFileRecords(file, ['worker', 'worker-end']).catch(() => []);
-    const first = records.find((r) => r.t === 'worker');
-    if (first?.t !== 'worker') continue;
-    out.push({ worker: first.worker, file, pid: first.pid, host: first.host, ended: records.some((r) => r.t === 'worker-end') });
+  for (const log of (await run.logs()).filter((l) => l !== MAIN_LOG)) {
+    let first: { worker: string; pid: number; host: string } | undefined;
+    let ended = false;
+    try {
+      for await (const r of run.records(log, ['worker', 'worker-end'])) {
+        if (r.t === 'worker') first ??= r;
+        else ended = true;
+      }
+    } catch {
+      continue;
+    }
+    if (!first) continue;
+    out.push({ worker: first.worker, log, pid: first.pid, host: first.host, ended });
   }
   return out;
 }
 
-/** Whether a joined worker may still be running: it has not ended its part and holds its owner lock. */
-export async function workerAlive(directory: string, w: JoinedWorker): Promise<boolean> {
-  return !w.ended && (await liveOwner(directory, { worker: w.worker })) !== undefined;
+/** Whether a joined worker may still be running: it has not ended its part and holds its part of the run. */
+export async function workerAlive(run: StoredRun, w: JoinedWorker): Promise<boolean> {
+  return !w.ended && (await run.liveOwner({ worker: w.worker })) !== undefined;
 }
 
-/** Whether the process that started (or resumed) the run still holds its owner lock. */
-export async function starterAlive(directory: string): Promise<boolean> {
-  return (await liveOwner(directory, 'main')) !== undefined;
-}
-
-/**
- * Runs `use` holding the run's summary lock, so that the processes of a shared run finishing
- * together write the summary one after the other. A lock whose holder stopped refreshing it is
- * taken over.
- */
-export function withRunLock<T>(directory: string, use: () => Promise<T>): Promise<T> {
-  // Never aborted: a process ending its part of a shared run finishes writing it.
-  return withRunMutex(join(directory, 'summary.lock'), DEFAULT_LOCK_TIMING, new AbortController().signal, use);
+/** Whether the process that started (or resumed) the run still holds it. */
+export async function starterAlive(run: StoredRun): Promise<boolean> {
+  return (await run.liveOwner('main')) !== undefined;
 }

@@ -1,6 +1,7 @@
 // Reconciliation from the event logs: a shared run's connections across its processes, a resumed run's totals across its segments.
 import type { ConnectionReconciliation } from '../protocol/executor-events';
-import { eachFileRecord, journalFiles } from '../protocol/journal-files';
+import type { JournalRecord } from '../protocol/journal-records';
+import { MAIN_LOG, type StoredRun } from './run-store';
 
 type Outcome = 'delivered' | 'parked' | 'filtered';
 
@@ -14,53 +15,52 @@ type Outcome = 'delivered' | 'parked' | 'filtered';
  * nobody delivered makes the connection unbalanced. There is no count fixed at the start to
  * compare with: transaction markers, aborted and compacted records take offsets and are no messages.
  */
-export async function sharedReconciliation(directory: string, connections: Iterable<string>): Promise<ConnectionReconciliation[]> {
+export async function sharedReconciliation(run: StoredRun, connections: Iterable<string>): Promise<ConnectionReconciliation[]> {
   const counts = new Map<string, Record<Outcome, number>>([...connections].map((c) => [c, { delivered: 0, parked: 0, filtered: 0 }]));
   const parkedCommitted = new Set<string>();
   const doubtful = new Map<string, { connection: string; outcome: Outcome }>();
   /** Sent and not settled in the event log that sent it (the window when a process died or stopped). */
   const unsettled = new Map<string, string>();
-  const files = await journalFiles(directory);
   const present: string[] = [];
-  for (const file of files) {
+  for (const log of await run.logs()) {
     const open = new Map<string, { connection: string; outcome: Outcome }>();
     const sent = new Map<string, string>();
     try {
-      await eachFileRecord(file, ['in-flight', 'delivered', 'parked', 'filtered', 'committed'], (r) => {
-        if (!counts.has(r.connection)) return;
+      for await (const r of run.records(log, ['in-flight', 'delivered', 'parked', 'filtered', 'committed'])) {
+        if (!counts.has(r.connection)) continue;
         const key = `${r.connection}\u0000${r.source}`;
         if (r.t === 'in-flight') {
           sent.set(key, r.connection);
-          return;
+          continue;
         }
         if (r.t !== 'committed') {
           sent.delete(key);
           open.set(key, { connection: r.connection, outcome: r.t });
-          return;
+          continue;
         }
         const settled = open.get(key);
-        if (!settled) return;
+        if (!settled) continue;
         open.delete(key);
         const tally = counts.get(r.connection)!;
         if (settled.outcome === 'delivered' && parkedCommitted.delete(key)) tally.parked--;
         else if (settled.outcome === 'parked') parkedCommitted.add(key);
         tally[settled.outcome]++;
-      });
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    present.push(file);
+    present.push(log);
     for (const [key, value] of open) if (!doubtful.has(key)) doubtful.set(key, value);
     for (const [key, connection] of sent) unsettled.set(key, connection);
   }
   if (doubtful.size > 0 || unsettled.size > 0) {
-    for (const file of present) {
-      await eachFileRecord(file, ['delivered', 'parked', 'filtered', 'committed'], (r) => {
+    for (const log of present) {
+      for await (const r of run.records(log, ['delivered', 'parked', 'filtered', 'committed'])) {
         const key = `${r.connection}\u0000${r.source}`;
         if (r.t === 'committed') doubtful.delete(key);
         else unsettled.delete(key);
-      });
+      }
     }
     for (const { connection, outcome } of doubtful.values()) counts.get(connection)![outcome]++;
   }
@@ -71,6 +71,8 @@ export async function sharedReconciliation(directory: string, connections: Itera
     return { connection, read: settled + (lost.get(connection) ?? 0), ...c, balanced: !lost.has(connection) };
   });
 }
+
+const TOTAL_RECORDS = ['run-start', 'resumed', 'retry-start', 'delivered', 'parked', 'filtered', 'committed', 'connection', 'reconciliation'] as const;
 
 /** A run's totals across its segments (a start, then each resume or retry), and how often it was resumed. */
 export interface RunTotals {
@@ -90,7 +92,7 @@ export interface RunTotals {
  * nothing and reads everything again when resumed: its connections count their last finished
  * segment. `balanced` holds while every segment's own reconciliation of the connection balanced.
  */
-export async function runTotals(file: string, order: readonly string[], renumbered: ReadonlySet<string>): Promise<RunTotals> {
+export async function runTotals(run: StoredRun, order: readonly string[], renumbered: ReadonlySet<string>): Promise<RunTotals> {
   const counts = new Map<string, Record<Outcome, number>>();
   const tally = (connection: string): Record<Outcome, number> => counts.get(connection) ?? counts.set(connection, { delivered: 0, parked: 0, filtered: 0 }).get(connection)!;
   const unbalanced = new Set<string>();
@@ -110,7 +112,7 @@ export async function runTotals(file: string, order: readonly string[], renumber
   let drySegment = new Map<string, Record<Outcome, number>>();
   const dryFinished = new Map<string, Record<Outcome, number>>();
   let resumed = 0;
-  await eachFileRecord(file, ['run-start', 'resumed', 'retry-start', 'delivered', 'parked', 'filtered', 'committed', 'connection', 'reconciliation'], (r) => {
+  const fold = (r: Extract<JournalRecord, { t: (typeof TOTAL_RECORDS)[number] }>): void => {
     if (r.t === 'run-start' || r.t === 'resumed' || r.t === 'retry-start') {
       if (r.t === 'resumed') resumed++;
       drySegment = new Map();
@@ -147,7 +149,8 @@ export async function runTotals(file: string, order: readonly string[], renumber
     if (!settled) return;
     open.delete(key);
     count(r.connection, key, settled.outcome);
-  });
+  };
+  for await (const r of run.records(MAIN_LOG, TOTAL_RECORDS)) fold(r);
   for (const [key, { connection, outcome }] of doubtful) count(connection, key, outcome);
   for (const [connection, dry] of dryFinished) {
     const t = tally(connection);

@@ -2,16 +2,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentStatus, ConnectionReconciliation, RunStatus } from '../protocol/executor-events';
 import type { Connector, SharedSource } from './connectors/connector';
-import { appendToRunJournal, writeSummaryAtomically } from './journal-writer';
-import { eachFileRecord, eachJournalRecord, readSummary, JournalError } from '../protocol/journal-files';
+import { JournalError } from '../protocol/journal-files';
 import { joinedWorkers, starterAlive, workerAlive } from './run-liveness';
-import { JOURNAL_FILE } from '../protocol/journal-records';
 import type { RunSummary } from '../protocol/journal-records';
+import { eachRunRecord, MAIN_LOG, type StoredRun } from './run-store';
 import type { PlannedConnection, RunPlan } from './plan';
 import type { RunContext } from './run-context';
 import { sharedReconciliation } from './run-reconciliation';
 import { OpenParked } from './run-history';
-import { join } from 'node:path';
 
 type ShareHook = (c: PlannedConnection, source: Connector, settings: Readonly<Record<string, unknown>>) => Promise<SharedSource | undefined>;
 
@@ -45,10 +43,10 @@ export function recordShares(ctx: RunContext, holder: SummaryHolder, previous: R
 }
 
 /** A joined process waits for the starting one to fix a connection's share (polling the summary). */
-export function awaitShares(ctx: RunContext, directory: string): ShareHook {
+export function awaitShares(ctx: RunContext, run: StoredRun): ShareHook {
   return async (c) => {
     for (;;) {
-      const summary = await readSummary(directory);
+      const summary = await run.readSummary();
       const share = summary.shared?.[c.id];
       if (share) return share;
       if (summary.status !== 'running') throw new JournalError(`run ${ctx.runId} ended (${summary.status}) before ${c.id} started`);
@@ -84,11 +82,9 @@ export interface SharedOutcome {
 }
 
 /** Whether the starting process's event log ends its last segment (run-end or worker-end). */
-async function starterEnded(directory: string): Promise<boolean> {
+async function starterEnded(run: StoredRun): Promise<boolean> {
   let ended = false;
-  await eachFileRecord(join(directory, JOURNAL_FILE), ['run-start', 'resumed', 'retry-start', 'run-end', 'worker-end'], (r) => {
-    ended = r.t === 'run-end' || r.t === 'worker-end';
-  });
+  for await (const r of run.records(MAIN_LOG, ['run-start', 'resumed', 'retry-start', 'run-end', 'worker-end'])) ended = r.t === 'run-end' || r.t === 'worker-end';
   return ended;
 }
 
@@ -97,12 +93,12 @@ async function starterEnded(directory: string): Promise<boolean> {
  * still alive, nothing (that one closes the run); otherwise the run's status, reconciliation across
  * every event log and summary. A connection no process finished leaves the run interrupted.
  */
-export async function closeSharedRun(directory: string, plan: RunPlan, summary: RunSummary): Promise<SharedOutcome | undefined> {
-  const onDisk = await readSummary(directory);
+export async function closeSharedRun(run: StoredRun, plan: RunPlan, summary: RunSummary): Promise<SharedOutcome | undefined> {
+  const onDisk = await run.readSummary();
   // Another process closed it already (the processes ending together each try).
   if (onDisk.status !== 'running') return { status: onDisk.status, reconciliation: onDisk.reconciliation, parked: onDisk.parked, ...(onDisk.error ? { error: onDisk.error } : {}) };
-  if (!(await starterEnded(directory)) && (await starterAlive(directory))) return undefined;
-  for (const w of await joinedWorkers(directory)) if (await workerAlive(directory, w)) return undefined;
+  if (!(await starterEnded(run)) && (await starterAlive(run))) return undefined;
+  for (const w of await joinedWorkers(run)) if (await workerAlive(run, w)) return undefined;
   const shared = { ...(onDisk.shared ?? {}), ...(summary.shared ?? {}) };
   const best = new Map<string, string>();
   const others = new Map<string, ConnectionReconciliation>();
@@ -110,7 +106,7 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
   const seen = new Map<string, ComponentStatus>();
   const open = new OpenParked<{ id: string }>();
   // One pass over every event log, folded as it goes: a long run's journal does not fit in memory.
-  await eachJournalRecord(directory, ['connection', 'component', 'parked', 'unparked', 'reconciliation'], (r) => {
+  await eachRunRecord(run, ['connection', 'component', 'parked', 'unparked', 'reconciliation'], (r) => {
     if (r.t === 'connection') {
       if ((CONNECTION_RANK[r.status] ?? 0) >= (CONNECTION_RANK[best.get(r.connection) ?? ''] ?? 0)) best.set(r.connection, r.status);
     } else if (r.t === 'reconciliation') {
@@ -120,7 +116,7 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
     } else if (r.t === 'parked') open.park({ id: r.id });
     else open.unpark(r.id);
   });
-  const sharedCounts = await sharedReconciliation(directory, Object.keys(shared));
+  const sharedCounts = await sharedReconciliation(run, Object.keys(shared));
   const reconciliation = [...sharedCounts, ...others.values()].sort((a, b) => plan.connections.findIndex((c) => c.id === a.connection) - plan.connections.findIndex((c) => c.id === b.connection));
   const unfinished = Object.keys(shared).filter((id) => !best.has(id));
   const unbalanced = reconciliation.find((r) => !r.balanced);
@@ -135,7 +131,7 @@ export async function closeSharedRun(directory: string, plan: RunPlan, summary: 
   for (const [name, s] of seen) components[name] = s;
   const parked = open.size;
   const { pid: _pid, error: _previous, ...rest } = { ...onDisk, ...summary, shared };
-  await appendToRunJournal(directory, [{ t: 'reconciliation', connections: reconciliation }, { t: 'run-end', status, ...(error ? { error } : {}) }]);
-  await writeSummaryAtomically(directory, { ...rest, status, endedAt: new Date().toISOString(), components, reconciliation, parked, ...(error ? { error } : {}) });
+  await run.append(MAIN_LOG, [{ t: 'reconciliation', connections: reconciliation }, { t: 'run-end', status, ...(error ? { error } : {}) }]);
+  await run.writeSummary({ ...rest, status, endedAt: new Date().toISOString(), components, reconciliation, parked, ...(error ? { error } : {}) });
   return { status, reconciliation, parked, ...(error ? { error } : {}) };
 }

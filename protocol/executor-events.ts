@@ -53,14 +53,16 @@ export interface RunOptions {
   readonly mode?: RunMode;
   readonly only?: string;
   readonly runsDir?: string;
+  /** The `flowtracer.runsStore` setting: a PostgreSQL URL where runs are kept instead of `runsDir`. */
+  readonly runsStore?: string;
   /** Who started the run (`github:login/id` or `local:name`), recorded in the journal. */
   readonly actor?: string;
 }
 
 export type ExecutorCommand =
   | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
-  | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly actor?: string }
-  | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string; readonly actor?: string }
+  | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly runsStore?: string; readonly actor?: string }
+  | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string; readonly runsStore?: string; readonly actor?: string }
   /** Stops the run: the first one after a grace period for what is in flight (`STOP_GRACE_ENV`), a second one at once. */
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };

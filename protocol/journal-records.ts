@@ -66,6 +66,15 @@ export type JournalRecord = Stamped &
 
 export type JournalRecordType = JournalRecord['t'];
 
+/** Every record type, for a reader that wants them all (copying a run into a store). */
+export const JOURNAL_RECORD_TYPES = [
+  'run-start', 'resumed', 'retry-start', 'in-flight', 'unsent', 'delivered', 'committed', 'filtered', 'parked', 'unparked', 'reply',
+  'connection', 'component', 'reconciliation', 'log', 'run-end', 'interrupted', 'worker', 'worker-end', 'shared',
+] as const satisfies readonly JournalRecordType[];
+/** Fails to compile while a record type is missing from the list. */
+const everyTypeListed: [Exclude<JournalRecordType, (typeof JOURNAL_RECORD_TYPES)[number]>] extends [never] ? true : false = true;
+void everyTypeListed;
+
 /** Distributes Omit over the union so each record keeps its own fields. */
 export type NewJournalRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'at'> : never) : never;
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { runIdsIn } from '../../test/support/run-folders';
+import { MAIN_LOG } from '../../executor/run-store';
+import { PostgresRunStore } from '../../executor/stores/postgres-run-store';
 
 export interface ExecutorFigures {
   readonly exitCode: number | string;
@@ -32,6 +34,8 @@ export interface ExecutorRunInput {
   readonly cpuProfileDir?: string;
   /** More variables for the executor (OTEL_* to export its spans). */
   readonly env?: Readonly<Record<string, string>>;
+  /** A PostgreSQL run store (`--runs-store`) to keep the run in instead of the runs folder. */
+  readonly runsStore?: string;
 }
 
 /** A Kafka topic or a RabbitMQ queue, as one end of a benchmark's connection. */
@@ -84,6 +88,28 @@ async function journalTimes(file: string): Promise<{ first: number; last: number
   return { first, last, delivered };
 }
 
+/** `journalTimes` of the one run in a run store, and the size of its records. */
+async function storeTimes(url: string): Promise<{ transferMs: number; delivered: number; journalMb: number }> {
+  const store = await PostgresRunStore.open(url);
+  try {
+    const [summary] = await store.listRuns();
+    const run = store.run(summary!.runId);
+    let first = NaN;
+    let last = NaN;
+    let delivered = 0;
+    let bytes = 0;
+    for await (const r of run.records(MAIN_LOG, ['in-flight', 'delivered', 'committed'])) {
+      bytes += JSON.stringify(r).length + 1;
+      if (r.t === 'committed') last = Date.parse(r.at);
+      else if (r.t === 'delivered') delivered++;
+      else if (Number.isNaN(first)) first = Date.parse(r.at);
+    }
+    return { transferMs: last - first, delivered, journalMb: bytes / 1024 / 1024 };
+  } finally {
+    await store.close();
+  }
+}
+
 export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigures> {
   const flowFile = join(input.dir, 'bench.flow.yaml');
   const runsDir = join(input.dir, 'runs');
@@ -91,7 +117,8 @@ export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigu
   const nodeArgs = input.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${input.cpuProfileDir}`] : [];
   const env = { ...process.env, FLOWTRACER_TEST_KAFKA_BROKERS: input.brokers, FLOWTRACER_TEST_AMQP_URL: input.amqpUrl, ...input.env };
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, input.cli, 'run', flowFile, '--runs-dir', runsDir], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const where = input.runsStore ? ['--runs-store', input.runsStore] : ['--runs-dir', runsDir];
+  const child = spawn(process.execPath, [...nodeArgs, input.cli, 'run', flowFile, ...where], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let peak = 0;
@@ -103,6 +130,7 @@ export async function runExecutor(input: ExecutorRunInput): Promise<ExecutorFigu
   const exitCode = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
   clearInterval(poll);
   const wallMs = performance.now() - started;
+  if (input.runsStore) return { exitCode, wallMs, ...(await storeTimes(input.runsStore)), peakRssMb: peak, cpuSeconds: cpu, stderr };
   const [runId] = runIdsIn(runsDir);
   if (!runId) throw new Error(`the executor exited with ${exitCode} before it started a run:\n${stderr}`);
   const journal = join(runsDir, runId, 'journal.ndjson');

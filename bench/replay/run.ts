@@ -21,6 +21,7 @@ async function declareQueue(url: string, queue: string): Promise<void> {
   }
 }
 import { stopZipkin, zipkinServer } from '../../test/support/zipkin-server';
+import { dropSchema } from './store-schema';
 
 /** BENCH_REPLAY_CLI runs another build of the executor (e.g. of an earlier commit) for a before/after comparison. */
 const CLI = resolve(process.env.BENCH_REPLAY_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
@@ -42,12 +43,16 @@ const cpuProfileDir = args.includes('--cpu-prof') ? resolve(args[args.indexOf('-
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const row = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(46) : c.padStart(10))).join(' | ')} |`;
 
-async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string, env?: Readonly<Record<string, string>>): Promise<ExecutorFigures> {
+/** BENCH_REPLAY_STORE (a postgres:// URL): the same run once more with the PostgreSQL run store, against the folder. */
+const STORE = process.env.BENCH_REPLAY_STORE;
+
+async function executorRun(label: string, count: number, ctx: { dir: string; brokers: string; amqpUrl: string; tag: string }, topic: string, options: { readonly env?: Readonly<Record<string, string>>; readonly runsStore?: string } = {}): Promise<ExecutorFigures> {
+  const { env, runsStore } = options;
   const queue = `bench-replay-${label}-${ctx.tag}`;
   const dir = mkdtempSync(join(ctx.dir, `${label}-`));
   try {
     console.log(`FlowTracer: ${fmt(count)} messages ${topic} → queue ${queue} (${CLI})…`);
-    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, flow: benchFlow('bench-replay', { topic }, { queue }), ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(env ? { env } : {}) });
+    const figures = await runExecutor({ cli: CLI, dir, brokers: ctx.brokers, amqpUrl: ctx.amqpUrl, flow: benchFlow('bench-replay', { topic }, { queue }), ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(env ? { env } : {}), ...(runsStore ? { runsStore } : {}) });
     if (env && /tracing: \d+ spans? could not be exported/.test(figures.stderr)) console.log(figures.stderr.split('\n').find((l) => l.includes('tracing:')));
     const depth = await queueDepth(ctx.amqpUrl, queue);
     if (figures.exitCode !== 0) throw new Error(`the executor exited with ${figures.exitCode}:\n${figures.stderr}`);
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
     if (traced) {
       const zipkin = await zipkinServer();
       console.log(`Zipkin ${zipkin.url} (started here, in-memory)`);
-      spans = { zipkin: zipkin.url, figures: await executorRun('100k-traced', COUNT, ctx, topic, { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${zipkin.url}/api/v2/spans` }) };
+      spans = { zipkin: zipkin.url, figures: await executorRun('100k-traced', COUNT, ctx, topic, { env: { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${zipkin.url}/api/v2/spans` } }) };
       await stopZipkin();
     }
     const after = await ceilings('after');
@@ -151,6 +156,14 @@ async function main(): Promise<void> {
       const cost = 1 - small.transferMs / spans.figures.transferMs;
       console.log(`tracing: exporting ${fmt(2 * COUNT)} spans to Zipkin ${spans.zipkin} costs ${fmt(cost * 100, 1)}% of the untraced rate (${fmt(COUNT / (spans.figures.transferMs / 1000))} vs ${fmt(flowRate)} msgs/s)`);
     } else console.log('(a run exporting its spans to Zipkin, against this one: BENCH_REPLAY_TRACED=1 or --traced)');
+    if (STORE) {
+      const schema = `bench_replay_${tag.replace(/-/g, '_')}`;
+      const stored = await executorRun('100k-store', COUNT, ctx, topic, { runsStore: `${STORE}${STORE.includes('?') ? '&' : '?'}schema=${schema}` });
+      console.log('');
+      executorRows('100k PG store', COUNT, stored);
+      console.log(`run store vs runs folder (messages moving): ${fmt(COUNT / (stored.transferMs / 1000))} vs ${fmt(flowRate)} msgs/s (${fmt((COUNT / (stored.transferMs / 1000) / flowRate) * 100, 1)}%); journal records ${fmt(stored.journalMb)} MB in schema ${schema} (dropped)`);
+      await dropSchema(STORE, schema);
+    }
 
     if (large) {
       const largeTopic = `bench-replay-large-${tag}`;

@@ -255,7 +255,8 @@ function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: numbe
 }
 
 function withActor(command: ExecutorCommand, actor: string, runsDir: string | undefined): ExecutorCommand {
-  const dir = runsDir ? { runsDir } : {};
+  const runsStore = settings().runsStore;
+  const dir = { ...(runsDir ? { runsDir } : {}), ...(runsStore ? { runsStore } : {}) };
   switch (command.type) {
     case 'run':
       return { ...command, options: { ...command.options, ...dir, actor } };

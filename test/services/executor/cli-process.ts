@@ -78,8 +78,10 @@ export interface CliProcess {
 export class CliProcesses {
   private readonly started: ChildProcess[] = [];
 
-  start(args: string[]): CliProcess {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+  /** `wrap` turns the command line into another one that runs it (in another namespace). */
+  start(args: string[], wrap: (argv: string[]) => string[] = (argv) => argv): CliProcess {
+    const [command, ...rest] = wrap([process.execPath, CLI, ...args]);
+    const child = spawn(command!, rest, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
     this.started.push(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -12,6 +12,7 @@ import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue } from './broker-clients';
 import { RecordingHttpServer, type Script } from './recording-http-server';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 
 type Parked = Extract<JournalRecord, { t: 'parked' }>;
 type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
@@ -103,7 +104,7 @@ connections:
       assert.equal(server!.requests.length, 2);
       const delivered = (await readJournal(result.directory)).records.filter((r): r is Delivered => r.t === 'delivered');
       assert.deepEqual(delivered.map((d) => [d.key, d.inDoubt]), [['order-42', true]]);
-      assert.deepEqual((await runDetails(join(dir, 'runs'), result.runId)).inDoubt.map((d) => d.key), ['order-42']);
+      assert.deepEqual((await runDetails(new FolderRunStore(join(dir, 'runs')), result.runId)).inDoubt.map((d) => d.key), ['order-42']);
     });
   }
 
@@ -113,7 +114,7 @@ connections:
     assert.equal(server!.requests.length, 2);
     const delivered = (await readJournal(result.directory)).records.filter((r): r is Delivered => r.t === 'delivered');
     assert.deepEqual(delivered.map((d) => [d.key, d.inDoubt]), [['order-42', undefined]]);
-    assert.deepEqual((await runDetails(join(dir, 'runs'), result.runId)).inDoubt, []);
+    assert.deepEqual((await runDetails(new FolderRunStore(join(dir, 'runs')), result.runId)).inDoubt, []);
   });
 
   it('gives up after maxAttempts 500s with exponential waits, and parks the order with its attempts', async () => {

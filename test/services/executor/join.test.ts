@@ -13,6 +13,7 @@ import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './bro
 import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
 import { createTopic } from '../../support/kafka-topics';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 import { runIdsIn } from '../../support/run-folders';
 
 const COUNT = 3000;
@@ -110,7 +111,7 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     for (const message of arrived) seen.set(String(message.key), (seen.get(String(message.key)) ?? 0) + 1);
     const missing = Array.from({ length: COUNT }, (_, i) => `k${i}`).filter((key) => !seen.has(key));
     assert.deepEqual(missing, [], 'every key arrived');
-    const details = await runDetails(runsDir, runId);
+    const details = await runDetails(new FolderRunStore(runsDir), runId);
     const inDoubt = new Set(details.inDoubt.map((d) => d.key));
     const duplicates = [...seen].filter(([, n]) => n > 1).map(([key]) => key);
     assert.deepEqual(duplicates.filter((key) => !inDoubt.has(key)), [], `duplicates outside the reported window (window ${inDoubt.size})`);

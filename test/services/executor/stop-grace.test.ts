@@ -8,6 +8,7 @@ import { runDetails } from '../../../executor/run-inspection';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { deleteQueue, fillQueue, queueDepthProbe } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 import { runIdsIn } from '../../support/run-folders';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
@@ -111,7 +112,7 @@ connections:
     assert.equal(run.requestsAtStop, IN_FLIGHT, 'nothing more was written after the Stop');
     assert.deepEqual(run.committedKeys, run.held.map((n) => `m${n}`).sort(), 'the held messages are journaled delivered and committed');
     await until(`the queue to hold the ${COUNT - IN_FLIGHT} others`, async () => (await depth()) === COUNT - IN_FLIGHT);
-    assert.deepEqual((await runDetails(run.runsDir, run.runId)).inDoubt, [], 'nothing may have arrived twice');
+    assert.deepEqual((await runDetails(new FolderRunStore(run.runsDir), run.runId)).inDoubt, [], 'nothing may have arrived twice');
 
     const resumed = await cli(['resume', run.runId, '--runs-dir', run.runsDir]);
     assert.equal(resumed.code, 0);
@@ -128,7 +129,7 @@ connections:
     assert.equal((await readSummary(run.directory)).status, 'stopped');
     assert.deepEqual(run.committedKeys, []);
     await until(`the queue to hold all ${COUNT} again`, async () => (await depth()) === COUNT);
-    assert.deepEqual((await runDetails(run.runsDir, run.runId)).inDoubt.map((d) => d.key).sort(), run.held.map((n) => `m${n}`).sort(), 'the held ones are in doubt');
+    assert.deepEqual((await runDetails(new FolderRunStore(run.runsDir), run.runId)).inDoubt.map((d) => d.key).sort(), run.held.map((n) => `m${n}`).sort(), 'the held ones are in doubt');
 
     const resumed = await cli(['resume', run.runId, '--runs-dir', run.runsDir]);
     assert.equal(resumed.code, 0);

@@ -12,6 +12,7 @@ import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { FakeClock } from './fake-clock';
 import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 import { MASK } from '../../../executor/redaction';
 import { runIdsIn } from '../../support/run-folders';
 
@@ -192,7 +193,7 @@ describe('engine (in-memory connectors)', () => {
     const summary = await readSummary(first.directory);
     assert.deepEqual(summary.reconciliation, whole);
     assert.equal(summary.resumed, 1);
-    const shown = await runDetails(runsDir, first.runId);
+    const shown = await runDetails(new FolderRunStore(runsDir), first.runId);
     assert.deepEqual(shown.summary.reconciliation, whole, 'show --json prints these details');
   });
 
@@ -221,7 +222,7 @@ describe('engine (in-memory connectors)', () => {
     assert.equal(world.calls.get('OrderService')!.length, 2, 'nothing more was sent after the Stop');
     assert.deepEqual(values('Processed'), [{ processed: { orderId: 1 } }, { processed: { orderId: 2 } }], 'the replies of the two in flight went downstream');
     assert.deepEqual(world.commits.get('OrderQueue'), ['OrderQueue@0', 'OrderQueue@1']);
-    assert.deepEqual((await runDetails(runsDir, first.runId)).inDoubt, [], 'the six never written are not in doubt');
+    assert.deepEqual((await runDetails(new FolderRunStore(runsDir), first.runId)).inDoubt, [], 'the six never written are not in doubt');
     const resumed = await resumeRun(first.runId, deps());
     assert.equal(resumed.status, 'succeeded', resumed.error);
     assert.deepEqual([...world.calls.get('OrderService')!].sort(), Array.from({ length: 8 }, (_, i) => `k${i}`), 'each order sent to the service once');
@@ -258,7 +259,7 @@ describe('engine (in-memory connectors)', () => {
     const result = await running;
     assert.equal(result.status, 'stopped');
     assert.equal(writing, 1, 'only the first was written');
-    assert.deepEqual((await runDetails(runsDir, result.runId)).inDoubt.filter((d) => d.connection.includes('OrderService')).map((d) => d.source), ['OrderQueue@0'], 'the three never written are not in doubt');
+    assert.deepEqual((await runDetails(new FolderRunStore(runsDir), result.runId)).inDoubt.filter((d) => d.connection.includes('OrderService')).map((d) => d.source), ['OrderQueue@0'], 'the three never written are not in doubt');
   });
 
   it('stops cleanly when the signal aborts: the run is stopped, nothing counted twice', async () => {

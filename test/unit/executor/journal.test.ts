@@ -8,6 +8,7 @@ import { parseJournal, parseJournalFile, readJournal, readSummary, JournalError 
 import type { JournalRecord, RunSummary } from '../../../protocol/journal-records';
 import { MASK, Redactor } from '../../../executor/redaction';
 import { RunOwnership } from '../../../executor/run-ownership';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 
 const summary = (runId: string, extra: Partial<RunSummary> = {}): RunSummary => ({
   runId, flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', status: 'running', startedAt: '2026-11-29T00:00:00.000Z', components: {}, reconciliation: [], parked: 0, ...extra,
@@ -126,7 +127,7 @@ describe('Journal', () => {
     await writeSummaryAtomically(join(dir, LIVE), summary(LIVE, { pid: 2 ** 22 + 18 }));
     const owner = await RunOwnership.claim(join(dir, LIVE), LIVE, 'main', { signal: new AbortController().signal });
     try {
-      assert.deepEqual(await markInterruptedRuns(dir), [DEAD]);
+      assert.deepEqual(await markInterruptedRuns(new FolderRunStore(dir)), [DEAD]);
     } finally {
       await owner.release();
     }

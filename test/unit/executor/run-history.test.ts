@@ -12,6 +12,7 @@ import type { NewJournalRecord } from '../../../protocol/journal-records';
 import { recordRun, type Fate } from '../../support/recorded-run';
 import { FakeClock } from './fake-clock';
 import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 
 const FLOW = join(__dirname, 'fixtures', 'pipeline.flow.yaml');
 const FED = 'OrderService -> Processed';
@@ -82,7 +83,7 @@ describe('resume and retry read the journal as a stream', () => {
       runsDir, runId: '20261201-000003-a003', flow: 'pipeline', flowFile: FLOW, source: 'Orders', target: 'OrderQueue', topic: 'orders', partitions: 2, perPartition: 8,
       fate, key: (p, o) => `k${p}-${o}`, payload: () => Buffer.from('{}'), flushEvery: 3,
     });
-    const details = await runDetails(runsDir, '20261201-000003-a003');
+    const details = await runDetails(new FolderRunStore(runsDir), '20261201-000003-a003');
     assert.deepEqual(details.parked, [{ connection: ORDERS, component: 'OrderQueue', key: 'k0-2', source: 'orders/0@2', error: 'HTTP 503 (gave up after 3 attempts: max attempts)' }]);
     assert.deepEqual(details.inDoubt, [
       { connection: ORDERS, key: 'k1-1', source: 'orders/1@1', worker: 'main' },
@@ -90,7 +91,7 @@ describe('resume and retry read the journal as a stream', () => {
       { connection: ORDERS, key: 'k1-4', source: 'orders/1@4', worker: 'main' },
     ]);
     assert.deepEqual(details.workers, [{ worker: 'main', delivered: 7, ended: false }]);
-    assert.deepEqual((await traceMessage(runsDir, 'k1-1')).map((h) => [h.runId, h.source, h.outcome]), [['20261201-000003-a003', 'orders/1@1', '(default)/OrderQueue#4']]);
-    assert.deepEqual((await traceMessage(runsDir, 'k0-2')).map((h) => h.outcome), ['parked: HTTP 503 (gave up after 3 attempts: max attempts)']);
+    assert.deepEqual((await traceMessage(new FolderRunStore(runsDir), 'k1-1')).map((h) => [h.runId, h.source, h.outcome]), [['20261201-000003-a003', 'orders/1@1', '(default)/OrderQueue#4']]);
+    assert.deepEqual((await traceMessage(new FolderRunStore(runsDir), 'k0-2')).map((h) => h.outcome), ['parked: HTTP 503 (gave up after 3 attempts: max attempts)']);
   });
 });

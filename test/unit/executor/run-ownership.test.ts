@@ -11,6 +11,7 @@ import { readSummary } from '../../../protocol/journal-files';
 import { environmentSecrets } from '../../../executor/values';
 import { FakeClock } from './fake-clock';
 import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 import { runIdsIn } from '../../support/run-folders';
 
 const FLOW = join(__dirname, 'fixtures', 'pipeline.flow.yaml');
@@ -90,7 +91,7 @@ describe('who runs a run (owner locks)', function () {
       // Past the stale time while the heartbeat goes on: still build-7's.
       await new Promise((resolve) => setTimeout(resolve, SHORT.staleMs + 500));
       await assert.rejects(resumeRun(stopped.runId, deps()), refusal);
-      assert.deepEqual(await markInterruptedRuns(runsDir), []);
+      assert.deepEqual(await markInterruptedRuns(new FolderRunStore(runsDir)), []);
       assert.equal((await readSummary(stopped.directory)).status, 'running');
     } finally {
       remote.stop();
@@ -113,12 +114,12 @@ describe('who runs a run (owner locks)', function () {
     await writeSummaryAtomically(run, { runId: R1, flow: 'f', flowFile: FLOW, mode: 'warn', status: 'running', startedAt: '2026-11-29T08:00:00.000Z', components: {}, reconciliation: [], parked: 0, pid: GONE_HERE });
     const remote = remoteOwner(run, 'build-7', GONE_HERE);
     try {
-      assert.deepEqual(await markInterruptedRuns(runsDir), []);
+      assert.deepEqual(await markInterruptedRuns(new FolderRunStore(runsDir)), []);
     } finally {
       remote.stop();
     }
     assert.deepEqual(await poll(async () => {
-      const marked = await markInterruptedRuns(runsDir);
+      const marked = await markInterruptedRuns(new FolderRunStore(runsDir));
       return marked.length > 0 ? marked : undefined;
     }), [R1]);
     assert.equal((await readSummary(run)).status, 'interrupted');

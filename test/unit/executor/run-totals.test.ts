@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTotals } from '../../../executor/run-reconciliation';
+import { folderRun } from '../../../executor/stores/folder-run-store';
 
 const K = 'Orders -> Queue';
 const M = 'Intake -> Service';
@@ -40,7 +41,7 @@ describe('a run\'s totals across its segments', () => {
       delivered(M, 'b:2'), committed(M, 'b:2'), parked(M, 'b:3'), committed(M, 'b:3'), ended(M, 'failed'),
       { t: 'reconciliation', connections: [{ connection: M, read: 2, delivered: 1, parked: 1, filtered: 0, balanced: true }] },
     ]));
-    assert.deepEqual(await runTotals(file, [K, M, D], new Set([M])), {
+    assert.deepEqual(await runTotals(folderRun(dir), [K, M, D], new Set([M])), {
       resumed: 1,
       reconciliation: [
         { connection: K, read: 5, delivered: 5, parked: 0, filtered: 0, balanced: true },
@@ -59,6 +60,6 @@ describe('a run\'s totals across its segments', () => {
       { t: 'resumed' }, delivered(K, 'o/0@1'), committed(K, 'o/0@1'),
       { t: 'reconciliation', connections: [{ connection: K, read: 1, delivered: 1, parked: 0, filtered: 0, balanced: true }] },
     ]));
-    assert.deepEqual((await runTotals(file, [K], new Set())).reconciliation, [{ connection: K, read: 2, delivered: 2, parked: 0, filtered: 0, balanced: false }]);
+    assert.deepEqual((await runTotals(folderRun(dir), [K], new Set())).reconciliation, [{ connection: K, read: 2, delivered: 2, parked: 0, filtered: 0, balanced: false }]);
   });
 });

@@ -10,6 +10,7 @@ import { writeSummaryAtomically } from '../../../executor/journal-writer';
 import type { RunSummary } from '../../../protocol/journal-records';
 import { sharedReconciliation } from '../../../executor/run-reconciliation';
 import { inDoubtAcrossWorkers, inDoubtWindow } from '../../../executor/run-inspection';
+import { FolderRunStore, folderRun } from '../../../executor/stores/folder-run-store';
 
 const C = 'Orders -> Queue';
 const lines = (records: readonly object[]): string => records.map((r) => `${JSON.stringify({ ...r, at: '2026-11-29T00:00:00.000Z' })}\n`).join('');
@@ -56,7 +57,7 @@ describe('a run shared by several processes', () => {
     writeFileSync(join(dir, 'journal.ndjson'), lines([sent('p/0@0'), delivered('p/0@0'), committed('p/0@0'), sent('p/0@1'), delivered('p/0@1'), sent('p/0@2'), delivered('p/0@2')]));
     // vm-2 took partition 0 over from 0@2 and parked 0@3, then a retry delivered it.
     writeFileSync(join(dir, 'journal-vm-2.ndjson'), lines([sent('p/0@2'), delivered('p/0@2'), committed('p/0@2'), sent('p/0@3'), parked('p/0@3'), committed('p/0@3'), sent('p/0@3'), delivered('p/0@3'), committed('p/0@3')]));
-    assert.deepEqual(await sharedReconciliation(dir, [C]), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: true }]);
+    assert.deepEqual(await sharedReconciliation(folderRun(dir), [C]), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: true }]);
   });
 
   it('calls unbalanced a position a killed process sent that no process settled, and not one another process delivered', async () => {
@@ -64,9 +65,9 @@ describe('a run shared by several processes', () => {
     // went on without 0@6 (no offset in between may be skipped, a marker or a compacted gap takes none of these).
     writeFileSync(join(dir, 'journal.ndjson'), lines([sent('p/0@4'), delivered('p/0@4'), committed('p/0@4'), sent('p/0@5'), sent('p/0@6')]));
     writeFileSync(join(dir, 'journal-vm-2.ndjson'), lines([sent('p/0@5'), delivered('p/0@5'), committed('p/0@5'), sent('p/0@9'), delivered('p/0@9'), committed('p/0@9')]));
-    assert.deepEqual(await sharedReconciliation(dir, [C]), [{ connection: C, read: 4, delivered: 3, parked: 0, filtered: 0, balanced: false }]);
+    assert.deepEqual(await sharedReconciliation(folderRun(dir), [C]), [{ connection: C, read: 4, delivered: 3, parked: 0, filtered: 0, balanced: false }]);
     writeFileSync(join(dir, 'journal-vm-3.ndjson'), lines([sent('p/0@6'), delivered('p/0@6'), committed('p/0@6')]));
-    assert.deepEqual(await sharedReconciliation(dir, [C]), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: true }]);
+    assert.deepEqual(await sharedReconciliation(folderRun(dir), [C]), [{ connection: C, read: 4, delivered: 4, parked: 0, filtered: 0, balanced: true }]);
   });
 
   it('leaves a run running while a joined process holds its lock, and marks it interrupted once every process is gone', async () => {
@@ -78,10 +79,10 @@ describe('a run shared by several processes', () => {
     writeFileSync(join(run, 'journal.ndjson'), lines([{ t: 'run-start', runId: R1, flow: 'f', flowFile: '/x/f.flow.yaml', mode: 'warn', actor: 'a', versions: {} }]));
     writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }]));
     const worker = await RunOwnership.claim(run, R1, { worker: 'w1' }, { signal: new AbortController().signal });
-    assert.deepEqual(await markInterruptedRuns(dir), []);
+    assert.deepEqual(await markInterruptedRuns(new FolderRunStore(dir)), []);
     writeFileSync(join(run, 'journal-w1.ndjson'), lines([{ t: 'worker', worker: 'w1', pid: process.pid, host: hostname() }, { t: 'worker-end', worker: 'w1', status: 'succeeded' }]));
     await worker.release();
-    assert.deepEqual(await markInterruptedRuns(dir), [R1]);
+    assert.deepEqual(await markInterruptedRuns(new FolderRunStore(dir)), [R1]);
     assert.equal((await readSummary(run)).status, 'interrupted');
     assert.deepEqual((await readJournal(run)).records.map((r) => r.t), ['run-start', 'interrupted', 'worker', 'worker-end']);
   });

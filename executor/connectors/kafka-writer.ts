@@ -1,8 +1,20 @@
-// The kafka target: an idempotent, acks=all producer that sends one request at a time and is replaced after a failed send.
-import type { Producer } from 'kafkajs';
+// The kafka target: an idempotent, acks=all producer that sends one request at a time, the writes waiting meanwhile batched into the next, and is replaced after a failed send.
+import { Partitioners, type ICustomPartitioner, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
-import { abortable, connectorError } from './connector-errors';
+import { connectorError } from './connector-errors';
 import { keyText, parsePayload, selectValue } from './json-path-value';
+
+/** What one request carries at most: records, and bytes of keys, values and headers (brokers take 1 MB a batch by default). */
+const MAX_RECORDS = 500;
+const MAX_BYTES = 900_000;
+
+interface Pending {
+  readonly message: Message;
+  readonly bytes: number;
+  /** Taken into a request: an abort no longer takes it back. */
+  sent: boolean;
+  settle(error: unknown, position?: string): void;
+}
 
 /**
  * kafkajs (2.2.4) numbers an idempotent producer's records per partition when a request goes out
@@ -14,21 +26,37 @@ import { keyText, parsePayload, selectValue } from './json-path-value';
  * broker: kafkajs holds a lock per broker for each produce round trip anyway. A send that failed
  * for good may still have been written under numbers the next send would reuse: the producer is
  * replaced (a new producer id) before anything else is sent.
+ *
+ * The writes that arrive while a send is out wait in order and go together in the next one. Each
+ * record's partition is set before the send, by kafkajs's default partitioner fed the topic's
+ * partitions as the producer last saw them (recorded by the producer's own partitioner): the
+ * broker gives each partition's records consecutive offsets from the base offset it answers, in
+ * the request's order, so every write learns its own position. Until the producer has seen the
+ * topic, one record goes alone and kafkajs places it.
  */
 export class KafkaWriter implements TargetWriter {
-  /** Settles once the send last handed to the producer settled. */
-  private last: Promise<unknown> = Promise.resolve();
+  private producer: Producer;
+  private readonly queue: Pending[] = [];
+  private sending = false;
   /** A send failed for good: the next one goes through a new producer. */
   private stale = false;
   private closed = false;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  /** The topic's partitions as the producer's partitioner last saw them. */
+  private partitions: PartitionMetadata[] | undefined;
 
   constructor(
     private readonly component: string,
-    private producer: Producer,
-    private readonly newProducer: () => Producer,
+    private readonly newProducer: (createPartitioner: ICustomPartitioner) => Producer,
     private readonly topic: string,
     private readonly keyPath: string | undefined,
-  ) {}
+  ) {
+    this.producer = this.createProducer();
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
 
   /** The record key, which picks the partition and is what compaction keeps the last value of. */
   orderKey(message: FlowMessage): string | null {
@@ -41,15 +69,29 @@ export class KafkaWriter implements TargetWriter {
 
   async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
     const key = this.recordKey(message);
-    const sent = this.last.then(() => this.send(key, message, signal));
-    this.last = sent.catch(() => undefined);
-    try {
-      const [record] = await abortable(this.component, sent, signal);
-      return { position: `${this.topic}/${record?.partition ?? 0}@${record?.baseOffset ?? '?'}` };
-    } catch (error) {
-      const timeout = error instanceof Error && /timeout/i.test(error.name);
-      throw connectorError(this.component, `producing to topic ${this.topic} failed`, error, timeout ? 'timeout' : 'connection');
-    }
+    const aborted = () => new ConnectorError(`component ${this.component}: aborted`, 'timeout');
+    if (signal.aborted) throw aborted();
+    const position = await new Promise<string>((resolve, reject) => {
+      const onAbort = () => {
+        // A write not sent yet is not sent at all; a sent one's send goes on (the next waits for it).
+        if (!pending.sent) this.queue.splice(this.queue.indexOf(pending), 1);
+        reject(aborted());
+      };
+      const pending: Pending = {
+        message: { key, value: message.value, headers: { ...message.headers } },
+        bytes: (key?.length ?? 0) + message.value.length + Object.entries(message.headers).reduce((n, [k, v]) => n + k.length + String(v).length, 0),
+        sent: false,
+        settle: (error, at) => {
+          signal.removeEventListener('abort', onAbort);
+          if (at === undefined) reject(error);
+          else resolve(at);
+        },
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(pending);
+      this.pump();
+    });
+    return { position };
   }
 
   async close(): Promise<void> {
@@ -61,22 +103,71 @@ export class KafkaWriter implements TargetWriter {
     return this.keyPath ? keyText(selectValue(parsePayload(this.component, message.value), this.keyPath)) : message.key;
   }
 
-  private async send(key: string | null, message: FlowMessage, signal: AbortSignal): ReturnType<Producer['send']> {
-    // A write whose run stopped while it waited is not sent at all.
-    if (signal.aborted) throw new ConnectorError(`component ${this.component}: aborted`, 'timeout');
-    if (this.stale) await this.replaceProducer();
+  private createProducer(): Producer {
+    return this.newProducer(() => (args) => {
+      if (args.topic === this.topic) this.partitions = args.partitionMetadata;
+      return this.partitioner(args);
+    });
+  }
+
+  private pump(): void {
+    if (this.sending || this.queue.length === 0) return;
+    this.sending = true;
+    void this.sendBatch().finally(() => {
+      this.sending = false;
+      this.pump();
+    });
+  }
+
+  /** Sends the writes at the head of the queue in one request and settles each with its record's position. */
+  private async sendBatch(): Promise<void> {
+    const batch = this.take();
     try {
-      return await this.producer.send({ topic: this.topic, acks: -1, messages: [{ key, value: message.value, headers: { ...message.headers } }] });
+      if (this.stale) await this.replaceProducer();
+      const partitions = this.partitions;
+      const placed = batch.map(({ message }) => (partitions ? this.partitioner({ topic: this.topic, partitionMetadata: partitions, message }) : undefined));
+      const messages = batch.map(({ message }, i) => (placed[i] === undefined ? message : { ...message, partition: placed[i] }));
+      let results;
+      try {
+        results = await this.producer.send({ topic: this.topic, acks: -1, messages });
+      } catch (error) {
+        this.stale = true;
+        throw error;
+      }
+      const next = new Map<number, bigint>();
+      for (const result of results) next.set(result.partition, BigInt(result.baseOffset ?? -1));
+      placed.forEach((chosen, i) => {
+        // One record alone was placed by kafkajs: the only partition answered is its.
+        const partition = chosen ?? results[0]?.partition ?? 0;
+        const offset = next.get(partition);
+        next.set(partition, (offset ?? -1n) + 1n);
+        batch[i]!.settle(undefined, `${this.topic}/${partition}@${offset === undefined || offset < 0n ? '?' : offset}`);
+      });
     } catch (error) {
-      this.stale = true;
-      throw error;
+      const timeout = error instanceof Error && /timeout/i.test(error.name);
+      const failure = connectorError(this.component, `producing to topic ${this.topic} failed`, error, timeout ? 'timeout' : 'connection');
+      for (const pending of batch) pending.settle(failure);
     }
+  }
+
+  /** The writes the next request carries: one until the producer has seen the topic's partitions. */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    let bytes = 0;
+    const most = this.partitions ? MAX_RECORDS : 1;
+    while (this.queue.length > 0 && batch.length < most && (batch.length === 0 || bytes + this.queue[0]!.bytes <= MAX_BYTES)) {
+      const pending = this.queue.shift()!;
+      pending.sent = true;
+      bytes += pending.bytes;
+      batch.push(pending);
+    }
+    return batch;
   }
 
   private async replaceProducer(): Promise<void> {
     if (this.closed) throw new ConnectorError(`component ${this.component}: the producer is closed`, 'connection');
     await this.producer.disconnect().catch(() => undefined);
-    const fresh = this.newProducer();
+    const fresh = this.createProducer();
     this.producer = fresh;
     await fresh.connect();
     this.stale = false;

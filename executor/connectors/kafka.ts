@@ -1,5 +1,5 @@
 // The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer (kafka-writer.ts).
-import { Kafka, logLevel, type Admin, type ISocketFactory, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ICustomPartitioner, type ISocketFactory, type SASLOptions } from 'kafkajs';
 import { ConnectorError, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { KafkaGroupReader } from './kafka-group-reader';
@@ -98,14 +98,13 @@ export class KafkaConnector implements Connector {
   async openWriter(_settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter> {
     // kafkajs's own retries of a request keep its sequence numbers (idempotence needs acks -1, which every send sets);
     // one request in flight, as kafkajs's transactions guide asks for exactly-once.
-    const newProducer = () => this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-    const producer = newProducer();
+    const newProducer = (createPartitioner: ICustomPartitioner) => this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner });
+    const writer = new KafkaWriter(this.name, newProducer, this.props.topic, this.props.key);
     try {
-      await abortable(this.name, producer.connect(), signal);
+      await abortable(this.name, writer.connect(), signal);
     } catch (error) {
       throw connectorError(this.name, `cannot connect the producer (Kafka at ${this.props.brokers.join(',')})`, error);
     }
-    const writer = new KafkaWriter(this.name, producer, newProducer, this.props.topic, this.props.key);
     this.closers.add(writer);
     return writer;
   }

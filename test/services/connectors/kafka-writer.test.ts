@@ -1,11 +1,11 @@
-// The kafka target's producer when the broker wrote a send but its answer was lost: every write lands exactly where it says.
+// The kafka target's producer: concurrent writes batched into few requests, and when the broker wrote a send but its answer was lost, every write lands exactly where it says.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as net from 'node:net';
 import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
 import { KafkaConnector } from '../../../executor/connectors/kafka';
 import type { TargetWriter } from '../../../executor/connectors/connector';
-import { readTopic } from '../executor/broker-clients';
+import { readOffsets, readTopic } from '../executor/broker-clients';
 import { createTopic } from '../../support/kafka-topics';
 
 const brokers = () => [process.env.FLOWTRACER_TEST_KAFKA_BROKERS ?? ''];
@@ -20,6 +20,8 @@ const PRODUCE = 0; // the Produce request's API key
 class Faults {
   cutProduceAt: number | undefined;
   refuse = false;
+  /** Produce requests written so far. */
+  produced = 0;
   constructor(private readonly topic: string) {}
 
   readonly socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
@@ -28,6 +30,7 @@ class Faults {
     const write = socket.write.bind(socket) as (data: Buffer, ...rest: unknown[]) => boolean;
     (socket as { write: unknown }).write = (data: Buffer, ...rest: unknown[]): boolean => {
       const sent = write(data, ...rest);
+      if (Buffer.isBuffer(data) && data.length >= 6 && data.readInt16BE(4) === PRODUCE) this.produced++;
       const end = this.cutProduceAt;
       if (end !== undefined && Buffer.isBuffer(data) && data.length >= 6 && data.readInt16BE(4) === PRODUCE) {
         this.cutProduceAt = undefined;
@@ -95,5 +98,62 @@ describe('kafka writer after a lost answer @kafka', function () {
     // The runner writes A again (its journal marks it in doubt): a duplicate, never a loss.
     await write('A');
     assert.deepEqual(await values(), ['warm', 'A', 'B', 'A']);
+  });
+});
+
+describe('kafka writer batching concurrent writes @kafka', function () {
+  this.timeout(90_000);
+  let topic: string;
+  let faults: Faults;
+  let connector: KafkaConnector;
+  let writer: TargetWriter;
+  const write = (key: string | null, value: string, on = signal()) => writer.write({ key, value: Buffer.from(JSON.stringify(value)), headers: {} }, on);
+
+  beforeEach(async () => {
+    topic = `ft-writer-batch-${randomUUID()}`;
+    const a = new Kafka({ brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+    await a.connect();
+    await createTopic(a, { topic, numPartitions: 3 });
+    await a.disconnect();
+    faults = new Faults(topic);
+    connector = new KafkaConnector('Orders', { brokers: brokers(), topic }, { socketFactory: faults.socketFactory });
+    writer = await connector.openWriter({}, signal());
+  });
+
+  afterEach(async () => {
+    await connector.close();
+    const a = new Kafka({ brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+    await a.connect();
+    await a.deleteTopics({ topics: [topic] });
+    await a.disconnect();
+  });
+
+  it('sends 300 concurrent writes to 3 partitions in a few requests, each returning exactly where its record is, keys in write order', async () => {
+    // Keys k0..k9, every seventh write without a key (kafkajs spreads those round-robin).
+    const writes = Array.from({ length: 300 }, (_, i) => ({ key: i % 7 === 0 ? null : `k${i % 10}`, value: `v${i}` }));
+    const positions = await Promise.all(writes.map((w) => write(w.key, w.value)));
+    assert.ok(faults.produced <= 10, `${faults.produced} produce requests for 300 writes`);
+    const records = await readOffsets(topic);
+    assert.equal(records.length, 300);
+    const where = new Map(records.map((r) => [r.value, `${topic}/${r.partition}@${r.offset}`]));
+    assert.deepEqual(positions.map((p) => p.position), writes.map((w) => where.get(w.value)));
+    assert.equal(new Set(records.map((r) => r.partition)).size, 3);
+    for (let k = 0; k < 10; k++) {
+      const ofKey = records.filter((r) => r.key === `k${k}`);
+      assert.equal(new Set(ofKey.map((r) => r.partition)).size, 1, `k${k} in one partition`);
+      assert.deepEqual(ofKey.map((r) => r.value), writes.filter((w) => w.key === `k${k}`).map((w) => w.value));
+    }
+  });
+
+  it('does not send a waiting write whose signal aborted, and sends the others', async () => {
+    const abort = new AbortController();
+    const first = write('a', 'first'); // goes out alone; the next three wait for it
+    const kept = write('a', 'kept');
+    const dropped = write('a', 'dropped', abort.signal);
+    const last = write('a', 'last');
+    abort.abort();
+    await assert.rejects(dropped, (error: Error) => error.message === 'component Orders: aborted');
+    await Promise.all([first, kept, last]);
+    assert.deepEqual((await readTopic(topic)).map((m) => m.value), ['first', 'kept', 'last']);
   });
 });

@@ -56,7 +56,7 @@ function exitFor(result: RunResult): number {
  * Runs an engine operation with Ctrl-C/SIGTERM wired to Stop (a second one aborts at once), turning
  * known errors into one line and an exit code.
  */
-async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
+export async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
   const runStop = new RunStop(flags.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
   const stop = (): void => runStop.request();
   process.on('SIGINT', stop);

@@ -8,6 +8,7 @@ import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, joinCommand, parseMode, reportError, resumeCommand, retryCommand, runCommand, UsageError, type CommonFlags } from './cli-commands';
 import { inspectCommand } from './cli-inspect';
 import { exportCommand } from './cli-export';
+import { MESSAGE_COMMANDS, MESSAGES_USAGE, messagesCommand } from './cli-messages';
 
 export { ExitCode };
 
@@ -25,7 +26,7 @@ commands:
   show RUN                          a run's summary, parked messages and in-flight window
   trace ID|KEY                      a message's path through every run, by trace id or key
   export FILE [--format yaml|json]  the flow with defaults applied, kinds inferred, env resolved (secrets stay references)
-
+${MESSAGES_USAGE}
 options (every command):
   --json                            machine-readable output on stdout
   --runs-dir DIR                    where runs live (default .flowtracer/runs)
@@ -116,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'validate') return validate(rest);
   if (command === 'export') return exportCommand(rest);
+  if (command !== undefined && MESSAGE_COMMANDS.has(command)) return messagesCommand(command, rest);
   if (command === undefined || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? ExitCode.usage : ExitCode.ok;

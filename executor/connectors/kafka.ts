@@ -1,7 +1,8 @@
 // The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer (kafka-writer.ts).
 import { Kafka, logLevel, type Admin, type ISocketFactory, type SASLOptions } from 'kafkajs';
-import { ConnectorError, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type Browse, type BrowseOptions, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
+import { openKafkaBrowse } from './kafka-browse';
 import { KafkaGroupReader } from './kafka-group-reader';
 import { KafkaReader } from './kafka-reader';
 import { resolveRanges, type KafkaSelect } from './kafka-select';
@@ -107,6 +108,19 @@ export class KafkaConnector implements Connector {
     const writer = new KafkaWriter(this.name, producer, newProducer, this.props.topic, this.props.key);
     this.closers.add(writer);
     return writer;
+  }
+
+  async browse(options: BrowseOptions, signal: AbortSignal): Promise<Browse> {
+    const admin = async (): Promise<Admin> => {
+      const a = this.kafka.admin();
+      await abortable(this.name, a.connect(), signal);
+      return a;
+    };
+    try {
+      return await openKafkaBrowse(this.name, this.kafka, admin, this.props.topic, options);
+    } catch (error) {
+      throw connectorError(this.name, `cannot browse topic ${this.props.topic} (Kafka at ${this.props.brokers.join(',')})`, error);
+    }
   }
 
   async close(): Promise<void> {

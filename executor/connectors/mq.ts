@@ -2,8 +2,9 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { componentDefaults } from '../../flow/schema';
 import { RetrySchedule } from '../retry-schedule';
-import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type TargetWriter } from './connector';
+import { ConnectorError, type Browse, type BrowseOptions, type ConnectionSettings, type Connector, type SourceReader, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
+import { openMqBrowse } from './mq-browse';
 import { MqPublisher } from './mq-publisher';
 import { MqReader } from './mq-reader';
 import { redactUrl } from './redact-url';
@@ -116,6 +117,18 @@ export class MqConnector implements Connector {
     }, await this.publisherChannel(signal));
     this.closers.add(writer);
     return writer;
+  }
+
+  /** Browses the queue without declaring it: a queue that does not exist is an error, not created. */
+  async browse(options: BrowseOptions, signal: AbortSignal): Promise<Browse> {
+    const channel = await (await this.connect(signal)).createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await channel.checkQueue(this.props.queue);
+    } catch (error) {
+      throw connectorError(this.name, `queue ${this.props.queue} cannot be browsed`, error, 'validation');
+    }
+    return openMqBrowse(this.props.queue, channel, options);
   }
 
   async close(): Promise<void> {

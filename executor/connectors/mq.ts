@@ -28,6 +28,8 @@ export class MqConnector implements Connector {
   private readonly props: MqProps;
   private connection: Promise<ChannelModel> | undefined;
   private readonly closers = new Set<{ close(): Promise<void> }>();
+  /** Checked or declared once; a queue deleted mid-run is the publisher's `unroutable` and the reader's cancelled consumer. */
+  private queueExists = false;
 
   constructor(readonly name: string, props: Readonly<Record<string, unknown>>) {
     this.props = props as unknown as MqProps;
@@ -62,12 +64,37 @@ export class MqConnector implements Connector {
     }
   }
 
-  /** Reaches the broker and declares the queue (durable per `durable`, default true) and checks the exchange. */
+  /**
+   * Declares the queue (durable per `durable`, default true) when it does not exist. A queue that
+   * exists is used as it is: declaring it again without its arguments (a dead-letter exchange, a
+   * TTL, a length limit) would fail with PRECONDITION_FAILED, and they are the broker's business.
+   */
+  private async ensureQueue(model: ChannelModel): Promise<void> {
+    if (this.queueExists) return;
+    const probe = await model.createChannel();
+    probe.on('error', () => undefined); // a 404 closes the probe's channel, nothing else
+    try {
+      await probe.checkQueue(this.props.queue);
+      await probe.close().catch(() => undefined);
+    } catch {
+      const channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    }
+    this.queueExists = true;
+  }
+
+  /** Reaches the broker, declares the queue if it does not exist, and checks the exchange. */
   async preflight(signal: AbortSignal): Promise<void> {
-    const channel = await (await this.connect(signal)).createChannel();
+    const model = await this.connect(signal);
+    const channel = await model.createChannel();
     channel.on('error', () => undefined);
     try {
-      await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
+      await this.ensureQueue(model);
       if (this.props.exchange) await channel.checkExchange(this.props.exchange);
     } catch (error) {
       throw connectorError(this.name, `queue ${this.props.queue}${this.props.exchange ? ` / exchange ${this.props.exchange}` : ''} is not usable`, error, 'validation');
@@ -76,20 +103,22 @@ export class MqConnector implements Connector {
     }
   }
 
-  /** A channel to consume from: prefetch set, queue declared (durable per `durable`, default true). */
+  /** A channel to consume from: prefetch set, the queue declared if missing. */
   private async consumerChannel(signal: AbortSignal): Promise<Channel> {
-    const channel = await (await this.connect(signal)).createChannel();
+    const model = await this.connect(signal);
+    await this.ensureQueue(model);
+    const channel = await model.createChannel();
     channel.on('error', () => undefined); // the reader watches 'close'
     await channel.prefetch(this.prefetch());
-    await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
     return channel;
   }
 
   /** A confirm channel to publish on; the queue is declared when publishing to it directly. */
   private async publisherChannel(signal: AbortSignal): Promise<ConfirmChannel> {
-    const channel = await (await this.connect(signal)).createConfirmChannel();
+    const model = await this.connect(signal);
+    if (!this.props.exchange) await this.ensureQueue(model);
+    const channel = await model.createConfirmChannel();
     channel.on('error', () => undefined); // the publisher watches 'error' and 'close'
-    if (!this.props.exchange) await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
     return channel;
   }
 

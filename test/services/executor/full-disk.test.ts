@@ -1,7 +1,7 @@
 // The runs folder on a real full disk (a small tmpfs): the run fails with the journal's write error and no message is lost.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
@@ -9,6 +9,7 @@ import type { JournalRecord } from '../../../protocol/journal-records';
 import amqp from 'amqplib';
 import { amqpUrl, deleteQueue, drainQueue, fillQueue } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
+import { runIdsIn } from '../../support/run-folders';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 /** Enough parked payloads (every other message, ~16 KB each in base64) to fill the tmpfs more than twice over. */
@@ -99,7 +100,7 @@ connections:
 
     const { code, output } = await cli(['run', file, '--runs-dir', runsDir]);
 
-    const [runId] = readdirSync(runsDir).filter((n) => n !== '.gitignore');
+    const [runId] = runIdsIn(runsDir);
     const tail = output.slice(-3000);
     assert.ok(runId, `no run directory was created: ${tail}`);
     const run = join(runsDir, runId);

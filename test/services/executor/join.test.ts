@@ -1,6 +1,6 @@
 // Beyond one machine: three CLI processes share one kafka→mq run through its consumer group; one is killed with SIGKILL.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,6 +13,7 @@ import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './bro
 import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
 import { createTopic } from '../../support/kafka-topics';
+import { runIdsIn } from '../../support/run-folders';
 
 const COUNT = 3000;
 const PARTITIONS = 6;
@@ -51,7 +52,7 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     // Few messages in flight per process keep the run going long enough to kill one of them mid-way.
     const common = ['--runs-dir', runsDir, '--max-in-flight', '4'];
     const starter = cli(['run', file, ...common]);
-    const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n !== '.gitignore')[0] : undefined));
+    const runId = await until('the run to start', () => runIdsIn(runsDir)[0]);
     const directory = runDirectory(runsDir, runId);
     const share = await until('the share of the Kafka source', async () => (existsSync(join(directory, 'summary.json')) ? (await readSummary(directory)).shared?.['Orders -> OrderQueue'] : undefined));
     const fixed = (share as { partitions: { start: string; end: string }[] }).partitions.reduce((n, p) => n + Number(BigInt(p.end) - BigInt(p.start)), 0);

@@ -1,6 +1,6 @@
 // Where a Kafka run ends: the last stable offset, reached by the fetch past transaction markers, aborted and compacted records.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
@@ -16,6 +16,7 @@ import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow, kafkaToTableFlow } from './flow-texts';
 import { useScratchTables } from './scratch-tables';
 import { createTopic as createKafkaTopic } from '../../support/kafka-topics';
+import { runIdsIn } from '../../support/run-folders';
 
 /** How long a run may take before the test calls it hung (the old ends never came). */
 const BOUND_MS = 60_000;
@@ -101,7 +102,7 @@ describe('a Kafka run ends at the last stable offset, on what the fetch got past
       await gate.query(`LOCK TABLE ${table} IN SHARE MODE`);
       const common = ['--runs-dir', runsDir, '--max-in-flight', '2'];
       const starter = processes.start(['run', file, ...common]);
-      const runId = await until('the run to start', () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n !== '.gitignore')[0] : undefined));
+      const runId = await until('the run to start', () => runIdsIn(runsDir)[0]);
       const directory = runDirectory(runsDir, runId);
       await until('the share of the Kafka source', async () => (existsSync(join(directory, 'summary.json')) ? (await readSummary(directory)).shared?.['Orders -> OrderDB'] : undefined));
       const joiner = processes.start(['run', '--join', runId, ...common]);

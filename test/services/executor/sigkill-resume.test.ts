@@ -1,6 +1,6 @@
 // Nothing lost: kafka→mq killed with SIGKILL at random points five times and resumed each time.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
@@ -9,6 +9,7 @@ import { runDirectory } from '../../../executor/run-paths';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
 import { cli, CLI } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
+import { runIdsIn } from '../../support/run-folders';
 
 const COUNT = 10_000;
 
@@ -54,7 +55,7 @@ describe('executor killed with SIGKILL and resumed @kafka', function () {
     for (let kill = 0; kill < 5; kill++) {
       const threshold = (await probe.depth()) + Math.floor(COUNT * (0.01 + random() * 0.11));
       const outcome = await cli(runId ? ['resume', runId, '--runs-dir', runsDir] : ['run', file, '--runs-dir', runsDir], async () => (await probe.depth()) >= threshold);
-      runId ??= existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n !== '.gitignore')[0] : undefined;
+      runId ??= runIdsIn(runsDir)[0];
       if (!runId) continue; // killed before the run began: nothing to resume yet, start it again
       if (outcome === 0) break; // it finished before the kill point: nothing left to resume
       assert.equal(outcome, 'SIGKILL');

@@ -1,6 +1,6 @@
 // Resume continues after the last key delivered: a query source whose delivered rows were deleted, an api whose items shifted; resume refused without a key.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnector } from '../../../executor/connectors/registry';
@@ -13,6 +13,7 @@ import type { RunSummary } from '../../../protocol/journal-records';
 import { cli, CLI } from './cli-process';
 import { RecordingHttpServer } from './recording-http-server';
 import { useScratchTables } from './scratch-tables';
+import { runIdsIn } from '../../support/run-folders';
 
 const ROWS = 6_000;
 const database = (name: string): string => `  ${name}:\n    type: database\n    url: "\${env:FLOWTRACER_TEST_PG_URL}"\n`;
@@ -50,7 +51,7 @@ describe('resume continues from the last key delivered, never by counting', func
     writeFileSync(file, `flow: ${name}\ndefaults:\n  retry: { strategy: fixed, delay: 50ms, maxAttempts: 2 }\ncomponents:\n${components}connections:\n${connections}`);
     return file;
   };
-  const onlyRun = (): string => readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!;
+  const onlyRun = (): string => runIdsIn(runsDir)[0]!;
   const summaryOf = (runId: string): RunSummary => JSON.parse(readFileSync(join(runDirectory(runsDir, runId), 'summary.json'), 'utf8')) as RunSummary;
 
   before(() => assert.ok(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`));
@@ -145,7 +146,7 @@ describe('resume continues from the last key delivered, never by counting', func
       const controller = new AbortController();
       const running = startRun(file, {}, deps(controller.signal));
       await until(async () => {
-        if (!existsSync(runsDir) || readdirSync(runsDir).filter((n) => n !== '.gitignore').length === 0) return false;
+        if (runIdsIn(runsDir).length === 0) return false;
         // The run's folder (its owner lock) exists a moment before its journal does.
         const records = await readJournalRecords(runDirectory(runsDir, onlyRun()), ['committed']).catch(() => []);
         return records.length >= 10;

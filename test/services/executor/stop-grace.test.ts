@@ -1,13 +1,14 @@
 // Stop (SIGTERM to the CLI) while a slow service holds the requests: within the grace they are confirmed and committed, and a resume sends none of them again.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDetails } from '../../../executor/run-inspection';
 import { readJournal, readSummary } from '../../../protocol/journal-files';
 import { deleteQueue, fillQueue, queueDepthProbe } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
+import { runIdsIn } from '../../support/run-folders';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 20;
@@ -78,7 +79,7 @@ connections:
       until(`${IN_FLIGHT} held requests`, () => server.requests.length >= IN_FLIGHT).then(() => child.kill('SIGTERM'), () => child.kill('SIGKILL'));
     });
     const held = server.requests.slice(0, IN_FLIGHT).map((r) => (JSON.parse(r.body) as { n: number }).n);
-    const runId = readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!;
+    const runId = runIdsIn(runsDir)[0]!;
     const directory = join(runsDir, runId);
     const { records } = await readJournal(directory);
     const committed = new Set(records.filter((r) => r.t === 'committed').map((r) => (r as { source: string }).source));

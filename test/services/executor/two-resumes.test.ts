@@ -1,6 +1,6 @@
 // One owner per run: two `flowtracer resume` processes started together on a SIGKILLed kafka→mq run; one runs it, the other is refused.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
@@ -9,6 +9,7 @@ import { runDirectory } from '../../../executor/run-paths';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
 import { CLI, cliExit } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
+import { runIdsIn } from '../../support/run-folders';
 
 const COUNT = 10_000;
 
@@ -41,7 +42,7 @@ describe('two resumes of one interrupted run at once @kafka', function () {
     const killed = await cliExit(['run', file, '--runs-dir', runsDir], async () => (await probe.depth()) >= COUNT / 10);
     await probe.close();
     assert.equal(killed.outcome, 'SIGKILL');
-    const runId = readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!;
+    const runId = runIdsIn(runsDir)[0]!;
     const { records } = await readJournal(runDirectory(runsDir, runId));
     const inDoubt = new Set(inDoubtWindow(records).map((m) => m.key));
 

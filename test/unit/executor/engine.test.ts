@@ -12,6 +12,7 @@ import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { FakeClock } from './fake-clock';
 import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
+import { runIdsIn } from '../../support/run-folders';
 
 const FLOW = join(__dirname, 'fixtures', 'pipeline.flow.yaml');
 const SECRET = 'pa55-w0rd-xyz';
@@ -53,7 +54,7 @@ describe('engine (in-memory connectors)', () => {
     await startRun(FLOW, {}, deps());
     const first = world.stores.get('OrderQueue')![0]!.headers.traceparent!.split('-')[1];
     assert.equal(world.stores.get('Processed')![0]!.headers.traceparent!.split('-')[1], first);
-    const { records } = await readJournal(join(runsDir, readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!));
+    const { records } = await readJournal(join(runsDir, runIdsIn(runsDir)[0]!));
     const hops = records.filter((r) => r.t === 'delivered' && r.traceId === first).map((r) => (r as { connection: string }).connection);
     assert.deepEqual(hops, ['Orders -> OrderQueue', 'OrderQueue -> OrderService', 'OrderService -> Processed']);
   });

@@ -11,6 +11,7 @@ import { readSummary } from '../../../protocol/journal-files';
 import { environmentSecrets } from '../../../executor/values';
 import { FakeClock } from './fake-clock';
 import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
+import { runIdsIn } from '../../support/run-folders';
 
 const FLOW = join(__dirname, 'fixtures', 'pipeline.flow.yaml');
 /** The shortest proper-lockfile allows: stale after 2 s, a heartbeat every second. */
@@ -164,7 +165,7 @@ describe('who runs a run (owner locks)', function () {
     const running = startRun(FLOW, {}, deps({ connectors: factory, emit }));
     running.catch(() => undefined);
     await blocked;
-    directory = join(runsDir, readdirSync(runsDir).filter((n) => n !== '.gitignore')[0]!);
+    directory = join(runsDir, runIdsIn(runsDir)[0]!);
     // build-9 found the lock silent and took it over.
     rmSync(join(directory, 'owner.lock'), { recursive: true, force: true });
     const remote = remoteOwner(directory, 'build-9', 4242);

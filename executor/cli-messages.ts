@@ -10,7 +10,7 @@ import { durationProblem, parseDuration } from '../flow/durations';
 import { ExitCode, reportError, UsageError, withEngine, type CommonFlags } from './cli-commands';
 import { authorizeCli } from './cli-access';
 import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
-import type { Browse, BrowsedMessage, Connector, FlowMessage } from './connectors/connector';
+import type { Browse, BrowsedMessage, BrowseOptions, Connector, FlowMessage } from './connectors/connector';
 import { createConnector } from './connectors/registry';
 import { startRun } from './engine';
 import { DeadLetterGroups, type DeadLetterGroup } from './messages/dead-letters';
@@ -29,7 +29,8 @@ export const MESSAGES_USAGE = `  browse FILE COMPONENT [--from earliest|latest|O
          [--grep TEXT] [--key KEY] [--header NAME[=VALUE]] [--json]
                                     show a kafka or mq component's messages without changing anything (Kafka: a
                                     group of its own that commits nothing; RabbitMQ: every message goes back, in
-                                    order, marked redelivered); --limit default 100, latest: the last N
+                                    order, marked redelivered); --limit (default 100) counts the matches
+                                    of a search; --from latest: the last N of each partition
   send FILE COMPONENT MESSAGES.ndjson
                                     publish one message a line ({ key, headers, value } or valueBase64) through the
                                     component (publisher confirms, acks=-1), each checked first against the schema of
@@ -146,12 +147,23 @@ async function guarded(command: string, file: string, json: boolean, githubApiUr
   }
 }
 
-/** Browses a component, keeping what the search matches, and always gives the messages back at the end. */
-async function eachBrowsed(connector: Connector, options: { from?: string; partitions?: number[]; limit: number }, search: MessageSearch, signal: AbortSignal, use: (m: BrowsedMessage) => Promise<void> | void): Promise<void> {
+/**
+ * Browses a component and hands on what the search matches, at most `limit` of them, and always
+ * gives the messages back at the end. With a search, the component is read until `limit` matches
+ * (or its end): the limit counts what is shown, not what was looked at.
+ */
+async function eachBrowsed(connector: Connector, options: BrowseOptions, search: MessageSearch, signal: AbortSignal, use: (m: BrowsedMessage) => Promise<void> | void): Promise<void> {
   if (!connector.browse) throw new UsageError(`component ${connector.type} cannot be browsed`);
-  const browse: Browse = await connector.browse(options, signal);
+  const searching = !isEmptySearch(search);
+  const latest = options.from === 'latest' || options.from === 'end';
+  const browse: Browse = await connector.browse(searching && !latest ? { ...options, limit: Number.MAX_SAFE_INTEGER } : options, signal);
+  let matched = 0;
   try {
-    for await (const message of browse.messages(signal)) if (isEmptySearch(search) || matchesSearch(message, search)) await use(message);
+    for await (const message of browse.messages(signal)) {
+      if (searching && !matchesSearch(message, search)) continue;
+      await use(message);
+      if (++matched >= options.limit) break;
+    }
   } finally {
     const note = await browse.close();
     if (note) process.stderr.write(`flowtracer: ${note}\n`);
@@ -329,10 +341,8 @@ async function redriveCommand(args: readonly string[]): Promise<number> {
       if (picked.length === 0) process.stdout.write(`no dead letters${values.origin || values.reason ? ' match' : ''} in ${name}\n`);
     }
     if (tooOften > 0) process.stderr.write(`flowtracer redrive: ${tooOften} message${tooOften === 1 ? ' was' : 's were'} redriven ${maxRedrives} times already and stay${tooOften === 1 ? 's' : ''} in ${name} (--max-redrives)\n`);
-    if (values['dry-run']) {
-      if (json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...report })}\n`);
-      return ExitCode.ok;
-    }
+    if (json) process.stdout.write(`${JSON.stringify({ dryRun: values['dry-run'] === true, ...report })}\n`);
+    if (values['dry-run']) return ExitCode.ok;
     // Each move is an ordinary run of a flow of two components, one after the other (a queue is read by one connection at a time).
     const folder = join(dirname(runsDir), 'redrives');
     mkdirSync(folder, { recursive: true });

@@ -48,7 +48,7 @@ describe('dead letters', () => {
 
   it('groups by origin and reason in the order first seen', () => {
     const groups = new DeadLetterGroups(3);
-    for (const h of [{ 'x-death': xDeath }, { 'x-original-topic': 'a', 'x-exception-message': 'timeout' }, { 'x-death': xDeath, 'x-flowtracer-redriven': '5' }, {}, { 'x-death': xDeath }]) groups.add(h);
+    for (const h of <Record<string, string>[]>[{ 'x-death': xDeath }, { 'x-original-topic': 'a', 'x-exception-message': 'timeout' }, { 'x-death': xDeath, 'x-flowtracer-redriven': '5' }, {}, { 'x-death': xDeath }]) groups.add(h);
     assert.deepEqual(groups.list().map((g) => [g.originId, g.reason, g.count, g.tooOften]), [['mq:orders', 'rejected', 2, 1], ['kafka:a', 'timeout', 1, 0]]);
     assert.equal(groups.notDeadLetters, 1);
   });

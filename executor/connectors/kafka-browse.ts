@@ -22,10 +22,10 @@ export async function browseRanges(component: string, admin: Admin, topic: strin
  * (`flowtracer-browse-<random>`), never commits an offset, and is deleted once the browse ends, so
  * no other group's offsets move and nothing is left behind.
  */
-export async function openKafkaBrowse(component: string, kafka: Kafka, admin: () => Promise<Admin>, topic: string, options: BrowseOptions): Promise<Browse> {
+export async function openKafkaBrowse(component: string, kafka: Kafka, admin: (cleanup: boolean) => Promise<Admin>, topic: string, options: BrowseOptions): Promise<Browse> {
   const groupId = `flowtracer-browse-${randomBytes(6).toString('hex')}`;
   const ranges = await (async () => {
-    const a = await admin();
+    const a = await admin(false);
     try {
       return await browseRanges(component, a, topic, options);
     } finally {
@@ -45,7 +45,7 @@ export async function openKafkaBrowse(component: string, kafka: Kafka, admin: ()
     },
     async close(): Promise<string | undefined> {
       await reader.close();
-      const a = await admin().catch(() => undefined);
+      const a = await admin(true).catch(() => undefined);
       // An empty group that was never joined (nothing to read) does not exist: nothing to delete.
       await a?.deleteGroups([groupId]).catch(() => undefined);
       await a?.disconnect().catch(() => undefined);

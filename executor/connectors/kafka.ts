@@ -111,9 +111,10 @@ export class KafkaConnector implements Connector {
   }
 
   async browse(options: BrowseOptions, signal: AbortSignal): Promise<Browse> {
-    const admin = async (): Promise<Admin> => {
+    // The cleanup at the end (deleting the browse's group) connects even after a Ctrl-C aborted the browse.
+    const admin = async (cleanup: boolean): Promise<Admin> => {
       const a = this.kafka.admin();
-      await abortable(this.name, a.connect(), signal);
+      await (cleanup ? a.connect() : abortable(this.name, a.connect(), signal));
       return a;
     };
     try {

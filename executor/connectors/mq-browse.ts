@@ -34,7 +34,12 @@ export function openMqBrowse(queue: string, channel: Channel, options: BrowseOpt
     },
     async close(): Promise<string | undefined> {
       const count = held.length;
-      if (!lost) for (const m of held.splice(0)) channel.nack(m as GetMessage, false, true);
+      if (!lost) {
+        for (const m of held.splice(0)) channel.nack(m as GetMessage, false, true);
+        // A nack has no reply: a round trip through the queue (as the reader's acks do) returns once the
+        // broker put them all back, so the queue's depth is whole again when the browse ends.
+        await channel.checkQueue(queue).catch(() => undefined);
+      }
       await channel.close().catch(() => undefined);
       // A closed channel hands its unacked messages back as well (RabbitMQ requeues them).
       return count > 0 ? `the ${count} message${count === 1 ? '' : 's'} browsed went back to queue ${queue} in order, now marked redelivered` : undefined;

@@ -55,7 +55,7 @@ function exitFor(result: RunResult): number {
  * Runs an engine operation with Ctrl-C/SIGTERM wired to Stop (a second one aborts at once), turning
  * known errors into one line and an exit code.
  */
-async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
+export async function withEngine(flags: CommonFlags, label: string, flowFile: () => Promise<string>, operation: (deps: EngineDeps) => Promise<RunResult>): Promise<number> {
   const runStop = new RunStop(flags.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
   // One redactor for the whole command: the error line after a failed run masks the secrets the run resolved.
   const redactor = new Redactor(environmentSecretValues());

@@ -15,6 +15,7 @@ import { serveExecutorChild } from './executor-child';
 import { EXECUTOR_CHILD_ARG } from '../protocol/executor-events';
 import { runsCommand, showCommand, traceCommand } from './cli-inspect';
 import { validateCommand } from './cli-validate';
+import { MESSAGE_COMMANDS, MESSAGES_USAGE, messagesCommand } from './cli-messages';
 
 export { ExitCode };
 
@@ -162,7 +163,9 @@ exit codes:
     or GitHub could not answer (the message says which)
 `;
 
-export const USAGE = commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume', options: MOVING_ONLY }], FOOTER);
+export const USAGE = `${commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume', options: MOVING_ONLY }], FOOTER)}
+message commands (executor/cli-messages.ts):
+${MESSAGES_USAGE}`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -171,6 +174,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(asked ? commandHelp(asked, COMMON) : USAGE);
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
+  // The message commands parse their own options (node:util parseArgs too); not yet entries of the table.
+  if (MESSAGE_COMMANDS.has(name)) return messagesCommand(name, rest);
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`flowtracer ${name}: unknown command '${name}'\n${USAGE}`);

@@ -1,6 +1,7 @@
 // The executor child process that the extension forks (dist/executor/cli.js --executor-child); speaks the event channel over IPC.
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
+import { browsePages } from './messages/browse-pages';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
 import type { RunStore } from './run-store';
@@ -36,11 +37,23 @@ const extensionSecrets: SecretProvider = (name, signal) =>
     send({ type: 'secret-request', requestId, name });
   });
 
+/** A browse changes nothing at the source; a Stop ends it at once (a RabbitMQ browse then gives its messages back). */
+async function browse(command: Extract<ExecutorCommand, { type: 'browse' }>): Promise<void> {
+  stop = new RunStop(0);
+  try {
+    await browsePages(command.flowFile, command.component, command.request, extensionSecrets, AbortSignal.any([stop.signal, stop.stopReading]), send);
+  } finally {
+    stop.dispose();
+    stop = undefined;
+  }
+}
+
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
   if (stop) {
     send({ type: 'log', level: 'error', message: 'a run is already in progress in this executor' });
     return;
   }
+  if (command.type === 'browse') return browse(command);
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;

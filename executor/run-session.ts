@@ -5,6 +5,7 @@ import { FLOW_DEFAULTS } from '../flow/schema';
 import type { Connector, FlowMessage, SourceMessage, SourceReader, TargetWriter } from './connectors/connector';
 import type { ResumeFrom } from './connectors/key-position';
 import { runConnection, type Settled } from './connection-runner';
+import { deadLetterSelectOf, deadLetterSource, type PassedOver } from './messages/dead-letter-source';
 import { PayloadValidator } from './payload-validation';
 import { connectionRef, type PlannedConnection, type RunPlan } from './plan';
 import type { CommittedPositions } from './committed-positions';
@@ -90,6 +91,12 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       for (const channel of downstream) await channel.push({ ...reply, headers, position: `reply:${id}` }, signal);
     };
   };
+  const passedOverBy = new Map<string, PassedOver>();
+  const passedOver = (id: string): PassedOver => {
+    const counts = { tooOften: 0, others: 0 };
+    passedOverBy.set(id, counts);
+    return counts;
+  };
   const runOne = async (c: PlannedConnection): Promise<ConnectionResult> => {
     const upstream = c.waitsFor.filter((w) => done.has(w));
     const waits = await Promise.all(upstream.map((w) => done.get(w)!.promise));
@@ -111,6 +118,8 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
       const shared = override || channels.has(c.id) || mode === 'dry-run' || !source.shareSource ? undefined : await input.share?.(c, source, base);
       const settings = shared ? { ...base, shared } : base;
       reader = override?.reader ?? channels.get(c.id) ?? (await openReader(source, c, settings, ctx.signal));
+      const deadLetters = override || channels.has(c.id) ? undefined : deadLetterSelectOf(c.props.select);
+      if (deadLetters) reader = deadLetterSource(reader, deadLetters, passedOver(c.id), (m) => ctx.log('warn', `${c.id}: ${m.key ?? m.position} was redriven ${deadLetters.maxRedrives} times already: left at ${c.source.name}`, c.source.name));
       if (mode !== 'dry-run') writer = await openWriter(input.connectors.get(c.target.name)!, c, settings, ctx.signal);
       const spans = ctx.telemetry ? hopShapes(ctx, c, source, mode === 'dry-run' ? undefined : input.connectors.get(c.target.name), settings, channels.has(c.id) || override !== undefined) : undefined;
       const validator = typeof c.props.schema === 'string' && mode !== 'off' ? PayloadValidator.fromFile(ctx.flowFile, c.props.schema) : PayloadValidator.none();
@@ -120,6 +129,8 @@ export async function runSession(input: SessionInput): Promise<Map<string, Conne
         schedule: scheduleOf(c, plan, ctx.random), maxInFlight: maxInFlightOf(c.props, ctx.maxInFlight),
         onReply: replyHandler(c), onSettled: override?.onSettled, alreadyCommitted: input.alreadyCommitted?.get(c.id), ...(spans ? { spans } : {}),
       });
+      const passed = passedOverBy.get(c.id);
+      if (passed && (passed.tooOften > 0 || passed.others > 0)) ctx.log('info', `${c.id}: left at ${c.source.name}: ${passed.others} other message${passed.others === 1 ? '' : 's'}, ${passed.tooOften} redriven too often`, c.source.name);
       if (outcome.error) return { status: 'failed', counts: outcome.counts, error: outcome.error };
       // Stopped: what it committed counts; a resume reads the rest.
       if (ctx.stopReading.aborted) return { status: 'stopped', counts: outcome.counts };

@@ -108,6 +108,7 @@ export const RETRY_DEFAULTS = defaultsOf(definitions.retry!);
 export const CONNECTION_DEFAULTS = defaultsOf(definitions.connection!);
 export const FLOW_DEFAULTS = defaultsOf(definitions.defaults!);
 export const JOURNAL_DEFAULTS = defaultsOf(definitions.journal!);
+export const DEAD_LETTER_DEFAULTS = defaultsOf(definitions.select!.properties!.deadLetters as JsonSchema) as { readonly maxRedrives: number; readonly keepHeaders: boolean };
 
 export function componentDefaults(type: string): Readonly<Record<string, unknown>> {
   const schema = componentSchema(type);

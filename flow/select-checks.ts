@@ -9,8 +9,8 @@ import { keySpanAt, valueSpanAt } from './yaml-path';
 
 /** The `select` fields each source type reads (a service is never a source of a bounded read). */
 export const SELECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  kafka: ['from', 'until', 'partitions', 'limit'],
-  mq: ['until', 'limit'],
+  kafka: ['from', 'until', 'partitions', 'limit', 'deadLetters'],
+  mq: ['until', 'limit', 'deadLetters'],
   database: ['query', 'params', 'limit'],
   api: ['limit'],
   service: [],

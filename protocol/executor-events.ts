@@ -47,7 +47,11 @@ export type ExecutorEvent =
   | ({ readonly type: 'message-retrying'; readonly runId: string; readonly connection: string; readonly key: string | null; readonly attempt: number; readonly waitMs: number; readonly error: string } & ConnectionIdentity)
   | { readonly type: 'log'; readonly runId?: string; readonly level: LogLevel; readonly message: string; readonly component?: string }
   /** The executor needs a secret's value (extension answers with `secret-value`). */
-  | { readonly type: 'secret-request'; readonly requestId: number; readonly name: string };
+  | { readonly type: 'secret-request'; readonly requestId: number; readonly name: string }
+  /** The next messages of a `browse`, in the order read (a page at a time: never the whole component at once). */
+  | { readonly type: 'messages-page'; readonly component: string; readonly messages: readonly MessageView[] }
+  /** A `browse` ended: how many messages it showed; `note` says what it left behind (RabbitMQ: requeued, now redelivered). */
+  | { readonly type: 'browse-finished'; readonly component: string; readonly count: number; readonly note?: string; readonly error?: string };
 
 export interface RunOptions {
   readonly mode?: RunMode;
@@ -59,13 +63,41 @@ export interface RunOptions {
   readonly actor?: string;
 }
 
+/** A message as a browse shows it (the `.ndjson` line of `flowtracer export-messages`, with where it sits). */
+export interface MessageView {
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The payload's exact text when it is UTF-8; else `valueBase64`. */
+  readonly value?: string;
+  readonly valueBase64?: string;
+  /** `topic/partition@offset` or `queue#n`. */
+  readonly source: string;
+  readonly timestamp?: string;
+  readonly partition?: number;
+  readonly offset?: string;
+  readonly exchange?: string;
+  readonly routingKey?: string;
+  readonly redelivered?: boolean;
+}
+
+/** What a browse reads: the CLI's `browse` options. */
+export interface BrowseRequest {
+  readonly from?: string;
+  readonly partitions?: readonly number[];
+  /** The most messages shown (of a search: matches). */
+  readonly limit: number;
+  readonly search?: { readonly text?: string; readonly key?: string; readonly header?: string };
+}
+
 export type ExecutorCommand =
   | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
   | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly runsStore?: string; readonly actor?: string }
   | { readonly type: 'resume'; readonly runId: string; readonly runsDir?: string; readonly runsStore?: string; readonly actor?: string }
   /** Stops the run: the first one after a grace period for what is in flight (`STOP_GRACE_ENV`), a second one at once. */
   | { readonly type: 'stop' }
-  | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined };
+  | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined }
+  /** Reads a kafka or mq component's messages without changing anything (the Messages panel); a Stop ends it. */
+  | { readonly type: 'browse'; readonly flowFile: string; readonly component: string; readonly request: BrowseRequest };
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -82,5 +114,5 @@ export type EventSink = (event: ExecutorEvent) => void;
 
 export function isExecutorCommand(value: unknown): value is ExecutorCommand {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value'].includes(type);
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse'].includes(type);
 }

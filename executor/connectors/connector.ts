@@ -53,6 +53,12 @@ export interface SourceReader {
   commit(message: SourceMessage): Promise<void | false>;
   /** Gives a message back without committing it (AMQP nack with requeue); a no-op where a source cannot. */
   release(message: SourceMessage): Promise<void>;
+  /**
+   * A message the connection's `select` does not take (a dead letter of another origin): it stays
+   * at the source, and the reader moves past it (Kafka: its offset counts as done in the run's own
+   * group). Without it, `release` (AMQP: given back at close).
+   */
+  passOver?(message: SourceMessage): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,7 +119,37 @@ export interface Connector {
   openWriter?(settings: ConnectionSettings, signal: AbortSignal): Promise<TargetWriter>;
   /** Its span as the source or the target of a connection with these settings (absent: a generic one). */
   spanShape?(role: 'source' | 'target', settings: ConnectionSettings): SpanShape;
+  /** Reads messages without changing anything (no commit, no ack), for the Messages panel and `flowtracer browse`. */
+  browse?(options: BrowseOptions, signal: AbortSignal): Promise<Browse>;
   close(): Promise<void>;
+}
+
+/** Where a browse starts: Kafka `earliest`, `latest` (the last `limit` of each partition), an offset or an ISO-8601 time. */
+export interface BrowseOptions {
+  readonly from?: string;
+  readonly partitions?: readonly number[];
+  /** The most messages read (before any search). */
+  readonly limit: number;
+}
+
+/** A message as a browse shows it: what it carries and where it sits, nothing changed at the source. */
+export interface BrowsedMessage extends FlowMessage {
+  /** `topic/partition@offset`, or `queue#n` (the n-th message of the queue when browsed). */
+  readonly position: string;
+  readonly timestamp?: string;
+  readonly partition?: number;
+  readonly offset?: string;
+  readonly exchange?: string;
+  readonly routingKey?: string;
+  /** AMQP: the broker had delivered it before. */
+  readonly redelivered?: boolean;
+}
+
+/** A read-only look at a component's messages, streamed; `done` says what the browse left behind. */
+export interface Browse {
+  messages(signal: AbortSignal): AsyncIterable<BrowsedMessage>;
+  /** Ends the browse: every message goes back where it was (AMQP: nack with requeue, in order). Returns a note for the user, if any. */
+  close(): Promise<string | undefined>;
 }
 
 /** Builds a connector from a component's resolved properties (env and secrets substituted). */

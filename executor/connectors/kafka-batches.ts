@@ -7,6 +7,8 @@ export interface FetchedMessage {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers?: IHeaders;
+  /** Milliseconds since the epoch, as kafkajs gives it (create or log-append time). */
+  readonly timestamp?: string;
 }
 
 /** Where one batch of a partition goes. */

@@ -297,6 +297,11 @@ export class KafkaGroupReader implements SourceReader {
     return group;
   }
 
+  /** Passed over by the select: done in the run's group, so the commits (and the end of the partition) move past it. */
+  async passOver(message: SourceMessage): Promise<void> {
+    await this.commit(message);
+  }
+
   /** Kafka cannot give one message back: an uncommitted offset is read again by the group. */
   async release(): Promise<void> {}
 

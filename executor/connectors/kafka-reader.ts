@@ -23,6 +23,8 @@ export function parsePosition(position: string): { topic: string; partition: num
 export interface KafkaMessage extends SourceMessage {
   readonly partition: number;
   readonly offset: bigint;
+  /** The record's timestamp (ms since the epoch), for a browse. */
+  readonly timestamp?: string;
 }
 
 /** Partition and offset of a message, without parsing its position when a Kafka reader made it. */
@@ -124,6 +126,7 @@ export class KafkaReader implements SourceReader {
       position: `${this.topic}/${partition}@${offset}`,
       partition,
       offset,
+      ...(message.timestamp !== undefined ? { timestamp: message.timestamp } : {}),
     });
     this.wakeReader?.();
     return true;
@@ -191,6 +194,11 @@ export class KafkaReader implements SourceReader {
     this.collecting = group;
     this.inFlight = done;
     return group;
+  }
+
+  /** Passed over by the select: done in the run's own group, so the commits move past it. */
+  passOver(message: SourceMessage): Promise<void> {
+    return this.commit(message);
   }
 
   /** Kafka cannot give one message back: an uncommitted offset is read again by the next run. */

@@ -1,7 +1,8 @@
 // The `kafka` component: pre-flight, a bounded reader (kafka-reader.ts) and an acks=all idempotent producer (kafka-writer.ts).
 import { Kafka, logLevel, type Admin, type ICustomPartitioner, type ISocketFactory, type SASLOptions } from 'kafkajs';
-import { ConnectorError, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type SpanShape, type TargetWriter } from './connector';
+import { ConnectorError, type Browse, type BrowseOptions, type ConnectionSettings, type Connector, type SharedSource, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
+import { openKafkaBrowse } from './kafka-browse';
 import { KafkaGroupReader } from './kafka-group-reader';
 import { KafkaReader, parsePosition } from './kafka-reader';
 import { resolveRanges, type KafkaSelect } from './kafka-select';
@@ -127,6 +128,20 @@ export class KafkaConnector implements Connector {
       message: (m) => ({ 'messaging.kafka.message.key': this.props.key === undefined ? (m.key ?? undefined) : undefined, ...bodySize(m) }),
       delivered: (d) => where(d.position),
     };
+  }
+
+  async browse(options: BrowseOptions, signal: AbortSignal): Promise<Browse> {
+    // The cleanup at the end (deleting the browse's group) connects even after a Ctrl-C aborted the browse.
+    const admin = async (cleanup: boolean): Promise<Admin> => {
+      const a = this.kafka.admin();
+      await (cleanup ? a.connect() : abortable(this.name, a.connect(), signal));
+      return a;
+    };
+    try {
+      return await openKafkaBrowse(this.name, this.kafka, admin, this.props.topic, options);
+    } catch (error) {
+      throw connectorError(this.name, `cannot browse topic ${this.props.topic} (Kafka at ${this.props.brokers.join(',')})`, error);
+    }
   }
 
   async close(): Promise<void> {

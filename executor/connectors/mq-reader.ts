@@ -42,10 +42,15 @@ function sameMessage(a: Delivered, b: Delivered): boolean {
   return a.properties.messageId === b.properties.messageId && a.content.equals(b.content);
 }
 
-function toSource(message: Delivered, position: string): SourceMessage {
+/** AMQP headers as text: strings as they are, anything else (x-death's tables, numbers) as JSON. */
+export function amqpHeaderText(raw: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.properties.headers ?? {})) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
-  return { key: (message.properties.messageId as string | undefined) ?? null, value: message.content, headers, position };
+  for (const [name, value] of Object.entries(raw ?? {})) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  return headers;
+}
+
+function toSource(message: Delivered, position: string): SourceMessage {
+  return { key: (message.properties.messageId as string | undefined) ?? null, value: message.content, headers: amqpHeaderText(message.properties.headers as Record<string, unknown> | undefined), position };
 }
 
 export interface MqReaderOptions {

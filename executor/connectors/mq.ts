@@ -2,8 +2,9 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { componentDefaults } from '../../flow/schema';
 import { RetrySchedule } from '../retry-schedule';
-import { ConnectorError, type ConnectionSettings, type Connector, type SourceReader, type SpanShape, type TargetWriter } from './connector';
+import { ConnectorError, type Browse, type BrowseOptions, type ConnectionSettings, type Connector, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
+import { openMqBrowse } from './mq-browse';
 import { MqPublisher } from './mq-publisher';
 import { MqReader } from './mq-reader';
 import { maskUrlPasswords } from '../../flow/secret-mask';
@@ -28,6 +29,8 @@ export class MqConnector implements Connector {
   private readonly props: MqProps;
   private connection: Promise<ChannelModel> | undefined;
   private readonly closers = new Set<{ close(): Promise<void> }>();
+  /** Checked or declared once; a queue deleted mid-run is the publisher's `unroutable` and the reader's cancelled consumer. */
+  private queueExists = false;
 
   constructor(readonly name: string, props: Readonly<Record<string, unknown>>) {
     this.props = props as unknown as MqProps;
@@ -62,12 +65,37 @@ export class MqConnector implements Connector {
     }
   }
 
-  /** Reaches the broker and declares the queue (durable per `durable`, default true) and checks the exchange. */
+  /**
+   * Declares the queue (durable per `durable`, default true) when it does not exist. A queue that
+   * exists is used as it is: declaring it again without its arguments (a dead-letter exchange, a
+   * TTL, a length limit) would fail with PRECONDITION_FAILED, and they are the broker's business.
+   */
+  private async ensureQueue(model: ChannelModel): Promise<void> {
+    if (this.queueExists) return;
+    const probe = await model.createChannel();
+    probe.on('error', () => undefined); // a 404 closes the probe's channel, nothing else
+    try {
+      await probe.checkQueue(this.props.queue);
+      await probe.close().catch(() => undefined);
+    } catch {
+      const channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    }
+    this.queueExists = true;
+  }
+
+  /** Reaches the broker, declares the queue if it does not exist, and checks the exchange. */
   async preflight(signal: AbortSignal): Promise<void> {
-    const channel = await (await this.connect(signal)).createChannel();
+    const model = await this.connect(signal);
+    const channel = await model.createChannel();
     channel.on('error', () => undefined);
     try {
-      await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
+      await this.ensureQueue(model);
       if (this.props.exchange) await channel.checkExchange(this.props.exchange);
     } catch (error) {
       throw connectorError(this.name, `queue ${this.props.queue}${this.props.exchange ? ` / exchange ${this.props.exchange}` : ''} is not usable`, error, 'validation');
@@ -76,20 +104,22 @@ export class MqConnector implements Connector {
     }
   }
 
-  /** A channel to consume from: prefetch set, queue declared (durable per `durable`, default true). */
+  /** A channel to consume from: prefetch set, the queue declared if missing. */
   private async consumerChannel(signal: AbortSignal): Promise<Channel> {
-    const channel = await (await this.connect(signal)).createChannel();
+    const model = await this.connect(signal);
+    await this.ensureQueue(model);
+    const channel = await model.createChannel();
     channel.on('error', () => undefined); // the reader watches 'close'
     await channel.prefetch(this.prefetch());
-    await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
     return channel;
   }
 
   /** A confirm channel to publish on; the queue is declared when publishing to it directly. */
   private async publisherChannel(signal: AbortSignal): Promise<ConfirmChannel> {
-    const channel = await (await this.connect(signal)).createConfirmChannel();
+    const model = await this.connect(signal);
+    if (!this.props.exchange) await this.ensureQueue(model);
+    const channel = await model.createConfirmChannel();
     channel.on('error', () => undefined); // the publisher watches 'error' and 'close'
-    if (!this.props.exchange) await channel.assertQueue(this.props.queue, { durable: this.props.durable ?? MQ_DEFAULTS.durable });
     return channel;
   }
 
@@ -138,6 +168,18 @@ export class MqConnector implements Connector {
       attributes: { ...attributes, 'messaging.destination.name': `${exchange}:${routingKey}`, 'messaging.rabbitmq.destination.routing_key': routingKey, 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish' },
       message: (m) => ({ 'messaging.message.id': m.key ?? undefined, ...bodySize(m) }),
     };
+  }
+
+  /** Browses the queue without declaring it: a queue that does not exist is an error, not created. */
+  async browse(options: BrowseOptions, signal: AbortSignal): Promise<Browse> {
+    const channel = await (await this.connect(signal)).createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await channel.checkQueue(this.props.queue);
+    } catch (error) {
+      throw connectorError(this.name, `queue ${this.props.queue} cannot be browsed`, error, 'validation');
+    }
+    return openMqBrowse(this.props.queue, channel, options);
   }
 
   async close(): Promise<void> {

@@ -119,6 +119,24 @@ connections:
       assert.deepEqual(github.requests, [], 'a flow without access: does not ask GitHub');
     });
 
+    it('applies the access rule to browse, send, export-messages and redrive: a non-member reads and sends nothing', async () => {
+      const file = flow(ACME);
+      const messages = join(dir, 'more.ndjson');
+      writeFileSync(messages, '{"key":"order-3","value":{"id":3}}\n');
+      const out = join(dir, 'out.ndjson');
+      for (const command of [['browse', file, 'Intake'], ['send', file, 'Intake', messages], ['export-messages', file, 'Intake', out], ['redrive', file, 'Intake', '--dry-run']]) {
+        const refused = await runCli(command, env({ GH_TOKEN: 'tok-dave' }));
+        assert.equal(refused.code, 9, `${command[0]!}: ${refused.stderr}`);
+        assert.match(refused.stderr, /dave is signed in to GitHub, but this flow may be run only by a member of acme\./);
+        assert.equal(refused.stdout, '', `${command[0]!} showed nothing`);
+      }
+      assert.equal(existsSync(out), false, 'nothing was exported');
+      const browsed = await runCli(['browse', file, 'Intake', '--json'], env({ GH_TOKEN: 'tok-bob' }));
+      assert.equal(browsed.code, 0, browsed.stderr);
+      assert.equal(browsed.stdout.trim().split('\n').length, 2);
+      assert.deepEqual((await drainQueue(queue)).map((m) => m.key), ['order-1', 'order-2'], 'nothing was sent or taken');
+    });
+
     it('refuses retry and resume of a run of a flow with access: for a non-member', async () => {
       const file = flow(ACME);
       const { runId } = lastJson<Result>(await cli(['run', file], { GH_TOKEN: 'tok-bob' })).result;

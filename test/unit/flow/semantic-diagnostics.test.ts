@@ -109,7 +109,7 @@ describe('checkFlow: checks beyond the schema', () => {
 
   it('reports `select` fields that do not apply to the source type', () => {
     assert.deepEqual(diagnose(`${H}${K}${Q}connections:\n  - { from: Q, to: K, select: { partitions: [0], until: end } }\n`), [
-      ['select-field-not-applicable', '5:32-5:42', '`select.partitions` does not apply to a mq source; it takes `until`, `limit`'],
+      ['select-field-not-applicable', '5:32-5:42', '`select.partitions` does not apply to a mq source; it takes `until`, `limit`, `deadLetters`'],
       ['invalid-value', '5:56-5:59', '`until` of an mq source can only be `empty`'],
     ]);
   });

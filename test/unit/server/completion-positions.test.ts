@@ -139,12 +139,12 @@ describe('completion at every position of the schema', () => {
   describe('select: the fields of the source\'s type and their positions', () => {
     const select = (from: string, to: string, rest = '      |\n') => connection(from, to, `    select:\n${rest}`);
 
-    it('offers from, until, partitions and limit from kafka', () => {
-      assert.deepEqual(shown(select('OrderTopic', 'OrderQueue')), ['from', 'limit', 'partitions', 'until']);
+    it('offers from, until, partitions, limit and deadLetters from kafka', () => {
+      assert.deepEqual(shown(select('OrderTopic', 'OrderQueue')), ['deadLetters', 'from', 'limit', 'partitions', 'until']);
     });
 
-    it('offers until and limit from mq, `query` first (required) from a database, limit from an api', () => {
-      assert.deepEqual(shown(select('OrderQueue', 'OrderService')), ['limit', 'until']);
+    it('offers until, limit and deadLetters from mq, `query` first (required) from a database, limit from an api', () => {
+      assert.deepEqual(shown(select('OrderQueue', 'OrderService')), ['deadLetters', 'limit', 'until']);
       assert.deepEqual(shown(select('OrderDB', 'OrderTopic')), ['query*', 'limit', 'params']);
       assert.deepEqual(shown(`${EXTRA}  - from: StatusAPI\n    to: OrderTopic\n    select: { | }\n`), ['limit']);
     });

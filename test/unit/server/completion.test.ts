@@ -64,7 +64,7 @@ describe('completion', () => {
     assert.deepEqual(labels(complete(EXAMPLE + '  - from: OrderQueue\n    to: OrderDB\n    |\n')), [
       'kind', 'description', 'select', 'maxInFlight', 'schema', 'operation', 'table', 'columns', 'key',
     ]);
-    assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, select: { | } }\n')), ['from', 'until', 'partitions', 'limit']);
+    assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, select: { | } }\n')), ['from', 'until', 'partitions', 'limit', 'deadLetters']);
     assert.deepEqual(labels(complete(EXAMPLE + '  - { from: OrderTopic, to: OrderQueue, operation: | }\n')), ['insert', 'upsert', 'update', 'delete']);
   });
 

@@ -1,0 +1,72 @@
+// What the message commands share: their option tables (node:util parseArgs), the access gate first, Ctrl-C, errors as exit codes.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { authorizeCli } from './cli-access';
+import { UsageError } from './cli-arguments';
+import { reportError } from './cli-commands';
+import { Redactor } from './redaction';
+import { environmentSecretValues } from './values';
+import { MessageTargetError } from './messages/component-messages';
+import { MessageLineError } from './messages/message-lines';
+
+/** A line for the user on stderr, as `flowtracer: …`. */
+export function say(text: string): void {
+  process.stderr.write(`flowtracer: ${text}\n`);
+}
+
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  'github-api-url': { type: 'string' },
+} as const;
+
+type Options = Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never;
+
+export function parseCommand<O extends Options>(args: readonly string[], options: O, positional: readonly string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length < positional.length) throw new UsageError(`missing ${positional.slice(parsed.positionals.length).join(' ')}`);
+  if (parsed.positionals.length > positional.length) throw new UsageError(`unexpected ${parsed.positionals.slice(positional.length).join(' ')}`);
+  return parsed;
+}
+
+export function wholeNumber(value: string | undefined, what: string, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${what} must be a whole number, ${min} or more`);
+  return n;
+}
+
+export function partitionsOf(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((p) => Number(p.trim()));
+  if (list.some((p) => !Number.isSafeInteger(p) || p < 0)) throw new UsageError('--partitions is a comma-separated list of partition numbers');
+  return list;
+}
+
+/** Ctrl-C or SIGTERM aborts the command (a browse then gives its messages back). */
+function interruptible(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  process.on('SIGINT', abort);
+  process.on('SIGTERM', abort);
+  return { signal: controller.signal, dispose: () => (process.off('SIGINT', abort), process.off('SIGTERM', abort)) };
+}
+
+/** Runs a message command: access first (browsing payloads is access too), known errors as one line and an exit code. */
+export async function guarded(command: string, file: string, json: boolean, githubApiUrl: string | undefined, body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const stop = interruptible();
+  try {
+    const access = await authorizeCli(resolve(file), { env: process.env, ...(githubApiUrl ? { githubApiUrl } : {}) });
+    if (access.because && !json) process.stderr.write(`flowtracer: access: ${access.because}\n`);
+    return await body(stop.signal);
+  } catch (error) {
+    if (error instanceof MessageLineError || error instanceof MessageTargetError) return reportError(command, new UsageError(error.message), json, new Redactor(environmentSecretValues()));
+    return reportError(command, error, json, new Redactor(environmentSecretValues()));
+  } finally {
+    stop.dispose();
+  }
+}

@@ -25,14 +25,15 @@ describe('sending and exporting messages (through the CLI)', function () {
   this.timeout(120_000);
   const tag = randomBytes(4).toString('hex');
   let dir: string;
-  const kafka = new Kafka({ clientId: 'ft-send-test', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+  // Made on first use: the services layer's global setup starts Kafka after the files are loaded.
+  const kafka = () => new Kafka({ clientId: 'ft-send-test', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
 
   before(() => assert.ok(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`));
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ft-send-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function topics(...names: string[]): Promise<void> {
-    const admin = kafka.admin();
+    const admin = kafka().admin();
     await admin.connect();
     for (const topic of names) await createTopic(admin, { topic, numPartitions: 3 });
     await admin.disconnect();
@@ -85,7 +86,7 @@ components:
     const limited = join(dir, 'limited.ndjson');
     assert.equal((await runCli(['export-messages', file, 'A', limited, '--limit', '5', '--partitions', '0'])).code, 0);
     assert.deepEqual(lines(readFileSync(limited, 'utf8')).map((l) => l.source), first.filter((l) => l.source.startsWith(`${a}/0@`)).slice(0, 5).map((l) => l.source));
-    const admin = kafka.admin();
+    const admin = kafka().admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [a, b] }).catch(() => undefined);
     await admin.disconnect();

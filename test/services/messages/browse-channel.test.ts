@@ -5,15 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ExecutorCommand, ExecutorEvent, MessageView } from '../../../protocol/executor-events';
+import { EXECUTOR_CHILD_ARG, type ExecutorCommand, type ExecutorEvent, type MessageView } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue } from '../executor/broker-clients';
 
-const WORKER = resolve(__dirname, '../../../dist/executor/worker.js');
+/** The executor bundle, forked as the extension's executor child. */
+const WORKER = resolve(__dirname, '../../../dist/executor/cli.js');
 
-/** Forks the worker as the extension does, sends one command, and collects its events until `browse-finished`. */
+/** Forks the executor child as the extension does, sends one command, and collects its events until `browse-finished`. */
 function browseThroughWorker(command: ExecutorCommand, secrets: Record<string, string> = {}): Promise<ExecutorEvent[]> {
   return new Promise((done, fail) => {
-    const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    const child = fork(WORKER, [EXECUTOR_CHILD_ARG], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
     const events: ExecutorEvent[] = [];
     child.on('message', (message: unknown) => {
       const event = message as ExecutorEvent;

@@ -2,6 +2,7 @@
 import type { FlowComponent } from '../flow/model';
 import type { Connector, ConnectorFactory } from './connectors/connector';
 import type { Redactor } from './redaction';
+import { componentSecretRule } from '../flow/resolve-values';
 import { resolveValues, type SecretProvider } from './values';
 
 /** A component could not be reached or built before anything moved; the message names it. */
@@ -27,7 +28,7 @@ export interface ConnectorSources {
 export async function buildConnectors(components: readonly FlowComponent[], sources: ConnectorSources, signal: AbortSignal): Promise<Map<string, Connector>> {
   const connectors = new Map<string, Connector>();
   for (const component of components) {
-    const props = await resolveValues(component.props, { ...sources, owner: `component ${component.name}` }, signal);
+    const props = await resolveValues(component.props, { ...sources, owner: `component ${component.name}`, isSecret: componentSecretRule(component.props) }, signal);
     try {
       connectors.set(component.name, sources.factory(component.name, props));
     } catch (error) {

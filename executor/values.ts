@@ -1,5 +1,5 @@
 // Resolves `${env:NAME}`, `${env:NAME:-default}` and `${secret:NAME}` in a component's properties (flow/resolve-values.ts' rule), masking every secret used.
-import { resolveValues as resolveWith, secretEnvName } from '../flow/resolve-values';
+import { resolveValues as resolveWith, secretEnvName, type ValuePath } from '../flow/resolve-values';
 import type { Redactor } from './redaction';
 
 export { MissingValueError, secretEnvName } from '../flow/resolve-values';
@@ -24,6 +24,8 @@ export interface ValueSources {
   readonly redactor: Redactor;
   /** Names the owner in error messages, e.g. `component OrderQueue`. */
   readonly owner: string;
+  /** Whether the env values at a path are secrets (default: under a credential key; flow/resolve-values.ts' componentSecretRule for a component). */
+  readonly isSecret?: (path: ValuePath) => boolean;
 }
 
 /** A deep copy of `value` with every reference in every string replaced by its value. */
@@ -33,5 +35,6 @@ export function resolveValues<T>(value: T, sources: ValueSources, signal: AbortS
     owner: sources.owner,
     secret: (name) => sources.secrets(name, signal),
     onSecret: (secret) => sources.redactor.addSecret(secret),
+    ...(sources.isSecret ? { isSecret: sources.isSecret } : {}),
   });
 }

@@ -1,5 +1,5 @@
 // The one rule for `${env:NAME}`, `${env:NAME:-default}` and `${secret:NAME}`: the executor, the run's host check and the export all resolve with it.
-import { isCredentialKey } from './secret-mask';
+import { isCredentialKey, isSecretComponent } from './secret-mask';
 import { inUrlPassword } from './url-password';
 import { scanValueReferences, type ValueReference } from './value-references';
 
@@ -43,6 +43,11 @@ export interface ValueLookup {
 /** The default rule: a credential key anywhere on the path (`password`, `headers.Authorization`, `sasl.password`). */
 export function isCredentialPath(path: ValuePath): boolean {
   return path.some((key) => isCredentialKey(key));
+}
+
+/** One component's rule: every `${env:…}` value of a component marked `secret: true` is a secret, else those under credential keys. */
+export function componentSecretRule(props: Readonly<Record<string, unknown>>): (path: ValuePath) => boolean {
+  return isSecretComponent(props) ? () => true : isCredentialPath;
 }
 
 

@@ -1,5 +1,6 @@
 // The one mask every face shows in place of a secret, and the rules for what is masked: URL passwords, `${secret:…}` references, credential keys.
 import { urlPasswords } from './url-password';
+import { scanValueReferences } from './value-references';
 
 /** What every face shows in place of a secret: a URL password, a `${secret:…}` reference, a registered secret's value. */
 export const MASK = '••••';
@@ -31,4 +32,22 @@ const SECRET_REFERENCE = /\$\{secret:[^}]*\}/g;
 /** Every `${secret:NAME}` replaced by the mask: a flow's text shown to people names no secret either. */
 export function maskSecretReferences(text: string): string {
   return text.replace(SECRET_REFERENCE, MASK);
+}
+
+/** Every `${env:X:-default}`'s default replaced by the mask: in a component marked `secret: true` a default is a secret value too. */
+export function maskEnvDefaults(text: string): string {
+  const { references } = scanValueReferences(text);
+  let out = '';
+  let at = 0;
+  for (const ref of references) {
+    if (ref.source !== 'env' || ref.fallback === undefined) continue;
+    out += `${text.slice(at, ref.start)}\${env:${ref.name}:-${MASK}}`;
+    at = ref.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Whether a component is marked `secret: true`: every `${env:…}` value in it is a secret. */
+export function isSecretComponent(props: Readonly<Record<string, unknown>>): boolean {
+  return props.secret === true;
 }

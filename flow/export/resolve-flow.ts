@@ -2,7 +2,7 @@
 import { inferKind, type FlowModel } from '../model';
 import { parseFlow } from '../parse';
 import { CONNECTION_DEFAULTS, FLOW_DEFAULTS, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, componentDefaults, componentProperties, definitions, defaultsOf } from '../schema';
-import { envValue, isCredentialPath, type EnvMap, type ValuePath } from '../resolve-values';
+import { componentSecretRule, envValue, isCredentialPath, type EnvMap, type ValuePath } from '../resolve-values';
 import { inUrlPassword } from '../url-password';
 import { scanValueReferences } from '../value-references';
 
@@ -24,7 +24,7 @@ const SELECT_DEFAULTS = defaultsOf(definitions.select!);
 export function resolveFlow(text: string, env: EnvMap | undefined): ResolvedFlow {
   const model = parseFlow(text).model;
   const unresolved = new Set<string>();
-  const resolve = (value: unknown, path: ValuePath = []): unknown => (env ? resolveValues(value, env, unresolved, path) : value);
+  const resolve = (value: unknown, isSecret = isCredentialPath): unknown => (env ? resolveValues(value, env, unresolved, [], isSecret) : value);
   const flow: Record<string, unknown> = {};
   if (model.id !== undefined) flow.flow = model.id;
   if (model.title !== undefined) flow.title = resolve(model.title);
@@ -41,7 +41,7 @@ export function resolveFlow(text: string, env: EnvMap | undefined): ResolvedFlow
       retry: withRetryDefaults(isRecord(retry) ? retry : defaultRetry),
       validation: validation ?? defaults.validation,
     };
-    return [component.name, resolve(inSchemaOrder(resolved, typeof type === 'string' ? type : undefined))];
+    return [component.name, resolve(inSchemaOrder(resolved, typeof type === 'string' ? type : undefined), componentSecretRule(component.props))];
   }));
   flow.connections = model.connections.map((connection) => resolve(resolvedConnection(model, connection)));
   if (model.access !== undefined) flow.access = resolve(model.access);
@@ -89,10 +89,10 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
 }
 
 /** Replaces `${env:…}` in every string but the credentials; `${secret:…}` stays a reference, its value is never looked up. */
-function resolveValues(value: unknown, env: EnvMap, unresolved: Set<string>, path: ValuePath): unknown {
-  if (typeof value === 'string') return isCredentialPath(path) ? value : resolveString(value, env, unresolved);
-  if (Array.isArray(value)) return value.map((item, index) => resolveValues(item, env, unresolved, [...path, index]));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveValues(v, env, unresolved, [...path, k])]));
+function resolveValues(value: unknown, env: EnvMap, unresolved: Set<string>, path: ValuePath, isSecret: (path: ValuePath) => boolean): unknown {
+  if (typeof value === 'string') return isSecret(path) ? value : resolveString(value, env, unresolved);
+  if (Array.isArray(value)) return value.map((item, index) => resolveValues(item, env, unresolved, [...path, index], isSecret));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveValues(v, env, unresolved, [...path, k], isSecret)]));
   return value;
 }
 

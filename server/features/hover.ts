@@ -6,6 +6,7 @@ import type { CheckedFlow } from '../../flow/check';
 import { inferKind, type FlowComponent, type FlowModel } from '../../flow/model';
 import { componentNamed } from './component-lookup';
 import { propertiesAt } from './flow-vocabulary';
+import { isSecretComponent } from '../../flow/secret-mask';
 import { maskedSetting } from './secret-mask';
 import { nodeAt } from './yaml-node-at';
 
@@ -57,7 +58,7 @@ function componentSummary(component: FlowComponent | undefined): string {
   if (typeof component.props.description === 'string') lines.push(component.props.description);
   const settings = Object.entries(component.props)
     .filter(([key]) => !SHOWN_LATER.has(key))
-    .map(([key, value]) => `- \`${key}\`: ${maskedSetting(key, value)}`);
+    .map(([key, value]) => `- \`${key}\`: ${maskedSetting(key, value, isSecretComponent(component.props))}`);
   if (settings.length) lines.push(settings.join('\n'));
   return lines.join('\n\n');
 }

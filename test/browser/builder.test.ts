@@ -105,11 +105,11 @@ describe('visual builder in Chromium', function () {
     await diagram.page.click('.node[data-component="Queue"] .node-box');
     await diagram.page.click('.palette button[data-action="edit"]');
     const form = diagram.page.locator('.field-form');
-    assert.deepEqual(await form.locator('.field-name').allTextContents(), ['url *', 'queue *', 'exchange', 'routingKey', 'prefetch', 'durable', 'description', 'validation']);
+    assert.deepEqual(await form.locator('.field-name').allTextContents(), ['url *', 'queue *', 'exchange', 'routingKey', 'prefetch', 'durable', 'description', 'secret', 'validation']);
     await form.locator('input[name="prefetch"]').fill('0');
     await form.locator('input[name="url"]').fill('');
     await form.locator('button[type="submit"]').click();
-    assert.deepEqual(await form.locator('.field-error').allTextContents(), ['url is required', '', '', '', 'prefetch must be at least 1', '', '', '']);
+    assert.deepEqual(await form.locator('.field-error').allTextContents(), ['url is required', '', '', '', 'prefetch must be at least 1', '', '', '', '']);
     await form.locator('input[name="prefetch"]').fill('2.5');
     await form.locator('button[type="submit"]').click();
     assert.equal(await form.locator('input[name="prefetch"] ~ .field-error').textContent(), 'prefetch must be a whole number');

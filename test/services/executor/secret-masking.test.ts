@@ -11,9 +11,11 @@ import { useScratchTables } from './scratch-tables';
 
 interface Result { readonly result: { readonly runId: string; readonly status: string } }
 
-/** The run's secrets: a password with an `@` (in a URL), a token, a 1-character value, and an env value in a credential key. */
+/** The run's secrets: a password with an `@` (in a URL), a token, a 1-character value, an env value in a credential key, and one in a `secret: true` component. */
 const SECRETS = { FLOWTRACER_SECRET_PG_PASSWORD: 'p@ss', FLOWTRACER_SECRET_API_TOKEN: 'hunter2', FLOWTRACER_SECRET_TENANT: 'q' };
 const ENV_API_KEY = 'env-key-7731';
+/** An env value in a component marked `secret: true`: under no credential key, a secret only by that mark. */
+const ENV_ROUTE = 'route-5519';
 
 /** Every file under `dir`, as text. */
 function filesUnder(dir: string): { path: string; text: string }[] {
@@ -25,7 +27,7 @@ function filesUnder(dir: string): { path: string; text: string }[] {
 
 /** No long secret anywhere; the 1-character one never as a whole JSON value (it is masked only where it stands whole). */
 function assertNoSecret(where: string, text: string): void {
-  for (const secret of ['p@ss', 'hunter2', ENV_API_KEY]) assert.ok(!text.includes(secret), `${where} holds ${secret}`);
+  for (const secret of ['p@ss', 'hunter2', ENV_API_KEY, ENV_ROUTE]) assert.ok(!text.includes(secret), `${where} holds ${secret}`);
   assert.ok(!text.includes('ss@127.0.0.1'), `${where} holds the end of p@ss`);
   assert.ok(!/"q"/.test(text), `${where} holds the 1-character secret as a value`);
 }
@@ -51,7 +53,7 @@ describe('secrets in a real run', function () {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ft-secrets-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, ...SECRETS, FT_TEST_API_KEY: ENV_API_KEY });
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, ...SECRETS, FT_TEST_API_KEY: ENV_API_KEY, FT_TEST_ROUTE: ENV_ROUTE });
   const pgUrl = (port: number) => `postgres://postgres:\${secret:pg-password}@127.0.0.1:${port}/test`;
 
   function flow(table: string, pgPort = 5432): string {
@@ -68,7 +70,8 @@ components:
     queue: ${queues[1]}
   Shop:
     type: service
-    url: ${serviceUrl}
+    secret: true
+    url: ${serviceUrl}?route=\${env:FT_TEST_ROUTE}
     headers: { Authorization: "Bearer \${secret:api-token}", x-tenant: "\${secret:tenant}", x-api-key: "\${env:FT_TEST_API_KEY}" }
     retry: { strategy: fixed, delay: 10ms, maxAttempts: 1 }
   Audit:
@@ -98,7 +101,7 @@ connections:
     assert.equal(run.code, 1, run.stderr);
     const { runId } = lastJson<Result>(run).result;
     // The secrets reached the far side (so they were resolved, and a leak had something to leak).
-    assert.deepEqual(server.requests.map((r) => [r.headers.authorization, r.headers['x-tenant'], r.headers['x-api-key']]), [['Bearer hunter2', 'q', ENV_API_KEY], ['Bearer hunter2', 'q', ENV_API_KEY]]);
+    assert.deepEqual(server.requests.map((r) => [r.headers.authorization, r.headers['x-tenant'], r.headers['x-api-key'], r.path]), [['Bearer hunter2', 'q', ENV_API_KEY, `/orders?route=${ENV_ROUTE}`], ['Bearer hunter2', 'q', ENV_API_KEY, `/orders?route=${ENV_ROUTE}`]]);
     assert.equal((await tables.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 1);
     for (const command of [['show', runId], ['trace', 'order-2', '--run', runId], ['runs'], ['retry', runId]]) outputs.push([command.join(' '), await runCli([...command, '--runs-dir', runsDir, '--json'], env())]);
     outputs.push(['export', await runCli(['export', file, '--format', 'json'], env())]);
@@ -111,10 +114,16 @@ connections:
     // A short secret does not turn the journal into masks: a key with a q in it is journaled as it is.
     const journal = readFileSync(join(runsDir, runId, 'journal.ndjson'), 'utf8');
     assert.ok(journal.includes('"key":"order-q1"'), 'the delivered key keeps its q');
-    assert.ok(!journal.includes(MASK), 'no secret stood whole in the journal, so nothing is masked');
+    assert.ok(!journal.split(`route=${MASK}`).join('').includes(MASK), 'no short secret stood whole in the journal, so nothing but the marked route is masked');
     // The export keeps the credential's reference, and resolves the rest.
     const exported = JSON.parse(outputs.find(([c]) => c === 'export')![1].stdout) as { components: Record<string, { headers?: Record<string, string>; url: string }> };
     assert.deepEqual(exported.components.Shop!.headers, { Authorization: 'Bearer ${secret:api-token}', 'x-tenant': '${secret:tenant}', 'x-api-key': '${env:FT_TEST_API_KEY}' });
+    // The `secret: true` component's env values stay references too; another component's are resolved.
+    assert.equal(exported.components.Shop!.url, `${serviceUrl}?route=\${env:FT_TEST_ROUTE}`);
+    assert.equal(exported.components.Orders!.url, process.env.FLOWTRACER_TEST_AMQP_URL);
+    // The parked message's error names the service's URL with the route masked.
+    const parked = filesUnder(runsDir).map((f) => f.text).join('\n');
+    assert.ok(parked.includes(`route=${MASK}`), 'the service URL is in the run, its secret part masked');
   });
 
   it('an unreachable database: the error names its URL with the whole of p@ss masked', async () => {

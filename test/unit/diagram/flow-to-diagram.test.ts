@@ -6,7 +6,7 @@ import { parseFlow } from '../../../flow/parse';
 import { topologicalOrder } from '../../../flow/graph';
 import { flowToDiagram } from '../../../webview/graph/flow-to-diagram';
 import { MASK, maskSecretReferences } from '../../../flow/secret-mask';
-import { hostOf, keySetting } from '../../../webview/graph/key-setting';
+import { envReferences, hostOf, keySetting } from '../../../webview/graph/key-setting';
 
 const orderProcessing = readFileSync(join(__dirname, 'fixtures/order-processing.flow.yaml'), 'utf8');
 const diagramOf = (text: string) => flowToDiagram(parseFlow(text).model);
@@ -71,6 +71,12 @@ describe('key settings', () => {
     assert.equal(hostOf('postgres://app:hunter2@db.internal:5432/orders', false), 'db.internal:5432');
     assert.equal(keySetting('database', { url: 'postgres://${secret:pg-user}@${secret:pg-host}/orders' }), `${MASK}/orders`);
     assert.equal(keySetting('kafka', { topic: 'orders-${secret:suffix}' }), `topic orders-${MASK}`);
+  });
+
+  it('shows no env default of a component marked secret: true', () => {
+    assert.equal(keySetting('kafka', { topic: 'orders-${env:TENANT:-acme}' }), 'topic orders-acme');
+    assert.equal(keySetting('kafka', { secret: true, topic: 'orders-${env:TENANT:-acme}' }), `topic orders-${MASK}`);
+    assert.deepEqual(envReferences({ secret: true, topic: 'orders-${env:TENANT:-acme}' }), [`topic: orders-\${env:TENANT:-${MASK}}`]);
   });
 
   it('shows the table of a database and the method and host of a service', () => {

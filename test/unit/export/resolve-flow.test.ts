@@ -102,6 +102,14 @@ connections:
     for (const secret of ['tok-live-1', 'p@ss']) assert.ok(!text.includes(secret), secret);
   });
 
+  it('keeps every ${env:…} of a component marked secret: true, and resolves the other components\' values', () => {
+    const text = CREDENTIALS.replace('    type: service\n', '    type: service\n    secret: true\n');
+    const components = resolveFlow(text, env).flow.components as Record<string, Record<string, unknown>>;
+    assert.equal(components.Orders!.url, 'http://${env:SVC_HOST}:8080/orders');
+    assert.deepEqual(components.Orders!.headers, { Authorization: 'Bearer ${env:API_TOKEN}', 'x-region': '${env:REGION}' });
+    assert.equal(components.Audit!.url, 'postgres://app:${env:PG_PASSWORD}@db.local/audit');
+  });
+
   it('resolves nothing without an environment (an untrusted workspace)', () => {
     const components = resolveFlow(CREDENTIALS, undefined).flow.components as Record<string, Record<string, unknown>>;
     assert.equal(components.Orders!.url, 'http://${env:SVC_HOST}:8080/orders');

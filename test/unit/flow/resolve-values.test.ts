@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import { resolveFlow } from '../../../flow/export/resolve-flow';
 import { Redactor } from '../../../executor/redaction';
 import { environmentSecrets, resolveValues } from '../../../executor/values';
+import { componentSecretRule } from '../../../flow/resolve-values';
+import { MASK } from '../../../flow/secret-mask';
 
 const CASES: readonly { readonly text: string; readonly env: Record<string, string>; readonly value: string | undefined }[] = [
   { text: '${env:X:-d}', env: { X: 'v' }, value: 'v' },
@@ -31,4 +33,26 @@ describe('${env:NAME:-default}', () => {
       assert.equal(await run(text, env), value, 'run');
     });
   }
+});
+
+describe('a component marked secret: true', () => {
+  const props = { type: 'service', secret: true, url: 'http://svc/orders?route=${env:ROUTE}', headers: { 'x-region': '${env:REGION:-eu-secret}' } };
+  const env = { ROUTE: 'route-5519' };
+
+  async function redactorAfter(componentProps: Record<string, unknown>): Promise<Redactor> {
+    const redactor = new Redactor();
+    await resolveValues(componentProps, { env, secrets: environmentSecrets(env), redactor, owner: 'component Shop', isSecret: componentSecretRule(componentProps) }, new AbortController().signal);
+    return redactor;
+  }
+
+  it('makes each of its env values a secret of the run, a default too', async () => {
+    const redactor = await redactorAfter(props);
+    assert.equal(redactor.redact('POST http://svc/orders?route=route-5519 in eu-secret'), `POST http://svc/orders?route=${MASK} in ${MASK}`);
+  });
+
+  it('leaves the env values of an unmarked component under no credential key readable', async () => {
+    const { secret: _secret, ...unmarked } = props;
+    const redactor = await redactorAfter(unmarked);
+    assert.equal(redactor.redact('route=route-5519 in eu-secret'), 'route=route-5519 in eu-secret');
+  });
 });

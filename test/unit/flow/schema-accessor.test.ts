@@ -10,7 +10,7 @@ describe('flow/schema: the schema as the one source of docs, enums and defaults'
   it('lists a component type\'s properties required first', () => {
     assert.deepEqual(componentProperties('kafka').map((p) => [p.name, p.required]), [
       ['type', true], ['brokers', true], ['topic', true], ['clientId', false], ['ssl', false], ['sasl', false], ['key', false],
-      ['description', false], ['retry', false], ['validation', false],
+      ['description', false], ['secret', false], ['retry', false], ['validation', false],
     ]);
     assert.deepEqual(componentProperties('service').find((p) => p.name === 'method')?.default, 'POST');
   });

@@ -22,7 +22,7 @@ const insertOf = (text: string, label: string): string | undefined => {
 };
 
 const RETRY_SNIPPETS = ['retry block (custom)', 'retry block (exponential)', 'retry block (fixed)'];
-const COMMON = ['description', 'retry', 'validation'];
+const COMMON = ['description', 'retry', 'secret', 'validation'];
 const component = (type: string, lines = '') => `flow: demo\ncomponents:\n  C:\n    type: ${type}\n${lines}    |\n`;
 const connection = (from: string, to: string, rest = '    |\n') => `${EXAMPLE}  - from: ${from}\n    to: ${to}\n${rest}`;
 const EXTRA = EXAMPLE.replace('connections:\n', '  StatusAPI:\n    type: api\n    url: https://status.example.com\nconnections:\n');

@@ -19,14 +19,14 @@ describe('completion', () => {
   it('offers the missing keys of a kafka component, required ones first', () => {
     const items = complete('components:\n  T:\n    type: kafka\n    |\n');
     assert.deepEqual(sortedLabels(items), [
-      'brokers', 'topic', 'clientId', 'description', 'key', 'retry', 'sasl', 'ssl', 'validation',
+      'brokers', 'topic', 'clientId', 'description', 'key', 'retry', 'sasl', 'secret', 'ssl', 'validation',
       'retry block (custom)', 'retry block (exponential)', 'retry block (fixed)',
     ]);
   });
 
   it('offers the keys of an mq component inside a flow mapping', () => {
     const items = complete('components:\n  Q: { type: mq, url: amqp://x, | }\n');
-    assert.deepEqual(sortedLabels(items), ['queue', 'description', 'durable', 'exchange', 'prefetch', 'retry', 'routingKey', 'validation']);
+    assert.deepEqual(sortedLabels(items), ['queue', 'description', 'durable', 'exchange', 'prefetch', 'retry', 'routingKey', 'secret', 'validation']);
   });
 
   it('offers the component types after `type: `', () => {

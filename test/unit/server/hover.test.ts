@@ -56,6 +56,11 @@ describe('hover', () => {
     );
   });
 
+  it('masks the env defaults of a component marked secret: true, and shows the mark itself', () => {
+    const text = 'components:\n  Shop:\n    type: service\n    secret: true\n    url: "http://shop/${env:ROUTE:-r-acme}"\nconnections:\n  - from: Shop\n    to: |Shop\n';
+    assert.equal(markdownOf(hover(text))?.split('\n\n')[1], '- `secret`: true\n- `url`: http://shop/${env:ROUTE:-••••}');
+  });
+
   it('shows the kind of a connection on its from key', () => {
     const text = EXAMPLE.replace('  - from: OrderQueue', '  - fr|om: OrderQueue');
     assert.equal(markdownOf(hover(text)), `**from** (required)\n\n${docAtPath(['connections', 0, 'from'])!.markdownDescription}\n\nConnection kind: \`processing\` (inferred)`);

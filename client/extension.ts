@@ -127,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough, links }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough, links, diagrams }),
     ...followWalkthrough(walkthrough, diagrams, runs),
   );
   context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()));

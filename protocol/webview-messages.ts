@@ -31,6 +31,8 @@ export interface TracePath {
   readonly traceId: string;
   readonly components: readonly string[];
   readonly connections: readonly number[];
+  /** Each hop's duration in milliseconds by connection index, as the run measured it: from the in-flight record to the target's confirm (or the park). */
+  readonly durations?: Readonly<Record<number, number>>;
 }
 
 /** What the webview keeps across hide/reload through setState (and the serializer receives). */

@@ -1,6 +1,7 @@
 // What FlowTracer's command factories share: `(ctx) => handler`, as rust-analyzer does.
 import type * as vscode from 'vscode';
 import type { GithubAccount } from '../access/github-session';
+import type { DiagramPanels } from '../diagram/diagram-panels';
 import type { FlowLog } from '../log/flow-log';
 import type { RunController } from '../runs/run-controller';
 import type { RunsTreeProvider } from '../views/runs-tree';
@@ -21,5 +22,7 @@ export interface CommandContext {
   readonly walkthrough: WalkthroughProgress;
   /** Links opened outside VS Code (tests see them). */
   readonly links: ExternalLinks;
+  /** The flows' diagram panels (Trace Message draws the message's path on its flow's diagram). */
+  readonly diagrams: DiagramPanels;
 }
 

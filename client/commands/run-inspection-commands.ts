@@ -1,8 +1,11 @@
 // Open Run…, Open Journal, Trace Message…, Open Trace: read what a run's journal says, or show a message's trace in the tracing UI.
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readJournalRecords } from '../../protocol/journal-files';
 import { JOURNAL_FILE, SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
+import { durationText } from '../../protocol/duration-text';
+import { tracePathOf } from '../../protocol/trace-path';
 import { settings } from '../settings';
 import { traceUrl } from '../runs/tracing-settings';
 import type { CommandContext } from './command-context';
@@ -40,18 +43,35 @@ async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string |
   return target ? { run, lines, target } : undefined;
 }
 
-/** Every hop of one message (by trace id or key) through a run, written to the log. */
+/**
+ * Every hop of one message (by trace id or key) through a run, written to the log with each hop's
+ * measured duration, and its path drawn on the flow's diagram (opened beside when it is not).
+ */
 export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {
   const picked = await pickMessage(ctx, arg, wanted, 'trace');
   if (!picked) return undefined;
   const { run, lines, target } = picked;
   const hops = lines.filter((l) => l.traceId === target || l.key === target);
+  const starts = await readJournalRecords(run.directory, ['run-start']);
+  const path = tracePathOf([...starts, ...hops], target);
+  const indexOf = new Map(starts.flatMap((s) => s.connections ?? []).map((c) => [c.connection, c.connectionIndex]));
   ctx.log.info(`trace ${target} in run ${run.runId}:`);
-  for (const hop of hops) ctx.log.info(`  ${hop.at} ${hop.t} ${connectionOf(hop)} key ${hop.key ?? '(none)'}`);
+  for (const hop of hops) {
+    const index = indexOf.get(connectionOf(hop));
+    const ms = (hop.t === 'delivered' || hop.t === 'parked') && index !== undefined ? path?.durations?.[index] : undefined;
+    ctx.log.info(`  ${hop.at} ${hop.t} ${connectionOf(hop)} key ${hop.key ?? '(none)'}${ms === undefined ? '' : ` (${durationText(ms)})`}`);
+  }
   ctx.log.channel.show(true);
+  if (path && run.flowFile && (await exists(run.flowFile))) {
+    const flow = vscode.Uri.file(run.flowFile);
+    await ctx.diagrams.show(flow);
+    ctx.diagrams.showTrace(flow, path);
+  }
   if (hops.length > 0) ctx.walkthrough.mark('tracedMessage');
   return hops;
 };
+
+const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
 
 /** Open Trace: the message's trace in the tracing UI (`flowtracer.tracing.uiUrl`: Zipkin, Jaeger…), by trace id or key. */
 export const openTrace = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {

@@ -1,6 +1,6 @@
 // Test-only recorder of what the diagram panels post and hear; the extension builds it only in ExtensionMode.Test.
 import type * as vscode from 'vscode';
-import type { RunStatus, WebviewToHost } from '../../protocol/webview-messages';
+import type { RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
 import type { DiagramPanel } from './diagram-panel';
 import type { DiagramPanels } from './diagram-panels';
 
@@ -25,6 +25,7 @@ const KEPT = 500;
 export class DiagramProbe implements vscode.Disposable {
   private readonly posted = new Map<string, PostedStatus[]>();
   private readonly painted = new Map<string, PaintedStatus[]>();
+  private readonly traced = new Map<string, (TracePath | undefined)[]>();
   private readonly rendered = new Map<string, RenderedMessage>();
   private readonly renderWaiters = new Set<{ flow: string; accept: (r: RenderedMessage) => boolean; resolve: (r: RenderedMessage) => void }>();
   private readonly subscription: vscode.Disposable;
@@ -39,6 +40,7 @@ export class DiagramProbe implements vscode.Disposable {
     this.rendered.delete(key);
     bound.onDidPost((message) => {
       if (message.type === 'status') keep(this.posted, key, { at: Date.now(), status: message.status });
+      if (message.type === 'trace') keep(this.traced, key, message.path);
     });
     bound.onDidReceive((message) => {
       if (message.type === 'statusPainted') keep(this.painted, key, { at: Date.now(), painted: message });
@@ -56,6 +58,11 @@ export class DiagramProbe implements vscode.Disposable {
   /** The statuses posted to the flow's webview and what it reported painting, oldest first. */
   statuses(flow: vscode.Uri): { readonly posted: readonly PostedStatus[]; readonly painted: readonly PaintedStatus[] } {
     return { posted: this.posted.get(flow.toString()) ?? [], painted: this.painted.get(flow.toString()) ?? [] };
+  }
+
+  /** The traced paths posted to the flow's webview, oldest first. */
+  traces(flow: vscode.Uri): readonly (TracePath | undefined)[] {
+    return this.traced.get(flow.toString()) ?? [];
   }
 
   /** Hands `message` to the flow's panel as if its webview had posted it (it goes through the same check). */

@@ -1,5 +1,6 @@
 // How executor events read in the "FlowTracer" log: the level and text of each line (pure).
 import { deliveredTerm, deliveredText } from '../../protocol/delivery-wording';
+import { durationText } from '../../protocol/duration-text';
 import type { ExecutorEvent, LogLevel } from '../../protocol/executor-events';
 
 export type LogLineLevel = LogLevel | 'trace';
@@ -18,10 +19,6 @@ export interface RunHeader {
 
 export function headerLine(header: RunHeader, runId: string): LogLine {
   return { level: 'info', text: `=== ${header.command} ${header.flow} · mode ${header.mode} · actor ${header.actor} · run ${runId} ===` };
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** Tracks component start times so the end line carries its duration and counts. */
@@ -46,7 +43,7 @@ export class RunLogFormatter {
         if (event.status === 'pending' || event.status === 'preflight') return { level: 'debug', text: `${event.component} ${event.status}` };
         const start = this.started.get(event.component);
         const c = this.countsInto(event.component);
-        const duration = start === undefined ? '' : ` in ${seconds(this.now() - start)}`;
+        const duration = start === undefined ? '' : ` in ${durationText(this.now() - start)}`;
         const level: LogLineLevel = event.status === 'failed' ? 'error' : event.status === 'blocked' ? 'warn' : 'info';
         return { level, text: `${event.component} ${event.status}${duration}: ${deliveredText(c.delivered, this.dryRun)}, ${c.parked} parked, ${c.filtered} filtered${event.reason ? ` (${event.reason})` : ''}` };
       }
@@ -63,7 +60,7 @@ export class RunLogFormatter {
         return { level: event.level, text: event.component ? `${event.component}: ${event.message}` : event.message };
       case 'run-finished': {
         const lines = event.reconciliation.map((r) => `${r.connection} read ${r.read} = ${deliveredTerm(r.delivered, this.dryRun)} + parked ${r.parked} + filtered ${r.filtered}${r.balanced ? '' : ' (UNBALANCED)'}`);
-        return { level: event.status === 'succeeded' ? 'info' : 'error', text: [`run ${event.runId} ${event.status} in ${seconds(event.durationMs)}${event.error ? `: ${event.error}` : ''}`, ...lines].join('\n  ') };
+        return { level: event.status === 'succeeded' ? 'info' : 'error', text: [`run ${event.runId} ${event.status} in ${durationText(event.durationMs)}${event.error ? `: ${event.error}` : ''}`, ...lines].join('\n  ') };
       }
       case 'secret-request':
         return undefined;

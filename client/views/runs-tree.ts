@@ -1,5 +1,6 @@
 // The Runs view: run history from the journals, run -> components with status icons, counts and durations.
 import * as vscode from 'vscode';
+import { durationText } from '../../protocol/duration-text';
 import { describeActor } from '../../flow/actor';
 import { deliveredText } from '../../protocol/delivery-wording';
 import { readRunHistory, type ComponentRun, type RunRecord } from '../runs/run-history';
@@ -23,7 +24,7 @@ function icon(status: string): vscode.ThemeIcon {
 }
 
 function duration(ms: number | undefined): string {
-  return ms === undefined ? '' : ` · ${(ms / 1000).toFixed(1)}s`;
+  return ms === undefined ? '' : ` · ${durationText(ms)}`;
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {

@@ -159,6 +159,15 @@ describe('diagram webview in Chromium', function () {
     assert.deepEqual(await diagram.page.$$eval('.edge', (gs) => gs.map((g) => g.classList.contains('traced'))), [true, false, false, false]);
   });
 
+  it('writes each traced hop\'s measured duration on its edge, and clears them with the trace', async () => {
+    await diagram.showFlow(orderProcessing);
+    const durations = () => diagram.page.$$eval('.edge', (gs) => gs.map((g) => g.querySelector('.edge-duration')?.textContent ?? null));
+    await diagram.send({ type: 'trace', path: { traceId: 't1', components: ['OrderTopic', 'OrderQueue', 'OrderService'], connections: [0, 1], durations: { 0: 12.4, 1: 1430 } } });
+    assert.deepEqual(await durations(), ['12 ms', '1.4s', '', '']);
+    await diagram.send({ type: 'trace', path: undefined });
+    assert.deepEqual(await durations(), ['', '', '', '']);
+  });
+
   it('posts reveal when a node is clicked, and when Enter is pressed on a node reached with Tab', async () => {
     await diagram.showFlow(orderProcessing);
     await diagram.page.click('.node[data-component="OrderService"]');

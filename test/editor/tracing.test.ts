@@ -85,4 +85,24 @@ describe('FlowTracer tracing in VS Code', function () {
     assert.deepEqual(opened, [`http://127.0.0.1:16686/trace/${traceId}`]);
     assert.equal(prompter.unanswered, 0);
   });
+
+  it('Trace Message draws the message\'s path on the flow\'s diagram with each hop\'s measured duration', async () => {
+    await publish(inbox, ['{"n":2}']);
+    const uri = await writeFlow('editor-trace-path.flow.yaml', mqCopyFlow('editor-trace-path', inbox, outbox, { untilEmpty: true }));
+    const outcome = (await vscode.commands.executeCommand('flowtracer.runFlow', uri, 'warn')) as ExecutorOutcome;
+    assert.equal(outcome.status, 'succeeded', outcome.error);
+    const run = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!;
+    const records = await journalOf(run.directory);
+    const delivered = records.find((r) => r.t === 'delivered')!;
+    const inFlight = records.find((r) => r.t === 'in-flight')!;
+    const traceId = String(delivered['traceId']);
+
+    await vscode.commands.executeCommand('flowtracer.traceMessage', outcome.runId, traceId);
+    // The diagram was opened beside and given the path: both ends, the connection, and the time from in-flight to the confirm.
+    assert.ok(api.test.diagrams.panelFor(uri), 'the flow\'s diagram is open');
+    const path = api.test.diagramProbe.traces(uri).at(-1);
+    const measured = Date.parse(String(delivered['at'])) - Date.parse(String(inFlight['at']));
+    assert.deepEqual(path, { traceId, components: ['Inbox', 'Outbox'], connections: [0], durations: { 0: measured } });
+    assert.ok(api.test.logText().includes(`delivered Inbox -> Outbox key (none) (${measured} ms)`), api.test.logText().slice(-2000));
+  });
 });

@@ -1,5 +1,6 @@
 // Paints run status, a traced path and the selection onto the rendered diagram.
 import { deliveredText } from '../../protocol/delivery-wording';
+import { durationText } from '../../protocol/duration-text';
 import { NODE_RUN_STATES, type NodeMenuContext, type RunStatus, type TracePath } from '../../protocol/webview-messages';
 import type { DiagramModel } from '../graph/flow-to-diagram';
 import { nodeAriaLabel, type RenderedDiagram } from './render-diagram';
@@ -60,6 +61,9 @@ export function paintTrace(svg: SVGSVGElement, rendered: RenderedDiagram, path: 
     const traced = connections.has(index);
     g.classList.toggle('traced', traced);
     g.querySelector('.edge-line')?.setAttribute('marker-end', traced ? 'url(#arrow-traced)' : 'url(#arrow)');
+    const ms = traced ? path?.durations?.[index] : undefined;
+    const duration = g.querySelector('.edge-duration');
+    if (duration) duration.textContent = ms === undefined ? '' : durationText(ms);
   }
 }
 

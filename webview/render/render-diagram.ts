@@ -77,7 +77,9 @@ export function renderDiagram(
     const at = label ?? { x: (route.points[0]!.x + route.points[1]!.x) / 2, y: route.points[0]!.y - 14, width: 0, height: 12 };
     const text = svgElement('text', { class: 'edge-label', x: at.x + at.width / 2, y: at.y + at.height - 4, 'text-anchor': 'middle' }, edge.label);
     const count = svgElement('text', { class: 'edge-count', x: at.x + at.width / 2, y: at.y + at.height + 9, 'text-anchor': 'middle' });
-    g.append(text, count);
+    // A traced message's time on this hop (paintTrace fills it).
+    const duration = svgElement('text', { class: 'edge-duration', x: at.x + at.width / 2, y: at.y + at.height + 21, 'text-anchor': 'middle' });
+    g.append(text, count, duration);
     edges.set(edge.index, g);
     edgeElements.push(g);
   }

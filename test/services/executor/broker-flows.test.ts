@@ -92,4 +92,15 @@ describe('engine end to end between real brokers', () => {
     assert.deepEqual(traceIds(lastMessages), traceIds(midMessages));
     await deleteQueue(queue);
   });
+
+  it('mq→kafka into a topic that does not exist yet: the pre-flight accepts it, the run creates it and delivers every message @kafka', async () => {
+    const queue = `ft-new-topic-${tag}`;
+    const topic = `created-by-run-${tag}`;
+    await fillQueue(queue, orders.slice(0, 10));
+    const file = flow('mq-to-new-topic', mqComponent('Src', queue) + kafkaComponent('Fresh', topic), '  - from: Src\n    to: Fresh\n    select: { until: empty }');
+    const result = await startRun(file, {}, deps());
+    assert.equal(result.status, 'succeeded', result.error);
+    assert.deepEqual((await readTopic(topic)).map((m) => m.key).sort(), orders.slice(0, 10).map((o) => o.key).sort());
+    await deleteQueue(queue);
+  });
 });

@@ -1,5 +1,6 @@
 // Builds each planned component's connector from its resolved properties and runs the pre-flight checks.
 import type { FlowComponent } from '../flow/model';
+import type { RunPlan } from './plan';
 import type { Connector, ConnectorFactory } from './connectors/connector';
 import type { Redactor } from './redaction';
 import { componentSecretRule } from '../flow/resolve-values';
@@ -37,6 +38,13 @@ export async function buildConnectors(components: readonly FlowComponent[], sour
     }
   }
   return connectors;
+}
+
+/** The plan with the `${env:…}` and `${secret:…}` in its connections' settings resolved (a query's params, a table); a missing value throws its MissingValueError. */
+export async function resolveConnections(plan: RunPlan, sources: Omit<ConnectorSources, 'factory'>, signal: AbortSignal): Promise<RunPlan> {
+  const connections = [];
+  for (const c of plan.connections) connections.push({ ...c, props: await resolveValues(c.props, { ...sources, owner: `connection ${c.id}` }, signal) });
+  return { ...plan, connections };
 }
 
 /** Every component's `preflight`, in parallel; the first failure (in plan order) is reported. */

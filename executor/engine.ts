@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { ConnectionReconciliation, EventSink, RunMode, RunStatus } from '../protocol/executor-events';
 import { formatActor } from '../flow/actor';
 import { realClock, type Clock } from './clock';
-import { buildConnectors, closeConnectors, preflightAll } from './component-connectors';
+import { buildConnectors, closeConnectors, preflightAll, resolveConnections } from './component-connectors';
 import type { Connector, ConnectorFactory } from './connectors/connector';
 import { JournalWriteError, type Journal } from './journal-writer';
 import { JournalError } from '../protocol/journal-files';
@@ -211,9 +211,11 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
   const clock = deps.clock ?? realClock;
   const started = clock.now();
   const emit: EventSink = (event) => deps.emit(redactor.redactExcept(event, EVENT_KEPT));
-  const connectors = await buildConnectors(plan.components, { factory: deps.connectors, env: deps.env ?? process.env, secrets: deps.secrets, redactor }, deps.signal);
+  const sources = { env: deps.env ?? process.env, secrets: deps.secrets, redactor };
+  const connectors = await buildConnectors(plan.components, { factory: deps.connectors, ...sources }, deps.signal);
   let journal: Journal | undefined;
   try {
+    const resolved = await resolveConnections(plan, sources, deps.signal);
     await preflightAll(connectors, redactor, deps.signal);
     journal = await run.openJournal(worker ?? MAIN_LOG, redactor);
     const j = journal;
@@ -243,7 +245,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
     emit({ type: 'run-started', runId: summary.runId, flow: plan.flowId, mode: summary.mode, at: new Date().toISOString(), components: plan.components.map((c) => c.name), connections: plan.connections.map(connectionRef) });
     const share = worker ? awaitShares(ctx, run) : recordShares(ctx, holder, previousShares);
     try {
-      const results = await runSession({ plan, ctx, connectors, modeOverride: mode, ...choice, share });
+      const results = await runSession({ plan: resolved, ctx, connectors, modeOverride: mode, ...choice, share });
       await reportExport(ctx);
       return await finish(ctx, plan, holder.summary, results, started, run, worker, choice.resume);
     } catch (error) {

@@ -176,13 +176,13 @@ describe('engine end to end with PostgreSQL and an api', () => {
     }
   });
 
-  it('database query→kafka: each row of the query (with params) is a record, keyed by the kafka component\'s key @kafka', async () => {
+  it('database query→kafka: each row of the query (with params, one from an env default) is a record, keyed by the kafka component\'s key @kafka', async () => {
     const table = await createTable('customers', 'id integer PRIMARY KEY, name text NOT NULL, active boolean NOT NULL');
     await scratch.db.query(`INSERT INTO ${table} SELECT i, 'customer ' || i, i % 3 <> 0 FROM generate_series(1, 30) AS i`);
     const topic = `ft-db-query-${tag}`;
     await produce(topic, []);
     const file = flow('db-to-kafka', database('CustomerDB') + kafka('Customers', topic, '    key: $.id\n'),
-      `  - from: CustomerDB\n    to: Customers\n    select: { query: "SELECT id, name FROM ${table} WHERE active = $1 AND id <= $2 ORDER BY id", params: [true, 20] }\n`);
+      `  - from: CustomerDB\n    to: Customers\n    select: { query: "SELECT id, name FROM ${table} WHERE active = $1 AND id <= $2 ORDER BY id", params: [true, "\${env:FT_TEST_UNSET_MAX_ID:-20}"] }\n`);
     const result = await startRun(file, {}, deps());
     assert.equal(result.status, 'succeeded', result.error);
     const ids = Array.from({ length: 20 }, (_, i) => i + 1).filter((i) => i % 3 !== 0);

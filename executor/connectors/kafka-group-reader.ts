@@ -1,5 +1,6 @@
 // Reads a shared run's Kafka source as one member of its consumer group: only the assigned partitions, done when the group is.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { isKafkaError } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
 import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
@@ -30,14 +31,8 @@ interface CommitGroup {
   readonly done: Promise<void | false>;
 }
 
-/** Walks kafkajs's wrappers (retries, non-retriable) down to the protocol error's type. */
-function isRebalance(error: unknown): boolean {
-  for (let e = error as { type?: string; name?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (REBALANCE_ERRORS.has(e.type ?? '') || e.name === 'KafkaJSRebalanceInProgress') return true;
-    e = (e.originalError ?? e.cause) as typeof e;
-  }
-  return false;
-}
+/** The group moved on (kafkajs's wrappers walked down to the protocol error). */
+const isRebalance = (error: unknown): boolean => isKafkaError(error, REBALANCE_ERRORS, ['KafkaJSRebalanceInProgress']);
 
 export class KafkaGroupReader implements SourceReader {
   /** This generation's messages, each batch followed by how far its fetch got (see KafkaReader). */

@@ -1,5 +1,6 @@
 // A Kafka source shared by several executor processes: its consumer group and the offsets each partition ends at.
 import type { Admin } from 'kafkajs';
+import { whileCoordinatorLoads } from './kafka-errors';
 import type { PartitionRange } from './kafka-select';
 
 /** What every process of a shared run reads: fixed when the connection starts, recorded in the run's summary. */
@@ -69,7 +70,7 @@ export async function createShare(admin: Admin, groupId: string, topic: string, 
 
 /** The group's committed offset per partition (partitions without one are left out). */
 export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, bigint>> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const [entry] = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId, topics: [topic] }));
   const out = new Map<number, bigint>();
   for (const p of entry?.partitions ?? []) if (BigInt(p.offset) >= 0n) out.set(p.partition, BigInt(p.offset));
   return out;

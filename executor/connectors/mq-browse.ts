@@ -1,4 +1,5 @@
 // A read-only look at a RabbitMQ queue: basic.get without ack, every message given back with nack(requeue) at the end, in order.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, GetMessage } from 'amqplib';
 import type { Browse, BrowsedMessage, BrowseOptions } from './connector';
 import { amqpHeaderText } from './mq-reader';
@@ -11,10 +12,13 @@ import { amqpHeaderText } from './mq-reader';
  */
 export function openMqBrowse(queue: string, channel: Channel, options: BrowseOptions): Browse {
   const held: { fields: { deliveryTag: number } }[] = [];
+  /** The queue's ready count before the browse took any: what its depth is back to once the nacks are done. */
+  let depthBefore: number | undefined;
   let lost = false;
   channel.on('close', () => (lost = true));
   return {
     async *messages(signal: AbortSignal): AsyncIterable<BrowsedMessage> {
+      depthBefore ??= (await channel.checkQueue(queue)).messageCount;
       for (let n = 0; n < options.limit && !signal.aborted; n++) {
         const message: GetMessage | false = await channel.get(queue, { noAck: false });
         if (!message) return;
@@ -36,13 +40,26 @@ export function openMqBrowse(queue: string, channel: Channel, options: BrowseOpt
       const count = held.length;
       if (!lost) {
         for (const m of held.splice(0)) channel.nack(m as GetMessage, false, true);
-        // A nack has no reply: a round trip through the queue (as the reader's acks do) returns once the
-        // broker put them all back, so the queue's depth is whole again when the browse ends.
-        await channel.checkQueue(queue).catch(() => undefined);
+        // A nack has no reply, and the queue puts the messages back after the channel has answered later
+        // methods (seen: 737 of 1,000 back right after a round trip): wait until its depth is whole again,
+        // a few seconds at most (other consumers may be taking messages meanwhile).
+        await depthRestored(channel, queue, depthBefore ?? 0);
       }
       await channel.close().catch(() => undefined);
       // A closed channel hands its unacked messages back as well (RabbitMQ requeues them).
       return count > 0 ? `the ${count} message${count === 1 ? '' : 's'} browsed went back to queue ${queue} in order, now marked redelivered` : undefined;
     },
   };
+}
+
+const RESTORE_TIMEOUT_MS = 5000;
+
+/** Resolves once the queue holds at least `depth` ready messages, or after RESTORE_TIMEOUT_MS. */
+async function depthRestored(channel: Channel, queue: string, depth: number): Promise<void> {
+  const deadline = Date.now() + RESTORE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const now = await channel.checkQueue(queue).then((q) => q.messageCount, () => undefined);
+    if (now === undefined || now >= depth) return;
+    await sleep(20);
+  }
 }

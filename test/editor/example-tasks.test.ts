@@ -1,8 +1,11 @@
 // The examples' tasks (examples/.vscode/tasks.json) in a real VS Code: offered by Run Task, each runs as a new user would
 // (the tables created without psql, Kafka fed through the KAFKA_BROKERS that npm start passes, the order service answering),
-// and the order-processing example runs end to end from them: Kafka -> RabbitMQ -> order service -> PostgreSQL.
+// and every example runs end to end from them and the palette: order processing (Kafka -> RabbitMQ -> order service ->
+// PostgreSQL), order intake (RabbitMQ -> order service -> PostgreSQL), the legacy queue migration (RabbitMQ -> Kafka) and
+// the customer backfill (PostgreSQL -> Kafka).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { ExecutorOutcome } from '../../client/executor/executor-process';
 import { deleteQueues, flowTracer, queueDepth, until, workspaceFolder } from './support/run-fixtures';
@@ -51,6 +54,25 @@ async function stop(execution: vscode.TaskExecution): Promise<void> {
   const ended = new Promise<void>((resolve) => vscode.tasks.onDidEndTask((e) => e.execution === execution && resolve()));
   execution.terminate();
   await ended;
+}
+
+/** How many records a topic holds (the sum of its partitions' end offsets; 0 before it exists). */
+async function topicSize(topic: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'ft-example-test', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Opens an example's flow as a user does and runs it from the palette's command. */
+async function runExample(...path: string[]): Promise<ExecutorOutcome> {
+  const flow = vscode.Uri.joinPath(workspaceFolder(), ...path);
+  await vscode.window.showTextDocument(flow);
+  return vscode.commands.executeCommand<ExecutorOutcome>('flowtracer.runFlow', flow, 'warn');
 }
 
 describe('the examples\' tasks in VS Code', function () {
@@ -108,5 +130,59 @@ describe('the examples\' tasks in VS Code', function () {
       psql(`DROP TABLE IF EXISTS ${table}`);
       await deleteQueues(queue!);
     }
+  });
+
+  describe('the other examples, each from its README\'s tasks and Run Flow', () => {
+    let api: Awaited<ReturnType<typeof flowTracer>>;
+    const failure = (outcome: ExecutorOutcome) => `${outcome.error ?? ''}\n${api.test.logText().split('\n').slice(-15).join('\n')}`;
+    before(async () => {
+      api = await flowTracer();
+      api.test.setTrusted(true);
+      await api.test.setGithubSessionProvider({ getSession: () => Promise.resolve(undefined), signOut: () => Promise.resolve() });
+    });
+
+    it('order intake: the 10 orders fed to RabbitMQ go through the order service into intake_orders, and a second run updates them', async () => {
+      await deleteQueues('order-intake');
+      let service: vscode.TaskExecution | undefined;
+      try {
+        assert.equal(await exitCodeOf('Examples: create the tables'), 0);
+        service = await startService('Examples: start the order service');
+        for (const round of [1, 2]) {
+          assert.equal(await exitCodeOf('Examples: feed RabbitMQ (10 orders on order-intake)'), 0);
+          const outcome = await runExample('order-intake', 'order-intake.flow.yaml');
+          assert.equal(outcome.status, 'succeeded', `round ${round}: ${failure(outcome)}`);
+          assert.equal(await queueDepth('order-intake'), 0, 'the queue was drained');
+          const orders = Array.from({ length: 10 }, (_, i) => `'o-${i + 1}'`).join(',');
+          assert.equal(psql(`SELECT count(*) FROM intake_orders WHERE order_id IN (${orders}) AND status = 'accepted'`), '10', `round ${round}`);
+        }
+      } finally {
+        if (service) await stop(service);
+        await deleteQueues('order-intake');
+      }
+    });
+
+    it('legacy queue migration: the 100 orders fed to legacy-orders land on orders-v2, the queue empty', async () => {
+      await deleteQueues('legacy-orders');
+      try {
+        const before = await topicSize('orders-v2');
+        assert.equal(await exitCodeOf('Examples: feed RabbitMQ (100 orders on legacy-orders)'), 0);
+        const outcome = await runExample('mq-to-kafka', 'mq-to-kafka.flow.yaml');
+        assert.equal(outcome.status, 'succeeded', failure(outcome));
+        assert.equal(await queueDepth('legacy-orders'), 0);
+        assert.equal((await topicSize('orders-v2')) - before, 100);
+      } finally {
+        await deleteQueues('legacy-orders');
+      }
+    });
+
+    it('customer backfill: every customer row created since 2020 becomes one message on customers', async () => {
+      assert.equal(await exitCodeOf('Examples: create the tables'), 0);
+      const rows = Number(psql("SELECT count(*) FROM customers WHERE created_at >= '2020-01-01'"));
+      assert.ok(rows >= 50, `the task created the customers (${rows})`);
+      const before = await topicSize('customers');
+      const outcome = await runExample('postgres-backfill', 'postgres-backfill.flow.yaml');
+      assert.equal(outcome.status, 'succeeded', failure(outcome));
+      assert.equal((await topicSize('customers')) - before, rows);
+    });
   });
 });

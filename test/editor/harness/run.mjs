@@ -1,10 +1,13 @@
-// npm run test:editor: runs the editor mocha suite inside a real VS Code (code-server's server + headless Chromium).
+// npm run test:editor: runs the editor mocha suite inside a real VS Code (code-server's server + headless Chromium),
+// with a Kafka broker of its own (the services layer's KRaft broker) unless FLOWTRACER_TEST_KAFKA_BROKERS names one.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from '../../support/kafka-jars.ts';
+import { startKafkaBroker } from '../../support/kafka-broker.ts';
 import { CHROMIUM_ARGS, ensureCodeServer, repoDir, startVsCodeServer } from './vscode-server.mjs';
 
 // trusted (default): the server runs with workspace trust off; untrusted: the folder stays untrusted
@@ -36,6 +39,14 @@ const examples = join(repoDir, 'examples');
 if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
 else mkdirSync(workspace);
 
+// The examples and the tests that move messages through Kafka get a broker, as npm start gives the examples one.
+let broker;
+if (!process.env.FLOWTRACER_TEST_KAFKA_BROKERS) {
+  broker = await startKafkaBroker(DEFAULT_KAFKA_VERSION, await ensureKafkaJars(DEFAULT_KAFKA_VERSION));
+  process.env.FLOWTRACER_TEST_KAFKA_BROKERS = broker.brokers;
+  console.log(`editor tests: Kafka ${DEFAULT_KAFKA_VERSION} at ${broker.brokers} (up in ${broker.startupMs} ms)`);
+}
+
 // The extension host is a child of the server, so it inherits these (service URLs, grep, trust).
 const passedEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('FLOWTRACER_'))),
@@ -61,6 +72,7 @@ async function finish(code, reason) {
   }
   await browser?.close().catch(() => {});
   server?.stop();
+  await broker?.stop().catch(() => {});
   rmSync(scratch, { recursive: true, force: true });
   process.exit(code);
 }

@@ -12,6 +12,8 @@ export interface CliOption {
   readonly choices?: readonly string[];
   /** The problem with a value, in a sentence, or undefined when it is fine. */
   readonly check?: (value: string) => string | undefined;
+  /** Given more than once, each value kept (`--origin A --origin B`): a list. */
+  readonly multiple?: true;
   /** Shown in the command's help (and the global one for the options every command takes). */
   readonly help: string;
 }
@@ -21,7 +23,19 @@ export type CliOptions = Readonly<Record<string, CliOption>>;
 /** What a handler gets: its arguments by name (`FILE`, `RUN`), its option values by name (`runs-dir`). */
 export interface CommandInput {
   readonly args: Readonly<Record<string, string | undefined>>;
-  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+  readonly options: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
+}
+
+/** A string option's value (the last one given), or undefined. */
+export function optionText(input: CommandInput, name: string): string | undefined {
+  const value = input.options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A `multiple` option's values, or undefined when it was not given. */
+export function optionList(input: CommandInput, name: string): readonly string[] | undefined {
+  const value = input.options[name];
+  return Array.isArray(value) ? (value as readonly string[]) : undefined;
 }
 
 export interface CliCommand {
@@ -54,7 +68,7 @@ export function parseCommand(command: CliCommand, argv: readonly string[]): Comm
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(name === 'help' ? { short: 'h' } : {}) }])),
+      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(name === 'help' ? { short: 'h' } : {}) }])),
       allowPositionals: true,
       strict: true,
     });
@@ -62,12 +76,14 @@ export function parseCommand(command: CliCommand, argv: readonly string[]): Comm
     throw new UsageError(parseArgsProblem(error));
   }
   if (parsed.values.help === true) return undefined;
-  for (const [name, value] of Object.entries(parsed.values)) {
+  for (const [name, given] of Object.entries(parsed.values)) {
     const option = options[name]!;
-    if (typeof value !== 'string') continue;
-    if (option.choices && !option.choices.includes(value)) throw new UsageError(`--${name} must be one of ${option.choices.join(', ')}, not '${value}'`);
-    const problem = option.check?.(value);
-    if (problem) throw new UsageError(`--${name}: ${problem}`);
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (typeof value !== 'string') continue;
+      if (option.choices && !option.choices.includes(value)) throw new UsageError(`--${name} must be one of ${option.choices.join(', ')}, not '${value}'`);
+      const problem = option.check?.(value);
+      if (problem) throw new UsageError(`--${name}: ${problem}`);
+    }
   }
   const declared = command.args.map(argName);
   if (parsed.positionals.length > declared.length) throw new UsageError(`unexpected argument '${parsed.positionals[declared.length]!}'`);
@@ -77,8 +93,7 @@ export function parseCommand(command: CliCommand, argv: readonly string[]): Comm
     if (value === undefined && !optional) throw new UsageError(`missing ${name}`);
     args[name] = value;
   });
-  // No option is `multiple`: every value is one string or boolean.
-  return { args, options: { ...parsed.values } as Readonly<Record<string, string | boolean | undefined>> };
+  return { args, options: { ...parsed.values } as CommandInput['options'] };
 }
 
 /** parseArgs' errors are TypeErrors with a code; their message names the option. */
@@ -94,7 +109,7 @@ function parseArgsProblem(error: unknown): string {
 
 function optionUsage(name: string, option: CliOption): string {
   if (option.type === 'boolean') return `--${name}`;
-  return `--${name} ${option.choices ? option.choices.join('|') : (option.value ?? 'VALUE')}`;
+  return `--${name} ${option.choices ? option.choices.join('|') : (option.value ?? 'VALUE')}${option.multiple ? '…' : ''}`;
 }
 
 /** The usage lines of a command: its synopsis, or its name, arguments and the options it alone takes. */

@@ -1,8 +1,8 @@
-// What the message commands share: their option tables (node:util parseArgs), the access gate first, Ctrl-C, errors as exit codes.
+// What the message commands share (they are entries of the CLI's one table): their options, value checks, the access gate first, Ctrl-C, errors as exit codes.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { authorizeCli } from './cli-access';
-import { UsageError } from './cli-arguments';
+import { UsageError, type CliOptions } from './cli-arguments';
+import { COMMON, GITHUB_API_URL } from './cli-options';
 import { reportError } from './cli-commands';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
@@ -14,24 +14,8 @@ export function say(text: string): void {
   process.stderr.write(`flowtracer: ${text}\n`);
 }
 
-export const COMMON_OPTIONS = {
-  json: { type: 'boolean' },
-  'github-api-url': { type: 'string' },
-} as const;
-
-type Options = Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never;
-
-export function parseCommand<O extends Options>(args: readonly string[], options: O, positional: readonly string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (parsed.positionals.length < positional.length) throw new UsageError(`missing ${positional.slice(parsed.positionals.length).join(' ')}`);
-  if (parsed.positionals.length > positional.length) throw new UsageError(`unexpected ${parsed.positionals.slice(positional.length).join(' ')}`);
-  return parsed;
-}
+/** The options of browse, send and export-messages: the common ones and where the access check asks GitHub. */
+export const MESSAGE_OPTIONS: CliOptions = { ...COMMON, ...GITHUB_API_URL };
 
 export function wholeNumber(value: string | undefined, what: string, min = 1): number | undefined {
   if (value === undefined) return undefined;

@@ -3,10 +3,10 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { DEAD_LETTER_DEFAULTS } from '../flow/schema';
-import { UsageError } from './cli-arguments';
+import { optionText, UsageError, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
 import { ExitCode, reportError } from './cli-commands';
-import { COMMON_OPTIONS, guarded, parseCommand, partitionsOf, say, wholeNumber } from './cli-message-args';
-import { redriveCommand } from './cli-redrive';
+import { guarded, MESSAGE_OPTIONS, partitionsOf, say, wholeNumber } from './cli-message-args';
+import { REDRIVE_OPTIONS, redriveCommand } from './cli-redrive';
 import { closeConnectors, preflightAll } from './component-connectors';
 import type { BrowsedMessage, FlowMessage } from './connectors/connector';
 import { browseComponent, connectorFor, loadComponent, validatorsFor } from './messages/component-messages';
@@ -15,39 +15,18 @@ import { sendMessages } from './messages/send-messages';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
 
-export const MESSAGE_COMMANDS: ReadonlySet<string> = new Set(['browse', 'send', 'export-messages', 'redrive']);
-
-export const MESSAGES_USAGE = `  browse FILE COMPONENT [--from earliest|latest|OFFSET|TIME] [--partitions 0,1] [--limit N]
-         [--grep TEXT] [--key KEY] [--header NAME[=VALUE]] [--json]
-                                    show a kafka or mq component's messages without changing anything (Kafka: a
-                                    group of its own that commits nothing; RabbitMQ: every message goes back, in
-                                    order, marked redelivered); --limit (default 100) counts the matches
-                                    of a search; --from latest: the last N of each partition
-  send FILE COMPONENT MESSAGES.ndjson
-                                    publish one message a line ({ key, headers, value } or valueBase64) through the
-                                    component (publisher confirms, acks=-1), each checked first against the schema of
-                                    the component's connections: nothing is sent if one fails
-  export-messages FILE COMPONENT OUT.ndjson [--limit N] [--from …] [--partitions …] [--grep …]
-                                    write a component's messages (browsed, nothing changes) to an .ndjson file
-  redrive FILE COMPONENT [--to COMPONENT] [--origin ORIGIN]… [--reason TEXT]… [--dry-run] [--keep-headers]
-          [--max-redrives N]        move the dead letters in COMPONENT back to their origin components (kafka:TOPIC,
-                                    mq:QUEUE), one run each (journal, retry, show); --dry-run lists the groups by origin
-                                    and reason and where each would go; a message redriven N times (default
-                                    ${String(DEAD_LETTER_DEFAULTS.maxRedrives)}) stays and is reported
-`;
-
 const BROWSE_DEFAULT_LIMIT = 100;
 const SEND_WINDOW = 64;
 
-const BROWSE_OPTIONS = {
-  ...COMMON_OPTIONS,
-  from: { type: 'string' },
-  partitions: { type: 'string' },
-  limit: { type: 'string' },
-  grep: { type: 'string' },
-  key: { type: 'string' },
-  header: { type: 'string' },
-} as const;
+/** What a browse and an export read: where from, how many, which. */
+const READING: CliOptions = {
+  from: { type: 'string', value: 'earliest|latest|OFFSET|TIME', help: 'Kafka: where each partition starts (default earliest; latest: the last N of each)' },
+  partitions: { type: 'string', value: '0,1', help: 'Kafka: only these partitions' },
+  grep: { type: 'string', value: 'TEXT', help: 'only messages whose payload holds TEXT' },
+  key: { type: 'string', value: 'KEY', help: 'only messages with this key' },
+  header: { type: 'string', value: 'NAME[=VALUE]', help: 'only messages with this header (and value)' },
+};
+const LIMIT = (what: string): CliOptions => ({ limit: { type: 'string', value: 'N', help: what } });
 
 function showMessage(m: BrowsedMessage): string {
   const where = [m.position, m.timestamp, m.routingKey !== undefined ? `routing key ${m.routingKey || '(none)'}` : undefined, m.redelivered ? 'redelivered' : undefined].filter(Boolean).join('  ');
@@ -56,20 +35,20 @@ function showMessage(m: BrowsedMessage): string {
   return `${where}  key ${m.key ?? '(none)'}${headers}\n  ${body}\n`;
 }
 
-function browseArgs(values: { from?: string; partitions?: string; limit?: string; grep?: string; key?: string; header?: string }, defaultLimit: number) {
+function browseArgs(input: CommandInput, defaultLimit: number) {
+  const [from, partitions, grep, key, header] = ['from', 'partitions', 'grep', 'key', 'header'].map((name) => optionText(input, name));
   return {
-    options: { ...(values.from ? { from: values.from } : {}), ...(values.partitions ? { partitions: partitionsOf(values.partitions)! } : {}), limit: wholeNumber(values.limit, '--limit') ?? defaultLimit },
-    search: { ...(values.grep !== undefined ? { text: values.grep } : {}), ...(values.key !== undefined ? { key: values.key } : {}), ...(values.header !== undefined ? { header: values.header } : {}) },
+    options: { ...(from ? { from } : {}), ...(partitions ? { partitions: partitionsOf(partitions)! } : {}), limit: wholeNumber(optionText(input, 'limit'), '--limit') ?? defaultLimit },
+    search: { ...(grep !== undefined ? { text: grep } : {}), ...(key !== undefined ? { key } : {}), ...(header !== undefined ? { header } : {}) },
   };
 }
 
-async function browseCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, BROWSE_OPTIONS, ['FILE', 'COMPONENT']);
-  const [file, name] = positionals as [string, string];
-  const json = values.json === true;
-  return guarded('browse', file, json, values['github-api-url'], async (signal) => {
+async function browseCommand(input: CommandInput): Promise<number> {
+  const [file, name] = [input.args.FILE!, input.args.COMPONENT!];
+  const json = input.options.json === true;
+  return guarded('browse', file, json, optionText(input, 'github-api-url'), async (signal) => {
     const { component } = loadComponent(file, name);
-    const { options, search } = browseArgs(values, BROWSE_DEFAULT_LIMIT);
+    const { options, search } = browseArgs(input, BROWSE_DEFAULT_LIMIT);
     const connector = await connectorFor(component, signal);
     let shown = 0;
     try {
@@ -85,13 +64,12 @@ async function browseCommand(args: readonly string[]): Promise<number> {
   });
 }
 
-async function exportMessagesCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, BROWSE_OPTIONS, ['FILE', 'COMPONENT', 'OUT']);
-  const [file, name, out] = positionals as [string, string, string];
-  const json = values.json === true;
-  return guarded('export-messages', file, json, values['github-api-url'], async (signal) => {
+async function exportMessagesCommand(input: CommandInput): Promise<number> {
+  const [file, name, out] = [input.args.FILE!, input.args.COMPONENT!, input.args['OUT.ndjson']!];
+  const json = input.options.json === true;
+  return guarded('export-messages', file, json, optionText(input, 'github-api-url'), async (signal) => {
     const { component } = loadComponent(file, name);
-    const { options, search } = browseArgs(values, Number.MAX_SAFE_INTEGER);
+    const { options, search } = browseArgs(input, Number.MAX_SAFE_INTEGER);
     const connector = await connectorFor(component, signal);
     const stream = createWriteStream(out, { flags: 'w' });
     let written = 0;
@@ -116,11 +94,10 @@ function fileLines(path: string): AsyncIterable<string> {
   return createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
 }
 
-async function sendCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, COMMON_OPTIONS, ['FILE', 'COMPONENT', 'MESSAGES.ndjson']);
-  const [file, name, messagesFile] = positionals as [string, string, string];
-  const json = values.json === true;
-  return guarded('send', file, json, values['github-api-url'], async (signal) => {
+async function sendCommand(input: CommandInput): Promise<number> {
+  const [file, name, messagesFile] = [input.args.FILE!, input.args.COMPONENT!, input.args['MESSAGES.ndjson']!];
+  const json = input.options.json === true;
+  return guarded('send', file, json, optionText(input, 'github-api-url'), async (signal) => {
     const { component, model, file: path } = loadComponent(file, name);
     const validators = validatorsFor(path, model, name);
     // Every line is read and checked before the first is sent: a bad file sends nothing.
@@ -161,13 +138,39 @@ async function sendCommand(args: readonly string[]): Promise<number> {
   });
 }
 
-export function messagesCommand(command: string, args: readonly string[]): Promise<number> {
-  const run = { browse: browseCommand, send: sendCommand, 'export-messages': exportMessagesCommand, redrive: redriveCommand }[command as 'browse'];
-  return run(args).catch((error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`flowtracer ${command}: ${error.message}\nusage:\n${MESSAGES_USAGE}`);
-      return ExitCode.usage;
-    }
-    return reportError(command, error, args.includes('--json'), new Redactor(environmentSecretValues()));
-  });
-}
+/** The message commands, entries of the CLI's one table (executor/cli.ts). */
+export const MESSAGE_COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'browse', args: ['FILE', 'COMPONENT'], options: { ...MESSAGE_OPTIONS, ...READING, ...LIMIT(`at most N messages (default ${BROWSE_DEFAULT_LIMIT}); with a search, N matches`) },
+    summary: [
+      'show a kafka or mq component\'s messages without changing anything',
+      'Kafka: a group of its own that commits nothing; RabbitMQ: every message goes back, in order,',
+      'marked redelivered.',
+    ],
+    run: browseCommand,
+  },
+  {
+    name: 'send', args: ['FILE', 'COMPONENT', 'MESSAGES.ndjson'], options: MESSAGE_OPTIONS,
+    summary: [
+      'publish an .ndjson file through a component, one message a line ({ key, headers, value } or valueBase64)',
+      'Publisher confirms (RabbitMQ), acks=-1 (Kafka); every line is checked first against the schema of the',
+      'component\'s connections, and nothing is sent if one fails.',
+    ],
+    run: sendCommand,
+  },
+  {
+    name: 'export-messages', args: ['FILE', 'COMPONENT', 'OUT.ndjson'], options: { ...MESSAGE_OPTIONS, ...READING, ...LIMIT('at most N messages (default: all)') },
+    summary: ['write a component\'s messages (browsed: nothing changes) to an .ndjson file that send reads'],
+    run: exportMessagesCommand,
+  },
+  {
+    name: 'redrive', args: ['FILE', 'COMPONENT'], options: REDRIVE_OPTIONS,
+    summary: [
+      'move the dead letters in COMPONENT back to their origin components, one run each',
+      'Origins are kafka:TOPIC or mq:QUEUE, from x-death, x-original-topic, Spring\'s or Kafka Connect\'s headers;',
+      `--dry-run lists the groups by origin and reason and where each would go; a message redriven N times (default ${String(DEAD_LETTER_DEFAULTS.maxRedrives)})`,
+      'stays and is reported.',
+    ],
+    run: redriveCommand,
+  },
+];

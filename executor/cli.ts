@@ -1,80 +1,21 @@
 // The `flowtracer` command line: one table of commands (arguments, options, handler); a new command is one entry and its handler.
-import { resolve } from 'node:path';
-import { durationProblem, parseDuration } from '../flow/durations';
 import { VALIDATION_MODES } from '../flow/model';
 import { EXPORT_FORMATS, type ExportFormat } from '../flow/export/format-resolved';
 import type { RunMode } from '../protocol/executor-events';
-import { commandHelp, commandList, parseCommand, usageReminder, UsageError, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
-import { ExitCode, joinCommand, reportError, resumeCommand, retryCommand, runCommand, type CommonFlags } from './cli-commands';
+import { commandHelp, commandList, optionText, parseCommand, usageReminder, UsageError, type CliCommand, type CommandInput } from './cli-arguments';
+import { ExitCode, joinCommand, reportError, resumeCommand, retryCommand, runCommand } from './cli-commands';
 import { exportCommand } from './cli-export';
 import { migrateCommand } from './cli-migrate';
-import { openRunStore } from './run-stores';
+import { COMMON, flags, MOVING, MOVING_ONLY, withStore } from './cli-options';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
 import { serveExecutorChild } from './executor-child';
 import { EXECUTOR_CHILD_ARG } from '../protocol/executor-events';
 import { runsCommand, showCommand, traceCommand } from './cli-inspect';
 import { validateCommand } from './cli-validate';
-import { MESSAGE_COMMANDS, MESSAGES_USAGE, messagesCommand } from './cli-messages';
+import { MESSAGE_COMMANDS } from './cli-messages';
 
 export { ExitCode };
-
-/** The options every command takes. */
-const COMMON: CliOptions = {
-  json: { type: 'boolean', help: 'machine-readable output on stdout' },
-  'runs-dir': { type: 'string', value: 'DIR', help: 'where runs live (default .flowtracer/runs)' },
-  'runs-store': {
-    type: 'string', value: 'URL',
-    help: 'keep runs in PostgreSQL instead (postgres://USER@HOST/DB[?schema=NAME]; or\nFLOWTRACER_RUNS_STORE): processes on several machines share a run through it',
-  },
-};
-
-/** The options of the commands that move messages (run, retry, resume). */
-const MOVING_ONLY: CliOptions = {
-  'max-in-flight': { type: 'string', value: 'N', check: (v) => (/^[1-9][0-9]*$/.test(v) ? undefined : 'must be a positive whole number'), help: 'how many messages of distinct keys are written to a target at once' },
-  'stop-grace': {
-    type: 'string', value: 'DURATION', check: (v) => (parseDuration(v) === undefined ? durationProblem(v) : undefined),
-    help: 'on Ctrl-C or SIGTERM, stop reading at once and wait this long (default 5s;\n0s: none) for the messages in flight to be confirmed and committed; a second\nCtrl-C aborts at once',
-  },
-  'github-api-url': {
-    type: 'string', value: 'URL',
-    help: 'the GitHub API that checks a flow\'s access: rule (default\nhttps://api.github.com, or FLOWTRACER_GITHUB_API_URL; GitHub Enterprise:\nhttps://HOST/api/v3); the token is sent there and nowhere else',
-  },
-};
-
-const MOVING: CliOptions = { ...COMMON, ...MOVING_ONLY };
-
-/** The flags of a command, but the run store (opened by `withStore`). */
-function flags({ options }: CommandInput): Omit<CommonFlags, 'store'> {
-  const maxInFlight = typeof options['max-in-flight'] === 'string' ? Number(options['max-in-flight']) : undefined;
-  const stopGraceMs = parseDuration(options['stop-grace']);
-  const githubApiUrl = options['github-api-url'];
-  const runsStore = typeof options['runs-store'] === 'string' ? options['runs-store'] : process.env.FLOWTRACER_RUNS_STORE;
-  return {
-    json: options.json === true,
-    runsDir: resolve(typeof options['runs-dir'] === 'string' ? options['runs-dir'] : '.flowtracer/runs'),
-    ...(runsStore ? { runsStore } : {}),
-    ...(maxInFlight ? { maxInFlight } : {}),
-    ...(stopGraceMs !== undefined ? { stopGraceMs } : {}),
-    ...(typeof githubApiUrl === 'string' ? { githubApiUrl } : {}),
-  };
-}
-
-/** Runs a command that reads or writes runs with the store chosen once (the runs folder, or PostgreSQL), closed after. */
-async function withStore(input: CommandInput, use: (flags: CommonFlags) => Promise<number>): Promise<number> {
-  const chosen = flags(input);
-  const store = await openRunStore(chosen);
-  try {
-    return await use({ ...chosen, store });
-  } finally {
-    await store.close().catch(() => undefined);
-  }
-}
-
-function text(input: CommandInput, name: string): string | undefined {
-  const value = input.options[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 export const COMMANDS: readonly CliCommand[] = [
   {
@@ -97,15 +38,15 @@ export const COMMANDS: readonly CliCommand[] = [
       'partitions through consumer groups; FILE is the flow, if not at the recorded path.',
     ],
     run: (input) => {
-      const join = text(input, 'join');
+      const join = optionText(input, 'join');
       const file = input.args.FILE;
       if (join !== undefined) {
         if (input.options.mode !== undefined || input.options.only !== undefined) throw new UsageError('--join takes the mode and components of the run it joins');
         return withStore(input, (f) => joinCommand(join, file, f));
       }
       if (file === undefined) throw new UsageError('missing FILE');
-      const mode = text(input, 'mode') as RunMode | undefined;
-      const only = text(input, 'only');
+      const mode = optionText(input, 'mode') as RunMode | undefined;
+      const only = optionText(input, 'only');
       return withStore(input, (f) => runCommand(file, { ...(mode ? { mode } : {}), ...(only ? { only } : {}) }, f));
     },
   },
@@ -144,8 +85,9 @@ export const COMMANDS: readonly CliCommand[] = [
     name: 'export', args: ['FILE'],
     options: { ...COMMON, format: { type: 'string', choices: EXPORT_FORMATS, help: 'the output (default yaml)' } },
     summary: ['the flow with defaults applied, kinds inferred, env resolved (secrets stay references)'],
-    run: (input) => exportCommand(input.args.FILE!, (text(input, 'format') ?? 'yaml') as ExportFormat),
+    run: (input) => exportCommand(input.args.FILE!, (optionText(input, 'format') ?? 'yaml') as ExportFormat),
   },
+  ...MESSAGE_COMMANDS,
 ];
 
 const FOOTER = `access: a flow with access: runs only for the GitHub account of GH_TOKEN (or GITHUB_TOKEN), verified with
@@ -163,9 +105,7 @@ exit codes:
     or GitHub could not answer (the message says which)
 `;
 
-export const USAGE = `${commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume', options: MOVING_ONLY }], FOOTER)}
-message commands (executor/cli-messages.ts):
-${MESSAGES_USAGE}`;
+export const USAGE = commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume; --github-api-url also browse, send, export-messages, redrive', options: MOVING_ONLY }], FOOTER);
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -174,8 +114,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(asked ? commandHelp(asked, COMMON) : USAGE);
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  // The message commands parse their own options (node:util parseArgs too); not yet entries of the table.
-  if (MESSAGE_COMMANDS.has(name)) return messagesCommand(name, rest);
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`flowtracer ${name}: unknown command '${name}'\n${USAGE}`);

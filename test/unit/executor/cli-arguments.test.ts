@@ -20,7 +20,9 @@ function command(name: string): CliCommand {
   return COMMANDS.find((c) => c.name === name)!;
 }
 
-describe('the CLI\'s arguments', () => {
+describe('the CLI\'s arguments', function () {
+  // Several tests start the CLI from source (tsx) in processes of their own: seconds each on a loaded machine.
+  this.timeout(60_000);
   it('reads an option\'s value as the option\'s, not as the file (validate --runs-dir D FILE)', () => {
     const input = parseCommand(command('validate'), ['--runs-dir', 'D', FLOW]);
     assert.deepEqual(input?.args, { FILE: FLOW });
@@ -46,12 +48,23 @@ describe('the CLI\'s arguments', () => {
     [['run', 'f.yaml', '--max-in-flight', '0'], '--max-in-flight: must be a positive whole number'],
     [['run', 'f.yaml', '--stop-grace', '5'], '--stop-grace: `5` is not a duration; write a whole number and a unit: `250ms`, `2s`, `5m` or `1h`'],
     [['export', 'f.yaml', '--format', 'xml'], "--format must be one of yaml, json, not 'xml'"],
+    [['browse', 'f.yaml'], 'missing COMPONENT'],
+    [['send', 'f.yaml', 'Orders'], 'missing MESSAGES.ndjson'],
+    [['redrive', 'f.yaml', 'DLQ', '--stop-grace', 'soon'], '--stop-grace: `soon` is not a duration; write a whole number and a unit: `250ms`, `2s`, `5m` or `1h`'],
   ];
   for (const [[name, ...args], problem] of MISTAKES) {
     it(`refuses \`${[name, ...args].join(' ')}\`: ${problem}`, () => {
       assert.throws(() => parseCommand(command(name!), args), (e: Error) => e instanceof UsageError && e.message === problem);
     });
   }
+
+  it('reads the message commands from the same table: a repeated option is a list', () => {
+    assert.deepEqual(parseCommand(command('redrive'), ['f.yaml', 'DLQ', '--origin', 'mq:a', '--origin', 'kafka:b', '--dry-run'])?.options, { origin: ['mq:a', 'kafka:b'], 'dry-run': true });
+    assert.deepEqual(parseCommand(command('browse'), ['f.yaml', 'Inbox', '--limit', '5', '--json']), { args: { FILE: 'f.yaml', COMPONENT: 'Inbox' }, options: { limit: '5', json: true } });
+    const out = flowtracer('export-messages', 'f.yaml', 'Orders');
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /^flowtracer export-messages: missing OUT\.ndjson\nusage: flowtracer export-messages FILE COMPONENT OUT\.ndjson /);
+  });
 
   it('exits 2 with the sentence and the command\'s usage for a usage mistake, and for an unknown command', () => {
     const out = flowtracer('validate', 'a.yaml', 'b.yaml');

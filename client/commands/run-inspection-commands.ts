@@ -15,13 +15,13 @@ import type { RunRecord } from '../runs/run-history';
 export const openRun = (ctx: CommandContext) => async (arg?: TargetArg) => {
   const run = await runOf(ctx, arg, () => true, 'open');
   if (!run) return;
-  await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.directory, SUMMARY_FILE)));
+  await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.location, SUMMARY_FILE)));
 };
 
 export const openJournal = (ctx: CommandContext) => async (arg?: TargetArg) => {
   const run = await runOf(ctx, arg, () => true, 'open');
   if (!run) return;
-  await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.directory, JOURNAL_FILE)));
+  await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.location, JOURNAL_FILE)));
 };
 
 /** The records that carry a message's trace id: one hop each. */
@@ -34,7 +34,7 @@ async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string |
   const run = await runOf(ctx, arg, () => true, purpose);
   if (!run) return undefined;
   // Every process's event log, through the journal protocol (a torn last line is ignored).
-  const lines = await readJournalRecords(run.directory, HOP_RECORDS);
+  const lines = await readJournalRecords(run.location, HOP_RECORDS);
   const component = arg && typeof arg === 'object' && 'component' in arg ? arg.component.name : undefined;
   const relevant = component ? lines.filter((l) => connectionOf(l).includes(component)) : lines;
   const target =
@@ -52,7 +52,7 @@ export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wan
   if (!picked) return undefined;
   const { run, lines, target } = picked;
   const hops = lines.filter((l) => l.traceId === target || l.key === target);
-  const starts = await readJournalRecords(run.directory, ['run-start']);
+  const starts = await readJournalRecords(run.location, ['run-start']);
   const path = tracePathOf([...starts, ...hops], target);
   const indexOf = new Map(starts.flatMap((s) => s.connections ?? []).map((c) => [c.connection, c.connectionIndex]));
   ctx.log.info(`trace ${target} in run ${run.runId}:`);

@@ -42,7 +42,7 @@ describe('FlowTracer runs in VS Code (RabbitMQ)', function () {
     // The summary lists the components a run writes to; a pure source has no status of its own.
     assert.deepEqual(components, [['Outbox', 'succeeded · 5 received']]);
 
-    const journal = await journalOf(top.run.directory);
+    const journal = await journalOf(top.run.location);
     assert.equal(journal.filter((r) => r.t === 'delivered').length, 5);
     assert.equal(journal.find((r) => r.t === 'run-start')?.['actor'], `local:${os.userInfo().username}`);
 

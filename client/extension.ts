@@ -28,7 +28,6 @@ import type { RunStatusBarState } from './runs/run-controller';
 import { testApi } from './test-seams';
 import { languageClientBundle } from './lazy-bundles';
 import { FLOW_LANGUAGE_ID } from '../protocol/language-server';
-import { maskUrlPasswords } from '../flow/secret-mask';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient> | undefined;
@@ -111,7 +110,8 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
   const storeReader = (): ExecutorProcess => new ExecutorProcess(executorPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.extensionUri.fsPath);
   const runsTree = new RunsTreeProvider(
     () => runSourceFor({ runsStore: settings().runsStore, runsDir: runsDirFor(), trusted: isTrusted() }, storeReader),
-    (error) => log.error(`the runs of ${maskUrlPasswords(settings().runsStore)} cannot be read: ${error instanceof Error ? error.message : String(error)}`),
+    // The store's own sentence names it (its URL's password masked by the executor).
+    (error) => log.error(`the Runs view cannot read the runs: ${error instanceof Error ? error.message : String(error)}`, error),
   );
   const runs = new RunController({
     executorPath,

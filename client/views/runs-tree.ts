@@ -39,7 +39,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   constructor(
     /** The folder or the store, as the settings are now. */
     private readonly sourceNow: () => RunSource | undefined,
-    /** A store that cannot be read (the view then lists nothing): said once per failing read. */
+    /** A store that cannot be read (the view then lists nothing), on each read that fails. */
     private readonly unreadable: (error: unknown) => void,
   ) {}
 

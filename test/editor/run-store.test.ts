@@ -159,4 +159,18 @@ describe('FlowTracer Runs view with a run store (PostgreSQL)', function () {
       await deleteQueues(failIn, failOut);
     }
   });
+
+  it('lists nothing and says why in the log when the store cannot be reached', async () => {
+    const unreachable = 'postgres://postgres@127.0.0.1:1/test?schema=nowhere';
+    try {
+      await config().update('runsStore', unreachable, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('flowtracer.refreshRuns');
+      assert.deepEqual(api.test.runsTree.history, []);
+      assert.match(api.test.logText(), /\[error\] the Runs view cannot read the runs: the run store postgres:\/\/postgres@127\.0\.0\.1:1\/test\?schema=nowhere cannot be used: .*ECONNREFUSED/);
+    } finally {
+      await config().update('runsStore', store, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('flowtracer.refreshRuns');
+    assert.ok(api.test.runsTree.history.length >= 4, 'the store\'s runs are back');
+  });
 });

@@ -10,6 +10,9 @@ import { FlowLog } from './log/flow-log';
 import { RunController } from './runs/run-controller';
 import { followWalkthrough, WalkthroughProgress } from './views/walkthrough-progress';
 import { watchRunsFolder } from './runs/runs-folder-watcher';
+import { followRunStore } from './runs/run-store-refresh';
+import { runSourceFor } from './runs/run-sources';
+import { ExecutorProcess } from './executor/executor-process';
 import { runsDirFor, settings } from './settings';
 import { createTrustGate } from './trust/trust-gate';
 import { RunsTreeProvider } from './views/runs-tree';
@@ -102,9 +105,16 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
   let trustOverride: boolean | undefined;
   const isTrusted = (): boolean => trustOverride ?? vscode.workspace.isTrusted;
   const account = new GithubAccount(vscodeGithubSessions());
-  const runsTree = new RunsTreeProvider(() => runsDirFor());
+  const executorPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'executor', 'cli.js').fsPath;
+  // A run store is read by an executor child: no database driver in this bundle.
+  const storeReader = (): ExecutorProcess => new ExecutorProcess(executorPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.extensionUri.fsPath);
+  const runsTree = new RunsTreeProvider(
+    () => runSourceFor({ runsStore: settings().runsStore, runsDir: runsDirFor(), trusted: isTrusted() }, storeReader),
+    // The store's own sentence names it (its URL's password masked by the executor).
+    (error) => log.error(`the Runs view cannot read the runs: ${error instanceof Error ? error.message : String(error)}`, error),
+  );
   const runs = new RunController({
-    executorPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'executor', 'cli.js').fsPath,
+    executorPath,
     log,
     trust: createTrustGate(isTrusted),
     account,
@@ -130,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough, links, diagrams }),
     ...followWalkthrough(walkthrough, diagrams, runs),
   );
-  context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()));
+  context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()), followRunStore(() => void runsTree.refresh(), runs));
   void runsTree.refresh();
   void account.refresh(false);
   // Built before the language client starts, so that the probe sees every diagram the tests open.

@@ -10,6 +10,8 @@ import { Redactor } from './redaction';
 import { RunStop } from './run-stop';
 import type { SecretProvider } from './values';
 import { telemetryFromEnv } from './telemetry/telemetry-config';
+import { listStoreRuns, readStoredRun } from './store-listing';
+import { maskUrlPasswords } from '../flow/secret-mask';
 
 /** The `flowtracer.stopGracePeriod` setting, which the extension passes in milliseconds. */
 function stopGraceMs(env: NodeJS.ProcessEnv): number {
@@ -48,7 +50,22 @@ async function browse(command: Extract<ExecutorCommand, { type: 'browse' }>): Pr
   }
 }
 
+/** The Runs view's reads of a run store: one answer event, or one error line (the store's URL masked). */
+async function readStore(command: Extract<ExecutorCommand, { type: 'list-runs' | 'read-run' }>): Promise<void> {
+  let store: RunStore | undefined;
+  try {
+    store = await openRunStore({ runsDir: '.flowtracer/runs', runsStore: command.runsStore });
+    if (command.type === 'list-runs') send({ type: 'runs-listed', runs: await listStoreRuns(store) });
+    else send({ type: 'run-read', runId: command.runId, ...(await readStoredRun(store, command.runId, command.types)) });
+  } catch (error) {
+    send({ type: 'log', level: 'error', message: maskUrlPasswords(error instanceof Error ? error.message : String(error)) });
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}
+
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
+  if (command.type === 'list-runs' || command.type === 'read-run') return readStore(command);
   if (stop) {
     send({ type: 'log', level: 'error', message: 'a run is already in progress in this executor' });
     return;

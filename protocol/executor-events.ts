@@ -1,5 +1,7 @@
 // The executor's one event channel: events it emits and commands it accepts (extension over IPC, CLI in-process).
 import type { ValidationMode } from '../flow/model';
+import type { JournalRecord, JournalRecordType, RunSummary } from './journal-records';
+import type { RunListing } from './run-listing';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'stopped';
@@ -51,7 +53,11 @@ export type ExecutorEvent =
   /** The next messages of a `browse`, in the order read (a page at a time: never the whole component at once). */
   | { readonly type: 'messages-page'; readonly component: string; readonly messages: readonly MessageView[] }
   /** A `browse` ended: how many messages it showed; `note` says what it left behind (RabbitMQ: requeued, now redelivered). */
-  | { readonly type: 'browse-finished'; readonly component: string; readonly count: number; readonly note?: string; readonly error?: string };
+  | { readonly type: 'browse-finished'; readonly component: string; readonly count: number; readonly note?: string; readonly error?: string }
+  /** The answer to `list-runs`: every run of the store, newest first, as the Runs view shows it. */
+  | { readonly type: 'runs-listed'; readonly runs: readonly RunListing[] }
+  /** The answer to `read-run`: the run's summary and its records of the types asked for, every event log in order. */
+  | { readonly type: 'run-read'; readonly runId: string; readonly summary: RunSummary; readonly records: readonly JournalRecord[] };
 
 export interface RunOptions {
   readonly mode?: RunMode;
@@ -97,7 +103,14 @@ export type ExecutorCommand =
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined }
   /** Reads a kafka or mq component's messages without changing anything (the Messages panel); a Stop ends it. */
-  | { readonly type: 'browse'; readonly flowFile: string; readonly component: string; readonly request: BrowseRequest };
+  | { readonly type: 'browse'; readonly flowFile: string; readonly component: string; readonly request: BrowseRequest }
+  /**
+   * The Runs view of a run store (the `flowtracer.runsStore` setting), read by the executor so that the extension does not
+   * load a database driver: answered with `runs-listed` (runs whose processes all died are marked interrupted first, as `flowtracer runs` does).
+   */
+  | { readonly type: 'list-runs'; readonly runsStore: string }
+  /** One run of a run store (Open Run, Open Journal, Trace Message): answered with `run-read`. */
+  | { readonly type: 'read-run'; readonly runsStore: string; readonly runId: string; readonly types: readonly JournalRecordType[] };
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -114,5 +127,5 @@ export type EventSink = (event: ExecutorEvent) => void;
 
 export function isExecutorCommand(value: unknown): value is ExecutorCommand {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse'].includes(type);
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run'].includes(type);
 }

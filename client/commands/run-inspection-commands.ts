@@ -1,9 +1,7 @@
-// Open Run…, Open Journal, Trace Message…, Open Trace: read what a run's journal says, or show a message's trace in the tracing UI.
+// Open Run…, Open Journal, Trace Message…, Open Trace: read what a run's journal says (in the runs folder or the run store), or show a message's trace in the tracing UI.
 import { stat } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readJournalRecords } from '../../protocol/journal-files';
-import { JOURNAL_FILE, SUMMARY_FILE, type JournalRecord } from '../../protocol/journal-records';
+import type { JournalRecord } from '../../protocol/journal-records';
 import { durationText } from '../../protocol/duration-text';
 import { tracePathOf } from '../../protocol/trace-path';
 import { settings } from '../settings';
@@ -11,18 +9,25 @@ import { traceUrl } from '../runs/tracing-settings';
 import type { CommandContext } from './command-context';
 import { runOf, type TargetArg } from './command-targets';
 import type { RunRecord } from '../runs/run-history';
+import type { RunDocument, RunSource } from '../runs/run-sources';
 
-export const openRun = (ctx: CommandContext) => async (arg?: TargetArg) => {
-  const run = await runOf(ctx, arg, () => true, 'open');
-  if (!run) return;
-  await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.directory, SUMMARY_FILE)));
+/** The run an argument names (or a pick) and where it was listed from, to read the rest of it there. */
+async function listedRun(ctx: CommandContext, arg: TargetArg, purpose: string): Promise<{ run: RunRecord; source: RunSource } | undefined> {
+  const run = await runOf(ctx, arg, () => true, purpose);
+  const source = ctx.runsTree.source;
+  return run && source ? { run, source } : undefined;
+}
+
+const openDocument = (part: RunDocument) => (ctx: CommandContext) => async (arg?: TargetArg) => {
+  const listed = await listedRun(ctx, arg, 'open');
+  if (!listed) return undefined;
+  return vscode.window.showTextDocument(await listed.source.document(listed.run, part));
 };
 
-export const openJournal = (ctx: CommandContext) => async (arg?: TargetArg) => {
-  const run = await runOf(ctx, arg, () => true, 'open');
-  if (!run) return;
-  await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.directory, JOURNAL_FILE)));
-};
+/** Open Run: the run's summary (a store's run as a JSON document: it is not on this disk). */
+export const openRun = openDocument('summary');
+/** Open Journal: the run's event log (a store's run: every process's records, in order). */
+export const openJournal = openDocument('journal');
 
 /** The records that carry a message's trace id: one hop each. */
 const HOP_RECORDS = ['in-flight', 'delivered', 'filtered', 'parked', 'reply'] as const;
@@ -30,17 +35,18 @@ type Hop = Extract<JournalRecord, { t: (typeof HOP_RECORDS)[number] }>;
 const connectionOf = (hop: Hop): string => (hop.t === 'reply' ? hop.component : hop.connection);
 
 /** The run's hop records and the trace id (or key) of the message asked for: given, or picked among the run's (of a component, from its item). */
-async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string | undefined, purpose: string): Promise<{ run: RunRecord; lines: Hop[]; target: string } | undefined> {
-  const run = await runOf(ctx, arg, () => true, purpose);
-  if (!run) return undefined;
-  // Every process's event log, through the journal protocol (a torn last line is ignored).
-  const lines = await readJournalRecords(run.directory, HOP_RECORDS);
+async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string | undefined, purpose: string): Promise<{ run: RunRecord; source: RunSource; lines: Hop[]; target: string } | undefined> {
+  const listed = await listedRun(ctx, arg, purpose);
+  if (!listed) return undefined;
+  const { run, source } = listed;
+  // Every process's event log (of a folder, through the journal protocol: a torn last line is ignored).
+  const lines = await source.records(run, HOP_RECORDS);
   const component = arg && typeof arg === 'object' && 'component' in arg ? arg.component.name : undefined;
   const relevant = component ? lines.filter((l) => connectionOf(l).includes(component)) : lines;
   const target =
     wanted ??
     (await ctx.prompts.pick([...new Map(relevant.map((l) => [l.traceId, { label: l.key ?? '(no key)', description: l.traceId, id: l.traceId }])).values()], { title: `FlowTracer: ${purpose} which message of ${run.runId}?` }))?.id;
-  return target ? { run, lines, target } : undefined;
+  return target ? { run, source, lines, target } : undefined;
 }
 
 /**
@@ -50,9 +56,9 @@ async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string |
 export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {
   const picked = await pickMessage(ctx, arg, wanted, 'trace');
   if (!picked) return undefined;
-  const { run, lines, target } = picked;
+  const { run, source, lines, target } = picked;
   const hops = lines.filter((l) => l.traceId === target || l.key === target);
-  const starts = await readJournalRecords(run.directory, ['run-start']);
+  const starts = await source.records(run, ['run-start']);
   const path = tracePathOf([...starts, ...hops], target);
   const indexOf = new Map(starts.flatMap((s) => s.connections ?? []).map((c) => [c.connection, c.connectionIndex]));
   ctx.log.info(`trace ${target} in run ${run.runId}:`);

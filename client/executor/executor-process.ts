@@ -14,6 +14,14 @@ export class ExecutorCrashError extends Error {
   }
 }
 
+/** The child answered a read (`list-runs`, `read-run`) with an error line: the store cannot be reached or has no such run. */
+export class ExecutorQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutorQueryError';
+  }
+}
+
 export interface ExecutorHandlers {
   onEvent(event: ExecutorEvent): void;
   /** A `${secret:NAME}` value, read from the editor's secret storage. */
@@ -50,8 +58,30 @@ export class ExecutorProcess {
 
   /** Starts the child with `command`; resolves once it reported `run-finished` and exited, rejects on a crash. */
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
+    return this.exchange(command, handlers, (event, runId) => {
+      if (event.type === 'run-finished') return { runId: event.runId, status: event.status, error: event.error };
+      // The worker reports a command that fails before its run starts (invalid flow, pre-flight, missing secret) as one error line.
+      if (event.type === 'log' && event.level === 'error' && runId === undefined) return { runId: undefined, status: 'failed', error: event.message };
+      return undefined;
+    });
+  }
+
+  /**
+   * Starts the child with a command that has one answer (`list-runs`, `read-run`): resolves with what `answer` makes of
+   * the event that answers it; rejects with an ExecutorQueryError when the child reports an error line instead, or on a crash.
+   */
+  ask<T>(command: ExecutorCommand, answer: (event: ExecutorEvent) => T | undefined): Promise<T> {
+    const noSecrets: ExecutorHandlers = { onEvent: () => undefined, secret: () => Promise.resolve(undefined) };
+    return this.exchange<T | ExecutorQueryError>(command, noSecrets, (event) => (event.type === 'log' && event.level === 'error' ? new ExecutorQueryError(event.message) : answer(event))).then((result) => {
+      if (result instanceof ExecutorQueryError) throw result;
+      return result;
+    });
+  }
+
+  /** Forks the child, sends `command`, and settles with the first event `ends` makes something of. */
+  private exchange<T>(command: ExecutorCommand, handlers: ExecutorHandlers, ends: (event: ExecutorEvent, runId: string | undefined) => T | undefined): Promise<T> {
     if (this.child) return Promise.reject(new Error('A run is already going on; stop it first.'));
-    return new Promise<ExecutorOutcome>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const child = fork(this.executorPath, [EXECUTOR_CHILD_ARG], { cwd: this.cwd, env: { ...this.env, [STOP_GRACE_ENV]: String(this.stopGraceMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
       this.child = child;
       let raw = '';
@@ -67,7 +97,7 @@ export class ExecutorProcess {
       child.stdout?.on('data', () => undefined);
       let settled = false;
       /** The worker outlives its command; once the outcome is known the channel is closed so it exits. */
-      const settle = (outcome: ExecutorOutcome): void => {
+      const settle = (outcome: T): void => {
         if (settled) return;
         settled = true;
         this.clear();
@@ -95,9 +125,8 @@ export class ExecutorProcess {
         } catch {
           // A broken view must not end the run.
         }
-        if (event.type === 'run-finished') settle({ runId: event.runId, status: event.status, error: event.error });
-        // The worker reports a command that fails before its run starts (invalid flow, pre-flight, missing secret) as one error line.
-        else if (event.type === 'log' && event.level === 'error' && runId === undefined) settle({ runId: undefined, status: 'failed', error: event.message });
+        const outcome = ends(event, runId);
+        if (outcome !== undefined) settle(outcome);
       });
       child.on('error', (error) => {
         this.clear();

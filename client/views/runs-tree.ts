@@ -1,9 +1,10 @@
-// The Runs view: run history from the journals, run -> components with status icons, counts and durations.
+// The Runs view: run history from the runs folder or the run store, run -> components with status icons, counts and durations.
 import * as vscode from 'vscode';
 import { durationText } from '../../protocol/duration-text';
 import { describeActor } from '../../flow/actor';
 import { deliveredText } from '../../protocol/delivery-wording';
-import { readRunHistory, type ComponentRun, type RunRecord } from '../runs/run-history';
+import type { ComponentRun, RunRecord } from '../runs/run-history';
+import type { RunSource } from '../runs/run-sources';
 
 export type RunsNode = { readonly kind: 'run'; readonly run: RunRecord } | { readonly kind: 'component'; readonly run: RunRecord; readonly component: ComponentRun };
 
@@ -31,18 +32,48 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private runs: RunRecord[] = [];
+  private listedFrom: RunSource | undefined;
+  private reading: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
-  constructor(private readonly runsDir: () => string | undefined) {}
+  constructor(
+    /** The folder or the store, as the settings are now. */
+    private readonly sourceNow: () => RunSource | undefined,
+    /** A store that cannot be read (the view then lists nothing), on each read that fails. */
+    private readonly unreadable: (error: unknown) => void,
+  ) {}
 
-  /** Re-reads the journals; resolves once the view's data is current. */
-  async refresh(): Promise<void> {
-    const dir = this.runsDir();
-    this.runs = dir ? await readRunHistory(dir) : [];
+  /**
+   * Re-reads the runs; resolves once the view's data is current. A refresh asked while one reads waits for it and reads
+   * once more after (a store read takes an executor child: several asks at once share one more read).
+   */
+  refresh(): Promise<void> {
+    if (!this.reading) return (this.reading = this.read().finally(() => (this.reading = undefined)));
+    return (this.queued ??= this.reading.then(() => {
+      this.queued = undefined;
+      return this.refresh();
+    }));
+  }
+
+  private async read(): Promise<void> {
+    const source = this.sourceNow();
+    try {
+      this.runs = source ? await source.listRuns() : [];
+    } catch (error) {
+      this.runs = [];
+      this.unreadable(error);
+    }
+    this.listedFrom = source;
     this.changed.fire(undefined);
   }
 
   get history(): readonly RunRecord[] {
     return this.runs;
+  }
+
+  /** Where the runs of `history` were read: what a command reads the rest of a run from. */
+  get source(): RunSource | undefined {
+    return this.listedFrom;
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {

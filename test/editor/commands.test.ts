@@ -47,7 +47,7 @@ describe('FlowTracer access rules in VS Code', function () {
     const outcome = (await vscode.commands.executeCommand('flowtracer.runFlow', uri, 'warn')) as ExecutorOutcome;
     assert.equal(outcome.status, 'succeeded');
     const run = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!;
-    assert.equal((await journalOf(run.directory)).find((r) => r.t === 'run-start')?.['actor'], 'github:bob/2');
+    assert.equal((await journalOf(run.location)).find((r) => r.t === 'run-start')?.['actor'], 'github:bob/2');
     assert.equal(api.test.runsTree.getTreeItem({ kind: 'run', run }).description, 'succeeded · warn · bob (GitHub)');
     assert.ok(api.test.logText().includes('[info] access: bob is a member of acme'));
   });

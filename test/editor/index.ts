@@ -24,6 +24,7 @@ export function run(): Promise<void> {
   require('./tracing.test');
   require('./secrets.test');
   require('./settings.test');
+  require('./run-store.test');
   require('./example-tasks.test');
   require('./walkthrough.test');
   return new Promise((resolve, reject) => {

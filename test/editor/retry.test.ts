@@ -39,14 +39,14 @@ describe('FlowTracer retry in VS Code (RabbitMQ)', function () {
     const failedItem = api.test.runsTree.getTreeItem(failedNode);
     assert.equal(failedItem.contextValue, 'component.failed');
     assert.match(String(failedItem.description), /^failed · 3 received · 2 parked/);
-    const parkedSources = (await journalOf(failedRun.directory)).filter((r) => r.t === 'parked').map((r) => r['source']);
+    const parkedSources = (await journalOf(failedRun.location)).filter((r) => r.t === 'parked').map((r) => r['source']);
     assert.equal(parkedSources.length, 2);
 
     await run('rabbitmqctl', ['clear_policy', POLICY]);
     const retried = (await vscode.commands.executeCommand('flowtracer.retryFailedComponent', failedNode)) as ExecutorOutcome;
     assert.equal(retried.status, 'succeeded');
     assert.equal(await queueDepth(outbox), 5);
-    const journal = await journalOf(failedRun.directory);
+    const journal = await journalOf(failedRun.location);
     const afterRetry = journal.slice(journal.findIndex((r) => r.t === 'retry-start'));
     assert.deepEqual(afterRetry.filter((r) => r.t === 'delivered').map((r) => r['source']).sort(), [...parkedSources].sort());
     const outboxNow = api.test.runsTree.history.find((r) => r.runId === first.runId)!.components.find((c) => c.name === 'Outbox')!;

@@ -107,7 +107,7 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
     assert.equal(await queueDepth(outbox), 2);
     const log = api.test.logText();
     assert.ok(!log.includes(login) && !log.includes(AMQP_URL), 'the log never holds the secret');
-    const directory = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!.directory;
+    const directory = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!.location;
     const journal = await readFile(join(directory, 'journal.ndjson'), 'utf8');
     assert.ok(journal.length > 0 && !journal.includes(login), 'the journal never holds the secret');
   });

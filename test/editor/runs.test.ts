@@ -37,18 +37,18 @@ describe('FlowTracer runs in VS Code (RabbitMQ)', function () {
     assert.equal(item.description, `succeeded · warn · ${os.userInfo().username} (local, not signed in)`);
     const components = api.test.runsTree.getChildren(top).map((n) => {
       const i = api.test.runsTree.getTreeItem(n);
-      return [i.label, String(i.description).replace(/ · [\d.]+s$/, '')];
+      return [i.label, String(i.description).replace(/ · [\d.]+(s| ms)$/, '')];
     });
     // The summary lists the components a run writes to; a pure source has no status of its own.
     assert.deepEqual(components, [['Outbox', 'succeeded · 5 received']]);
 
-    const journal = await journalOf(top.run.directory);
+    const journal = await journalOf(top.run.location);
     assert.equal(journal.filter((r) => r.t === 'delivered').length, 5);
     assert.equal(journal.find((r) => r.t === 'run-start')?.['actor'], `local:${os.userInfo().username}`);
 
     const log = api.test.logText();
     assert.ok(log.includes(`[info] === Run editor-copy · mode warn · actor ${os.userInfo().username} (local, not signed in) · run ${outcome.runId} ===`), log);
-    assert.match(log, /\[info\] Outbox succeeded in [\d.]+s: 5 delivered, 0 parked, 0 filtered/);
+    assert.match(log, /\[info\] Outbox succeeded in [\d.]+(s| ms): 5 delivered, 0 parked, 0 filtered/);
   });
 
   it('Stop Run ends a run that waits for messages, and its journal says it stopped', async () => {

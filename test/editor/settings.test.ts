@@ -114,7 +114,7 @@ describe('FlowTracer settings in VS Code', function () {
       const runId = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { result: { runId: string } }).result.runId;
       // Nothing here refreshes the view: the watcher on the configured folder does.
       const shown = await until(`run ${runId} in the Runs view`, () => api.test.runsTree.history.find((r) => r.runId === runId), 20_000);
-      assert.equal(shown.directory, join(runsDir, runId));
+      assert.equal(shown.location, join(runsDir, runId));
       assert.equal(shown.status, 'succeeded');
     } finally {
       await config().update('runsFolder', undefined, vscode.ConfigurationTarget.Workspace);

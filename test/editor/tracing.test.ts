@@ -63,7 +63,7 @@ describe('FlowTracer tracing in VS Code', function () {
     const outcome = (await vscode.commands.executeCommand('flowtracer.runFlow', uri, 'warn')) as ExecutorOutcome;
     assert.equal(outcome.status, 'succeeded', outcome.error);
     const run = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!;
-    const delivered = (await journalOf(run.directory)).find((r) => r.t === 'delivered')!;
+    const delivered = (await journalOf(run.location)).find((r) => r.t === 'delivered')!;
     const traceId = String(delivered['traceId']);
 
     const spans = await until('the run\'s spans at the collector', () => {
@@ -92,7 +92,7 @@ describe('FlowTracer tracing in VS Code', function () {
     const outcome = (await vscode.commands.executeCommand('flowtracer.runFlow', uri, 'warn')) as ExecutorOutcome;
     assert.equal(outcome.status, 'succeeded', outcome.error);
     const run = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!;
-    const records = await journalOf(run.directory);
+    const records = await journalOf(run.location);
     const delivered = records.find((r) => r.t === 'delivered')!;
     const inFlight = records.find((r) => r.t === 'in-flight')!;
     const traceId = String(delivered['traceId']);

@@ -42,7 +42,7 @@ describe('FlowTracer first-hour walkthrough in VS Code', function () {
     assert.ok(api.test.walkthrough.completed.includes('ranFlow'));
 
     const run = api.test.runsTree.history.find((r) => r.runId === outcome.runId)!;
-    const delivered = (await journalOf(run.directory)).find((r) => r.t === 'delivered')!;
+    const delivered = (await journalOf(run.location)).find((r) => r.t === 'delivered')!;
     const hops = await vscode.commands.executeCommand<unknown[]>('flowtracer.traceMessage', outcome.runId, String(delivered['traceId']));
     assert.ok(hops.length > 0);
     assert.ok(api.test.walkthrough.completed.includes('tracedMessage'));

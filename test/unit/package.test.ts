@@ -30,12 +30,13 @@ describe('the .vsix package', () => {
     ]);
   });
 
-  it('activates from a bundle without yaml, ajv, the schema or vscode-languageclient: those load on first use', () => {
+  it('activates from a bundle without yaml, ajv, the schema or vscode-languageclient: those load on first use; no database driver at all (a run store is read through the executor)', () => {
     const sources = (bundle: string): string[] =>
       (JSON.parse(readFileSync(join(repo, 'dist', 'client', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
     const heavy = (source: string): boolean =>
-      /node_modules\/(yaml|ajv|vscode-languageclient|vscode-jsonrpc|vscode-languageserver-protocol)\//.test(source) || source.endsWith('flow.schema.json');
+      /node_modules\/(yaml|ajv|vscode-languageclient|vscode-jsonrpc|vscode-languageserver-protocol|pg|pg-[a-z]+)\//.test(source) || source.endsWith('flow.schema.json');
     assert.deepEqual(sources('extension').filter(heavy), []);
+    for (const bundle of ['flow-language', 'language-client']) assert.deepEqual(sources(bundle).filter((s) => /node_modules\/pg(-[a-z]+)?\//.test(s)), [], `${bundle}.js holds no database driver`);
     assert.ok(sources('flow-language').some((s) => s.includes('node_modules/yaml/')), 'parsing is in flow-language.js');
     assert.ok(sources('language-client').some((s) => s.includes('node_modules/vscode-languageclient/')), 'the client is in language-client.js');
   });

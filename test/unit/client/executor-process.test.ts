@@ -1,7 +1,7 @@
 // The executor child process seen from the extension: events, secrets on request, stop, and a crash with its cause.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { ExecutorCrashError, ExecutorProcess } from '../../../client/executor/executor-process';
+import { ExecutorCrashError, ExecutorProcess, ExecutorQueryError } from '../../../client/executor/executor-process';
 import { MASK } from '../../../flow/secret-mask';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 
@@ -64,6 +64,19 @@ describe('executor process', () => {
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.runId, undefined);
     assert.match(outcome.error ?? '', /no-such\.flow\.yaml/);
+  });
+
+  it('asks the built executor child a read and rejects with its error line: a run store it does not know', async function () {
+    this.timeout(20_000);
+    const cli = join(__dirname, '..', '..', '..', 'dist', 'executor', 'cli.js');
+    const child = new ExecutorProcess(cli, __dirname);
+    const asked = child.ask({ type: 'list-runs', runsStore: 'mysql://u:hunter22@db/runs' }, (e) => (e.type === 'runs-listed' ? e.runs : undefined));
+    await assert.rejects(asked, (error: unknown) => {
+      assert.ok(error instanceof ExecutorQueryError);
+      assert.equal(error.message, `--runs-store must be a postgres:// or postgresql:// URL, not 'mysql://u:${MASK}@db/runs'`);
+      return true;
+    });
+    assert.equal(child.running, false);
   });
 
   it('reports a worker file that does not exist as a crash, not an exception in the host', async () => {

@@ -1,13 +1,15 @@
-// The Runs view's reading of journals: runs newest first, components with counts, durations, actors.
+// The Runs view's reading of journals (the one fold of protocol/run-listing.ts, over the runs folder): runs newest first, components with counts, durations, actors.
 import { strict as assert } from 'node:assert';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { failedComponents, lastStatuses, parseRun, readRunHistory } from '../../../client/runs/run-history';
+import { failedComponents, lastStatuses, readRunHistory } from '../../../client/runs/run-history';
 import { parseJournal } from '../../../protocol/journal-files';
+import { foldRun } from '../../../protocol/run-listing';
 
-const summary = (runId: string, status: string, components: Record<string, string>) =>
-  JSON.stringify({ runId, flow: 'orders', flowFile: '/w/orders.flow.yaml', mode: 'warn', status, startedAt: '2026-11-29T01:00:00.000Z', components, reconciliation: [], parked: 0 });
+const summaryOf = (runId: string, status: string, components: Record<string, string>) =>
+  ({ runId, flow: 'orders', flowFile: '/w/orders.flow.yaml', mode: 'warn', status, startedAt: '2026-11-29T01:00:00.000Z', components, reconciliation: [], parked: 0 });
+const summary = (runId: string, status: string, components: Record<string, string>) => JSON.stringify(summaryOf(runId, status, components));
 
 const line = (at: string, record: object) => JSON.stringify({ ...record, at });
 
@@ -26,7 +28,7 @@ const journal = [
 
 describe('run history', () => {
   it('reads components with what they received, what is still parked, and durations', () => {
-    const run = parseRun('/runs/r1', summary('r1', 'failed', { Queue: 'succeeded', Service: 'succeeded', Db: 'failed' }), parseJournal(journal).records)!;
+    const run = foldRun('/runs/r1', summaryOf('r1', 'failed', { Queue: 'succeeded', Service: 'succeeded', Db: 'failed' }), parseJournal(journal).records);
     assert.deepEqual(run.components, [
       { name: 'Queue', status: 'succeeded', received: 0, parked: 0, durationMs: undefined },
       { name: 'Service', status: 'succeeded', received: 2, parked: 0, durationMs: 2500 },
@@ -42,7 +44,7 @@ describe('run history', () => {
       line('2026-11-29T01:00:00.000Z', { t: 'run-start', runId: 'r2', flow: 'orders', flowFile: '/w/orders.flow.yaml', mode: 'warn', actor: 'local:bob', versions: {}, connections: [{ connection: 'Queue -> Svc -> B', connectionIndex: 0, from: 'Queue', to: 'Svc -> B' }] }),
       line('2026-11-29T01:00:00.200Z', { t: 'delivered', connection: 'Queue -> Svc -> B', traceId: 'a', key: 'k1', source: '1', target: 'x' }),
     ].join('\n') + '\n';
-    const run = parseRun('/runs/r2', summary('r2', 'succeeded', { Queue: 'succeeded', 'Svc -> B': 'succeeded' }), parseJournal(records).records)!;
+    const run = foldRun('/runs/r2', summaryOf('r2', 'succeeded', { Queue: 'succeeded', 'Svc -> B': 'succeeded' }), parseJournal(records).records);
     assert.deepEqual(run.components.map((c) => [c.name, c.received]), [['Queue', 0], ['Svc -> B', 1]]);
   });
 

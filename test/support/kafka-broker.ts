@@ -91,7 +91,7 @@ export async function startKafkaBroker(version: string, libs: string, timeoutMs 
     `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.properties')}`,
     '-cp', `${libs}/*`,
   ];
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   try {
     await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { maxBuffer: 8 * 1024 * 1024 });
   } catch (error) {
@@ -144,4 +144,15 @@ async function stopBroker(child: ChildProcess, dir: string): Promise<void> {
     clearTimeout(timer);
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A random KRaft cluster id that does not start with `-`: kafka-storage's argument parser reads
+ * `-t -x…` as another option (one id in 64 did, and the broker never started).
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

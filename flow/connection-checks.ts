@@ -59,8 +59,7 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
       }
     }
     if (typeof props.schema === 'string' && fs && flowPath) {
-      const resolved = resolveRelative(flowPath, props.schema);
-      const refused = fs.untrustedRoots && untrustedSchemaPathProblem(props.schema, resolved, rootsOf(flowPath, fs.untrustedRoots));
+      const { resolved, refused } = schemaFileReference(flowPath, props.schema, fs);
       if (refused) {
         push(valueSpanAt(document, [...path, 'schema']), DiagnosticSeverity.Warning, 'schema-path-untrusted', refused, { path: props.schema });
       } else if (!fs.exists(resolved)) {
@@ -82,6 +81,25 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
     }
   }
   return diagnostics;
+}
+
+/** Where a `schema:` reference points, and why it is not read (an untrusted workspace) when it is not. */
+function schemaFileReference(flowPath: string, reference: string, fs: FlowFileSystem): { resolved: string; refused: string | undefined } {
+  const resolved = resolveRelative(flowPath, reference);
+  const refused = fs.untrustedRoots ? untrustedSchemaPathProblem(reference, resolved, rootsOf(flowPath, fs.untrustedRoots)) : undefined;
+  return { resolved, refused };
+}
+
+/** The `schema:` files the checks of this flow read: what to watch so that their diagnostics follow the files. */
+export function referencedSchemaFiles(parsed: ParsedFlow, flowPath: string, fs: FlowFileSystem): string[] {
+  const files = new Set<string>();
+  for (const connection of parsed.model.connections) {
+    const reference = connection.props.schema;
+    if (typeof reference !== 'string') continue;
+    const { resolved, refused } = schemaFileReference(flowPath, reference, fs);
+    if (!refused) files.add(resolved);
+  }
+  return [...files];
 }
 
 /** The key column(s) as written, each with its path (a string key, or the entries of a list). */

@@ -54,9 +54,11 @@ export interface FlowLanguageService {
   doRename(document: TextDocument, position: Position, newName: string, token?: CancellationLike): WorkspaceEdit | null;
   findDocumentSymbols(document: TextDocument, token?: CancellationLike): DocumentSymbol[];
   getCodeActions(document: TextDocument, range: Range, diagnostics: readonly Diagnostic[], token?: CancellationLike): CodeAction[];
+  /** The files besides the document its diagnostics depend on (its `schema:` files that may be read). */
+  findReferencedFiles(document: TextDocument): readonly string[];
   /** Drops the cached parse of a closed document. */
   forget(uri: string): void;
-  /** Drops every cached check (what the file system may be asked changed: the workspace was trusted). */
+  /** Drops every cached check (what the file system may be asked changed: a referenced file, or the workspace was trusted). */
   forgetAll(): void;
 }
 
@@ -79,6 +81,7 @@ export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageS
     doRename: (document, position, newName, token) => doRename(document, position, newName, checked(document, token).parsed.document),
     findDocumentSymbols: (document, token) => findDocumentSymbols(document, checked(document, token).parsed.model),
     getCodeActions: (document, range, diagnostics, token) => getCodeActions(document, range, diagnostics, checked(document, token)),
+    findReferencedFiles: (document) => cache.get(document).referencedFiles,
     forget: (uri) => cache.forget(uri),
     forgetAll: () => cache.forgetAll(),
   };

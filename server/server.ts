@@ -7,7 +7,8 @@ import { WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 import { getFlowLanguageService } from './language-service';
 import { createGuard } from './handlers/guarded-request';
 import { registerLanguageFeatures } from './handlers/language-feature-handler';
-import { registerValidation } from './handlers/validation-handler';
+import { diagnosticsModeOf, registerDiagnostics } from './handlers/diagnostics-handler';
+import { registerWatchedFiles, watchSupportOf } from './handlers/watched-files-handler';
 
 // createConnection picks the transport from argv: --stdio, --node-ipc or --socket.
 const connection = createConnection(ProposedFeatures.all);
@@ -27,7 +28,11 @@ process.on('uncaughtException', (error) => connection.console.error(`uncaught: $
 process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
 
 /** What the client said it can take, read once at initialize. */
-const client = { takesCompletionEditRange: false };
+const client = {
+  takesCompletionEditRange: false,
+  diagnostics: diagnosticsModeOf({}),
+  watch: watchSupportOf({}),
+};
 
 connection.onInitialize((params) => {
   const options = params.initializationOptions as { trusted?: unknown } | undefined;
@@ -36,6 +41,8 @@ connection.onInitialize((params) => {
     files.untrustedRoots = folders.map((uri) => URI.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
   }
   client.takesCompletionEditRange = params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange') ?? false;
+  client.diagnostics = diagnosticsModeOf(params.capabilities);
+  client.watch = watchSupportOf(params.capabilities);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -46,19 +53,27 @@ connection.onInitialize((params) => {
       renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      // No flow depends on another's text; its `schema:` files are watched instead (watched-files-handler.ts).
+      ...(client.diagnostics.pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
     },
     serverInfo: { name: 'flowtracer-language-server', version: '0.1.0' },
   };
 });
 
-const revalidateAll = registerValidation(connection, documents, service);
+const guard = createGuard(connection);
+const refreshDiagnostics = registerDiagnostics(connection, documents, service, guard, client);
+const rewatch = registerWatchedFiles(connection, documents, service, client, () => {
+  service.forgetAll();
+  refreshDiagnostics();
+});
 connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
   if (!files.untrustedRoots) return;
   files.untrustedRoots = undefined;
   service.forgetAll();
-  revalidateAll();
+  rewatch();
+  refreshDiagnostics();
 });
-registerLanguageFeatures(connection, documents, service, createGuard(connection), client);
+registerLanguageFeatures(connection, documents, service, guard, client);
 documents.onDidClose((event) => service.forget(event.document.uri));
 
 documents.listen(connection);

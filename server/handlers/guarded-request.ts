@@ -5,18 +5,18 @@ import { FlowRenameError, FlowRequestCancelled } from '../language-service';
 export type Guard = <Params, Result>(
   name: string,
   handler: (params: Params, token: CancellationToken) => Result,
-) => (params: Params, token: CancellationToken) => Result | ResponseError<void>;
+) => (params: Params, token: CancellationToken) => Result | ResponseError<never>;
 
 export function createGuard(connection: Connection): Guard {
   return (name, handler) => (params, token) => {
-    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
+    if (token.isCancellationRequested) return new ResponseError<never>(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
     try {
       return handler(params, token);
     } catch (error) {
-      if (error instanceof FlowRequestCancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
-      if (error instanceof FlowRenameError) return new ResponseError(ErrorCodes.InvalidParams, error.message);
+      if (error instanceof FlowRequestCancelled) return new ResponseError<never>(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
+      if (error instanceof FlowRenameError) return new ResponseError<never>(ErrorCodes.InvalidParams, error.message);
       connection.console.error(`${name} failed: ${(error as Error)?.stack ?? String(error)}`);
-      return new ResponseError(ErrorCodes.InternalError, `FlowTracer could not answer ${name}; the details are in the FlowTracer log.`);
+      return new ResponseError<never>(ErrorCodes.InternalError, `FlowTracer could not answer ${name}; the details are in the FlowTracer log.`);
     }
   };
 }

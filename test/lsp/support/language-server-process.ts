@@ -12,6 +12,8 @@ export interface LanguageServerProcess {
   readonly connection: MessageConnection;
   /** Resolves with the next diagnostics for `uri` that satisfy `accept`, or rejects after `timeoutMs`. */
   diagnostics(uri: string, accept?: (params: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  /** The published diagnostics not yet taken by `diagnostics`. */
+  readonly published: readonly PublishDiagnosticsParams[];
   readonly stderr: string[];
   stop(): Promise<void>;
 }
@@ -58,5 +60,5 @@ export function startLanguageServer(): LanguageServerProcess {
     await exited;
     connection.dispose();
   };
-  return { child, connection, diagnostics, stderr, stop };
+  return { child, connection, diagnostics, published: received, stderr, stop };
 }

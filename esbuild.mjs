@@ -1,4 +1,4 @@
-// Builds every bundle of FlowTracer: extension, language server, executor + CLI, webview, editor tests.
+// Builds every bundle of FlowTracer: extension, language server, executor + CLI, webviews (diagram, Messages panel), editor tests.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
@@ -50,7 +50,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
-    entryPoints: { 'webview/main': 'webview/main.ts', 'webview/layout-worker': 'webview/layout-worker.ts' },
+    entryPoints: { 'webview/main': 'webview/main.ts', 'webview/layout-worker': 'webview/layout-worker.ts', 'webview/messages': 'webview/messages/main.ts' },
     outdir: 'dist',
   },
 ];
@@ -69,6 +69,7 @@ async function main() {
   rmSync('dist', { recursive: true, force: true });
   mkdirSync('dist/webview', { recursive: true });
   cpSync('webview/diagram.css', 'dist/webview/diagram.css');
+  cpSync('webview/messages.css', 'dist/webview/messages.css');
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));

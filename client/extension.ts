@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { DiagramPanels } from './diagram/diagram-panels';
 import { diagramSerializer, registerDiagramHost } from './diagram/diagram-registration';
 import { DiagramProbe } from './diagram/diagram-probe';
+import { MessagesPanels } from './messages/messages-panels';
+import { MessagesProbe } from './messages/messages-probe';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
 import { FlowLog } from './log/flow-log';
@@ -48,6 +50,9 @@ export interface FlowTracerTestHooks {
   readonly diagrams: DiagramPanels;
   /** Records what the diagrams post and hear, and posts to the host as a webview would. */
   readonly diagramProbe: DiagramProbe;
+  /** The components' Messages panels, and what they report showing. */
+  readonly messages: MessagesPanels;
+  readonly messagesProbe: MessagesProbe;
   /** The first-hour walkthrough's steps done so far. */
   readonly walkthrough: WalkthroughProgress;
   /** The panel serializer as VS Code calls it after a reload. */
@@ -120,12 +125,14 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     account,
     secrets: context.secrets,
   });
+  const messages = new MessagesPanels(context.extensionUri, runs, log);
   const flowsTree = new FlowsTreeProvider();
   const prompts = new Prompts();
   const walkthrough = new WalkthroughProgress();
   const links = new ExternalLinks();
   context.subscriptions.push(
     diagrams,
+    messages,
     registerDiagramHost(diagrams, log, isTrusted),
     feedRunStatus(runs.onEvent, diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
@@ -137,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     vscode.window.registerTreeDataProvider('flowtracer.flows', flowsTree),
     vscode.languages.registerCodeLensProvider({ language: 'flow-yaml' }, new FlowCodeLensProvider(runsTree)),
     accountStatusItem(account),
-    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough, links, diagrams }),
+    ...registerFlowCommands({ extensionUri: context.extensionUri, log, runs, runsTree, account, secrets: context.secrets, prompts, walkthrough, links, diagrams, messages }),
     ...followWalkthrough(walkthrough, diagrams, runs),
   );
   context.subscriptions.push(watchRunsFolder(() => void runsTree.refresh()), followRunStore(() => void runsTree.refresh(), runs));
@@ -146,11 +153,14 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
   // Built before the language client starts, so that the probe sees every diagram the tests open.
   const test = testApi(context.extensionMode, (): FlowTracerTestHooks => {
     const diagramProbe = new DiagramProbe(diagrams);
-    context.subscriptions.push(diagramProbe);
+    const messagesProbe = new MessagesProbe(messages);
+    context.subscriptions.push(diagramProbe, messagesProbe);
     return {
       runsTree,
       diagrams,
       diagramProbe,
+      messages,
+      messagesProbe,
       walkthrough,
       diagramSerializer: diagramSerializer(diagrams, log),
       logText: () => log.text(),

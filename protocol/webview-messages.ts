@@ -110,6 +110,8 @@ export interface NodeMenuContext {
   readonly webviewSection: 'flowtracer.node';
   readonly flowtracerComponent: string;
   readonly flowtracerUri: string;
+  /** The component's type, if known (menus use it: Show Messages on kafka and mq nodes). */
+  readonly flowtracerType?: string;
   /** The component's state in the shown run, if any (menus use it: Retry only when failed). */
   readonly flowtracerState?: NodeRunState;
   readonly preventDefaultContextMenuItems: true;

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { GithubAccount } from '../access/github-session';
 import type { DiagramPanels } from '../diagram/diagram-panels';
 import type { FlowLog } from '../log/flow-log';
+import type { MessagesPanels } from '../messages/messages-panels';
 import type { RunController } from '../runs/run-controller';
 import type { RunsTreeProvider } from '../views/runs-tree';
 import type { WalkthroughProgress } from '../views/walkthrough-progress';
@@ -24,5 +25,7 @@ export interface CommandContext {
   readonly links: ExternalLinks;
   /** The flows' diagram panels (Trace Message draws the message's path on its flow's diagram). */
   readonly diagrams: DiagramPanels;
+  /** The components' Messages panels. */
+  readonly messages: MessagesPanels;
 }
 

@@ -1,4 +1,4 @@
-// The diagram page's HTML (no vscode import): strict CSP with a nonce, local resources only. Tests serve the same page.
+// The diagram page's HTML (no vscode import): strict CSP with a nonce, local resources only (the Messages panel's page shares the policy). Tests serve the same page.
 
 export interface DiagramPageSources {
   /** The origin(s) the webview's resources come from (`webview.cspSource`). */
@@ -8,20 +8,18 @@ export interface DiagramPageSources {
   readonly asset: (name: string) => string;
 }
 
-function attribute(value: string): string {
+export function attribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
+/** The policy every FlowTracer webview starts from: nothing but its own images and styles, and its one nonce'd script. */
+export function webviewCsp({ cspSource, nonce }: Pick<DiagramPageSources, 'cspSource' | 'nonce'>, more: readonly string[] = []): string {
+  return ["default-src 'none'", `img-src ${cspSource} data:`, `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, ...more].join('; ');
+}
+
 export function diagramPage({ cspSource, nonce, asset }: DiagramPageSources): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${cspSource} data:`,
-    `style-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    // The layout worker script is fetched and started from a blob URL (workers must be same-origin).
-    `connect-src ${cspSource}`,
-    `worker-src ${cspSource} blob:`,
-  ].join('; ');
+  // The layout worker script is fetched and started from a blob URL (workers must be same-origin).
+  const csp = webviewCsp({ cspSource, nonce }, [`connect-src ${cspSource}`, `worker-src ${cspSource} blob:`]);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -20,7 +20,7 @@ export function diagramWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewO
   };
 }
 
-function themeKind(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contrast' {
+export function themeKind(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contrast' {
   if (kind === vscode.ColorThemeKind.Light) return 'light';
   if (kind === vscode.ColorThemeKind.Dark) return 'dark';
   return 'high-contrast';

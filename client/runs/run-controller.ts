@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { flowLanguage } from '../lazy-bundles';
 import { deliveredText } from '../../protocol/delivery-wording';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
-import { describeActor, formatActor } from '../../flow/actor';
+import { describeActor, formatActor, type Actor } from '../../flow/actor';
+import type { FlowModel } from '../../flow/model';
 import { CachedMemberships, decideAccess, githubRuleOf } from '../../flow/access-rules';
 import { GithubRestMemberships } from '../../protocol/github-memberships';
 import { githubApiTarget } from '../access/github-api-target';
@@ -52,6 +53,18 @@ export interface RunControllerDeps {
   confirmHosts?: (hosts: readonly string[]) => Promise<boolean>;
 }
 
+/** What the gates let through: the flow as read, and what its executor child is started with. */
+export interface AdmittedFlow {
+  readonly model: FlowModel;
+  readonly env: NodeJS.ProcessEnv;
+  readonly secret: (name: string) => Promise<string | undefined>;
+  readonly actor: Actor;
+  /** The workspace folder of the flow (the child's working directory). */
+  readonly folder: string;
+  readonly executorPath: string;
+  readonly stopGraceMs: number;
+}
+
 /** A run, retry or resume that ended (`outcome` undefined: the executor stopped unexpectedly or the run never started). */
 export interface FinishedRun {
   readonly command: ExecutorCommand['type'];
@@ -87,44 +100,14 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showWarningMessage('A FlowTracer run is already going on; stop it before starting another.', 'Stop Run').then((c) => (c ? vscode.commands.executeCommand('flowtracer.stopRun') : undefined));
       return undefined;
     }
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(request.flowFile));
-    const model = flowLanguage().parseFlow(text).model;
-    await this.deps.account.refresh(false);
-    const actor = this.deps.account.actor();
-    const rule = githubRuleOf(model.access);
-    if (rule) {
-      const { apiUrl, enterpriseUri } = await githubApiSettings();
-      const target = githubApiTarget(apiUrl, enterpriseUri);
-      for (const sentence of target.ignored) log.write({ level: 'warn', text: sentence });
-      const session = this.deps.account.session;
-      try {
-        const decision = await decideAccess(rule, actor, this.membershipsFor(target.base, session?.accessToken ?? ''));
-        if (!decision.allowed) {
-          log.write({ level: 'warn', text: `refused: ${decision.message}` });
-          void this.offer(vscode.window.showErrorMessage(decision.message, 'Sign In with GitHub', 'Show Logs'));
-          return undefined;
-        }
-        log.info(`access: ${decision.because}`);
-      } catch (error) {
-        log.error(`access check failed: ${(error as Error).message}`, error);
-        void this.offer(vscode.window.showErrorMessage(`FlowTracer could not check who may run this flow: ${(error as Error).message}`, 'Show Logs'));
-        return undefined;
-      }
-    }
-    // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
-    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes), ...tracingEnv(settings().tracing) };
-    // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
-    const secretFolder = secretFolderOf(request.flowFile);
-    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name)));
-    const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
-    if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;
-
+    const admitted = await this.admit(request.flowFile, { trustChecked: true });
+    if (!admitted) return undefined;
+    const { model, env, secret, actor, folder } = admitted;
     const command = withActor(request.command, formatActor(actor), runsDirFor(request.flowFile));
     const formatter = new RunLogFormatter();
     const connections = model.connections.map((c) => ({ index: c.index, from: c.from, to: c.to }));
     const header = { flow: model.id ?? path.basename(request.flowFile.fsPath), mode: request.mode, actor: describeActor(actor), command: request.title };
-    const folder = vscode.workspace.getWorkspaceFolder(request.flowFile)?.uri.fsPath ?? path.dirname(request.flowFile.fsPath);
-    const child = new ExecutorProcess(this.deps.executorPath, folder, env, settings().stopGracePeriod * 1000);
+    const child = new ExecutorProcess(admitted.executorPath, folder, env, admitted.stopGraceMs);
     this.process = child;
     void vscode.commands.executeCommand('setContext', 'flowtracer.running', true);
     this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
@@ -183,6 +166,52 @@ export class RunController implements vscode.Disposable {
       this.process = undefined;
       void vscode.commands.executeCommand('setContext', 'flowtracer.running', false);
     }
+  }
+
+  /**
+   * The gates every command that reaches a flow's services passes (a run, and the Messages panel's browse, send and
+   * redrive: browsing payloads is access too): workspace trust, the flow's `access:` rule, the non-local hosts.
+   * Undefined when one refused (the user was told); else what the executor child is started with.
+   */
+  async admit(flowFile: vscode.Uri, options: { readonly trustChecked?: boolean } = {}): Promise<AdmittedFlow | undefined> {
+    const { log } = this.deps;
+    if (!options.trustChecked && !(await this.deps.trust.allowRun())) {
+      log.write({ level: 'warn', text: 'refused: the workspace is not trusted, so FlowTracer connects to nothing here' });
+      return undefined;
+    }
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(flowFile));
+    const model = flowLanguage().parseFlow(text).model;
+    await this.deps.account.refresh(false);
+    const actor = this.deps.account.actor();
+    const rule = githubRuleOf(model.access);
+    if (rule) {
+      const { apiUrl, enterpriseUri } = await githubApiSettings();
+      const target = githubApiTarget(apiUrl, enterpriseUri);
+      for (const sentence of target.ignored) log.write({ level: 'warn', text: sentence });
+      const session = this.deps.account.session;
+      try {
+        const decision = await decideAccess(rule, actor, this.membershipsFor(target.base, session?.accessToken ?? ''));
+        if (!decision.allowed) {
+          log.write({ level: 'warn', text: `refused: ${decision.message}` });
+          void this.offer(vscode.window.showErrorMessage(decision.message, 'Sign In with GitHub', 'Show Logs'));
+          return undefined;
+        }
+        log.info(`access: ${decision.because}`);
+      } catch (error) {
+        log.error(`access check failed: ${(error as Error).message}`, error);
+        void this.offer(vscode.window.showErrorMessage(`FlowTracer could not check who may run this flow: ${(error as Error).message}`, 'Show Logs'));
+        return undefined;
+      }
+    }
+    // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
+    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes), ...tracingEnv(settings().tracing) };
+    // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
+    const secretFolder = secretFolderOf(flowFile);
+    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name)));
+    const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
+    if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(flowFile)?.uri.fsPath ?? path.dirname(flowFile.fsPath);
+    return { model, env, secret, actor, folder, executorPath: this.deps.executorPath, stopGraceMs: settings().stopGracePeriod * 1000 };
   }
 
   /** One cache per API base and token: answers are reused for at most MEMBERSHIP_TTL_MS, never across accounts. */

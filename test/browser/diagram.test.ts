@@ -106,6 +106,7 @@ describe('diagram webview in Chromium', function () {
       webviewSection: 'flowtracer.node',
       flowtracerComponent: 'OrderService',
       flowtracerUri: 'file:///work/test.flow.yaml',
+      flowtracerType: 'service',
       flowtracerState: 'failed',
       preventDefaultContextMenuItems: true,
     });

@@ -22,6 +22,7 @@ export function run(): Promise<void> {
   require('./new-flow.test');
   require('./run-surfaces.test');
   require('./tracing.test');
+  require('./messages.test');
   require('./secrets.test');
   require('./settings.test');
   require('./run-store.test');

@@ -65,11 +65,16 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
     await deleteQueues(inbox, outbox, failIn, failOut);
   });
 
-  it('CodeLens offers Run, Dry run and Diagram above `flow:` of a flow that never ran, with the flow as argument', async () => {
+  const lineOf = (text: string, component: string) => text.split('\n').findIndex((l) => l.startsWith(`  ${component}:`));
+  const messagesLens = (of: vscode.Uri, text: string, component: string) => ({ line: lineOf(text, component), title: 'Messages', command: 'flowtracer.showMessages', args: [{ flowtracerUri: of.toString(), flowtracerComponent: component }] });
+
+  it('CodeLens offers Run, Dry run and Diagram above `flow:` of a flow that never ran, with the flow as argument, and Messages on each mq component', async () => {
     assert.deepEqual(await lenses(), [
       { line: 0, title: '$(play) Run', command: 'flowtracer.runFlow', args: [uri.toString()] },
       { line: 0, title: 'Dry run', command: 'flowtracer.dryRunFlow', args: [uri.toString()] },
       { line: 0, title: 'Diagram', command: 'flowtracer.showDiagram', args: [uri.toString()] },
+      messagesLens(uri, FLOW, 'Inbox'),
+      messagesLens(uri, FLOW, 'Outbox'),
     ]);
   });
 
@@ -121,7 +126,7 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
     });
     const outboxLine = document.getText().split('\n').findIndex((l) => l.startsWith('  Outbox:'));
     const componentLenses = (await lenses()).filter((l) => l.line !== 0);
-    assert.deepEqual(componentLenses, [{ line: outboxLine, title: 'last run: succeeded', command: 'flowtracer.openRun', args: [outcome.runId] }]);
+    assert.deepEqual(componentLenses, [messagesLens(uri, FLOW, 'Inbox'), messagesLens(uri, FLOW, 'Outbox'), { line: outboxLine, title: 'last run: succeeded', command: 'flowtracer.openRun', args: [outcome.runId] }]);
   });
 
   it('a failed run puts Retry above the failed component; after the fix the Retry lens re-delivers what was parked', async () => {
@@ -135,15 +140,16 @@ describe('FlowTracer Set Secret, CodeLens and status bar in VS Code (RabbitMQ)',
     const component = (await lenses(failing.uri)).filter((l) => l.line === outboxLine);
     const target = { flowtracerUri: failing.uri.toString(), flowtracerComponent: 'Outbox' };
     assert.deepEqual(component, [
+      messagesLens(failing.uri, failing.document.getText(), 'Outbox'),
       { line: outboxLine, title: 'last run: failed', command: 'flowtracer.openRun', args: [failed.runId] },
       { line: outboxLine, title: 'Retry', command: 'flowtracer.retryFailedComponent', args: [target, 'Outbox'] },
     ]);
 
     await rabbitmqctl('rabbitmqctl', ['clear_policy', policy]);
-    const retry = component[1]!;
+    const retry = component[2]!;
     const retried = await vscode.commands.executeCommand<ExecutorOutcome>(retry.command!, ...(retry.args as unknown[]));
     assert.equal(retried.status, 'succeeded');
     assert.equal(await queueDepth(failOut), 3);
-    assert.deepEqual((await lenses(failing.uri)).filter((l) => l.line === outboxLine).map((l) => l.title), ['last run: succeeded']);
+    assert.deepEqual((await lenses(failing.uri)).filter((l) => l.line === outboxLine).map((l) => l.title), ['Messages', 'last run: succeeded']);
   });
 });

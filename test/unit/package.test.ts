@@ -22,7 +22,7 @@ describe('the .vsix package', () => {
       // One executor bundle: the `flowtracer` CLI and the extension's executor child (--executor-child).
       'dist/executor/cli.js',
       'dist/server/server.js',
-      'dist/webview/diagram.css', 'dist/webview/layout-worker.js', 'dist/webview/main.js',
+      'dist/webview/diagram.css', 'dist/webview/layout-worker.js', 'dist/webview/main.js', 'dist/webview/messages.css', 'dist/webview/messages.js',
       'language-configuration.json', 'media/flow-file.svg', 'media/flowtracer-activity.svg', 'media/icon.png',
       // The README's screenshots and the walkthrough's pages.
       'media/readme-diagram.png', 'media/readme-run.png', 'media/walkthrough/open-example.md', 'media/walkthrough/retry.md', 'media/walkthrough/trace.md',

@@ -29,6 +29,7 @@ function renderNode(node: DiagramNode, box: { x: number; y: number; width: numbe
     webviewSection: 'flowtracer.node',
     flowtracerComponent: node.name,
     flowtracerUri: uri,
+    ...(node.type ? { flowtracerType: node.type } : {}),
     preventDefaultContextMenuItems: true,
   };
   const g = svgElement('g', {

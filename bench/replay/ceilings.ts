@@ -1,7 +1,8 @@
 // The two ceilings FlowTracer is compared with: kafkajs alone consuming the topic, amqplib alone publishing with confirms.
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
-import type { Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { whileCoordinatorLoads } from '../../executor/connectors/kafka-errors';
 import { payload } from './kafka-topic';
 
 export interface Rate {
@@ -12,9 +13,24 @@ export interface Rate {
 
 export const perSecond = (rate: Rate): number => rate.messages / (rate.ms / 1000);
 
-/** A consumer with a fresh group reads the topic from the start with eachBatch until it has `count` messages. */
-export async function kafkajsConsume(kafka: Kafka, topic: string, count: number): Promise<Rate> {
+/**
+ * A consumer with a fresh group reads the topic from the start with eachBatch until it has `count` messages
+ * (again with a new group while a fresh broker's group coordinator loads, as the executor's readers do).
+ */
+export function kafkajsConsume(kafka: Kafka, topic: string, count: number): Promise<Rate> {
+  return whileCoordinatorLoads(() => consumeOnce(kafka, topic, count));
+}
+
+async function consumeOnce(kafka: Kafka, topic: string, count: number): Promise<Rate> {
   const consumer = kafka.consumer({ groupId: `bench-replay-ceiling-${Date.now().toString(36)}`, maxWaitTimeInMs: 250 });
+  try {
+    return await consumeWith(consumer, topic, count);
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+}
+
+async function consumeWith(consumer: Consumer, topic: string, count: number): Promise<Rate> {
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let seen = 0;
@@ -39,7 +55,6 @@ export async function kafkajsConsume(kafka: Kafka, topic: string, count: number)
       })
       .catch(reject);
   });
-  await consumer.disconnect();
   if (bytes === 0) throw new Error('the ceiling consumer read no bytes');
   return { messages: seen, ms: last - first };
 }

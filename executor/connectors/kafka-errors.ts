@@ -12,6 +12,13 @@ export function isKafkaError(error: unknown, types: ReadonlySet<string>, names: 
   return false;
 }
 
+/**
+ * A consumer's retries (kafkajs's own, on joining and fetching): about 20 s in all, so that a fresh
+ * broker's coordinator has loaded the group before the join gives up (the client's 3 retries gave up
+ * in about a second: seen as COORDINATOR_LOAD_IN_PROGRESS on npm start's Kafka).
+ */
+export const CONSUMER_RETRY = { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 } as const;
+
 /** A group's coordinator is not ready yet: on a fresh broker the first group waits for __consumer_offsets to load. */
 const COORDINATOR_LOADING = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE']);
 

@@ -1,6 +1,6 @@
 // Reads a shared run's Kafka source as one member of its consumer group: only the assigned partitions, done when the group is.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { isKafkaError } from './kafka-errors';
+import { CONSUMER_RETRY, isKafkaError } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
 import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
@@ -68,7 +68,7 @@ export class KafkaGroupReader implements SourceReader {
     const consumer = kafka.consumer({
       // readUncommitted false: committed transactions only, up to the last stable offset the ends were fixed at.
       groupId: share.groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, readUncommitted: false,
-      sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 20_000,
+      sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_MS, rebalanceTimeout: 20_000, retry: CONSUMER_RETRY,
     });
     const admin = kafka.admin();
     const reader = new KafkaGroupReader(component, consumer, admin, share);

@@ -1,5 +1,6 @@
 // Reads a bounded `select` of a Kafka topic through a consumer group; commits only contiguous confirmed offsets.
 import type { Consumer, Kafka } from 'kafkajs';
+import { CONSUMER_RETRY } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
 import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
@@ -70,7 +71,7 @@ export class KafkaReader implements SourceReader {
 
   static async open(component: string, kafka: Kafka, groupId: string, topic: string, ranges: readonly PartitionRange[], limit = Infinity): Promise<KafkaReader> {
     // readUncommitted false (kafkajs's default, said here because the ends depend on it): only committed transactions, up to the last stable offset.
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, readUncommitted: false });
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, readUncommitted: false, retry: CONSUMER_RETRY });
     const reader = new KafkaReader(component, consumer, topic, ranges, limit);
     if (reader.remaining.size === 0) return reader;
     try {

@@ -18,7 +18,7 @@ const documents = new TextDocuments(TextDocument);
  * `flowtracer/workspaceTrusted` notification), `untrustedRoots` holds its folders and only `schema:` paths
  * inside them are looked at. A client that says nothing about trust (another editor) is trusted, as before.
  */
-const files: { exists(path: string): boolean; untrustedRoots: string[] | undefined } = { exists: existsSync, untrustedRoots: undefined };
+const files: { exists(path: string): boolean; untrustedRoots: readonly string[] | undefined } = { exists: existsSync, untrustedRoots: undefined };
 const service = getFlowLanguageService({
   fs: files,
   logger: { log: (message) => connection.console.log(message), error: (message) => connection.console.error(message) },
@@ -32,14 +32,15 @@ const client = {
   takesCompletionEditRange: false,
   diagnostics: diagnosticsModeOf({}),
   watch: watchSupportOf({}),
+  /** The workspace folders' paths (the referenced files in them are watched through the workspace's watcher). */
+  workspaceRoots: [] as readonly string[],
 };
 
 connection.onInitialize((params) => {
   const options = params.initializationOptions as { trusted?: unknown } | undefined;
-  if (options?.trusted === false) {
-    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    files.untrustedRoots = folders.map((uri) => URI.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
-  }
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  client.workspaceRoots = folders.map((uri) => URI.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
+  if (options?.trusted === false) files.untrustedRoots = client.workspaceRoots;
   client.takesCompletionEditRange = params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange') ?? false;
   client.diagnostics = diagnosticsModeOf(params.capabilities);
   client.watch = watchSupportOf(params.capabilities);

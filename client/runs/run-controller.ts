@@ -1,10 +1,9 @@
-// Runs, retries and resumes a flow in the executor child: the gates first (trust, access, hosts), then events to log, views and status bar.
+// Runs, retries and resumes a flow in the executor child: a pipeline of gates (trust, access, hosts: also the Messages panel's, through admit), the plan, then the launch (log, progress, status bar).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { flowLanguage } from '../lazy-bundles';
-import { deliveredText } from '../../protocol/delivery-wording';
 import type { ExecutorCommand, ExecutorEvent } from '../../protocol/executor-events';
-import { describeActor, formatActor, type Actor } from '../../flow/actor';
+import type { Actor } from '../../flow/actor';
 import type { FlowModel } from '../../flow/model';
 import { CachedMemberships, decideAccess, githubRuleOf } from '../../flow/access-rules';
 import { GithubRestMemberships } from '../../protocol/github-memberships';
@@ -17,8 +16,8 @@ import { secretFolderOf, secretStorageKey } from '../secret-storage-key';
 import type { TrustGate } from '../trust/trust-gate';
 import type { WrittenConnection } from './live-run-status';
 import { nonLocalHosts } from './local-hosts';
-import { tracingEnv } from './tracing-settings';
-import { headerLine, RunLogFormatter } from './run-log-lines';
+import { executorEnv, planRun, type RunPlan } from './run-plan';
+import { RunTally, type RunStatusBarState, type RunStatusText } from './run-tally';
 
 export interface RunRequest {
   readonly flowFile: vscode.Uri;
@@ -35,13 +34,7 @@ export interface RunEvent {
   readonly event: ExecutorEvent;
 }
 
-/** What the run's status bar item shows (tests read it; the item itself cannot be read back). */
-export interface RunStatusBarState {
-  readonly visible: boolean;
-  readonly text: string;
-  readonly tooltip: string;
-  readonly command: string | undefined;
-}
+export type { RunStatusBarState } from './run-tally';
 
 export interface RunControllerDeps {
   readonly executorPath: string;
@@ -53,7 +46,7 @@ export interface RunControllerDeps {
   confirmHosts?: (hosts: readonly string[]) => Promise<boolean>;
 }
 
-/** What the gates let through: the flow as read, and what its executor child is started with. */
+/** What a flow that passed the gates is run or browsed with: its model, the child's env and secrets, who asked, where. */
 export interface AdmittedFlow {
   readonly model: FlowModel;
   readonly env: NodeJS.ProcessEnv;
@@ -91,75 +84,106 @@ export class RunController implements vscode.Disposable {
 
   /** Runs the request; returns the outcome, or undefined when a gate refused or the child crashed (the user was told). */
   async execute(request: RunRequest): Promise<ExecutorOutcome | undefined> {
-    const { log } = this.deps;
-    if (!(await this.deps.trust.allowRun())) {
-      log.write({ level: 'warn', text: 'refused: the workspace is not trusted, so FlowTracer runs nothing here' });
-      return undefined;
-    }
-    if (this.running) {
-      void vscode.window.showWarningMessage('A FlowTracer run is already going on; stop it before starting another.', 'Stop Run').then((c) => (c ? vscode.commands.executeCommand('flowtracer.stopRun') : undefined));
-      return undefined;
-    }
+    if (!(await this.admitted())) return undefined;
     const admitted = await this.admit(request.flowFile, { trustChecked: true });
     if (!admitted) return undefined;
-    const { model, env, secret, actor, folder } = admitted;
-    const command = withActor(request.command, formatActor(actor), runsDirFor(request.flowFile));
-    const formatter = new RunLogFormatter();
-    const connections = model.connections.map((c) => ({ index: c.index, from: c.from, to: c.to }));
-    const header = { flow: model.id ?? path.basename(request.flowFile.fsPath), mode: request.mode, actor: describeActor(actor), command: request.title };
-    const child = new ExecutorProcess(admitted.executorPath, folder, env, admitted.stopGraceMs);
+    const { command, title, mode, flowFile } = request;
+    const plan = planRun({ command, title, mode, flowPath: flowFile.fsPath, model: admitted.model, actor: admitted.actor, runsDir: runsDirFor(flowFile), runsStore: settings().runsStore });
+    return this.launch(request, plan, admitted);
+  }
+
+  /**
+   * The gates every command that reaches a flow's services passes (a run, and the Messages panel's browse: browsing
+   * payloads is access too): workspace trust, the flow's `access:` rule, the non-local hosts. Undefined when one
+   * refused (the user was told); else what the executor child is started with.
+   */
+  async admit(flowFile: vscode.Uri, options: { readonly trustChecked?: boolean } = {}): Promise<AdmittedFlow | undefined> {
+    if (!options.trustChecked && !(await this.trusted('connects to nothing'))) return undefined;
+    const model = await readFlowModel(flowFile);
+    await this.deps.account.refresh(false);
+    const actor = this.deps.account.actor();
+    if (!(await this.accessAllowed(model, actor))) return undefined;
+    const inputs = this.executorInputs(flowFile);
+    if (!(await this.hostsConfirmed(model, inputs))) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(flowFile)?.uri.fsPath ?? path.dirname(flowFile.fsPath);
+    return { model, ...inputs, actor, folder, executorPath: this.deps.executorPath, stopGraceMs: settings().stopGracePeriod * 1000 };
+  }
+
+  /** The workspace is trusted and no other run is going on. */
+  private async admitted(): Promise<boolean> {
+    if (!(await this.trusted('runs nothing'))) return false;
+    if (this.running) {
+      void vscode.window.showWarningMessage('A FlowTracer run is already going on; stop it before starting another.', 'Stop Run').then((c) => (c ? vscode.commands.executeCommand('flowtracer.stopRun') : undefined));
+      return false;
+    }
+    return true;
+  }
+
+  /** The workspace is trusted; else the log says what FlowTracer does not do here. */
+  private async trusted(refused: string): Promise<boolean> {
+    if (await this.deps.trust.allowRun()) return true;
+    this.deps.log.write({ level: 'warn', text: `refused: the workspace is not trusted, so FlowTracer ${refused} here` });
+    return false;
+  }
+
+  /** The flow's `access.github` rule lets this account run it (a flow without one lets everyone). */
+  private async accessAllowed(model: FlowModel, actor: Actor): Promise<boolean> {
+    const rule = githubRuleOf(model.access);
+    if (!rule) return true;
+    const { log } = this.deps;
+    const { apiUrl, enterpriseUri } = await githubApiSettings();
+    const target = githubApiTarget(apiUrl, enterpriseUri);
+    for (const sentence of target.ignored) log.write({ level: 'warn', text: sentence });
+    try {
+      const decision = await decideAccess(rule, actor, this.membershipsFor(target.base, this.deps.account.session?.accessToken ?? ''));
+      if (!decision.allowed) {
+        log.write({ level: 'warn', text: `refused: ${decision.message}` });
+        void this.offer(vscode.window.showErrorMessage(decision.message, 'Sign In with GitHub', 'Show Logs'));
+        return false;
+      }
+      log.info(`access: ${decision.because}`);
+      return true;
+    } catch (error) {
+      log.error(`access check failed: ${(error as Error).message}`, error);
+      void this.offer(vscode.window.showErrorMessage(`FlowTracer could not check who may run this flow: ${(error as Error).message}`, 'Show Logs'));
+      return false;
+    }
+  }
+
+  /** The env and secrets the child gets: the hosts are checked as the executor will resolve them. */
+  private executorInputs(flowFile: vscode.Uri): ExecutorInputs {
+    const current = settings();
+    // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
+    const secretFolder = secretFolderOf(flowFile);
+    return {
+      env: executorEnv(process.env, current),
+      secret: (name) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name))),
+    };
+  }
+
+  /** Every host the run touches is local, or the user said to run anyway. */
+  private async hostsConfirmed(model: FlowModel, inputs: ExecutorInputs): Promise<boolean> {
+    const remote = await nonLocalHosts(model, settings().localHosts, inputs);
+    return remote.length === 0 || this.confirmHosts(remote);
+  }
+
+  /** Starts the executor child and follows it to its end: log, progress notification, status bar, events. */
+  private async launch(request: RunRequest, plan: RunPlan, admitted: AdmittedFlow): Promise<ExecutorOutcome | undefined> {
+    const child = new ExecutorProcess(admitted.executorPath, admitted.folder, admitted.env, admitted.stopGraceMs);
     this.process = child;
     void vscode.commands.executeCommand('setContext', 'flowtracer.running', true);
-    this.showStatus({ text: `$(sync~spin) ${header.flow}: starting`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
-    const delivered = new Map<string, number>();
-    const parked = new Map<string, number>();
-    // The executor says the run's mode as it starts (a flow's own default may be dry-run).
-    let dryRun = request.mode === 'dry-run';
+    const tally = new RunTally(plan.header);
+    this.showStatus(tally.startingStatus());
     try {
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `FlowTracer: ${request.title} ${header.flow}`, cancellable: true },
-        (progress, token) => {
-          token.onCancellationRequested(() => child.stop());
-          return child.execute(command, {
-            secret,
-            onEvent: (event) => {
-              if (event.type === 'run-started') {
-                dryRun = event.mode === 'dry-run';
-                log.write(headerLine(header, event.runId));
-              }
-              const line = formatter.format(event);
-              if (line) log.write(line);
-              if (event.type === 'connection-progress') {
-                const text = `${event.connection}: ${dryRun ? 'would deliver ' : ''}${event.counts.delivered}/${event.counts.read}`;
-                delivered.set(event.connection, event.counts.delivered);
-                parked.set(event.connection, event.counts.parked);
-                progress.report({ message: text });
-                this.showStatus({ text: `$(sync~spin) ${header.flow} ${text}`, tooltip: RUNNING_TOOLTIP, command: 'flowtracer.stopRun' });
-              }
-              if (event.type === 'run-finished') {
-                for (const r of event.reconciliation) {
-                  delivered.set(r.connection, r.delivered);
-                  parked.set(r.connection, r.parked);
-                }
-              }
-              this.progressEvents.fire({ flowFile: request.flowFile, connections, event });
-            },
-          });
-        },
-      );
-      if (outcome.status !== 'succeeded') {
-        const message = outcome.runId ? `Run ${outcome.runId} of ${header.flow} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}.` : `${header.flow} did not start: ${outcome.error ?? 'the executor refused it'}.`;
-        void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
-      }
-      this.showStatus(finishedStatus(header.flow, outcome, total(delivered), total(parked), dryRun));
+      const outcome = await this.followWithProgress(request, plan, child, admitted, tally);
+      const failure = tally.failureMessage(outcome);
+      if (failure) void this.offer(vscode.window.showErrorMessage(failure, 'Show Logs', 'Open Flow'), request.flowFile);
+      this.showStatus(tally.finishedStatus(outcome));
       this.finished.fire({ command: request.command.type, outcome });
       return outcome;
     } catch (error) {
-      const message = error instanceof ExecutorCrashError ? error.message : `The run could not start: ${(error as Error).message}`;
-      log.error(message, error);
-      if (error instanceof ExecutorCrashError && error.stderr) log.write({ level: 'debug', text: error.stderr });
-      void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
-      this.showStatus({ text: `$(error) ${header.flow}: the executor stopped unexpectedly`, tooltip: 'The FlowTracer run ended without finishing: click for the log', command: 'flowtracer.showLogs' });
+      this.reportCrash(request, error);
+      this.showStatus(tally.crashedStatus());
       this.finished.fire({ command: request.command.type, outcome: undefined });
       return undefined;
     } finally {
@@ -168,50 +192,34 @@ export class RunController implements vscode.Disposable {
     }
   }
 
-  /**
-   * The gates every command that reaches a flow's services passes (a run, and the Messages panel's browse, send and
-   * redrive: browsing payloads is access too): workspace trust, the flow's `access:` rule, the non-local hosts.
-   * Undefined when one refused (the user was told); else what the executor child is started with.
-   */
-  async admit(flowFile: vscode.Uri, options: { readonly trustChecked?: boolean } = {}): Promise<AdmittedFlow | undefined> {
+  /** Runs the command in a cancellable notification; each event goes to the log, the progress text and `onEvent`. */
+  private followWithProgress(request: RunRequest, plan: RunPlan, child: ExecutorProcess, inputs: ExecutorInputs, tally: RunTally): Thenable<ExecutorOutcome> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `FlowTracer: ${request.title} ${plan.header.flow}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => child.stop());
+        return child.execute(plan.command, {
+          secret: inputs.secret,
+          onEvent: (event) => {
+            const observed = tally.observe(event);
+            for (const line of observed.lines) this.deps.log.write(line);
+            if (observed.progress) {
+              progress.report({ message: observed.progress });
+              this.showStatus(tally.runningStatus(observed.progress));
+            }
+            this.progressEvents.fire({ flowFile: request.flowFile, connections: plan.connections, event });
+          },
+        });
+      },
+    );
+  }
+
+  private reportCrash(request: RunRequest, error: unknown): void {
     const { log } = this.deps;
-    if (!options.trustChecked && !(await this.deps.trust.allowRun())) {
-      log.write({ level: 'warn', text: 'refused: the workspace is not trusted, so FlowTracer connects to nothing here' });
-      return undefined;
-    }
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(flowFile));
-    const model = flowLanguage().parseFlow(text).model;
-    await this.deps.account.refresh(false);
-    const actor = this.deps.account.actor();
-    const rule = githubRuleOf(model.access);
-    if (rule) {
-      const { apiUrl, enterpriseUri } = await githubApiSettings();
-      const target = githubApiTarget(apiUrl, enterpriseUri);
-      for (const sentence of target.ignored) log.write({ level: 'warn', text: sentence });
-      const session = this.deps.account.session;
-      try {
-        const decision = await decideAccess(rule, actor, this.membershipsFor(target.base, session?.accessToken ?? ''));
-        if (!decision.allowed) {
-          log.write({ level: 'warn', text: `refused: ${decision.message}` });
-          void this.offer(vscode.window.showErrorMessage(decision.message, 'Sign In with GitHub', 'Show Logs'));
-          return undefined;
-        }
-        log.info(`access: ${decision.because}`);
-      } catch (error) {
-        log.error(`access check failed: ${(error as Error).message}`, error);
-        void this.offer(vscode.window.showErrorMessage(`FlowTracer could not check who may run this flow: ${(error as Error).message}`, 'Show Logs'));
-        return undefined;
-      }
-    }
-    // The child gets this env and these secrets, so the hosts are checked as the executor will resolve them.
-    const env = { ...process.env, FLOWTRACER_MAX_IN_FLIGHT: String(settings().messagesInFlight), FLOWTRACER_HTTP_MAX_RESPONSE_BYTES: String(settings().maxResponseBytes), ...tracingEnv(settings().tracing) };
-    // The flow's own folder's secrets only: a flow cloned into another folder cannot ask for this one's.
-    const secretFolder = secretFolderOf(flowFile);
-    const secret = (name: string) => Promise.resolve(this.deps.secrets.get(secretStorageKey(secretFolder, name)));
-    const remote = await nonLocalHosts(model, settings().localHosts, { env, secret });
-    if (remote.length > 0 && !(await this.confirmHosts(remote))) return undefined;
-    const folder = vscode.workspace.getWorkspaceFolder(flowFile)?.uri.fsPath ?? path.dirname(flowFile.fsPath);
-    return { model, env, secret, actor, folder, executorPath: this.deps.executorPath, stopGraceMs: settings().stopGracePeriod * 1000 };
+    const message = error instanceof ExecutorCrashError ? error.message : `The run could not start: ${(error as Error).message}`;
+    log.error(message, error);
+    if (error instanceof ExecutorCrashError && error.stderr) log.write({ level: 'debug', text: error.stderr });
+    void this.offer(vscode.window.showErrorMessage(message, 'Show Logs', 'Open Flow'), request.flowFile);
   }
 
   /** One cache per API base and token: answers are reused for at most MEMBERSHIP_TTL_MS, never across accounts. */
@@ -252,7 +260,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** While a run goes: its progress, click to stop. After it: how it ended, click for the log, until the next run. */
-  private showStatus(state: Omit<RunStatusBarState, 'visible'>): void {
+  private showStatus(state: RunStatusText): void {
     this.statusBar = { ...state, visible: true };
     this.statusItem.text = state.text;
     this.statusItem.command = state.command;
@@ -268,31 +276,13 @@ export class RunController implements vscode.Disposable {
   }
 }
 
-const RUNNING_TOOLTIP = 'FlowTracer run in progress: click to stop';
-
-function total(counts: ReadonlyMap<string, number>): number {
-  let sum = 0;
-  for (const n of counts.values()) sum += n;
-  return sum;
+/** The env and secrets the executor child gets. */
+interface ExecutorInputs {
+  readonly env: NodeJS.ProcessEnv;
+  secret(name: string): Promise<string | undefined>;
 }
 
-function finishedStatus(flow: string, outcome: ExecutorOutcome, delivered: number, parked: number, dryRun: boolean): Omit<RunStatusBarState, 'visible'> {
-  const icon = outcome.status === 'succeeded' ? '$(pass)' : outcome.status === 'failed' ? '$(error)' : '$(debug-stop)';
-  const counts = outcome.runId ? ` · ${deliveredText(delivered, dryRun)}${parked > 0 ? `, ${parked} parked` : ''}` : '';
-  const tooltip = outcome.runId ? `FlowTracer run ${outcome.runId} of ${flow} ${outcome.status}: click for the log` : `${flow} did not start: click for the log`;
-  return { text: `${icon} ${flow}: ${outcome.status}${counts}`, tooltip, command: 'flowtracer.showLogs' };
-}
-
-function withActor(command: ExecutorCommand, actor: string, runsDir: string | undefined): ExecutorCommand {
-  const runsStore = settings().runsStore;
-  const dir = { ...(runsDir ? { runsDir } : {}), ...(runsStore ? { runsStore } : {}) };
-  switch (command.type) {
-    case 'run':
-      return { ...command, options: { ...command.options, ...dir, actor } };
-    case 'retry':
-    case 'resume':
-      return { ...command, ...dir, actor };
-    default:
-      return command;
-  }
+async function readFlowModel(flowFile: vscode.Uri): Promise<FlowModel> {
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(flowFile));
+  return flowLanguage().parseFlow(text).model;
 }

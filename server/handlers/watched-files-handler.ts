@@ -1,8 +1,9 @@
 // Has the client watch the files the open flows' diagnostics read (their `schema:` files) and reports when one changes.
-import { basename, dirname } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { DidChangeWatchedFilesNotification, type ClientCapabilities, type Connection, type Disposable, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { isInside } from '../../flow/untrusted-paths';
 import type { FlowLanguageService } from '../language-service';
 
 /** What the client can watch for the server, read from its capabilities at initialize. */
@@ -27,26 +28,28 @@ export function registerWatchedFiles(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   service: FlowLanguageService,
-  client: { readonly watch: WatchSupport },
+  client: { readonly watch: WatchSupport; readonly workspaceRoots: readonly string[] },
   changed: () => void,
 ): () => void {
   const referenced = new Map<string, readonly string[]>();
-  let watching = '';
+  let watching = new Set<string>();
   let registration: Promise<Disposable | undefined> = Promise.resolve(undefined);
 
   const update = (): void => {
     if (!client.watch.dynamic) return;
     const files = [...new Set([...referenced.values()].flat())].sort();
-    if (files.join('\n') === watching) return;
-    watching = files.join('\n');
-    const watchers = files.map((file) => ({
-      globPattern: client.watch.relativePatterns ? { baseUri: URI.file(dirname(file)).toString(), pattern: basename(file) } : file,
-    }));
-    // Registrations are chained: each replaces the previous one once that one is in place.
+    if (files.length === watching.size && files.every((file) => watching.has(file))) return;
+    const added = files.some((file) => !watching.has(file));
+    watching = new Set(files);
+    const watchers = files.map((file) => ({ globPattern: client.watch.relativePatterns ? relativePatternOf(file, client.workspaceRoots) : file }));
+    // Registrations are chained: each replaces the previous one once it is in place, so a file watched by both is never unwatched.
     registration = registration
       .then(async (previous) => {
+        const next = watchers.length > 0 ? await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }) : undefined;
         previous?.dispose();
-        return watchers.length > 0 ? await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }) : undefined;
+        // A file that changed before its watcher was in place sent no event: check again now that it is.
+        if (added) changed();
+        return next;
       })
       .catch((error: unknown) => {
         connection.console.error(`watching the referenced files failed: ${String(error)}`);
@@ -74,4 +77,13 @@ export function registerWatchedFiles(
     for (const document of documents.all()) look(document);
     update();
   };
+}
+
+/**
+ * The file as a pattern in the workspace folder that holds it (the workspace's own watcher sees it, and its
+ * folder, appear); outside the workspace, in the file's folder.
+ */
+function relativePatternOf(file: string, roots: readonly string[]): { baseUri: string; pattern: string } {
+  const root = roots.find((r) => isInside(file, r)) ?? dirname(file);
+  return { baseUri: URI.file(root).toString(), pattern: relative(root, file).split(sep).join('/') };
 }

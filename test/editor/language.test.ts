@@ -93,6 +93,9 @@ describe('FlowTracer diagnostics that follow the files a flow references', () =>
     await until('schema-file-missing', () => (schemaDiagnostics(document).length > 0 ? true : undefined));
     assert.deepEqual(schemaDiagnostics(document), [['schema-file-missing', 5]]);
 
+    // The server registers its watcher as the flow is checked, and VS Code starts watching a moment after it answered:
+    // a file made in that moment is not seen (a user creates it long after opening the flow).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     mkdirSync(schemas, { recursive: true });
     writeFileSync(join(schemas, 'order.json'), '{"type": "object"}');
     await until('the diagnostic to go', () => (schemaDiagnostics(document).length === 0 ? true : undefined));

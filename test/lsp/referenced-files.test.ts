@@ -13,6 +13,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   RegistrationRequest,
+  UnregistrationRequest,
   type ClientCapabilities,
   type Diagnostic,
   type FullDocumentDiagnosticReport,
@@ -63,13 +64,20 @@ describe('language server diagnostics that follow the referenced schema files', 
     const server = startLanguageServer();
     servers.push(server);
     const registrations: Registration[] = [];
+    const unregistered: string[] = [];
     const refreshes: (() => void)[] = [];
-    let registered: () => void = () => undefined;
-    const watching = new Promise<void>((done) => (registered = done));
+    const registering: (() => void)[] = [];
     server.connection.onRequest(RegistrationRequest.type, (params) => {
       registrations.push(...params.registrations);
-      registered();
+      for (const wake of registering.splice(0)) wake();
     });
+    server.connection.onRequest(UnregistrationRequest.type, (params) => {
+      unregistered.push(...params.unregisterations.map((u) => u.id));
+    });
+    /** Resolves once `count` registrations came. */
+    const registered = async (count: number) => {
+      while (registrations.length < count) await new Promise<void>((done) => registering.push(done));
+    };
     server.connection.onRequest(DiagnosticRefreshRequest.type, () => {
       for (const wake of refreshes.splice(0)) wake();
     });
@@ -86,17 +94,18 @@ describe('language server diagnostics that follow the referenced schema files', 
     const refreshed = () => new Promise<void>((done) => refreshes.push(done));
     const fileChanged = (type: FileChangeType) =>
       server.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(schemaFile).href, type }] });
-    return { server, initialized, registrations, watching, pull, refreshed, fileChanged };
+    return { server, initialized, registrations, unregistered, registered, pull, refreshed, fileChanged };
   }
 
   it('a pulling client: pulled on open, watched, and pulled again without the diagnostic after the refresh once the file is created', async () => {
-    const { server, initialized, registrations, watching, pull, refreshed, fileChanged } = await start(PULLING);
+    const { server, initialized, registrations, registered, pull, refreshed, fileChanged } = await start(PULLING);
     assert.deepEqual(initialized.capabilities.diagnosticProvider, { interFileDependencies: false, workspaceDiagnostics: false });
     assert.deepEqual(await pull(), [missing]);
-    await watching;
+    // In the workspace folder: the workspace's own watcher sees `schemas/` and the file appear.
+    await registered(1);
     assert.deepEqual(
       registrations.map((r) => [r.method, r.registerOptions]),
-      [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: { baseUri: pathToFileURL(join(dir, 'schemas')).href, pattern: 'order.json' } }] }]],
+      [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: { baseUri: pathToFileURL(dir).href, pattern: 'schemas/order.json' } }] }]],
     );
 
     mkdirSync(join(dir, 'schemas'));

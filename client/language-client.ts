@@ -14,10 +14,15 @@ export async function startLanguageClient(
   };
   // An untrusted workspace's server reads no `schema:` path outside the workspace (a UNC path reaches the network).
   const initializationOptions: LanguageServerInitOptions = { trusted: vscode.workspace.isTrusted };
+  // The workspace's JSON files, through VS Code's own workspace watcher, beside the watchers the server registers for
+  // the `schema:` files it reads (those come and go with each registration; this one is there from the start).
+  const schemaFiles = vscode.workspace.createFileSystemWatcher('**/*.json');
+  context.subscriptions.push(schemaFiles);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: FLOW_LANGUAGE_ID }],
     outputChannel: log,
     initializationOptions,
+    synchronize: { fileEvents: schemaFiles },
   };
   const client = new LanguageClient('flowtracer', 'FlowTracer Language Server', serverOptions, clientOptions);
   await client.start();

@@ -72,7 +72,10 @@ export function registerWatchedFiles(
     referenced.delete(event.document.uri);
     update();
   });
-  connection.onDidChangeWatchedFiles(() => changed());
+  // Only the files the flows read count (a client may send every JSON file of the workspace).
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    if (changes.some((change) => watching.has(URI.parse(change.uri).fsPath) || !client.watch.dynamic)) changed();
+  });
   return () => {
     for (const document of documents.all()) look(document);
     update();

@@ -2,6 +2,7 @@
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
 import { browsePages } from './messages/browse-pages';
+import { sendThroughChannel } from './messages/send-channel';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
 import type { RunStore } from './run-store';
@@ -48,12 +49,24 @@ async function browse(command: Extract<ExecutorCommand, { type: 'browse' }>): Pr
   }
 }
 
+/** A send writes through the component's own writer; a Stop ends it once what is in flight is confirmed. */
+async function sendMessagesCommand(command: Extract<ExecutorCommand, { type: 'send' }>): Promise<void> {
+  stop = new RunStop(0);
+  try {
+    await sendThroughChannel(command.flowFile, command.component, command.messages, extensionSecrets, stop.stopReading, send);
+  } finally {
+    stop.dispose();
+    stop = undefined;
+  }
+}
+
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
   if (stop) {
     send({ type: 'log', level: 'error', message: 'a run is already in progress in this executor' });
     return;
   }
   if (command.type === 'browse') return browse(command);
+  if (command.type === 'send') return sendMessagesCommand(command);
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;

@@ -51,7 +51,11 @@ export type ExecutorEvent =
   /** The next messages of a `browse`, in the order read (a page at a time: never the whole component at once). */
   | { readonly type: 'messages-page'; readonly component: string; readonly messages: readonly MessageView[] }
   /** A `browse` ended: how many messages it showed; `note` says what it left behind (RabbitMQ: requeued, now redelivered). */
-  | { readonly type: 'browse-finished'; readonly component: string; readonly count: number; readonly note?: string; readonly error?: string };
+  | { readonly type: 'browse-finished'; readonly component: string; readonly count: number; readonly note?: string; readonly error?: string }
+  /** A `send` confirmed `sent` of the `of` messages (sent now and then, not for each message). */
+  | { readonly type: 'send-progress'; readonly component: string; readonly sent: number; readonly of: number }
+  /** A `send` ended: `problems` (schema mismatches: nothing was sent) or `error` (the first failure: nothing after it was sent). */
+  | { readonly type: 'send-finished'; readonly component: string; readonly sent: number; readonly of: number; readonly problems?: readonly string[]; readonly error?: string };
 
 export interface RunOptions {
   readonly mode?: RunMode;
@@ -89,6 +93,9 @@ export interface BrowseRequest {
   readonly search?: { readonly text?: string; readonly key?: string; readonly header?: string };
 }
 
+/** Where a `send` reads its `.ndjson` lines: a file (streamed), or text the editor had (a selection, a snippet). */
+export type SendSource = { readonly file: string } | { readonly text: string };
+
 export type ExecutorCommand =
   | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
   | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly runsStore?: string; readonly actor?: string }
@@ -97,7 +104,9 @@ export type ExecutorCommand =
   | { readonly type: 'stop' }
   | { readonly type: 'secret-value'; readonly requestId: number; readonly value: string | undefined }
   /** Reads a kafka or mq component's messages without changing anything (the Messages panel); a Stop ends it. */
-  | { readonly type: 'browse'; readonly flowFile: string; readonly component: string; readonly request: BrowseRequest };
+  | { readonly type: 'browse'; readonly flowFile: string; readonly component: string; readonly request: BrowseRequest }
+  /** Sends messages (`.ndjson` lines, a file's or given as text) to a kafka or mq component; a Stop ends it after what is in flight. */
+  | { readonly type: 'send'; readonly flowFile: string; readonly component: string; readonly messages: SendSource };
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -114,5 +123,5 @@ export type EventSink = (event: ExecutorEvent) => void;
 
 export function isExecutorCommand(value: unknown): value is ExecutorCommand {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse'].includes(type);
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'send'].includes(type);
 }

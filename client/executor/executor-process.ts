@@ -48,7 +48,7 @@ export class ExecutorProcess {
     return this.child !== undefined;
   }
 
-  /** Starts the child with `command`; resolves once it reported `run-finished` (a browse: `browse-finished`), rejects on a crash. */
+  /** Starts the child with `command`; resolves once it reported `run-finished` (a browse, a send: `browse-finished`, `send-finished`), rejects on a crash. */
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
     if (this.child) return Promise.reject(new Error('A run is already going on; stop it first.'));
     return new Promise<ExecutorOutcome>((resolve, reject) => {
@@ -96,8 +96,8 @@ export class ExecutorProcess {
           // A broken view must not end the run.
         }
         if (event.type === 'run-finished') settle({ runId: event.runId, status: event.status, error: event.error });
-        // A browse is no run: its end is its last event.
-        else if (event.type === 'browse-finished') settle({ runId: undefined, status: event.error ? 'failed' : 'succeeded', error: event.error });
+        // A browse or a send is no run: its end is its last event.
+        else if (event.type === 'browse-finished' || event.type === 'send-finished') settle({ runId: undefined, status: event.error || (event.type === 'send-finished' && event.problems) ? 'failed' : 'succeeded', error: event.error });
         // The worker reports a command that fails before its run starts (invalid flow, pre-flight, missing secret) as one error line.
         else if (event.type === 'log' && event.level === 'error' && runId === undefined) settle({ runId: undefined, status: 'failed', error: event.message });
       });

@@ -3,20 +3,18 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { DEAD_LETTER_DEFAULTS } from '../flow/schema';
-import { optionText, UsageError, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
+import { optionText, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
 import { ExitCode, reportError } from './cli-commands';
 import { guarded, MESSAGE_OPTIONS, partitionsOf, say, wholeNumber } from './cli-message-args';
 import { REDRIVE_OPTIONS, redriveCommand } from './cli-redrive';
-import { closeConnectors, preflightAll } from './component-connectors';
-import type { BrowsedMessage, FlowMessage } from './connectors/connector';
-import { browseComponent, connectorFor, loadComponent, validatorsFor } from './messages/component-messages';
-import { messageLines, messageRecord, payloadText } from './messages/message-lines';
-import { sendMessages } from './messages/send-messages';
+import type { BrowsedMessage } from './connectors/connector';
+import { browseComponent, connectorFor, loadComponent } from './messages/component-messages';
+import { messageRecord, payloadText } from './messages/message-lines';
+import { sendLines } from './messages/send-lines';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
 
 const BROWSE_DEFAULT_LIMIT = 100;
-const SEND_WINDOW = 64;
 
 /** What a browse and an export read: where from, how many, which. */
 const READING: CliOptions = {
@@ -98,43 +96,16 @@ async function sendCommand(input: CommandInput): Promise<number> {
   const [file, name, messagesFile] = [input.args.FILE!, input.args.COMPONENT!, input.args['MESSAGES.ndjson']!];
   const json = input.options.json === true;
   return guarded('send', file, json, optionText(input, 'github-api-url'), async (signal) => {
-    const { component, model, file: path } = loadComponent(file, name);
-    const validators = validatorsFor(path, model, name);
-    // Every line is read and checked before the first is sent: a bad file sends nothing.
-    let count = 0;
-    const problems: string[] = [];
-    for await (const { message, line } of messageLines(fileLines(messagesFile))) {
-      count += 1;
-      for (const { schema, validator } of validators) {
-        const check = validator.check(message.value);
-        if (!check.valid && problems.length < 10) problems.push(`line ${line}: does not match ${schema}: ${check.problem}`);
-      }
-    }
-    if (problems.length > 0) {
-      for (const p of problems) process.stderr.write(`flowtracer send: ${p}\n`);
+    const report = await sendLines(file, name, () => fileLines(messagesFile), undefined, signal, (n, of) => !json && n % 1000 === 0 && process.stderr.write(`flowtracer send: ${n}/${of}…\n`));
+    if (!report.checked) {
+      for (const p of report.problems) process.stderr.write(`flowtracer send: ${p}\n`);
       return reportError('send', new Error(`${messagesFile}: messages do not match the schema; nothing was sent`), json, new Redactor(environmentSecretValues()));
     }
-    const connector = await connectorFor(component, signal);
-    try {
-      await preflightAll(new Map([[name, connector]]), new Redactor(), signal);
-      if (!connector.openWriter) throw new UsageError(`component ${name} cannot be written to`);
-      const writer = await connector.openWriter({}, signal);
-      const messages = (async function* (): AsyncIterable<FlowMessage> {
-        for await (const { message } of messageLines(fileLines(messagesFile))) yield message;
-      })();
-      let outcome;
-      try {
-        outcome = await sendMessages(writer, messages, signal, { window: SEND_WINDOW, onSent: (n) => !json && n % 1000 === 0 && process.stderr.write(`flowtracer send: ${n}/${count}…\n`) });
-      } finally {
-        await writer.close();
-      }
-      if (json) process.stdout.write(`${JSON.stringify({ sent: outcome.sent, of: count, ...(outcome.error ? { error: outcome.error } : {}) })}\n`);
-      else process.stdout.write(`sent ${outcome.sent} of ${count} message${count === 1 ? '' : 's'} to ${name}\n`);
-      if (outcome.error) process.stderr.write(`flowtracer send: ${new Redactor().redact(outcome.error)}\n`);
-      return outcome.error ? ExitCode.failed : signal.aborted ? ExitCode.stopped : ExitCode.ok;
-    } finally {
-      await closeConnectors(new Map([[name, connector]]));
-    }
+    const count = report.of;
+    if (json) process.stdout.write(`${JSON.stringify({ sent: report.sent, of: count, ...(report.error ? { error: report.error } : {}) })}\n`);
+    else process.stdout.write(`sent ${report.sent} of ${count} message${count === 1 ? '' : 's'} to ${name}\n`);
+    if (report.error) process.stderr.write(`flowtracer send: ${new Redactor().redact(report.error)}\n`);
+    return report.error ? ExitCode.failed : signal.aborted ? ExitCode.stopped : ExitCode.ok;
   });
 }
 

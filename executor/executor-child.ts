@@ -2,6 +2,7 @@
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
 import { browsePages } from './messages/browse-pages';
+import { sendThroughChannel } from './messages/send-channel';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
 import type { RunStore } from './run-store';
@@ -64,6 +65,17 @@ async function readStore(command: Extract<ExecutorCommand, { type: 'list-runs' |
   }
 }
 
+/** A send writes through the component's own writer; a Stop ends it once what is in flight is confirmed. */
+async function sendMessagesCommand(command: Extract<ExecutorCommand, { type: 'send' }>): Promise<void> {
+  stop = new RunStop(0);
+  try {
+    await sendThroughChannel(command.flowFile, command.component, command.messages, extensionSecrets, stop.stopReading, send);
+  } finally {
+    stop.dispose();
+    stop = undefined;
+  }
+}
+
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
   if (command.type === 'list-runs' || command.type === 'read-run') return readStore(command);
   if (stop) {
@@ -71,6 +83,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
     return;
   }
   if (command.type === 'browse') return browse(command);
+  if (command.type === 'send') return sendMessagesCommand(command);
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;

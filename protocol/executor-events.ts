@@ -57,7 +57,11 @@ export type ExecutorEvent =
   /** The answer to `list-runs`: every run of the store, newest first, as the Runs view shows it. */
   | { readonly type: 'runs-listed'; readonly runs: readonly RunListing[] }
   /** The answer to `read-run`: the run's summary and its records of the types asked for, every event log in order. */
-  | { readonly type: 'run-read'; readonly runId: string; readonly summary: RunSummary; readonly records: readonly JournalRecord[] };
+  | { readonly type: 'run-read'; readonly runId: string; readonly summary: RunSummary; readonly records: readonly JournalRecord[] }
+  /** A `send` confirmed `sent` of the `of` messages (sent now and then, not for each message). */
+  | { readonly type: 'send-progress'; readonly component: string; readonly sent: number; readonly of: number }
+  /** A `send` ended: `problems` (schema mismatches: nothing was sent) or `error` (the first failure: nothing after it was sent). */
+  | { readonly type: 'send-finished'; readonly component: string; readonly sent: number; readonly of: number; readonly problems?: readonly string[]; readonly error?: string };
 
 export interface RunOptions {
   readonly mode?: RunMode;
@@ -95,6 +99,9 @@ export interface BrowseRequest {
   readonly search?: { readonly text?: string; readonly key?: string; readonly header?: string };
 }
 
+/** Where a `send` reads its `.ndjson` lines: a file (streamed), or text the editor had (a selection, a snippet). */
+export type SendSource = { readonly file: string } | { readonly text: string };
+
 export type ExecutorCommand =
   | { readonly type: 'run'; readonly flowFile: string; readonly options: RunOptions }
   | { readonly type: 'retry'; readonly runId: string; readonly component?: string; readonly runsDir?: string; readonly runsStore?: string; readonly actor?: string }
@@ -110,7 +117,9 @@ export type ExecutorCommand =
    */
   | { readonly type: 'list-runs'; readonly runsStore: string }
   /** One run of a run store (Open Run, Open Journal, Trace Message): answered with `run-read`. */
-  | { readonly type: 'read-run'; readonly runsStore: string; readonly runId: string; readonly types: readonly JournalRecordType[] };
+  | { readonly type: 'read-run'; readonly runsStore: string; readonly runId: string; readonly types: readonly JournalRecordType[] }
+  /** Sends messages (`.ndjson` lines, a file's or given as text) to a kafka or mq component; a Stop ends it after what is in flight. */
+  | { readonly type: 'send'; readonly flowFile: string; readonly component: string; readonly messages: SendSource };
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -127,5 +136,5 @@ export type EventSink = (event: ExecutorEvent) => void;
 
 export function isExecutorCommand(value: unknown): value is ExecutorCommand {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run'].includes(type);
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run', 'send'].includes(type);
 }

@@ -1,5 +1,8 @@
 // Show Messages, Send Messages… and Redrive… on a flow's kafka or mq component (diagram node menu, CodeLens, palette).
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { SendSource } from '../../protocol/executor-events';
+import { snippetLines } from '../messages/message-snippet';
+import { sendToComponent } from '../messages/message-sender';
 import { isMessageComponent } from '../messages/messages-panels';
 import { parsedFlowFile } from '../parsed-flows';
 import type { CommandContext } from './command-context';
@@ -25,4 +28,36 @@ export const showMessages = (ctx: CommandContext) => async (arg?: TargetArg, com
   const chosen = await messageComponentOf(ctx, arg, component, 'show the messages of');
   if (!chosen) return undefined;
   return ctx.messages.show(chosen.flowFile, chosen.component);
+};
+
+/** Where Send Messages… reads: the `messages` argument (an .ndjson file), else the active editor's selection or text, else a file picked. */
+async function messagesSource(ctx: CommandContext, messages: vscode.Uri | undefined): Promise<{ readonly source: SendSource; readonly described: string } | undefined> {
+  if (messages) return { source: { file: messages.fsPath }, described: vscode.workspace.asRelativePath(messages) };
+  const editor = vscode.window.activeTextEditor;
+  const document = editor && !/\.flow\.ya?ml$/.test(editor.document.uri.path) ? editor.document : undefined;
+  const name = document ? vscode.workspace.asRelativePath(document.uri) : '';
+  const items: (vscode.QuickPickItem & { readonly from: 'selection' | 'document' | 'file' })[] = [
+    ...(editor && document && !editor.selection.isEmpty ? [{ label: `The selection in ${name}`, description: 'a JSON array, one JSON object, or .ndjson lines', from: 'selection' as const }] : []),
+    ...(document ? [{ label: `All of ${name}`, description: document.isDirty || document.isUntitled ? 'as it is in the editor' : 'one message a line', from: 'document' as const }] : []),
+    { label: 'An .ndjson file…', description: 'one { key, headers, value } a line', from: 'file' },
+  ];
+  const picked = items.length === 1 ? items[0] : await ctx.prompts.pick(items, { title: 'FlowTracer: send which messages?' });
+  if (!picked) return undefined;
+  if (picked.from === 'file') {
+    const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Messages (.ndjson)': ['ndjson', 'jsonl'], 'All files': ['*'] }, title: 'FlowTracer: send the messages of' })) ?? [];
+    return file ? { source: { file: file.fsPath }, described: vscode.workspace.asRelativePath(file) } : undefined;
+  }
+  if (picked.from === 'selection') return { source: { text: snippetLines(document!.getText(editor!.selection)) }, described: `the selection in ${name}` };
+  // A saved file is streamed from disk; what only the editor holds is sent as its text.
+  if (document!.uri.scheme === 'file' && !document!.isDirty) return { source: { file: document!.uri.fsPath }, described: name };
+  return { source: { text: snippetLines(document!.getText()) }, described: name };
+}
+
+/** Send Messages…: to the component, from an .ndjson file, a selection or a snippet, through the executor (a count at the end). */
+export const sendMessagesTo = (ctx: CommandContext) => async (arg?: TargetArg, component?: string, messages?: vscode.Uri) => {
+  const chosen = await messageComponentOf(ctx, arg, component, 'send messages to');
+  if (!chosen) return undefined;
+  const from = await messagesSource(ctx, messages);
+  if (!from) return undefined;
+  return sendToComponent(ctx.runs, ctx.log, chosen.flowFile, chosen.component, from.source, from.described);
 };

@@ -56,12 +56,12 @@ export class ExecutorProcess {
     return this.child !== undefined;
   }
 
-  /** Starts the child with `command`; resolves once it reported `run-finished` (a browse: `browse-finished`), rejects on a crash. */
+  /** Starts the child with `command`; resolves once it reported `run-finished` (a browse, a send: `browse-finished`, `send-finished`), rejects on a crash. */
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
     return this.exchange(command, handlers, (event, runId) => {
       if (event.type === 'run-finished') return { runId: event.runId, status: event.status, error: event.error };
-      // A browse is no run: its end is its last event.
-      if (event.type === 'browse-finished') return { runId: undefined, status: event.error ? 'failed' : 'succeeded', error: event.error };
+      // A browse or a send is no run: its end is its last event.
+      if (event.type === 'browse-finished' || event.type === 'send-finished') return { runId: undefined, status: event.error || (event.type === 'send-finished' && event.problems) ? 'failed' : 'succeeded', error: event.error };
       // The worker reports a command that fails before its run starts (invalid flow, pre-flight, missing secret) as one error line.
       if (event.type === 'log' && event.level === 'error' && runId === undefined) return { runId: undefined, status: 'failed', error: event.message };
       return undefined;

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { NodeMenuContext } from '../../protocol/webview-messages';
 import type { TestedApi } from './support/workspace';
 import { AMQP_URL, deleteQueues, flowTracer, mqCopyFlow, queueDepth } from './support/run-fixtures';
-import { openFlow } from './support/workspace';
+import { openFlow, writeFlow } from './support/workspace';
 import { ScriptedPrompter } from './support/scripted-prompter';
 import { within } from './support/until';
 
@@ -18,6 +18,22 @@ async function publishKeyed(queue: string, messages: readonly { key: string; bod
     await channel.assertQueue(queue, { durable: true });
     for (const m of messages) channel.sendToQueue(queue, Buffer.from(m.body), { persistent: true, messageId: m.key, headers: { source: 'editor-test' } });
     await channel.waitForConfirms();
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Takes every message off a queue (acked): key (message id), headers and body, in order. */
+async function drain(queue: string): Promise<{ key: string | undefined; headers: Record<string, unknown>; body: string }[]> {
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    const out: { key: string | undefined; headers: Record<string, unknown>; body: string }[] = [];
+    for (;;) {
+      const got = await channel.get(queue, { noAck: true });
+      if (!got) return out;
+      out.push({ key: got.properties.messageId as string | undefined, headers: { ...(got.properties.headers ?? {}) }, body: got.content.toString('utf8') });
+    }
   } finally {
     await connection.close();
   }
@@ -87,5 +103,65 @@ describe('FlowTracer Messages panel in VS Code (RabbitMQ)', function () {
     const picked = await vscode.commands.executeCommand('flowtracer.showMessages', uri);
     assert.equal(picked, api.test.messages.panelFor(uri, 'Inbox'));
     assert.equal(prompter.unanswered, 0);
+  });
+});
+
+describe('FlowTracer Send Messages… in VS Code (RabbitMQ)', function () {
+  this.timeout(120_000);
+  let api: TestedApi;
+  const tag = randomUUID().slice(0, 8);
+  const inbox = `ft-editor-send-in-${tag}`;
+  const outbox = `ft-editor-send-out-${tag}`;
+  let uri: vscode.Uri;
+  const node = (component: string): NodeMenuContext => ({ webviewSection: 'flowtracer.node', flowtracerComponent: component, flowtracerUri: uri.toString(), flowtracerType: 'mq', preventDefaultContextMenuItems: true });
+
+  before(async () => {
+    api = await flowTracer();
+    api.test.setTrusted(true);
+    await api.test.setGithubSessionProvider({ getSession: () => Promise.resolve(undefined), signOut: () => Promise.resolve() });
+    ({ uri } = await openFlow(`editor-send-${tag}.flow.yaml`, mqCopyFlow(`editor-send-${tag}`, inbox, outbox, { untilEmpty: true })));
+  });
+  after(async () => {
+    api.test.setPrompter(undefined);
+    await deleteQueues(inbox, outbox);
+  });
+
+  it('sends the messages of an .ndjson file open in the editor to the node\'s queue, in order, and says how many', async () => {
+    const lines = [
+      { key: 'a-1', headers: { origin: 'editor' }, value: { n: 1 } },
+      { key: 'a-2', headers: {}, value: 'plain text' },
+      { key: 'a-3', headers: { origin: 'editor', attempt: '2' }, value: { n: 3 } },
+    ];
+    const file = await writeFlow(`send-${tag}.ndjson`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    await vscode.window.showTextDocument(file);
+    const prompter = new ScriptedPrompter([(p) => (assert.deepEqual(p.kind === 'pick' && p.items.map((i) => i.label), [`All of send-${tag}.ndjson`, 'An .ndjson file…']), `All of send-${tag}.ndjson`)]);
+    api.test.setPrompter(prompter);
+    const result = await vscode.commands.executeCommand('flowtracer.sendMessages', node('Outbox'));
+    assert.deepEqual(result, { sent: 3, of: 3, stopped: false });
+    assert.equal(prompter.unanswered, 0);
+    assert.deepEqual(await drain(outbox), [
+      { key: 'a-1', headers: { origin: 'editor' }, body: '{"n":1}' },
+      { key: 'a-2', headers: {}, body: 'plain text' },
+      { key: 'a-3', headers: { origin: 'editor', attempt: '2' }, body: '{"n":3}' },
+    ]);
+    assert.ok(api.test.logText().includes(`[info] sent 3 of 3 messages to Outbox`), api.test.logText().slice(-1000));
+  });
+
+  it('sends a selected JSON array as one message per item', async () => {
+    const snippet = await writeFlow(`snippet-${tag}.json`, 'notes\n[{"key":"s-1","value":{"n":1}},{"key":"s-2","value":{"n":2}}]\nmore notes\n');
+    const editor = await vscode.window.showTextDocument(snippet);
+    editor.selection = new vscode.Selection(1, 0, 1, editor.document.lineAt(1).text.length);
+    api.test.setPrompter(new ScriptedPrompter([() => `The selection in snippet-${tag}.json`]));
+    const result = await vscode.commands.executeCommand('flowtracer.sendMessages', node('Inbox'));
+    assert.deepEqual(result, { sent: 2, of: 2, stopped: false });
+    assert.deepEqual((await drain(inbox)).map((m) => [m.key, m.body]), [['s-1', '{"n":1}'], ['s-2', '{"n":2}']]);
+  });
+
+  it('sends nothing from a line that is no message, and says which line', async () => {
+    const file = await writeFlow(`bad-${tag}.ndjson`, '{"key":"ok","value":1}\nnot a message\n');
+    const result = await vscode.commands.executeCommand('flowtracer.sendMessages', node('Outbox'), undefined, file) as { sent: number; error?: string };
+    assert.equal(result.sent, 0);
+    assert.match(result.error ?? '', /^line 2: /);
+    assert.equal(await queueDepth(outbox), 0);
   });
 });

@@ -1,11 +1,8 @@
 // The language server's features through VS Code's own provider commands, on a real example flow.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { until } from './support/until';
-import { openFlow, workspaceFolder } from './support/workspace';
-
+import { openFlow } from './support/workspace';
 
 const FLOW = `flow: language-features
 components:
@@ -69,39 +66,5 @@ describe('FlowTracer language features in VS Code', () => {
     const names = JSON.stringify(symbols.map((s) => [s.name, s.children.map((c) => c.name)]));
     assert.match(names, /OrderTopic/);
     assert.match(names, /OrderTopic → OrderQueu/);
-  });
-});
-
-describe('FlowTracer diagnostics that follow the files a flow references', () => {
-  const schemas = join(workspaceFolder().fsPath, 'referenced-schemas');
-  after(() => rmSync(schemas, { recursive: true, force: true }));
-
-  const schemaDiagnostics = (document: vscode.TextDocument) =>
-    vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'flowtracer').map((d) => [d.code, d.range.start.line]);
-
-  it('drops schema-file-missing once the schema file is created on disk, and brings it back when it is deleted, the flow untouched', async () => {
-    const text = [
-      'flow: referenced-schema',
-      'components:',
-      '  K: { type: kafka, brokers: [localhost:9092], topic: orders }',
-      '  Q: { type: mq, url: amqp://localhost, queue: orders }',
-      'connections:',
-      '  - { from: K, to: Q, schema: referenced-schemas/order.json }',
-      '',
-    ].join('\n');
-    const { document } = await openFlow('referenced-schema.flow.yaml', text);
-    await until('schema-file-missing', () => (schemaDiagnostics(document).length > 0 ? true : undefined));
-    assert.deepEqual(schemaDiagnostics(document), [['schema-file-missing', 5]]);
-
-    // The server registers its watcher as the flow is checked, and VS Code starts watching a moment after it answered:
-    // a file made in that moment is not seen (a user creates it long after opening the flow).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    mkdirSync(schemas, { recursive: true });
-    writeFileSync(join(schemas, 'order.json'), '{"type": "object"}');
-    await until('the diagnostic to go', () => (schemaDiagnostics(document).length === 0 ? true : undefined));
-    unlinkSync(join(schemas, 'order.json'));
-    await until('the diagnostic to come back', () => (schemaDiagnostics(document).length > 0 ? true : undefined));
-    assert.deepEqual(schemaDiagnostics(document), [['schema-file-missing', 5]]);
-    assert.deepEqual([document.version, document.isDirty], [1, false]);
   });
 });

@@ -1,9 +1,8 @@
 // Open Run…, Open Journal, Trace Message…, Open Trace: read what a run's journal says (in the runs folder or the run store), or show a message's trace in the tracing UI.
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { JournalRecord } from '../../protocol/journal-records';
 import { durationText } from '../../protocol/duration-text';
-import { tracePathOf } from '../../protocol/trace-path';
+import { TRACE_RECORDS, tracePathOf, type TraceRecord } from '../../protocol/trace-path';
 import { settings } from '../settings';
 import { traceUrl } from '../runs/tracing-settings';
 import type { CommandContext } from './command-context';
@@ -29,24 +28,26 @@ export const openRun = openDocument('summary');
 /** Open Journal: the run's event log (a store's run: every process's records, in order). */
 export const openJournal = openDocument('journal');
 
-/** The records that carry a message's trace id: one hop each. */
-const HOP_RECORDS = ['in-flight', 'delivered', 'filtered', 'parked', 'reply'] as const;
-type Hop = Extract<JournalRecord, { t: (typeof HOP_RECORDS)[number] }>;
+/** The records that carry a message's trace id: one hop each (a trace also reads run-start, for the connections). */
+type Hop = Exclude<TraceRecord, { t: 'run-start' }>;
+type RunStart = Extract<TraceRecord, { t: 'run-start' }>;
 const connectionOf = (hop: Hop): string => (hop.t === 'reply' ? hop.component : hop.connection);
 
 /** The run's hop records and the trace id (or key) of the message asked for: given, or picked among the run's (of a component, from its item). */
-async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string | undefined, purpose: string): Promise<{ run: RunRecord; source: RunSource; lines: Hop[]; target: string } | undefined> {
+async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string | undefined, purpose: string): Promise<{ run: RunRecord; starts: RunStart[]; lines: Hop[]; target: string } | undefined> {
   const listed = await listedRun(ctx, arg, purpose);
   if (!listed) return undefined;
   const { run, source } = listed;
-  // Every process's event log (of a folder, through the journal protocol: a torn last line is ignored).
-  const lines = await source.records(run, HOP_RECORDS);
+  // Every process's event log, read once (of a folder, through the journal protocol: a torn last line is ignored; of a store, one query).
+  const records = await source.records(run, TRACE_RECORDS);
+  const starts = records.filter((r): r is RunStart => r.t === 'run-start');
+  const lines = records.filter((r): r is Hop => r.t !== 'run-start');
   const component = arg && typeof arg === 'object' && 'component' in arg ? arg.component.name : undefined;
   const relevant = component ? lines.filter((l) => connectionOf(l).includes(component)) : lines;
   const target =
     wanted ??
     (await ctx.prompts.pick([...new Map(relevant.map((l) => [l.traceId, { label: l.key ?? '(no key)', description: l.traceId, id: l.traceId }])).values()], { title: `FlowTracer: ${purpose} which message of ${run.runId}?` }))?.id;
-  return target ? { run, source, lines, target } : undefined;
+  return target ? { run, starts, lines, target } : undefined;
 }
 
 /**
@@ -56,9 +57,8 @@ async function pickMessage(ctx: CommandContext, arg: TargetArg, wanted: string |
 export const traceMessage = (ctx: CommandContext) => async (arg?: TargetArg, wanted?: string) => {
   const picked = await pickMessage(ctx, arg, wanted, 'trace');
   if (!picked) return undefined;
-  const { run, source, lines, target } = picked;
+  const { run, starts, lines, target } = picked;
   const hops = lines.filter((l) => l.traceId === target || l.key === target);
-  const starts = await source.records(run, ['run-start']);
   const path = tracePathOf([...starts, ...hops], target);
   const indexOf = new Map(starts.flatMap((s) => s.connections ?? []).map((c) => [c.connection, c.connectionIndex]));
   ctx.log.info(`trace ${target} in run ${run.runId}:`);

@@ -16,6 +16,7 @@ export function settings() {
     messagesInFlight: c.get<number>('messagesInFlight', 256),
     maxResponseBytes: c.get<number>('http.maxResponseBytes', 10485760),
     stopGracePeriod: c.get<number>('stopGracePeriod', 5),
+    redriveMaxRedrives: c.get<number>('redrive.maxRedrives', 3),
     // Machine-scoped and read from user settings only: a cloned repo's .vscode/settings.json must not widen it.
     localHosts: c.inspect<string[]>('localHosts')?.globalValue ?? [...DEFAULT_LOCAL_HOSTS],
     tracing: tracingSettings(c),

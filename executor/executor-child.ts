@@ -3,6 +3,8 @@ import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type Executor
 import { createConnector } from './connectors/registry';
 import { browsePages } from './messages/browse-pages';
 import { sendThroughChannel } from './messages/send-channel';
+import type { DeadLetterGroup } from './messages/dead-letters';
+import { groupViews, surveyRedrive, writeRedriveFlows } from './messages/redrive-survey';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
 import type { RunStore } from './run-store';
@@ -76,6 +78,25 @@ async function sendMessagesCommand(command: Extract<ExecutorCommand, { type: 'se
   }
 }
 
+/** Redrive…'s read (and, with `write`, its flows): the survey the CLI's `redrive` makes, as one `redrive-planned` event. */
+async function redrivePlan(command: Extract<ExecutorCommand, { type: 'redrive-plan' }>): Promise<void> {
+  stop = new RunStop(0);
+  let note: string | undefined;
+  try {
+    const picks = command.picks;
+    const picked = picks ? (g: DeadLetterGroup): boolean => picks.some((p) => p.origin === g.originId && p.reason === g.reason) : undefined;
+    const request = { maxRedrives: command.maxRedrives, secrets: extensionSecrets, ...(command.to !== undefined ? { to: command.to } : {}), ...(picked ? { picked } : {}) };
+    const survey = await surveyRedrive(command.flowFile, command.component, request, AbortSignal.any([stop.signal, stop.stopReading]), (said) => (note = said));
+    const flows = command.write ? writeRedriveFlows(survey, command.write.folder, { maxRedrives: command.maxRedrives, keepHeaders: command.write.keepHeaders }) : undefined;
+    send({ type: 'redrive-planned', component: command.component, groups: groupViews(survey), notDeadLetters: survey.notDeadLetters, ...(flows ? { flows } : {}), ...(note ? { note } : {}) });
+  } catch (error) {
+    send({ type: 'redrive-planned', component: command.component, groups: [], notDeadLetters: 0, ...(note ? { note } : {}), error: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
+  } finally {
+    stop.dispose();
+    stop = undefined;
+  }
+}
+
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
   if (command.type === 'list-runs' || command.type === 'read-run') return readStore(command);
   if (stop) {
@@ -84,6 +105,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   }
   if (command.type === 'browse') return browse(command);
   if (command.type === 'send') return sendMessagesCommand(command);
+  if (command.type === 'redrive-plan') return redrivePlan(command);
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;

@@ -61,7 +61,34 @@ export type ExecutorEvent =
   /** A `send` confirmed `sent` of the `of` messages (sent now and then, not for each message). */
   | { readonly type: 'send-progress'; readonly component: string; readonly sent: number; readonly of: number }
   /** A `send` ended: `problems` (schema mismatches: nothing was sent) or `error` (the first failure: nothing after it was sent). */
-  | { readonly type: 'send-finished'; readonly component: string; readonly sent: number; readonly of: number; readonly problems?: readonly string[]; readonly error?: string };
+  | { readonly type: 'send-finished'; readonly component: string; readonly sent: number; readonly of: number; readonly problems?: readonly string[]; readonly error?: string }
+  /** The answer to `redrive-plan`: the picked dead-letter groups and where each would go; `flows` when they were written. */
+  | { readonly type: 'redrive-planned'; readonly component: string; readonly groups: readonly RedriveGroupView[]; readonly notDeadLetters: number; readonly flows?: readonly RedriveFlowView[]; readonly note?: string; readonly error?: string };
+
+/** A dead-letter group as a redrive's dry run shows it: `to` is the component it would go to (`null`: none of the flow's). */
+export interface RedriveGroupView {
+  readonly origin: string;
+  readonly reason: string;
+  /** Messages a redrive would move. */
+  readonly count: number;
+  /** Messages redriven too often already: left where they are. */
+  readonly tooOften: number;
+  readonly to: string | null;
+}
+
+/** One move of a redrive, written as a flow of two components: its run moves the origin's picked groups. */
+export interface RedriveFlowView {
+  readonly origin: string;
+  readonly to: string;
+  readonly count: number;
+  readonly flowFile: string;
+}
+
+/** A dead-letter group picked for a redrive: its origin and reason as `redrive-planned` named them. */
+export interface RedrivePick {
+  readonly origin: string;
+  readonly reason: string;
+}
 
 export interface RunOptions {
   readonly mode?: RunMode;
@@ -119,7 +146,13 @@ export type ExecutorCommand =
   /** One run of a run store (Open Run, Open Journal, Trace Message): answered with `run-read`. */
   | { readonly type: 'read-run'; readonly runsStore: string; readonly runId: string; readonly types: readonly JournalRecordType[] }
   /** Sends messages (`.ndjson` lines, a file's or given as text) to a kafka or mq component; a Stop ends it after what is in flight. */
-  | { readonly type: 'send'; readonly flowFile: string; readonly component: string; readonly messages: SendSource };
+  | { readonly type: 'send'; readonly flowFile: string; readonly component: string; readonly messages: SendSource }
+  /**
+   * Reads a kafka or mq component's dead letters (a browse: nothing changes) and answers with `redrive-planned`: the groups
+   * (`picks`, default all) and where each would go (`to`, default its origin); with `write`, the flows of the moves are written
+   * into its folder, for the extension to run one after the other.
+   */
+  | { readonly type: 'redrive-plan'; readonly flowFile: string; readonly component: string; readonly maxRedrives: number; readonly to?: string; readonly picks?: readonly RedrivePick[]; readonly write?: { readonly folder: string; readonly keepHeaders: boolean } };
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;
@@ -136,5 +169,5 @@ export type EventSink = (event: ExecutorEvent) => void;
 
 export function isExecutorCommand(value: unknown): value is ExecutorCommand {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run', 'send'].includes(type);
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run', 'send', 'redrive-plan'].includes(type);
 }

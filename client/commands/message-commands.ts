@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { SendSource } from '../../protocol/executor-events';
 import { snippetLines } from '../messages/message-snippet';
+import { redriveComponent } from '../messages/dead-letter-redrive';
 import { sendToComponent } from '../messages/message-sender';
 import { isMessageComponent } from '../messages/messages-panels';
 import { parsedFlowFile } from '../parsed-flows';
@@ -60,4 +61,11 @@ export const sendMessagesTo = (ctx: CommandContext) => async (arg?: TargetArg, c
   const from = await messagesSource(ctx, messages);
   if (!from) return undefined;
   return sendToComponent(ctx.runs, ctx.log, chosen.flowFile, chosen.component, from.source, from.described);
+};
+
+/** Redrive…: the component's dead letters grouped by origin and reason, the groups picked, each move a run of its own. */
+export const redriveDeadLetters = (ctx: CommandContext) => async (arg?: TargetArg, component?: string) => {
+  const chosen = await messageComponentOf(ctx, arg, component, 'redrive the dead letters of');
+  if (!chosen) return undefined;
+  return redriveComponent(ctx, chosen.flowFile, chosen.component);
 };

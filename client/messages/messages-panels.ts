@@ -13,6 +13,12 @@ export function isMessageComponent(component: FlowComponent): component is FlowC
   return component.type === 'kafka' || component.type === 'mq';
 }
 
+/** A component whose name, topic or queue says it holds dead letters (`orders.DLT`, `payments-dlq`, `DeadLetters`): its CodeLens offers Redrive…. */
+export function looksLikeDeadLetters(component: FlowComponent): boolean {
+  const named = [component.name, component.props['topic'], component.props['queue']].filter((v): v is string => typeof v === 'string');
+  return isMessageComponent(component) && named.some((n) => /(^|[^a-z])(dlq|dlt)([^a-z]|$)|dead[-_. ]?letters?/i.test(n));
+}
+
 export class MessagesPanels implements vscode.Disposable {
   private readonly panels = new Map<string, MessagesPanel>();
   private readonly adopted = new vscode.EventEmitter<MessagesPanel>();

@@ -1,7 +1,7 @@
 // CodeLens: Run · Dry run · Diagram above `flow:`, Messages on kafka and mq components, and each component's last status (with Retry when it failed).
 import * as vscode from 'vscode';
 import { parsedFlows } from '../parsed-flows';
-import { isMessageComponent } from '../messages/messages-panels';
+import { isMessageComponent, looksLikeDeadLetters } from '../messages/messages-panels';
 import { lastStatuses } from '../runs/run-history';
 import type { RunsTreeProvider } from './runs-tree';
 
@@ -25,7 +25,9 @@ export class FlowCodeLensProvider implements vscode.CodeLensProvider {
     const statuses = lastStatuses(this.runs.history, document.uri.fsPath);
     for (const c of parsed.model.components) {
       const range = new vscode.Range(document.positionAt(c.nameSpan.start), document.positionAt(c.nameSpan.start));
-      if (isMessageComponent(c)) lenses.push(new vscode.CodeLens(range, { title: 'Messages', command: 'flowtracer.showMessages', arguments: [{ flowtracerUri: document.uri.toString(), flowtracerComponent: c.name }] }));
+      const node = { flowtracerUri: document.uri.toString(), flowtracerComponent: c.name };
+      if (isMessageComponent(c)) lenses.push(new vscode.CodeLens(range, { title: 'Messages', command: 'flowtracer.showMessages', arguments: [node] }));
+      if (looksLikeDeadLetters(c)) lenses.push(new vscode.CodeLens(range, { title: 'Redrive…', command: 'flowtracer.redrive', arguments: [node] }));
       const last = statuses.get(c.name);
       if (!last) continue;
       lenses.push(new vscode.CodeLens(range, { title: `last run: ${last.status}`, command: 'flowtracer.openRun', arguments: [last.runId] }));

@@ -20,7 +20,7 @@ export class FlowsTreeProvider implements vscode.TreeDataProvider<FlowsNode>, vs
 
   async getChildren(node?: FlowsNode): Promise<FlowsNode[]> {
     if (!node) {
-      const files = await vscode.workspace.findFiles('**/*.flow.{yaml,yml}', '**/node_modules/**');
+      const files = await vscode.workspace.findFiles('**/*.flow.{yaml,yml}', '**/{node_modules,.flowtracer}/**');
       return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'flow', uri, label: vscode.workspace.asRelativePath(uri) }));
     }
     if (node.kind !== 'flow') return [];

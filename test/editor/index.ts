@@ -23,6 +23,7 @@ export function run(): Promise<void> {
   require('./run-surfaces.test');
   require('./tracing.test');
   require('./messages.test');
+  require('./redrive.test');
   require('./secrets.test');
   require('./settings.test');
   require('./run-store.test');

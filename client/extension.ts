@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DiagramPanels } from './diagram/diagram-panels';
 import { diagramSerializer, registerDiagramHost } from './diagram/diagram-registration';
 import { DiagramProbe } from './diagram/diagram-probe';
-import { MessagesPanels } from './messages/messages-panels';
+import { MessagesPanels, messagesSerializer } from './messages/messages-panels';
 import { MessagesProbe } from './messages/messages-probe';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GithubAccount, vscodeGithubSessions, type GithubSessionProvider } from './access/github-session';
@@ -30,6 +30,7 @@ import type { RunStatusBarState } from './runs/run-controller';
 import { testApi } from './test-seams';
 import { languageClientBundle } from './lazy-bundles';
 import { FLOW_LANGUAGE_ID } from '../protocol/language-server';
+import { MESSAGES_VIEW_TYPE } from '../protocol/messages-view';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient> | undefined;
@@ -57,6 +58,7 @@ export interface FlowTracerTestHooks {
   readonly walkthrough: WalkthroughProgress;
   /** The panel serializer as VS Code calls it after a reload. */
   readonly diagramSerializer: vscode.WebviewPanelSerializer<unknown>;
+  readonly messagesSerializer: vscode.WebviewPanelSerializer<unknown>;
   logText(): string;
   setGithubSessionProvider(provider: GithubSessionProvider | undefined): Promise<void>;
   setTrusted(trusted: boolean | undefined): void;
@@ -125,15 +127,16 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
     account,
     secrets: context.secrets,
   });
-  const messages = new MessagesPanels(context.extensionUri, runs, log);
+  const links = new ExternalLinks();
+  const messages = new MessagesPanels(context.extensionUri, runs, log, links);
   const flowsTree = new FlowsTreeProvider();
   const prompts = new Prompts();
   const walkthrough = new WalkthroughProgress();
-  const links = new ExternalLinks();
   context.subscriptions.push(
     diagrams,
     messages,
     registerDiagramHost(diagrams, log, isTrusted),
+    vscode.window.registerWebviewPanelSerializer(MESSAGES_VIEW_TYPE, messagesSerializer(messages, log)),
     feedRunStatus(runs.onEvent, diagrams),
     vscode.commands.registerCommand('flowtracer.showDiagram', (uri?: vscode.Uri) => diagrams.show(uri)),
     account,
@@ -163,6 +166,7 @@ export function activate(context: vscode.ExtensionContext): FlowTracerApi {
       messagesProbe,
       walkthrough,
       diagramSerializer: diagramSerializer(diagrams, log),
+      messagesSerializer: messagesSerializer(messages, log),
       logText: () => log.text(),
       async setGithubSessionProvider(provider) {
         account.setProvider(provider ?? vscodeGithubSessions());

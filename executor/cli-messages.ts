@@ -1,6 +1,5 @@
 // The message commands of the CLI: browse, send, export-messages and redrive, each behind the flow's access rule.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DEAD_LETTER_DEFAULTS } from '../flow/schema';
 import { optionText, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
@@ -9,6 +8,7 @@ import { guarded, MESSAGE_OPTIONS, partitionsOf, say, wholeNumber } from './cli-
 import { REDRIVE_OPTIONS, redriveCommand } from './cli-redrive';
 import type { BrowsedMessage } from './connectors/connector';
 import { browseComponent, connectorFor, loadComponent } from './messages/component-messages';
+import { exportToFile } from './messages/export-file';
 import { messageRecord, payloadText } from './messages/message-lines';
 import { sendLines } from './messages/send-lines';
 import { Redactor } from './redaction';
@@ -66,22 +66,9 @@ async function exportMessagesCommand(input: CommandInput): Promise<number> {
   const [file, name, out] = [input.args.FILE!, input.args.COMPONENT!, input.args['OUT.ndjson']!];
   const json = input.options.json === true;
   return guarded('export-messages', file, json, optionText(input, 'github-api-url'), async (signal) => {
-    const { component } = loadComponent(file, name);
-    const { options, search } = browseArgs(input, Number.MAX_SAFE_INTEGER);
-    const connector = await connectorFor(component, signal);
-    const stream = createWriteStream(out, { flags: 'w' });
-    let written = 0;
-    try {
-      await browseComponent(connector, options, search, signal, async (m) => {
-        if (!stream.write(`${JSON.stringify(messageRecord(m, false))}\n`)) await once(stream, 'drain');
-        written += 1;
-        if (!json && written % 1000 === 0) process.stderr.write(`flowtracer export-messages: ${written}…\n`);
-      }, say);
-    } finally {
-      await connector.close();
-      stream.end();
-      await once(stream, 'close');
-    }
+    const written = await exportToFile(file, name, browseArgs(input, Number.MAX_SAFE_INTEGER), out, signal, say, (n) => {
+      if (!json && n % 1000 === 0) process.stderr.write(`flowtracer export-messages: ${n}…\n`);
+    });
     if (json) process.stdout.write(`${JSON.stringify({ exported: written, file: out })}\n`);
     else process.stdout.write(`exported ${written} message${written === 1 ? '' : 's'} of ${name} to ${out}\n`);
     return ExitCode.ok;

@@ -1,9 +1,10 @@
 // The executor child process that the extension forks (dist/executor/cli.js --executor-child); speaks the event channel over IPC.
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
-import { browsePages } from './messages/browse-pages';
+import { browseOptionsOf, browsePages } from './messages/browse-pages';
 import { sendThroughChannel } from './messages/send-channel';
 import type { DeadLetterGroup } from './messages/dead-letters';
+import { exportToFile } from './messages/export-file';
 import { groupViews, surveyRedrive, writeRedriveFlows } from './messages/redrive-survey';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
@@ -21,6 +22,9 @@ function stopGraceMs(env: NodeJS.ProcessEnv): number {
   const ms = Number(env[STOP_GRACE_ENV]);
   return env[STOP_GRACE_ENV] !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_STOP_GRACE_MS;
 }
+
+/** How often an export reports how far it got. */
+const EXPORT_PROGRESS_EVERY = 500;
 
 const send = (event: ExecutorEvent): void => {
   process.send?.(event);
@@ -78,6 +82,26 @@ async function sendMessagesCommand(command: Extract<ExecutorCommand, { type: 'se
   }
 }
 
+/** Export Messages…: the browse written to a file, a progress event every thousand messages. */
+async function exportCommand(command: Extract<ExecutorCommand, { type: 'export' }>): Promise<void> {
+  stop = new RunStop(0);
+  let note: string | undefined;
+  let written = 0;
+  try {
+    const request = { options: browseOptionsOf(command.request), search: command.request.search ?? {}, secrets: extensionSecrets };
+    written = await exportToFile(command.flowFile, command.component, request, command.file, AbortSignal.any([stop.signal, stop.stopReading]), (said) => (note = said), (n) => {
+      written = n;
+      if (n % EXPORT_PROGRESS_EVERY === 0) send({ type: 'export-progress', component: command.component, written: n });
+    });
+    send({ type: 'export-finished', component: command.component, written, file: command.file, ...(note ? { note } : {}) });
+  } catch (error) {
+    send({ type: 'export-finished', component: command.component, written, file: command.file, ...(note ? { note } : {}), error: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
+  } finally {
+    stop.dispose();
+    stop = undefined;
+  }
+}
+
 /** Redrive…'s read (and, with `write`, its flows): the survey the CLI's `redrive` makes, as one `redrive-planned` event. */
 async function redrivePlan(command: Extract<ExecutorCommand, { type: 'redrive-plan' }>): Promise<void> {
   stop = new RunStop(0);
@@ -106,6 +130,7 @@ async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secre
   if (command.type === 'browse') return browse(command);
   if (command.type === 'send') return sendMessagesCommand(command);
   if (command.type === 'redrive-plan') return redrivePlan(command);
+  if (command.type === 'export') return exportCommand(command);
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;

@@ -62,6 +62,10 @@ export type ExecutorEvent =
   | { readonly type: 'send-progress'; readonly component: string; readonly sent: number; readonly of: number }
   /** A `send` ended: `problems` (schema mismatches: nothing was sent) or `error` (the first failure: nothing after it was sent). */
   | { readonly type: 'send-finished'; readonly component: string; readonly sent: number; readonly of: number; readonly problems?: readonly string[]; readonly error?: string }
+  /** An `export` wrote `written` messages so far (now and then, not for each message). */
+  | { readonly type: 'export-progress'; readonly component: string; readonly written: number }
+  /** An `export` ended: the messages written to `file`; `error` when it stopped early (what was written stays). */
+  | { readonly type: 'export-finished'; readonly component: string; readonly written: number; readonly file: string; readonly note?: string; readonly error?: string }
   /** The answer to `redrive-plan`: the picked dead-letter groups and where each would go; `flows` when they were written. */
   | { readonly type: 'redrive-planned'; readonly component: string; readonly groups: readonly RedriveGroupView[]; readonly notDeadLetters: number; readonly flows?: readonly RedriveFlowView[]; readonly note?: string; readonly error?: string };
 
@@ -147,6 +151,8 @@ export type ExecutorCommand =
   | { readonly type: 'read-run'; readonly runsStore: string; readonly runId: string; readonly types: readonly JournalRecordType[] }
   /** Sends messages (`.ndjson` lines, a file's or given as text) to a kafka or mq component; a Stop ends it after what is in flight. */
   | { readonly type: 'send'; readonly flowFile: string; readonly component: string; readonly messages: SendSource }
+  /** Writes what a browse of the component reads to an `.ndjson` file (`flowtracer export-messages`); a Stop ends it. */
+  | { readonly type: 'export'; readonly flowFile: string; readonly component: string; readonly request: BrowseRequest; readonly file: string }
   /**
    * Reads a kafka or mq component's dead letters (a browse: nothing changes) and answers with `redrive-planned`: the groups
    * (`picks`, default all) and where each would go (`to`, default its origin); with `write`, the flows of the moves are written
@@ -169,5 +175,5 @@ export type EventSink = (event: ExecutorEvent) => void;
 
 export function isExecutorCommand(value: unknown): value is ExecutorCommand {
   const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run', 'send', 'redrive-plan'].includes(type);
+  return typeof type === 'string' && ['run', 'retry', 'resume', 'stop', 'secret-value', 'browse', 'list-runs', 'read-run', 'send', 'export', 'redrive-plan'].includes(type);
 }

@@ -13,10 +13,15 @@ const browseRequest = object({
   search: optional(object({ text: optional(string), key: optional(string), header: optional(string) })),
 } satisfies Readonly<Record<keyof BrowseRequest, Check>>);
 
+const traceIdCheck: Check = (v, at) => string(v, at) ?? (/^[0-9a-f]{32}$/.test(v as string) ? undefined : `${at} is not a trace id (32 hex digits)`);
+
 const MESSAGES: Readonly<Record<MessagesViewToHost['type'], Fields>> = {
   ready: { type: string },
   browse: { type: string, request: browseRequest },
   stop: { type: string },
+  export: { type: string, request: browseRequest },
+  redrive: { type: string },
+  'open-trace': { type: string, traceId: traceIdCheck },
   shown: { type: string, keys: list(nullableString, MESSAGES_PANEL_MAX_LIMIT), status: string },
 };
 

@@ -1,7 +1,7 @@
 // The postMessage protocol between the extension (host) and the Messages panel webview, declared once.
 import type { BrowseRequest, MessageView } from './executor-events';
 
-/** The Messages panel's view type (its `webview/context` menus and serializer would use it). */
+/** The Messages panel's view type (its serializer restores panels after a reload). */
 export const MESSAGES_VIEW_TYPE = 'flowtracer.messages';
 
 /** The most messages one browse of the panel shows (the panel holds only what it shows). */
@@ -14,11 +14,20 @@ export interface MessagesTarget {
   readonly componentType: 'kafka' | 'mq';
   /** The topic or queue, as written in the flow. */
   readonly where: string;
+  /** The flow file's URI: the panel keeps it in its state, so that a reload restores the panel. */
+  readonly flowUri: string;
+}
+
+/** What a Messages panel keeps across a reload (its webview state): the flow and the component it shows. */
+export interface MessagesViewState {
+  readonly uri: string;
+  readonly component: string;
 }
 
 /** Host -> Messages webview. */
 export type HostToMessagesView =
-  | { readonly type: 'target'; readonly target: MessagesTarget }
+  /** `browse`: browse at once (a panel opened by the user); a panel restored after a reload waits for Browse. */
+  | { readonly type: 'target'; readonly target: MessagesTarget; readonly browse: boolean }
   | { readonly type: 'theme'; readonly kind: 'light' | 'dark' | 'high-contrast' }
   /** A browse started: the rows shown so far are cleared. */
   | { readonly type: 'browsing'; readonly request: BrowseRequest }
@@ -34,5 +43,11 @@ export type MessagesViewToHost =
   | { readonly type: 'browse'; readonly request: BrowseRequest }
   /** Stop the browse going on (a RabbitMQ browse then gives its messages back). */
   | { readonly type: 'stop' }
+  /** Export what the form asks for to an .ndjson file (Export Messages…). */
+  | { readonly type: 'export'; readonly request: BrowseRequest }
+  /** Redrive the component's dead letters (Redrive Dead Letters…). */
+  | { readonly type: 'redrive' }
+  /** Open a message's trace (its traceparent's trace id) in the trace UI. */
+  | { readonly type: 'open-trace'; readonly traceId: string }
   /** What the panel now shows: its rows' keys in order and its status line (tests read it). */
   | { readonly type: 'shown'; readonly keys: readonly (string | null)[]; readonly status: string };

@@ -1,5 +1,5 @@
 // The typed handles on the webviews' host: acquireVsCodeApi, posting only protocol messages (the diagram's and the Messages panel's).
-import type { MessagesViewToHost } from '../protocol/messages-view';
+import type { MessagesViewState, MessagesViewToHost } from '../protocol/messages-view';
 import type { DiagramViewState, WebviewToHost } from '../protocol/webview-messages';
 
 export interface VsCodeApi {
@@ -17,6 +17,7 @@ export function hostApi(): VsCodeApi {
 /** The Messages panel's handle on its host (a page of its own, so acquireVsCodeApi is called once there too). */
 export interface MessagesHostApi {
   postMessage(message: MessagesViewToHost): void;
+  setState(state: MessagesViewState): void;
 }
 
 export function messagesHostApi(): MessagesHostApi {

@@ -1,8 +1,9 @@
 // Show Messages, Send Messages… and Redrive… on a flow's kafka or mq component (diagram node menu, CodeLens, palette).
 import * as vscode from 'vscode';
-import type { SendSource } from '../../protocol/executor-events';
+import type { BrowseRequest, SendSource } from '../../protocol/executor-events';
 import { snippetLines } from '../messages/message-snippet';
 import { redriveComponent } from '../messages/dead-letter-redrive';
+import { exportFromComponent, WHOLE_COMPONENT } from '../messages/message-exporter';
 import { sendToComponent } from '../messages/message-sender';
 import { isMessageComponent } from '../messages/messages-panels';
 import { parsedFlowFile } from '../parsed-flows';
@@ -68,4 +69,17 @@ export const redriveDeadLetters = (ctx: CommandContext) => async (arg?: TargetAr
   const chosen = await messageComponentOf(ctx, arg, component, 'redrive the dead letters of');
   if (!chosen) return undefined;
   return redriveComponent(ctx, chosen.flowFile, chosen.component);
+};
+
+/**
+ * Export Messages…: the component's messages (all of them; from the Messages panel, what its form asks for) to an
+ * .ndjson file, `file` or one picked; browsed, so nothing changes at the source.
+ */
+export const exportMessages = (ctx: CommandContext) => async (arg?: TargetArg, component?: string, file?: vscode.Uri, request: BrowseRequest = WHOLE_COMPONENT) => {
+  const chosen = await messageComponentOf(ctx, arg, component, 'export the messages of');
+  if (!chosen) return undefined;
+  const folder = vscode.workspace.getWorkspaceFolder(chosen.flowFile)?.uri ?? vscode.Uri.joinPath(chosen.flowFile, '..');
+  const to = file ?? (await ctx.prompts.saveAs({ defaultUri: vscode.Uri.joinPath(folder, `${chosen.component}.ndjson`), filters: { 'Messages (.ndjson)': ['ndjson', 'jsonl'] }, title: `FlowTracer: export the messages of ${chosen.component} to` }));
+  if (!to) return undefined;
+  return exportFromComponent(ctx.runs, ctx.log, chosen.flowFile, chosen.component, request, to);
 };

@@ -1,16 +1,18 @@
-// The quick picks and input boxes commands ask through; the editor tests answer them through a seam (code-server cannot type into them).
+// The quick picks, input boxes and save dialogs commands ask through; the editor tests answer them through a seam (code-server cannot type into them).
 import * as vscode from 'vscode';
 
 export interface Prompter {
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
   pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<readonly T[] | undefined>;
   input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  saveAs(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined>;
 }
 
 const VSCODE_PROMPTER: Prompter = {
   pick: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: false }),
   pickMany: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
   input: (options) => vscode.window.showInputBox(options),
+  saveAs: (options) => vscode.window.showSaveDialog(options),
 };
 
 /** VS Code's own quick input unless a test put another prompter in. */
@@ -31,5 +33,9 @@ export class Prompts implements Prompter {
 
   input(options: vscode.InputBoxOptions): Thenable<string | undefined> {
     return (this.override ?? VSCODE_PROMPTER).input(options);
+  }
+
+  saveAs(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined> {
+    return (this.override ?? VSCODE_PROMPTER).saveAs(options);
   }
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { setSecret, signIn, signOut } from './account-commands';
 import type { CommandContext } from './command-context';
-import { redriveDeadLetters, sendMessagesTo, showMessages } from './message-commands';
+import { exportMessages, redriveDeadLetters, sendMessagesTo, showMessages } from './message-commands';
 import { newFlow } from './new-flow-command';
 import { defaultModeOf, dryRunFlow, resumeRun, retryAllFailed, retryFailedComponent, runFlow, stopRun } from './run-commands';
 import { openJournal, openRun, openTrace, traceMessage } from './run-inspection-commands';
@@ -54,6 +54,7 @@ export function registerFlowCommands(ctx: CommandContext): vscode.Disposable[] {
     'flowtracer.showMessages': showMessages,
     'flowtracer.sendMessages': sendMessagesTo,
     'flowtracer.redrive': redriveDeadLetters,
+    'flowtracer.exportMessages': exportMessages,
     'flowtracer.setSecret': setSecret,
     'flowtracer.signIn': signIn,
     'flowtracer.signOut': signOut,

@@ -60,8 +60,8 @@ export class ExecutorProcess {
   execute(command: ExecutorCommand, handlers: ExecutorHandlers): Promise<ExecutorOutcome> {
     return this.exchange(command, handlers, (event, runId) => {
       if (event.type === 'run-finished') return { runId: event.runId, status: event.status, error: event.error };
-      // A browse, a send or a redrive's plan is no run: its end is its last event.
-      if (event.type === 'browse-finished' || event.type === 'send-finished' || event.type === 'redrive-planned') return { runId: undefined, status: event.error || (event.type === 'send-finished' && event.problems) ? 'failed' : 'succeeded', error: event.error };
+      // A browse, a send, an export or a redrive's plan is no run: its end is its last event.
+      if (event.type === 'browse-finished' || event.type === 'send-finished' || event.type === 'export-finished' || event.type === 'redrive-planned') return { runId: undefined, status: event.error || (event.type === 'send-finished' && event.problems) ? 'failed' : 'succeeded', error: event.error };
       // The worker reports a command that fails before its run starts (invalid flow, pre-flight, missing secret) as one error line.
       if (event.type === 'log' && event.level === 'error' && runId === undefined) return { runId: undefined, status: 'failed', error: event.message };
       return undefined;

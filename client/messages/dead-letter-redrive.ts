@@ -1,14 +1,13 @@
 // Redrive…: a kafka or mq component's dead letters grouped by origin and reason (a dry run: what would go where), the groups picked, then each move as an ordinary run of the executor.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutorCommand, ExecutorEvent, RedriveFlowView, RedriveGroupView } from '../../protocol/executor-events';
-import type { RunStatus } from '../../protocol/executor-events';
+import type { ExecutorCommand, ExecutorEvent, RedriveFlowView, RedriveGroupView, RunStatus } from '../../protocol/executor-events';
 import type { CommandContext } from '../commands/command-context';
 import { defaultModeOf } from '../commands/run-commands';
-import { ExecutorCrashError, ExecutorProcess } from '../executor/executor-process';
 import { parsedFlowFile } from '../parsed-flows';
 import type { AdmittedFlow } from '../runs/run-controller';
 import { runsDirFor, settings } from '../settings';
+import { withMessageChild } from './message-child';
 import { isMessageComponent } from './messages-panels';
 
 type Planned = Extract<ExecutorEvent, { type: 'redrive-planned' }>;
@@ -40,29 +39,16 @@ function redrivesFolder(flowFile: vscode.Uri): string {
 
 /** One `redrive-plan` in an executor child of its own, under a cancellable notification: its answer, or undefined (the user was told). */
 async function plan(ctx: CommandContext, admitted: AdmittedFlow, command: Extract<ExecutorCommand, { type: 'redrive-plan' }>, title: string): Promise<Planned | undefined> {
-  const child = new ExecutorProcess(admitted.executorPath, admitted.folder, admitted.env, admitted.stopGraceMs);
   let planned: Planned | undefined;
-  try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
-      token.onCancellationRequested(() => child.stop());
-      return child.execute(command, {
-        secret: admitted.secret,
-        onEvent: (event) => {
-          if (event.type === 'redrive-planned') planned = event;
-          else if (event.type === 'log') ctx.log.write({ level: event.level, text: event.message });
-        },
-      });
-    });
-  } catch (error) {
-    const message = error instanceof ExecutorCrashError ? error.message : (error as Error).message;
-    ctx.log.error(message, error);
-    void vscode.window.showErrorMessage(`FlowTracer could not read the dead letters of ${command.component}: ${message}`);
-    return undefined;
-  }
+  const failed = `FlowTracer could not read the dead letters of ${command.component}`;
+  const outcome = await withMessageChild(admitted, ctx.log, command, title, failed, (event) => {
+    if (event.type === 'redrive-planned') planned = event;
+  });
+  if (!outcome || outcome.stopped) return undefined;
   if (planned?.note) ctx.log.info(`redrive ${command.component}: ${planned.note}`);
   if (planned?.error) {
     ctx.log.write({ level: 'error', text: `redrive ${command.component}: ${planned.error}` });
-    void vscode.window.showErrorMessage(`FlowTracer could not read the dead letters of ${command.component}: ${planned.error}`);
+    void vscode.window.showErrorMessage(`${failed}: ${planned.error}`);
     return undefined;
   }
   return planned;
@@ -96,7 +82,7 @@ export async function redriveComponent(ctx: CommandContext, flowFile: vscode.Uri
   const { groups, notDeadLetters } = surveyed;
   const movable = groups.filter((g) => g.count > 0);
   const left = groups.reduce((n, g) => n + g.tooOften, 0);
-  const aside = [notDeadLetters > 0 ? `${plural(notDeadLetters, 'message')} no dead letter` : '', left > 0 ? `${left} redriven ${maxRedrives} times already` : ''].filter(Boolean).join(', ');
+  const aside = [notDeadLetters > 0 ? `${plural(notDeadLetters, 'message')} not dead-lettered` : '', left > 0 ? `${left} redriven ${maxRedrives} times already` : ''].filter(Boolean).join(', ');
   ctx.log.info(`redrive ${component}: ${plural(groups.length, 'group')} of dead letters${aside ? ` (left: ${aside})` : ''}`);
   for (const g of groups) ctx.log.info(`  ${g.origin} (${g.reason}): ${describeGroup(g, g.to)}`);
   if (movable.length === 0) {

@@ -1,9 +1,9 @@
 // Sends messages to a component through an executor child of its own, after the run's gates, with a cancellable progress notification.
 import * as vscode from 'vscode';
 import type { ExecutorEvent, SendSource } from '../../protocol/executor-events';
-import { ExecutorCrashError, ExecutorProcess } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
 import type { RunController } from '../runs/run-controller';
+import { withMessageChild } from './message-child';
 
 /** How a send ended, as the executor reported it (`stopped`: cancelled from the notification). */
 export interface SendResult {
@@ -18,34 +18,17 @@ export interface SendResult {
 export async function sendToComponent(runs: RunController, log: FlowLog, flowFile: vscode.Uri, component: string, source: SendSource, described: string): Promise<SendResult | undefined> {
   const admitted = await runs.admit(flowFile);
   if (!admitted) return undefined;
-  const child = new ExecutorProcess(admitted.executorPath, admitted.folder, admitted.env, admitted.stopGraceMs);
   let finished: Extract<ExecutorEvent, { type: 'send-finished' }> | undefined;
-  let stopped = false;
   log.info(`send ${described} to ${component} of ${vscode.workspace.asRelativePath(flowFile)}`);
-  try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `FlowTracer: sending ${described} to ${component}`, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => {
-        stopped = true;
-        child.stop();
-      });
-      let shown = 0;
-      return child.execute({ type: 'send', flowFile: flowFile.fsPath, component, messages: source }, {
-        secret: admitted.secret,
-        onEvent: (event) => {
-          if (event.type === 'send-progress') {
-            progress.report({ message: `${event.sent} of ${event.of}`, increment: event.of > 0 ? ((event.sent - shown) / event.of) * 100 : 0 });
-            shown = event.sent;
-          } else if (event.type === 'send-finished') finished = event;
-          else if (event.type === 'log') log.write({ level: event.level, text: event.message });
-        },
-      });
-    });
-  } catch (error) {
-    const message = error instanceof ExecutorCrashError ? error.message : (error as Error).message;
-    log.error(message, error);
-    void vscode.window.showErrorMessage(`FlowTracer could not send to ${component}: ${message}`);
-    return undefined;
-  }
+  let shown = 0;
+  const outcome = await withMessageChild(admitted, log, { type: 'send', flowFile: flowFile.fsPath, component, messages: source }, `FlowTracer: sending ${described} to ${component}`, `FlowTracer could not send to ${component}`, (event, progress) => {
+    if (event.type === 'send-progress') {
+      progress.report({ message: `${event.sent} of ${event.of}`, increment: event.of > 0 ? ((event.sent - shown) / event.of) * 100 : 0 });
+      shown = event.sent;
+    } else if (event.type === 'send-finished') finished = event;
+  });
+  if (!outcome) return undefined;
+  const { stopped } = outcome;
   if (!finished) return undefined;
   const result: SendResult = { sent: finished.sent, of: finished.of, stopped, ...(finished.problems ? { problems: finished.problems } : {}), ...(finished.error ? { error: finished.error } : {}) };
   report(log, component, result);

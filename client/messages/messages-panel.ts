@@ -8,6 +8,10 @@ import { webviewSources } from '../diagram/diagram-html';
 import { ExecutorCrashError, ExecutorProcess } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
 import type { RunController } from '../runs/run-controller';
+import type { NodeMenuContext } from '../../protocol/webview-messages';
+import type { ExternalLinks } from '../commands/external-links';
+import { traceUrl } from '../runs/tracing-settings';
+import { settings } from '../settings';
 import { messagesPage } from './messages-page';
 
 export class MessagesPanel implements vscode.Disposable {
@@ -25,6 +29,9 @@ export class MessagesPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly runs: RunController,
     private readonly log: FlowLog,
+    private readonly links: ExternalLinks,
+    /** Restored after a reload: it waits for Browse (a RabbitMQ browse marks the messages redelivered). */
+    private readonly restored = false,
   ) {
     panel.webview.options = diagramWebviewOptions(extensionUri);
     panel.webview.html = messagesPage(webviewSources(panel.webview, extensionUri));
@@ -47,7 +54,7 @@ export class MessagesPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
-        this.post({ type: 'target', target: this.target });
+        this.post({ type: 'target', target: this.target, browse: !this.restored });
         return;
       case 'browse':
         await this.browse(message.request);
@@ -55,10 +62,27 @@ export class MessagesPanel implements vscode.Disposable {
       case 'stop':
         this.child?.stop();
         return;
+      case 'export':
+        await vscode.commands.executeCommand('flowtracer.exportMessages', this.node, undefined, undefined, message.request);
+        return;
+      case 'redrive':
+        await vscode.commands.executeCommand('flowtracer.redrive', this.node);
+        return;
+      case 'open-trace': {
+        const url = traceUrl(settings().traceUiUrl, message.traceId);
+        this.log.info(`open trace ${message.traceId} of a message of ${this.target.component}: ${url}`);
+        await this.links.open(vscode.Uri.parse(url, true));
+        return;
+      }
       case 'shown':
         // A report for whoever follows the panel (onDidReceive); the host needs nothing from it.
         return;
     }
+  }
+
+  /** The panel's component as the diagram's node menu names it, for the commands its buttons run. */
+  private get node(): Pick<NodeMenuContext, 'flowtracerUri' | 'flowtracerComponent'> {
+    return { flowtracerUri: this.flowFile.toString(), flowtracerComponent: this.target.component };
   }
 
   /** Browses the component (after the gates a run passes), handing each page on to the webview; nothing is kept here. */

@@ -32,7 +32,9 @@ export async function openKafkaBrowse(component: string, kafka: Kafka, admin: (c
       await a.disconnect().catch(() => undefined);
     }
   })();
-  const reader = await KafkaReader.open(component, kafka, groupId, topic, ranges, options.limit);
+  // From `latest`, the ranges hold the last `limit` of each partition: all of them are read.
+  const latest = options.from === 'latest' || options.from === 'end';
+  const reader = await KafkaReader.open(component, kafka, groupId, topic, ranges, latest ? Infinity : options.limit);
   return {
     async *messages(signal: AbortSignal): AsyncIterable<BrowsedMessage> {
       for await (const m of reader.messages(signal)) {

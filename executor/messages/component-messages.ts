@@ -45,7 +45,8 @@ export async function connectorFor(component: FlowComponent, signal: AbortSignal
 /**
  * Browses a component and hands on what the search matches, at most `limit` of them, and always
  * gives the messages back at the end. With a search, the component is read until `limit` matches
- * (or its end): the limit counts what is shown, not what was looked at.
+ * (or its end): the limit counts what is shown, not what was looked at. From Kafka's `latest`, it is the last `limit`
+ * messages of each partition that are looked at.
  */
 export async function browseComponent(connector: Connector, options: BrowseOptions, search: MessageSearch, signal: AbortSignal, use: (m: BrowsedMessage) => Promise<void> | void, note: (text: string) => void): Promise<void> {
   if (!connector.browse) throw new MessageTargetError(`a ${connector.type} component cannot be browsed`);
@@ -57,7 +58,8 @@ export async function browseComponent(connector: Connector, options: BrowseOptio
     for await (const message of browse.messages(signal)) {
       if (searching && !matchesSearch(message, search)) continue;
       await use(message);
-      if (++matched >= options.limit) break;
+      // `latest` is the last `limit` of each partition: the connector bounds that read itself.
+      if (++matched >= options.limit && !latest) break;
     }
   } finally {
     const said = await browse.close();

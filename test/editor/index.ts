@@ -24,6 +24,7 @@ export function run(): Promise<void> {
   require('./tracing.test');
   require('./messages.test');
   require('./redrive.test');
+  require('./messages-actions.test');
   require('./secrets.test');
   require('./settings.test');
   require('./run-store.test');

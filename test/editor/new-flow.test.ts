@@ -8,7 +8,7 @@ import { DiagnosticSeverity } from '../../flow/diagnostic';
 import { ScriptedPrompter, type Prompt } from './support/scripted-prompter';
 import { flowTracer } from './support/workspace';
 
-const labels = (p: Prompt): string[] => (p.kind === 'input' ? [] : p.items.map((i) => i.label));
+const labels = (p: Prompt): string[] => ('items' in p ? p.items.map((i) => i.label) : []);
 
 describe('FlowTracer New Flow in VS Code', () => {
   let api: TestedApi;

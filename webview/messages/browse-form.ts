@@ -25,7 +25,24 @@ export interface BrowseForm {
   request(): BrowseRequest | { readonly problem: string };
 }
 
-export function browseForm(target: MessagesTarget, onBrowse: () => void, onStop: () => void): BrowseForm {
+/** What the form's buttons do besides Browse. */
+export interface FormActions {
+  readonly stop: () => void;
+  readonly export: () => void;
+  readonly redrive: () => void;
+}
+
+function secondaryButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'secondary';
+  button.textContent = text;
+  button.title = title;
+  button.addEventListener('click', onClick);
+  return button;
+}
+
+export function browseForm(target: MessagesTarget, onBrowse: () => void, actions: FormActions): BrowseForm {
   const form = document.createElement('form');
   form.className = 'browse-form';
   const text = textInput('text', 'text in payload, key or headers');
@@ -51,12 +68,12 @@ export function browseForm(target: MessagesTarget, onBrowse: () => void, onStop:
   const browse = document.createElement('button');
   browse.type = 'submit';
   browse.textContent = 'Browse';
-  const stop = document.createElement('button');
-  stop.type = 'button';
-  stop.className = 'secondary';
-  stop.textContent = 'Stop';
-  stop.addEventListener('click', onStop);
-  form.append(browse, stop);
+  form.append(
+    browse,
+    secondaryButton('Stop', 'Stop the browse (a queue gets its messages back)', actions.stop),
+    secondaryButton('Export…', 'Write what this search reads to an .ndjson file', actions.export),
+    secondaryButton('Redrive…', 'Move the dead letters here back to where they came from', actions.redrive),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     onBrowse();

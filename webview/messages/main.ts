@@ -22,12 +22,22 @@ class MessagesView {
     root.append(this.title, this.status, this.list);
   }
 
-  showTarget(target: MessagesTarget): void {
+  showTarget(target: MessagesTarget, browse: boolean): void {
+    host.setState({ uri: target.flowUri, component: target.component });
     this.title.textContent = `${target.component} · ${target.componentType === 'kafka' ? 'topic' : 'queue'} ${target.where || '(unresolved)'} · flow ${target.flow}`;
     this.form?.element.remove();
-    this.form = browseForm(target, () => this.browse(), () => host.postMessage({ type: 'stop' }));
+    this.form = browseForm(target, () => this.browse(), {
+      stop: () => host.postMessage({ type: 'stop' }),
+      export: () => {
+        const request = this.form?.request();
+        if (request && 'problem' in request) this.say(request.problem, 'problem');
+        else if (request) host.postMessage({ type: 'export', request });
+      },
+      redrive: () => host.postMessage({ type: 'redrive' }),
+    });
     this.title.after(this.form.element);
-    this.browse();
+    if (browse) this.browse();
+    else this.say(`Restored: Browse shows the messages${target.componentType === 'mq' ? ' (they go back to the queue marked redelivered)' : ''}.`);
   }
 
   private browse(): void {
@@ -47,7 +57,7 @@ class MessagesView {
   }
 
   addPage(messages: readonly MessageView[]): void {
-    const cards = messages.map((m, i) => messageCard(m, this.keys.length + i));
+    const cards = messages.map((m, i) => messageCard(m, this.keys.length + i, (traceId) => host.postMessage({ type: 'open-trace', traceId })));
     this.list.append(...cards);
     this.keys.push(...messages.map((m) => m.key));
     this.say(`Browsing… ${this.keys.length} so far`);
@@ -72,7 +82,7 @@ if (root) {
     const message = event.data;
     switch (message.type) {
       case 'target':
-        view.showTarget(message.target);
+        view.showTarget(message.target, message.browse);
         break;
       case 'theme':
         document.body.dataset.theme = message.kind;

@@ -9,7 +9,12 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return node;
 }
 
-export function messageCard(message: MessageView, index: number): HTMLElement {
+/** The trace id of a message's W3C traceparent header, if it has one. */
+export function traceIdOf(message: MessageView): string | undefined {
+  return /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(message.headers['traceparent'] ?? '')?.[1];
+}
+
+export function messageCard(message: MessageView, index: number, openTrace: (traceId: string) => void): HTMLElement {
   const card = element('article', 'message');
   card.dataset.key = message.key ?? '';
   const head = element('header', 'message-head');
@@ -20,6 +25,14 @@ export function messageCard(message: MessageView, index: number): HTMLElement {
   );
   if (message.timestamp) head.append(element('span', 'message-time', message.timestamp));
   if (message.redelivered) head.append(element('span', 'message-redelivered', 'redelivered'));
+  const traceId = traceIdOf(message);
+  if (traceId) {
+    const button = element('button', 'message-trace secondary', 'Open Trace');
+    button.type = 'button';
+    button.title = `Trace ${traceId} in the trace UI`;
+    button.addEventListener('click', () => openTrace(traceId));
+    head.append(button);
+  }
   card.append(head);
   const headers = Object.entries(message.headers);
   if (headers.length > 0) {

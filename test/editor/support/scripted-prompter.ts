@@ -5,11 +5,12 @@ import type { Prompter } from '../../../client/commands/prompts';
 
 export type Prompt =
   | { readonly kind: 'pick' | 'pickMany'; readonly options: vscode.QuickPickOptions; readonly items: readonly vscode.QuickPickItem[] }
-  | { readonly kind: 'input'; readonly options: vscode.InputBoxOptions };
+  | { readonly kind: 'input'; readonly options: vscode.InputBoxOptions }
+  | { readonly kind: 'saveAs'; readonly options: vscode.SaveDialogOptions };
 
-/** One answer per prompt, in order: an item's label (or labels for a multi-pick), typed text, or `undefined` to cancel. */
+/** One answer per prompt, in order: an item's label (or labels for a multi-pick), typed text, a file's URI, or `undefined` to cancel. */
 export type Answer = (prompt: Prompt) => Answered | Promise<Answered>;
-type Answered = string | readonly string[] | undefined;
+type Answered = string | readonly string[] | vscode.Uri | undefined;
 
 export class ScriptedPrompter implements Prompter {
   readonly prompts: Prompt[] = [];
@@ -42,6 +43,12 @@ export class ScriptedPrompter implements Prompter {
     const text = await this.next({ kind: 'input', options });
     assert.ok(typeof text === 'string' || text === undefined, 'an input box is answered with text');
     return text;
+  }
+
+  async saveAs(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+    const file = await this.next({ kind: 'saveAs', options });
+    assert.ok(file === undefined || (typeof file === 'object' && 'fsPath' in file), 'a save dialog is answered with a URI');
+    return file;
   }
 
   private next(prompt: Prompt): Answered | Promise<Answered> {

@@ -92,6 +92,9 @@ describe('browsing messages (flowtracer browse, through the CLI)', function () {
 
       const latest = await runCli(['browse', file, 'Orders', '--from', 'latest', '--limit', '3', '--partitions', '0', '--json']);
       assert.deepEqual(lines(latest.stdout).map((m) => m.key), ['p0-47', 'p0-48', 'p0-49']);
+      // `latest` is the last N of each partition: of both, without --partitions.
+      const latestOfEach = await runCli(['browse', file, 'Orders', '--from', 'latest', '--limit', '2', '--json']);
+      assert.deepEqual(lines(latestOfEach.stdout).map((m) => m.key).sort(), ['p0-48', 'p0-49', 'p1-48', 'p1-49']);
 
       const everything = await runCli(['browse', file, 'Orders', '--limit', '1000', '--json']);
       assert.equal(lines(everything.stdout).length, 100);

@@ -1,8 +1,16 @@
-// A read-only look at a RabbitMQ queue: basic.get without ack, every message given back with nack(requeue) at the end, in order.
+// A read-only look at a RabbitMQ queue: basic.get without ack, every message given back with nack(requeue) at the end, in order (a stream queue is read from its offsets).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, GetMessage } from 'amqplib';
 import type { Browse, BrowsedMessage, BrowseOptions } from './connector';
 import { amqpHeaderText } from './mq-reader';
+import { openStreamBrowse } from './mq-stream-browse';
+
+/** How a browse learns that its queue is a stream, and gets a channel again (RabbitMQ closed the connection). */
+export interface StreamFallback {
+  /** Whether the connection was closed because `basic.get` is not for stream queues. */
+  refusedGet(): boolean;
+  reopen(): Promise<Channel>;
+}
 
 /**
  * Reads up to `limit` messages with `basic.get` (no ack: the broker keeps each one, unacked, on this
@@ -10,8 +18,10 @@ import { amqpHeaderText } from './mq-reader';
  * in delivery order, so the queue holds the same messages in the same order; RabbitMQ marks them
  * redelivered, which `close` says. Only the delivery tags are kept, never the bodies.
  */
-export function openMqBrowse(queue: string, channel: Channel, options: BrowseOptions): Browse {
+export function openMqBrowse(queue: string, channel: Channel, options: BrowseOptions, stream: StreamFallback): Browse {
   const held: { fields: { deliveryTag: number } }[] = [];
+  /** The queue turned out to be a stream (RabbitMQ refuses `basic.get` on one): read from its offsets instead. */
+  let streamed: Browse | undefined;
   /** The queue's ready count before the browse took any: what its depth is back to once the nacks are done. */
   let depthBefore: number | undefined;
   let lost = false;
@@ -20,7 +30,15 @@ export function openMqBrowse(queue: string, channel: Channel, options: BrowseOpt
     async *messages(signal: AbortSignal): AsyncIterable<BrowsedMessage> {
       depthBefore ??= (await channel.checkQueue(queue)).messageCount;
       for (let n = 0; n < options.limit && !signal.aborted; n++) {
-        const message: GetMessage | false = await channel.get(queue, { noAck: false });
+        let message: GetMessage | false;
+        try {
+          message = await channel.get(queue, { noAck: false });
+        } catch (error) {
+          if (n > 0 || !stream.refusedGet()) throw error;
+          streamed = openStreamBrowse(queue, await stream.reopen(), options);
+          yield* streamed.messages(signal);
+          return;
+        }
         if (!message) return;
         held.push({ fields: { deliveryTag: message.fields.deliveryTag } });
         const timestamp = message.properties.timestamp as number | undefined;
@@ -37,6 +55,7 @@ export function openMqBrowse(queue: string, channel: Channel, options: BrowseOpt
       }
     },
     async close(): Promise<string | undefined> {
+      if (streamed) return streamed.close();
       const count = held.length;
       if (!lost) {
         for (const m of held.splice(0)) channel.nack(m as GetMessage, false, true);

@@ -5,6 +5,7 @@ import { RetrySchedule } from '../retry-schedule';
 import { ConnectorError, type Browse, type BrowseOptions, type ConnectionSettings, type Connector, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { abortable, connectorError } from './connector-errors';
 import { openMqBrowse } from './mq-browse';
+import { isStreamGetRefusal } from './mq-stream-browse';
 import { MqPublisher } from './mq-publisher';
 import { MqReader } from './mq-reader';
 import { maskUrlPasswords } from '../../flow/secret-mask';
@@ -172,14 +173,25 @@ export class MqConnector implements Connector {
 
   /** Browses the queue without declaring it: a queue that does not exist is an error, not created. */
   async browse(options: BrowseOptions, signal: AbortSignal): Promise<Browse> {
-    const channel = await (await this.connect(signal)).createChannel();
+    const model = await this.connect(signal);
+    // RabbitMQ answers a `basic.get` on a stream queue by closing the connection (540): the browse then reads the stream.
+    let closedBy: unknown;
+    model.once('close', (error: unknown) => (closedBy = error));
+    const channel = await model.createChannel();
     channel.on('error', () => undefined);
     try {
       await channel.checkQueue(this.props.queue);
     } catch (error) {
       throw connectorError(this.name, `queue ${this.props.queue} cannot be browsed`, error, 'validation');
     }
-    return openMqBrowse(this.props.queue, channel, options);
+    return openMqBrowse(this.props.queue, channel, options, {
+      refusedGet: () => isStreamGetRefusal(closedBy),
+      reopen: async () => {
+        const reopened = await (await this.connect(signal)).createChannel();
+        reopened.on('error', () => undefined);
+        return reopened;
+      },
+    });
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
-import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, producePartitions, queueDepthProbe } from '../executor/broker-clients';
-import { CLI, runCli } from '../executor/cli-process';
+import { amqpUrl, deleteQueue, drainQueue, fillQueue, kafkaBrokers, producePartitions, queueDepthProbe } from '../executor/broker-clients';
+import { CLI, runCli, until } from '../executor/cli-process';
 
 interface BrowsedLine {
   readonly key: string | null;
@@ -68,6 +69,41 @@ describe('browsing messages (flowtracer browse, through the CLI)', function () {
       assert.deepEqual(left.map((m) => m.value), messages.map((m) => m.value));
     } finally {
       await deleteQueue(queue);
+    }
+  });
+
+  it('reads a stream queue from its offsets (RabbitMQ refuses basic.get on one), and the stream keeps every message', async () => {
+    const queue = `ft-browse-stream-${tag}`;
+    const connection = await amqp.connect(amqpUrl());
+    const channel = await connection.createConfirmChannel();
+    try {
+      await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+      for (let i = 0; i < 20; i++) channel.sendToQueue(queue, Buffer.from(JSON.stringify({ n: i })), { messageId: `s-${i}`, persistent: true, headers: { tenant: i % 2 === 0 ? 'even' : 'odd' } });
+      await channel.waitForConfirms();
+      const file = flow(`  Events:\n    type: mq\n    url: "\${env:FLOWTRACER_TEST_AMQP_URL}"\n    queue: ${queue}\n`);
+      const all = await runCli(['browse', file, 'Events', '--json']);
+      assert.equal(all.code, 0, all.stderr);
+      assert.deepEqual(lines(all.stdout).map((m) => [m.key, m.source, m.headers['tenant']]), Array.from({ length: 20 }, (_, i) => [`s-${i}`, `${queue}@${i}`, i % 2 === 0 ? 'even' : 'odd']));
+      assert.equal(lines(all.stdout).some((m) => 'x-stream-offset' in m.headers || m.redelivered === true), false);
+      assert.match(all.stderr, new RegExp(`read 20 messages of stream ${queue} \\(offsets 0–19\\); a stream keeps its messages, none is marked redelivered`));
+
+      // From an offset, a limit, a search: the same reading.
+      const fromOffset = await runCli(['browse', file, 'Events', '--from', '15', '--limit', '3', '--json']);
+      assert.deepEqual(lines(fromOffset.stdout).map((m) => m.key), ['s-15', 's-16', 's-17']);
+      const odd = await runCli(['browse', file, 'Events', '--header', 'tenant=odd', '--limit', '3', '--json']);
+      assert.deepEqual(lines(odd.stdout).map((m) => m.key), ['s-1', 's-3', 's-5']);
+
+      // An application reading the stream from the first offset still gets all 20.
+      const reader = await connection.createChannel();
+      await reader.prefetch(50);
+      const seen: string[] = [];
+      await reader.consume(queue, (m) => m && (seen.push(m.properties.messageId as string), reader.ack(m)), { noAck: false, arguments: { 'x-stream-offset': 'first' } });
+      await until('the application\'s read', async () => (seen.length >= 20 ? true : undefined));
+      assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => `s-${i}`));
+      await reader.close();
+    } finally {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await connection.close();
     }
   });
 

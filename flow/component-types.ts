@@ -88,7 +88,6 @@ function inferFrom(from: ComponentTypeFacts | undefined, to: ComponentTypeFacts 
 
 /** The shipped schema's component types. */
 export const COMPONENT_TYPES: readonly string[] = componentTypes().names;
-export const CONNECTION_KINDS: readonly string[] = componentTypes().kinds;
 
 /** `componentTypes(root).inferKind`, by default of the shipped schema. */
 export function inferKind(fromType: string | undefined, toType: string | undefined, root: FlowSchema = flowSchema): string | undefined {

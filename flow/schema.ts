@@ -164,15 +164,3 @@ export function schemaAtPath(path: readonly (string | number)[], componentTypeOf
   }
   return schema ? resolveSchema(schema, root) : undefined;
 }
-
-/** The doc of the key at `path`, for hover. */
-export function docAtPath(path: readonly (string | number)[], componentTypeOf?: (name: string) => string | undefined, root: FlowSchema = flowSchema): { description: string; markdownDescription: string } | undefined {
-  const schema = schemaAtPath(path, componentTypeOf, root);
-  if (!schema?.description) return undefined;
-  return { description: schema.description, markdownDescription: schema.markdownDescription ?? schema.description };
-}
-
-export function enumValuesAtPath(path: readonly (string | number)[], componentTypeOf?: (name: string) => string | undefined, root: FlowSchema = flowSchema): readonly string[] | undefined {
-  const schema = schemaAtPath(path, componentTypeOf, root);
-  return schema ? valuesOf(schema, root) : undefined;
-}

@@ -6,7 +6,7 @@ import { browseComponent, connectorFor, loadComponent } from './component-messag
 import { messageRecord } from './message-lines';
 
 /** Messages per `messages-page` event: the panel shows them as they come, and the channel never carries a whole queue. */
-export const BROWSE_PAGE = 50;
+const BROWSE_PAGE = 50;
 
 export async function browsePages(flowFile: string, name: string, request: BrowseRequest, secrets: SecretProvider, signal: AbortSignal, emit: EventSink): Promise<void> {
   let count = 0;

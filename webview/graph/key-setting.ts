@@ -9,7 +9,7 @@ import { scanValueReferences } from '../../flow/value-references';
  * What a value reads as when the flow runs with nothing set: `${env:X:-default}` as its default, secrets masked
  * (the webview sees no environment, so `${env:X}` without a default stays as written).
  */
-export function shownValue(value: string, secretComponent = false): string {
+function shownValue(value: string, secretComponent = false): string {
   const { references } = scanValueReferences(value);
   let out = '';
   let from = 0;

@@ -24,8 +24,8 @@ function withNats(): FlowSchema {
     additionalProperties: false,
     properties: {
       type: { const: 'nats', description: 'A NATS subject.' },
-      url: { type: 'string', minLength: 1, description: 'The NATS server, `nats://host:4222`.' },
-      subject: { type: 'string', minLength: 1, description: SUBJECT_DOC, markdownDescription: `${SUBJECT_DOC}\n\nExample:\n\`\`\`yaml\nsubject: orders\n\`\`\`` },
+      url: { type: 'string', minLength: 1, description: 'The NATS server, `nats://host:4222`.' } as JsonSchema,
+      subject: { type: 'string', minLength: 1, description: SUBJECT_DOC, markdownDescription: `${SUBJECT_DOC}\n\nExample:\n\`\`\`yaml\nsubject: orders\n\`\`\`` } as JsonSchema,
       description: shared.description!,
       secret: shared.secret!,
       retry: shared.retry!,

@@ -132,12 +132,16 @@ function readFacts(name: string, schema: JsonSchema, root: FlowSchema): Componen
       target: within(strings(connection.target, 'connection.target'), connectionSchema, 'connection.target'),
     },
     template: {
-      component: strings(template.component, 'template.component').length > 0 ? strings(template.component, 'template.component') : fail('template.component must list the component\'s lines'),
+      component: nonEmpty(strings(template.component, 'template.component')) ?? fail('template.component must list the component\'s lines'),
       source: strings(template.source, 'template.source'),
       target: strings(template.target, 'template.target'),
     },
     schema,
   };
+}
+
+function nonEmpty(list: readonly string[]): readonly string[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,3 +2,5 @@
 export { parseFlow } from '../flow/parse';
 export { exportResolvedFlow } from './export-command';
 export { applyEditRequest } from './diagram/apply-edit-request';
+export { COMPONENT_TYPES } from '../flow/component-types';
+export { componentNameFrom, flowIdFrom, generateFlow } from './new-flow/flow-template';

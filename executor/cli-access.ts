@@ -6,7 +6,7 @@ import { formatActor } from '../flow/actor';
 import { parseFlow } from '../flow/parse';
 import { GithubApiError, GithubRestMemberships } from '../protocol/github-memberships';
 
-export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 /** The flow restricts who runs it, and this caller is not one of them, has no token, or GitHub could not tell. */
 export class AccessRefused extends Error {
@@ -24,7 +24,7 @@ export interface CliAccessOptions {
 }
 
 /** The API base the token may be sent to, and nowhere else. */
-export function cliGithubApiBase(options: CliAccessOptions): string {
+function cliGithubApiBase(options: CliAccessOptions): string {
   const base = (options.githubApiUrl ?? options.env.FLOWTRACER_GITHUB_API_URL ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(base)) throw new AccessRefused(`the GitHub API URL '${base}' is not an http(s) URL`);
   return base;

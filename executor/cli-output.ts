@@ -8,7 +8,7 @@ export function outputStyle(json: boolean, stream: NodeJS.WriteStream = process.
 }
 
 /** Formats one event as a plain line, or undefined for events too fine-grained to print. */
-export function eventLine(event: ExecutorEvent): string | undefined {
+function eventLine(event: ExecutorEvent): string | undefined {
   switch (event.type) {
     case 'run-started':
       return `run ${event.runId}: ${event.flow} (${event.mode}) started`;

@@ -105,7 +105,7 @@ exit codes:
     or GitHub could not answer (the message says which)
 `;
 
-export const USAGE = commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume; --github-api-url also browse, send, export-messages, redrive', options: MOVING_ONLY }], FOOTER);
+const USAGE = commandList(COMMANDS, [{ title: 'every command', options: COMMON }, { title: 'run, retry, resume; --github-api-url also browse, send, export-messages, redrive', options: MOVING_ONLY }], FOOTER);
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -209,7 +209,7 @@ async function writeAll(file: Pick<JournalFile, 'write'>, bytes: Buffer): Promis
   }
 }
 
-export function writeError(error: unknown, path: string): JournalWriteError {
+function writeError(error: unknown, path: string): JournalWriteError {
   if (error instanceof JournalWriteError) return error;
   return new JournalWriteError((error as NodeJS.ErrnoException).code ?? 'EIO', path);
 }

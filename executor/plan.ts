@@ -54,8 +54,6 @@ export interface PlanOptions {
   readonly only?: string;
 }
 
-const PROCESSORS = new Set(['service', 'api']);
-
 export function planRun(text: string, options: PlanOptions = {}): RunPlan {
   const { parsed, diagnostics } = checkFlow(text, { path: options.path, fs: options.fs });
   const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
@@ -83,7 +81,8 @@ export function planRun(text: string, options: PlanOptions = {}): RunPlan {
   };
   const connections = sorted.map((c): PlannedConnection => {
     const upstream = sorted.filter((u) => u.target!.name === c.source!.name).map(idOf);
-    const streamed = PROCESSORS.has(c.source!.type ?? '') && upstream.length > 0;
+    // A processor (service, api) fed by a connection streams what it returns on; any other source is read once its feeders are done.
+    const streamed = graph.types.facts(c.source!.type)?.family === 'processor' && upstream.length > 0;
     return {
       id: idOf(c),
       index: c.connection.index,

@@ -12,7 +12,7 @@ export type ParkedRecord = Extract<JournalRecord, { t: 'parked' }>;
 /** A parked message whose bytes the journal holds (not so under `journal: { payloads: none }`): one retry can deliver. */
 export type StoredParked = ParkedRecord & { readonly payload: string; readonly headers: Readonly<Record<string, string>> };
 
-export function isStored(parked: ParkedRecord): parked is StoredParked {
+function isStored(parked: ParkedRecord): parked is StoredParked {
   return parked.payload !== undefined && parked.headers !== undefined;
 }
 
@@ -44,16 +44,6 @@ export class OpenParked<T extends { readonly id: string }> {
   list(): T[] {
     return [...this.open.values()];
   }
-}
-
-/** `OpenParked` of records in memory, payloads and all (a test's small journal). */
-export function openParked(records: Iterable<JournalRecord>): ParkedRecord[] {
-  const open = new OpenParked<ParkedRecord>();
-  for (const r of records) {
-    if (r.t === 'parked') open.park(r);
-    else if (r.t === 'unparked') open.unpark(r.id);
-  }
-  return open.list();
 }
 
 /** A parked message without its payload, and where its record is, to read the payload when it is delivered again. */
@@ -132,7 +122,7 @@ class ReplyLedger {
  * Each connection's last committed position and count, folded in journal order. A retry's
  * re-delivery of a parked message commits an earlier position again: it does not count.
  */
-class LastCommitted {
+export class LastCommitted {
   readonly positions = new Map<string, ResumeFrom>();
   private readonly parked = new Set<string>();
   private retrying = false;
@@ -144,13 +134,6 @@ class LastCommitted {
       this.positions.set(r.connection, { position: r.source, committed: (this.positions.get(r.connection)?.committed ?? 0) + 1 });
     }
   }
-}
-
-/** `LastCommitted` of records in memory (a test's small journal). */
-export function lastCommittedPositions(records: Iterable<JournalRecord>): Map<string, ResumeFrom> {
-  const last = new LastCommitted();
-  for (const r of records) last.add(r);
-  return last.positions;
 }
 
 /** Reads what a resume (statuses, commits, replies) or a retry (statuses, parked) needs in one pass over the journal. */

@@ -27,7 +27,7 @@ type Doubt = { readonly connection: string; readonly key: string | null; readonl
  * that got no answer (timeout, lost connection: `inDoubt`), which the target may hold twice.
  * Folded record by record: what it holds is the sends not committed yet, not the run.
  */
-export class InDoubtWindow {
+class InDoubtWindow {
   private readonly open = new Map<string, Doubt>();
   private readonly resent = new Map<string, Doubt>();
 
@@ -48,21 +48,13 @@ export class InDoubtWindow {
 }
 
 /** The records an in-doubt window is folded from. */
-export const IN_DOUBT_RECORDS = ['in-flight', 'committed', 'unsent', 'delivered', 'parked'] as const;
+const IN_DOUBT_RECORDS = ['in-flight', 'committed', 'unsent', 'delivered', 'parked'] as const;
 
 /** `InDoubtWindow` of records in memory (a test's small journal). */
 export function inDoubtWindow(records: readonly JournalRecord[]): Doubt[] {
   const window = new InDoubtWindow();
   for (const r of records) window.add(r);
   return window.list();
-}
-
-/**
- * The in-flight window of a run, per process: a message one process sent and never committed stays
- * in doubt even when another process (which took over its partition) delivered it again.
- */
-export function inDoubtAcrossWorkers(files: readonly { readonly worker: string; readonly records: readonly JournalRecord[] }[]): RunDetails['inDoubt'] {
-  return files.flatMap((f) => inDoubtWindow(f.records).map((d) => ({ ...d, worker: f.worker })));
 }
 
 const DETAIL_RECORDS = [...IN_DOUBT_RECORDS, 'unparked', 'worker-end', 'run-end'] as const;

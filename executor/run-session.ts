@@ -52,7 +52,7 @@ export function modeOf(c: PlannedConnection, plan: RunPlan, override: RunMode | 
   return (override ?? c.target.props.validation ?? plan.model.defaults.validation ?? FLOW_DEFAULTS.validation) as RunMode;
 }
 
-export function scheduleOf(c: PlannedConnection, plan: RunPlan, random: () => number): RetrySchedule {
+function scheduleOf(c: PlannedConnection, plan: RunPlan, random: () => number): RetrySchedule {
   const retry = (c.target.props.retry ?? plan.model.defaults.retry) as Record<string, unknown> | undefined;
   return RetrySchedule.fromSettings(retry, random);
 }

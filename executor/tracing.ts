@@ -14,7 +14,7 @@ export function parseTraceparent(value: string | undefined): TraceContext | unde
   return { traceId: match[2]!, spanId: match[3]! };
 }
 
-export function formatTraceparent(context: TraceContext): string {
+function formatTraceparent(context: TraceContext): string {
   return `00-${context.traceId}-${context.spanId}-01`;
 }
 

@@ -7,6 +7,7 @@ import { parseFlow, type ParsedFlow } from './parse';
 import { checkReferences } from './reference-checks';
 import { checkRetries } from './retry-checks';
 import { validateAgainstSchema } from './schema-validation';
+import type { FlowSchema } from './schema';
 import { checkSelects } from './select-checks';
 import { checkGraph } from './semantic-checks';
 
@@ -18,6 +19,8 @@ export interface CheckOptions {
   readonly fs?: FlowFileSystem | undefined;
   /** Parses through this session (re-reading only changed chunks) instead of the whole text. */
   readonly session?: FlowParseSession | undefined;
+  /** The flow schema to check against (default: the shipped one). */
+  readonly schema?: FlowSchema | undefined;
 }
 
 export interface CheckedFlow {
@@ -36,9 +39,9 @@ export function diagnoseFlow(parsed: ParsedFlow, options: Omit<CheckOptions, 'se
   // Schema and semantic checks of a document the YAML parser could not read would only echo its errors.
   const readable = !parsed.yamlDiagnostics.some((d) => d.severity === DiagnosticSeverity.Error && d.code !== 'duplicate-component' && d.code !== 'yaml-duplicate-key');
   if (parsed.value !== undefined && readable) {
-    const graph = resolveFlowGraph(parsed.model);
+    const graph = resolveFlowGraph(parsed.model, options.schema);
     diagnostics.push(
-      ...validateAgainstSchema(parsed),
+      ...validateAgainstSchema(parsed, options.schema),
       ...checkGraph(parsed, graph),
       ...checkRetries(parsed),
       ...checkConnections(parsed, graph, options.path, options.fs),

@@ -3,7 +3,7 @@ import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnosti
 import type { FlowGraph } from './graph';
 import { jsonPathProblem } from './json-paths';
 import type { ParsedFlow } from './parse';
-import { COMPONENT_TYPE_NAMES, CONNECTION_DEFAULTS } from './schema';
+import { CONNECTION_DEFAULTS } from './schema';
 import { isInside, untrustedSchemaPathProblem } from './untrusted-paths';
 import { keySpanAt, valueSpanAt } from './yaml-path';
 
@@ -18,8 +18,6 @@ export interface FlowFileSystem {
 }
 
 const KEYED_OPERATIONS = new Set(['upsert', 'update', 'delete']);
-/** The connection fields that only a write to a database reads. */
-export const DB_WRITE_FIELDS = ['operation', 'table', 'columns', 'key'] as const;
 /** What a database write puts in its row without `columns`: the whole payload (the schema's `columns` says so). */
 export const DEFAULT_COLUMN = 'body';
 
@@ -29,14 +27,18 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
   const push = (span: ReturnType<typeof valueSpanAt>, severity: DiagnosticSeverity, code: string, message: string, data?: unknown) => {
     if (span) diagnostics.push(makeDiagnostic(lines, span, severity, code, message, data));
   };
+  const { types } = graph;
+  // The connection fields that only a write to a database reads (its type's `connection.target` facts).
+  const rowWrites = [...new Set(types.names.flatMap((name) => (types.facts(name)!.family === 'database' ? types.facts(name)!.connection.target : [])))];
   for (const { connection, target } of graph.connections) {
     const path = ['connections', connection.index] as const;
     const props = connection.props;
-    if (target?.type === 'database') {
+    const targetFacts = types.facts(target?.type);
+    if (target && targetFacts?.family === 'database') {
       const operation = typeof props.operation === 'string' ? props.operation : String(CONNECTION_DEFAULTS.operation);
       if (props.table === undefined && target.props.table === undefined) {
         push(connection.toSpan, DiagnosticSeverity.Error, 'db-missing-table',
-          `writing to database \`${target.name}\` needs a \`table\`: write it on this connection or on the database`, { operation });
+          `writing to ${target.type} \`${target.name}\` needs a \`table\`: write it on this connection or on the database`, { operation });
       }
       if (KEYED_OPERATIONS.has(operation) && props.key === undefined) {
         push(valueSpanAt(document, [...path, 'operation']), DiagnosticSeverity.Error, 'db-missing-key',
@@ -51,8 +53,8 @@ export function checkConnections(parsed: ParsedFlow, graph: FlowGraph, flowPath:
         push(valueSpanAt(document, keyPath), DiagnosticSeverity.Error, 'db-key-not-in-columns',
           `key column \`${column}\` is not written: ${written}; add it to \`columns\` with the JSONPath of its value`, { column });
       }
-    } else if (target?.type && COMPONENT_TYPE_NAMES.includes(target.type)) {
-      for (const field of DB_WRITE_FIELDS) {
+    } else if (target && targetFacts) {
+      for (const field of rowWrites) {
         if (props[field] === undefined) continue;
         push(keySpanAt(document, [...path, field]), DiagnosticSeverity.Warning, 'db-field-not-applicable',
           `\`${field}\` applies only to connections that write to a database; \`${target.name}\` is ${target.type}`, { property: field });

@@ -5,10 +5,10 @@ import type { TextSpan } from './model';
 
 export { Diagnostic, DiagnosticSeverity, Range };
 
-export const DIAGNOSTIC_SOURCE = 'flowtracer';
+const DIAGNOSTIC_SOURCE = 'flowtracer';
 
 /** Converts a text span to an LSP range (0-based lines and characters). */
-export function spanToRange(lines: LineCounter, span: TextSpan): Range {
+function spanToRange(lines: LineCounter, span: TextSpan): Range {
   const start = lines.linePos(span.start);
   const end = lines.linePos(span.end);
   return Range.create(start.line - 1, start.col - 1, end.line - 1, end.col - 1);

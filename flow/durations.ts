@@ -1,7 +1,7 @@
 // Durations as flows write them (`250ms`, `2s`, `5m`, `1h`): parsing to milliseconds.
 
 /** The one duration syntax; the schema's `duration` pattern says the same. */
-export const DURATION_PATTERN = /^([0-9]+)(ms|s|m|h)$/;
+const DURATION_PATTERN = /^([0-9]+)(ms|s|m|h)$/;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

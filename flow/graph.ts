@@ -1,12 +1,14 @@
 // The flow as a graph: components by name, connections with their kinds, the one topological order and reachability, cycles.
-import { inferKind, type ConnectionKind, type FlowComponent, type FlowConnection, type FlowModel } from './model';
+import { componentTypes, type ComponentTypes } from './component-types';
+import type { FlowComponent, FlowConnection, FlowModel } from './model';
+import { flowSchema, type FlowSchema } from './schema';
 
 export interface ResolvedConnection {
   readonly connection: FlowConnection;
   readonly source: FlowComponent | undefined;
   readonly target: FlowComponent | undefined;
   /** The kind the two types give, if both ends are known. */
-  readonly inferredKind: ConnectionKind | undefined;
+  readonly inferredKind: string | undefined;
   /** The written kind, else the inferred one. */
   readonly kind: string | undefined;
 }
@@ -18,14 +20,18 @@ export interface FlowGraph {
   readonly order: readonly string[];
   /** Each cycle's members (two or more components), in document order. Self-connections are not cycles. */
   readonly cycles: readonly (readonly string[])[];
+  /** The component types (and their facts) of the schema the graph was resolved with. */
+  readonly types: ComponentTypes;
 }
 
-export function resolveFlowGraph(model: FlowModel): FlowGraph {
+/** `root`: the schema whose component types give the kinds (default: the shipped one). */
+export function resolveFlowGraph(model: FlowModel, root: FlowSchema = flowSchema): FlowGraph {
+  const types = componentTypes(root);
   const components = new Map(model.components.map((c) => [c.name, c]));
   const connections = model.connections.map((connection): ResolvedConnection => {
     const source = connection.from === undefined ? undefined : components.get(connection.from);
     const target = connection.to === undefined ? undefined : components.get(connection.to);
-    const inferredKind = inferKind(source?.type, target?.type);
+    const inferredKind = types.inferKind(source?.type, target?.type);
     return { connection, source, target, inferredKind, kind: connection.kind ?? inferredKind };
   });
   const names = model.components.map((c) => c.name);
@@ -35,7 +41,7 @@ export function resolveFlowGraph(model: FlowModel): FlowGraph {
     .filter((members) => members.length > 1)
     .map((members) => members.sort((a, b) => a - b).map((i) => names[i]!))
     .sort((a, b) => index.get(a[0]!)! - index.get(b[0]!)!);
-  return { components, connections, order: orderOf(names, edges), cycles };
+  return { components, connections, order: orderOf(names, edges), cycles, types };
 }
 
 /** A link between two components by name: a connection's `from` and `to`. */

@@ -1,7 +1,7 @@
 // A Kafka source's `select.from` / `select.until`: the one reading of a written position (keyword, offset or time), for the checks and the executor alike.
 
 /** The words a position may be, besides an offset or a time; `end` and `latest` are the same place. */
-export const KAFKA_POSITION_KEYWORDS = ['earliest', 'latest', 'end'] as const;
+const KAFKA_POSITION_KEYWORDS = ['earliest', 'latest', 'end'] as const;
 
 /** What a position may be, as the messages that refuse one say it. */
 export const KAFKA_POSITION_FORMS = `${KAFKA_POSITION_KEYWORDS.map((k) => `\`${k}\``).join(', ')}, an offset (a whole number, 0 or more) or an ISO-8601 time such as \`2026-11-01T00:00:00Z\``;

@@ -6,12 +6,6 @@ export interface TextSpan {
   readonly end: number;
 }
 
-export const COMPONENT_TYPES = ['kafka', 'mq', 'database', 'service', 'api'] as const;
-export type ComponentType = (typeof COMPONENT_TYPES)[number];
-
-export const CONNECTION_KINDS = ['kafka-to-kafka', 'kafka-to-mq', 'mq-to-mq', 'mq-to-kafka', 'db', 'processing'] as const;
-export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
-
 export const VALIDATION_MODES = ['off', 'warn', 'strict', 'dry-run'] as const;
 export type ValidationMode = (typeof VALIDATION_MODES)[number];
 
@@ -49,20 +43,6 @@ export interface FlowModel {
   readonly access: Readonly<Record<string, unknown>> | undefined;
   /** The flow's `journal` settings (which payloads a run stores), as written. */
   readonly journal?: Readonly<Record<string, unknown>>;
-}
-
-/** Infers a connection's kind from the types of its ends, as the format defines it. */
-export function inferKind(fromType: string | undefined, toType: string | undefined): ConnectionKind | undefined {
-  if (!fromType || !toType) return undefined;
-  if (fromType === 'database' || toType === 'database') return 'db';
-  if (toType === 'service' || toType === 'api') return 'processing';
-  const brokers = new Set(['kafka', 'mq']);
-  if (brokers.has(fromType) && brokers.has(toType)) return `${fromType}-to-${toType}` as ConnectionKind;
-  if (fromType === 'service' || fromType === 'api') {
-    // A service or API feeding a broker is its output being published.
-    return 'processing';
-  }
-  return undefined;
 }
 
 export function componentByName(model: FlowModel, name: string | undefined): FlowComponent | undefined {

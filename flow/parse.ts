@@ -5,7 +5,7 @@ import { excessiveNesting, MAX_FLOW_NESTING, yamlDiagnostics } from './yaml-prob
 import type { FlowComponent, FlowConnection, FlowModel, TextSpan } from './model';
 
 /** Alias expansion beyond this many nodes is an error (billion-laughs protection). */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 export interface ParsedFlow {
   readonly text: string;
@@ -69,7 +69,7 @@ function keepFirstComponents(value: unknown, model: FlowModel): void {
 }
 
 /** A document nested past the limit is not parsed: one error where the limit is crossed. */
-export function refusedTooDeep(text: string, lines: LineCounter, offset: number): ParsedFlow {
+function refusedTooDeep(text: string, lines: LineCounter, offset: number): ParsedFlow {
   countLines(text, lines);
   const document = parseDocument('', { lineCounter: new LineCounter() });
   const diagnostic = makeDiagnostic(lines, { start: offset, end: offset + 1 }, DiagnosticSeverity.Error, 'yaml-too-deep',

@@ -6,7 +6,7 @@ import { MASK, maskUrlPasswords } from './secret-mask';
  * the secret, or a URL's password. Masked inside words, a one-character secret would turn every log
  * line into masks and, by where the masks fall, tell the secret anyway.
  */
-export const MIN_EMBEDDED_SECRET_LENGTH = 4;
+const MIN_EMBEDDED_SECRET_LENGTH = 4;
 
 export class Redactor {
   /** Each secret with the forms it takes inside JSON strings and URLs, longest first. */

@@ -1,25 +1,40 @@
 // Schema validation with ajv (compiled once), each fault mapped to one diagnostic at its key or value.
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { didYouMean } from './did-you-mean';
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import { durationProblem } from './durations';
 import type { TextSpan } from './model';
 import type { ParsedFlow } from './parse';
-import { definitions, flowSchema, RETRY_STRATEGY_FIELDS } from './schema';
+import { flowSchema, RETRY_STRATEGY_FIELDS, type FlowSchema } from './schema';
 import { keySpanAt, nodeAtPath, nodeSpan, pointerSegments, valueSpanAt } from './yaml-path';
 
-// verbose: errors carry their parentSchema, which tells a duration or a team pattern apart.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validate = ajv.compile(flowSchema);
+/** The keywords of the flow schema that are not JSON Schema's: docs for editors and FlowTracer's component facts. */
+const ANNOTATIONS = ['markdownDescription', 'x-flowtracer'];
+
+const COMPILED = new WeakMap<FlowSchema, ValidateFunction>();
+
+/** One validator per schema object (a test's copy has the shipped `$id`, so each gets an Ajv of its own). */
+function validatorOf(root: FlowSchema): ValidateFunction {
+  let validate = COMPILED.get(root);
+  if (!validate) {
+    // verbose: errors carry their parentSchema, which tells a duration or a team pattern apart.
+    // strict stays off for the draft-07 unions (`type: [string, integer]` with an enum); the annotations are declared.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, keywords: ANNOTATIONS });
+    validate = ajv.compile(root);
+    COMPILED.set(root, validate);
+  }
+  return validate;
+}
 
 const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'pattern', 'minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'uniqueItems']);
 
-export function validateAgainstSchema(parsed: ParsedFlow): Diagnostic[] {
+export function validateAgainstSchema(parsed: ParsedFlow, root: FlowSchema = flowSchema): Diagnostic[] {
+  const validate = validatorOf(root);
   if (parsed.value === undefined || validate(parsed.value)) return [];
-  return schemaDiagnostics(parsed, validate.errors ?? []);
+  return schemaDiagnostics(parsed, validate.errors ?? [], root);
 }
 
-function schemaDiagnostics(parsed: ParsedFlow, errors: readonly ErrorObject[]): Diagnostic[] {
+function schemaDiagnostics(parsed: ParsedFlow, errors: readonly ErrorObject[], root: FlowSchema): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const missing = new Map<string, string[]>();
   const unknown = new Set<string>();
@@ -42,7 +57,7 @@ function schemaDiagnostics(parsed: ParsedFlow, errors: readonly ErrorObject[]): 
     } else if (VALUE_KEYWORDS.has(error.keyword)) {
       if (valueFaults.has(error.instancePath)) continue;
       valueFaults.add(error.instancePath);
-      diagnostics.push(valueProblem(parsed, path, error));
+      diagnostics.push(valueProblem(parsed, path, error, root));
     } else {
       diagnostics.push(at(parsed, valueSpanAt(parsed.document, path), 'invalid-value', `${subject(path)} ${error.message ?? 'is not valid'}`));
     }
@@ -80,7 +95,7 @@ function missingProperties(parsed: ParsedFlow, path: string[], names: string[]):
   return at(parsed, span, 'missing-property', `missing required ${what} on ${owner(parsed, path)}`, { missing: names });
 }
 
-function valueProblem(parsed: ParsedFlow, path: string[], error: ErrorObject): Diagnostic {
+function valueProblem(parsed: ParsedFlow, path: string[], error: ErrorObject, { definitions }: FlowSchema): Diagnostic {
   const span = valueSpanAt(parsed.document, path);
   const parent = error.parentSchema;
   const name = subject(path);

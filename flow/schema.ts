@@ -18,9 +18,14 @@ export interface JsonSchema {
   readonly minimum?: number;
   readonly allOf?: readonly { readonly if: JsonSchema; readonly then: JsonSchema }[];
   readonly definitions?: Readonly<Record<string, JsonSchema>>;
+  /** FlowTracer's facts about a component type (flow/component-types.ts reads them); validation ignores them. */
+  readonly 'x-flowtracer'?: unknown;
 }
 
-export const flowSchema = schemaJson as unknown as JsonSchema & { readonly $id: string; readonly definitions: Readonly<Record<string, JsonSchema>> };
+/** A whole flow schema: the shipped one, or (in tests) a copy with more component types. */
+export type FlowSchema = JsonSchema & { readonly $id: string; readonly definitions: Readonly<Record<string, JsonSchema>> };
+
+export const flowSchema = schemaJson as unknown as FlowSchema;
 export const definitions = flowSchema.definitions;
 
 export interface PropertyDoc {
@@ -36,19 +41,19 @@ export interface PropertyDoc {
   readonly schema: JsonSchema;
 }
 
-/** Follows a `$ref`, keeping the referring schema's own keywords (its description, default) on top. */
-export function resolveSchema(schema: JsonSchema): JsonSchema {
+/** Follows a `$ref` (into `root`'s definitions), keeping the referring schema's own keywords (its description, default) on top. */
+export function resolveSchema(schema: JsonSchema, root: FlowSchema = flowSchema): JsonSchema {
   if (!schema.$ref) return schema;
   const name = schema.$ref.replace('#/definitions/', '');
-  const target = resolveSchema(definitions[name] ?? {});
+  const target = resolveSchema(root.definitions[name] ?? {}, root);
   const { $ref: _ref, ...own } = schema;
   return { ...target, ...own };
 }
 
-function valuesOf(schema: JsonSchema): readonly string[] | undefined {
-  const resolved = resolveSchema(schema);
+function valuesOf(schema: JsonSchema, root: FlowSchema = flowSchema): readonly string[] | undefined {
+  const resolved = resolveSchema(schema, root);
   const own = resolved.enum ?? (resolved.const !== undefined ? [resolved.const] : undefined);
-  const values = own ?? (resolved.items ? resolveSchema(resolved.items).enum : undefined);
+  const values = own ?? (resolved.items ? resolveSchema(resolved.items, root).enum : undefined);
   return values ? [...new Set(values.map(String))] : undefined;
 }
 
@@ -58,17 +63,17 @@ function typeName(schema: JsonSchema): string | undefined {
 }
 
 /** The properties an object schema allows, required ones first, each group in schema order. */
-export function propertiesOf(objectSchema: JsonSchema): PropertyDoc[] {
-  const schema = resolveSchema(objectSchema);
+export function propertiesOf(objectSchema: JsonSchema, root: FlowSchema = flowSchema): PropertyDoc[] {
+  const schema = resolveSchema(objectSchema, root);
   const required = new Set(schema.required ?? []);
   const docs = Object.entries(schema.properties ?? {}).map(([name, raw]): PropertyDoc => {
-    const property = resolveSchema(typeof raw === 'boolean' ? {} : raw);
+    const property = resolveSchema(typeof raw === 'boolean' ? {} : raw, root);
     return {
       name,
       required: required.has(name),
       description: property.description ?? '',
       markdownDescription: property.markdownDescription ?? property.description ?? '',
-      values: valuesOf(property),
+      values: valuesOf(property, root),
       default: property.default,
       type: typeName(property),
       schema: property,
@@ -77,15 +82,37 @@ export function propertiesOf(objectSchema: JsonSchema): PropertyDoc[] {
   return [...docs.filter((d) => d.required), ...docs.filter((d) => !d.required)];
 }
 
-export const COMPONENT_TYPE_NAMES: readonly string[] = valuesOf(definitions.component!.properties!.type as JsonSchema) ?? [];
-
-export function componentSchema(type: string | undefined): JsonSchema | undefined {
-  return type && COMPONENT_TYPE_NAMES.includes(type) ? definitions[`${type}Component`] : undefined;
+/** The component types the `component` definition's `type` enum lists, in its order. */
+export function componentTypeEnum(root: FlowSchema = flowSchema): readonly string[] {
+  return valuesOf(root.definitions.component!.properties!.type as JsonSchema, root) ?? [];
 }
 
-export function componentProperties(type: string | undefined): PropertyDoc[] {
-  const schema = componentSchema(type);
-  return schema ? propertiesOf(schema) : propertiesOf(definitions.component!);
+/**
+ * Each component type's own schema, from the `component` definition's `if: {type: const} then: {$ref}` branches
+ * (what validation applies), in their order.
+ */
+export function componentSchemas(root: FlowSchema = flowSchema): ReadonlyMap<string, JsonSchema> {
+  const cached = COMPONENT_SCHEMAS.get(root);
+  if (cached) return cached;
+  const schemas = new Map<string, JsonSchema>();
+  for (const branch of root.definitions.component!.allOf ?? []) {
+    const type = (branch.if.properties?.type as JsonSchema | undefined)?.const;
+    const ref = branch.then.$ref?.replace('#/definitions/', '');
+    if (typeof type === 'string') schemas.set(type, (ref !== undefined ? root.definitions[ref] : branch.then) ?? {});
+  }
+  COMPONENT_SCHEMAS.set(root, schemas);
+  return schemas;
+}
+
+const COMPONENT_SCHEMAS = new WeakMap<FlowSchema, ReadonlyMap<string, JsonSchema>>();
+
+export function componentSchema(type: string | undefined, root: FlowSchema = flowSchema): JsonSchema | undefined {
+  return type === undefined ? undefined : componentSchemas(root).get(type);
+}
+
+export function componentProperties(type: string | undefined, root: FlowSchema = flowSchema): PropertyDoc[] {
+  const schema = componentSchema(type, root);
+  return propertiesOf(schema ?? root.definitions.component!, root);
 }
 
 /** The retry strategies, in the schema's order. */
@@ -100,8 +127,8 @@ export const RETRY_STRATEGY_FIELDS: Readonly<Record<string, readonly string[]>> 
 );
 
 /** Defaults of every property of an object schema that declares one. */
-export function defaultsOf(objectSchema: JsonSchema): Readonly<Record<string, unknown>> {
-  return Object.fromEntries(propertiesOf(objectSchema).filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+export function defaultsOf(objectSchema: JsonSchema, root: FlowSchema = flowSchema): Readonly<Record<string, unknown>> {
+  return Object.fromEntries(propertiesOf(objectSchema, root).filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
 }
 
 export const RETRY_DEFAULTS = defaultsOf(definitions.retry!);
@@ -110,20 +137,20 @@ export const FLOW_DEFAULTS = defaultsOf(definitions.defaults!);
 export const JOURNAL_DEFAULTS = defaultsOf(definitions.journal!);
 export const DEAD_LETTER_DEFAULTS = defaultsOf(definitions.select!.properties!.deadLetters as JsonSchema) as { readonly maxRedrives: number; readonly keepHeaders: boolean };
 
-export function componentDefaults(type: string): Readonly<Record<string, unknown>> {
-  const schema = componentSchema(type);
-  return schema ? defaultsOf(schema) : {};
+export function componentDefaults(type: string, root: FlowSchema = flowSchema): Readonly<Record<string, unknown>> {
+  const schema = componentSchema(type, root);
+  return schema ? defaultsOf(schema, root) : {};
 }
 
 /**
  * The schema at a path of the flow document, e.g. `['components', 'OrderTopic', 'retry', 'delay']`.
  * `componentTypeOf` picks the component's own schema by its type.
  */
-export function schemaAtPath(path: readonly (string | number)[], componentTypeOf: (name: string) => string | undefined = () => undefined): JsonSchema | undefined {
-  let schema: JsonSchema | undefined = flowSchema;
+export function schemaAtPath(path: readonly (string | number)[], componentTypeOf: (name: string) => string | undefined = () => undefined, root: FlowSchema = flowSchema): JsonSchema | undefined {
+  let schema: JsonSchema | undefined = root;
   for (let i = 0; i < path.length && schema; i++) {
     const segment = path[i]!;
-    const current: JsonSchema = resolveSchema(schema);
+    const current: JsonSchema = resolveSchema(schema, root);
     if (typeof segment === 'number' || current.type === 'array') {
       schema = current.items;
       continue;
@@ -132,20 +159,8 @@ export function schemaAtPath(path: readonly (string | number)[], componentTypeOf
     const next: JsonSchema | boolean | undefined = property ?? current.additionalProperties;
     schema = typeof next === 'object' ? next : undefined;
     if (schema?.$ref === '#/definitions/component' && i === 1 && path[0] === 'components') {
-      schema = componentSchema(componentTypeOf(segment)) ?? schema;
+      schema = componentSchema(componentTypeOf(segment), root) ?? schema;
     }
   }
-  return schema ? resolveSchema(schema) : undefined;
-}
-
-/** The doc of the key at `path`, for hover. */
-export function docAtPath(path: readonly (string | number)[], componentTypeOf?: (name: string) => string | undefined): { description: string; markdownDescription: string } | undefined {
-  const schema = schemaAtPath(path, componentTypeOf);
-  if (!schema?.description) return undefined;
-  return { description: schema.description, markdownDescription: schema.markdownDescription ?? schema.description };
-}
-
-export function enumValuesAtPath(path: readonly (string | number)[], componentTypeOf?: (name: string) => string | undefined): readonly string[] | undefined {
-  const schema = schemaAtPath(path, componentTypeOf);
-  return schema ? valuesOf(schema) : undefined;
+  return schema ? resolveSchema(schema, root) : undefined;
 }

@@ -1,4 +1,4 @@
-// Checks of a connection's `select`: fields per source type, Kafka positions (`from`/`until`) and their order, a database query.
+// Checks of a connection's `select`: the fields the source's type reads (its x-flowtracer facts), Kafka positions and their order, a query.
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import type { FlowGraph } from './graph';
 import type { TextSpan } from './model';
@@ -7,48 +7,43 @@ import { KAFKA_POSITION_FORMS, parseKafkaPosition, type KafkaPosition } from './
 import { highestPlaceholder, ordersByColumn } from './sql-text';
 import { keySpanAt, valueSpanAt } from './yaml-path';
 
-/** The `select` fields each source type reads (a service is never a source of a bounded read). */
-export const SELECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  kafka: ['from', 'until', 'partitions', 'limit', 'deadLetters'],
-  mq: ['until', 'limit', 'deadLetters'],
-  database: ['query', 'params', 'limit'],
-  api: ['limit'],
-  service: [],
-};
-
-/** The one word an mq `until` may be. */
-export const MQ_UNTIL_KEYWORD = 'empty';
-
 export function checkSelects(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const push = (span: TextSpan | undefined, severity: DiagnosticSeverity, code: string, message: string, data?: unknown) => {
     if (span) diagnostics.push(makeDiagnostic(parsed.lines, span, severity, code, message, data));
   };
+  const { types } = graph;
+  const anyType = new Set(types.names.flatMap((name) => types.facts(name)!.select.fields));
   for (const { connection, source } of graph.connections) {
     const path = ['connections', connection.index, 'select'] as const;
     const written = connection.props.select;
     const select = written && typeof written === 'object' && !Array.isArray(written) ? (written as Record<string, unknown>) : undefined;
     const sourceType = source?.type;
-    if (!sourceType || !SELECT_FIELDS[sourceType]) continue;
-    if (sourceType === 'database' && typeof select?.query !== 'string') {
+    const facts = types.facts(sourceType);
+    if (!source || !sourceType || !facts) continue;
+    const reads = facts.select;
+    if (reads.required.includes('query') && typeof select?.query !== 'string') {
       const span = select ? keySpanAt(parsed.document, path) : connection.fromSpan;
       push(span, DiagnosticSeverity.Error, 'select-missing-query',
-        `reading from database \`${source.name}\` needs \`select.query\`: the SQL whose rows are the messages`, { name: source.name });
+        `reading from ${sourceType} \`${source.name}\` needs \`select.query\`: the SQL whose rows are the messages`, { name: source.name });
     }
     if (!select) continue;
-    const allowed = SELECT_FIELDS[sourceType] ?? [];
+    const allowed = reads.fields;
     for (const field of Object.keys(select)) {
-      if (allowed.includes(field) || !Object.values(SELECT_FIELDS).some((fields) => fields.includes(field))) continue;
+      if (allowed.includes(field) || !anyType.has(field)) continue;
       const takes = allowed.length ? `; it takes ${allowed.map((f) => `\`${f}\``).join(', ')}` : '';
       push(keySpanAt(parsed.document, [...path, field]), DiagnosticSeverity.Error, 'select-field-not-applicable',
         `\`select.${field}\` does not apply to a ${sourceType} source${takes}`, { property: field, sourceType });
     }
-    if (sourceType === 'mq' && select.until !== undefined && select.until !== MQ_UNTIL_KEYWORD) {
-      push(valueSpanAt(parsed.document, [...path, 'until']), DiagnosticSeverity.Error, 'invalid-value',
-        `\`until\` of an mq source can only be \`${MQ_UNTIL_KEYWORD}\``, { allowed: [MQ_UNTIL_KEYWORD] });
+    for (const [field, values] of Object.entries(reads.values)) {
+      const only = Object.keys(values);
+      if (select[field] === undefined || only.includes(select[field] as string)) continue;
+      push(valueSpanAt(parsed.document, [...path, field]), DiagnosticSeverity.Error, 'invalid-value',
+        `\`${field}\` of ${article(sourceType)} ${sourceType} source can only be ${only.map((v) => `\`${v}\``).join(' or ')}`, { allowed: only });
     }
-    if (sourceType === 'kafka') diagnostics.push(...kafkaPositionProblems(parsed, path, select));
-    if (sourceType === 'database' && typeof select.query === 'string') {
+    const positions = Object.keys(reads.positions);
+    if (positions.length > 0) diagnostics.push(...kafkaPositionProblems(parsed, path, select, positions));
+    if (allowed.includes('query') && typeof select.query === 'string') {
       const needed = highestPlaceholder(select.query);
       const given = Array.isArray(select.params) ? select.params.length : 0;
       if (needed !== given && (Array.isArray(select.params) || select.params === undefined)) {
@@ -64,14 +59,15 @@ export function checkSelects(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[]
   return diagnostics;
 }
 
-function kafkaPositionProblems(parsed: ParsedFlow, path: readonly (string | number)[], select: Record<string, unknown>): Diagnostic[] {
+/** `fields`: the select fields that are Kafka positions (`from`, `until`). */
+function kafkaPositionProblems(parsed: ParsedFlow, path: readonly (string | number)[], select: Record<string, unknown>, fields: readonly string[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const push = (field: string, severity: DiagnosticSeverity, code: string, message: string, data: unknown) => {
     const span = valueSpanAt(parsed.document, [...path, field]);
     if (span) diagnostics.push(makeDiagnostic(parsed.lines, span, severity, code, message, data));
   };
   const positions: Partial<Record<'from' | 'until', KafkaPosition>> = {};
-  for (const field of ['from', 'until'] as const) {
+  for (const field of (['from', 'until'] as const).filter((f) => fields.includes(f))) {
     const value = select[field];
     // Other types (a list, a fraction) are the schema's to report.
     if (value === undefined || (typeof value !== 'string' && !Number.isInteger(value))) continue;
@@ -129,6 +125,11 @@ function keyOrderProblems(parsed: ParsedFlow, path: readonly (string | number)[]
   return [makeDiagnostic(parsed.lines, span, DiagnosticSeverity.Warning, 'select-not-ordered-by-key',
     `\`query\` does not order its rows by \`${keyColumn}\` (the \`keyColumn\`); they are read in \`${keyColumn}\` order all the same, so that a resume continues after the last one delivered: end the query with \`ORDER BY ${written}\``,
     { keyColumn })];
+}
+
+/** `an api`, `a kafka`; a word without vowels is read letter by letter (`an mq`). */
+function article(word: string): string {
+  return (/[aeiou]/.test(word) ? /^[aeiou]/ : /^[aefhilmnorsx]/).test(word) ? 'an' : 'a';
 }
 
 function compare(a: bigint | number, b: bigint | number): number {

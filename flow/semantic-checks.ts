@@ -2,7 +2,7 @@
 import { didYouMean } from './did-you-mean';
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import type { FlowGraph } from './graph';
-import { CONNECTION_KINDS, type TextSpan } from './model';
+import type { TextSpan } from './model';
 import type { ParsedFlow } from './parse';
 import { valueSpanAt } from './yaml-path';
 
@@ -34,7 +34,7 @@ export function checkGraph(parsed: ParsedFlow, graph: FlowGraph): Diagnostic[] {
     if (source && target && source === target && connection.toSpan) {
       error(connection.toSpan, 'self-connection', `\`${source.name}\` is connected to itself; a connection needs two different components`, { name: source.name });
     }
-    if (resolved.inferredKind && connection.kind && connection.kind !== resolved.inferredKind && (CONNECTION_KINDS as readonly string[]).includes(connection.kind)) {
+    if (resolved.inferredKind && connection.kind && connection.kind !== resolved.inferredKind && graph.types.kinds.includes(connection.kind)) {
       const span = valueSpanAt(parsed.document, ['connections', connection.index, 'kind']);
       if (span) {
         error(span, 'kind-mismatch',

@@ -1,7 +1,7 @@
 // Which `schema:` paths may be looked at in an untrusted workspace: relative ones that stay inside a workspace folder (an absolute or UNC path can reach another machine as soon as the flow opens).
 
 /** An absolute, drive or UNC path (`/x`, `C:\x`, `C:x`, `\\host\share`, `//host/share`), as written. */
-export function isAbsoluteReference(reference: string): boolean {
+function isAbsoluteReference(reference: string): boolean {
   return /^([A-Za-z]:|[\\/])/.test(reference);
 }
 

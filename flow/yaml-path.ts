@@ -11,7 +11,7 @@ export interface NodeAtPath {
 const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
 /** The first pair of `map` with the key `key` (duplicate keys: the first wins, as in the model). */
-export function pairOf(map: YAMLMap, key: string): Pair | undefined {
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
   let index = pairIndex.get(map);
   if (!index) {
     index = new Map();

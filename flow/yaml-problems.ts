@@ -110,7 +110,7 @@ function duplicateKey(document: Document.Parsed, lines: LineCounter, span: TextS
  * that knows quotes and comments. The yaml package reports such faults where it gave up (often
  * the end of the file); the opener is where a person has to look.
  */
-export function unclosedOpener(text: string, offset: number): { char: string; offset: number } | undefined {
+function unclosedOpener(text: string, offset: number): { char: string; offset: number } | undefined {
   const stack: { char: string; offset: number }[] = [];
   let quote: { char: string; offset: number } | undefined;
   let previous = '\n';

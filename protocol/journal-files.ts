@@ -88,12 +88,6 @@ function parseRecord(line: string, number: number, file: string): JournalRecord 
   }
 }
 
-/** Reads every event log of a run (see `journalFiles`), one after the other, holding every record: for small runs (tests); the executor streams. */
-export async function readJournal(directory: string): Promise<JournalContents> {
-  const files = await readJournalFiles(directory);
-  return { records: files.flatMap((f) => f.records), tornTail: files.some((f) => f.tornTail) };
-}
-
 /** Each event log of a run on its own, with the worker that wrote it. */
 export async function readJournalFiles(directory: string): Promise<(JournalContents & { readonly file: string; readonly worker: string })[]> {
   const out: (JournalContents & { file: string; worker: string })[] = [];
@@ -125,15 +119,8 @@ export async function eachJournalRecord<T extends JournalRecordType>(directory: 
   }
 }
 
-/** `readJournalRecords` over one event log. */
-export async function readFileRecords<T extends JournalRecordType>(file: string, types: readonly T[]): Promise<Extract<JournalRecord, { t: T }>[]> {
-  const out: Extract<JournalRecord, { t: T }>[] = [];
-  await eachFileRecord(file, types, (r) => out.push(r));
-  return out;
-}
-
 /** Calls `use` with each record of the given types of one event log, streaming; a torn last line is ignored. */
-export async function eachFileRecord<T extends JournalRecordType>(file: string, types: readonly T[], use: (record: Extract<JournalRecord, { t: T }>) => void): Promise<void> {
+async function eachFileRecord<T extends JournalRecordType>(file: string, types: readonly T[], use: (record: Extract<JournalRecord, { t: T }>) => void): Promise<void> {
   for await (const record of fileRecords(file, types)) use(record);
 }
 

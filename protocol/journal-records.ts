@@ -10,7 +10,7 @@ export const SUMMARY_FILE = 'summary.json';
  * A run id, and so a run directory's name: `20261129-012233-ab12` (UTC date, time, 4 hex digits).
  * Nothing else becomes part of a path: `../x` or an id read from inside a summary never does.
  */
-export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 export function isRunId(text: string): boolean {
   return RUN_ID_PATTERN.test(text);

@@ -32,7 +32,7 @@ export interface RunListing {
 }
 
 /** The records the Runs view reads; the others (in-flight, committed, replies) are most of a long run's journal. */
-export const RUN_LISTING_RECORDS = ['run-start', 'retry-start', 'resumed', 'delivered', 'parked', 'unparked', 'component', 'interrupted'] as const satisfies readonly JournalRecordType[];
+const RUN_LISTING_RECORDS = ['run-start', 'retry-start', 'resumed', 'delivered', 'parked', 'unparked', 'component', 'interrupted'] as const satisfies readonly JournalRecordType[];
 type ListingRecord = Extract<JournalRecord, { t: (typeof RUN_LISTING_RECORDS)[number] }>;
 
 /** Folds a run's journal records, one at a time (a long run's journal does not fit in memory), into what the view shows. */
@@ -121,9 +121,3 @@ export async function runListings(from: ListedRuns): Promise<RunListing[]> {
   return out;
 }
 
-/** `runListing` of records in memory (a test's small journal). */
-export function foldRun(location: string, summary: Readonly<Record<string, unknown>>, records: Iterable<JournalRecord>): RunListing {
-  const fold = new RunFold();
-  for (const r of records) fold.add(r);
-  return runListing(location, summary, fold);
-}

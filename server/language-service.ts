@@ -12,6 +12,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { FlowFileSystem } from '../flow/check';
+import type { FlowSchema } from '../flow/schema';
 import { getCodeActions } from './features/code-actions';
 import { doComplete } from './features/completion';
 import { doRename, findDefinition, findReferences, prepareRename } from './features/component-references';
@@ -29,6 +30,8 @@ export interface LanguageServiceLogger {
 export interface LanguageServiceDeps {
   readonly fs: FlowFileSystem;
   readonly logger?: LanguageServiceLogger;
+  /** The flow schema: its component types, fields and docs (default: the shipped one; tests pass a copy with a new type). */
+  readonly schema?: FlowSchema;
 }
 
 /** Token-like cancellation: the LSP CancellationToken fits, and so does `{ isCancellationRequested: false }`. */
@@ -63,7 +66,7 @@ export interface FlowLanguageService {
 }
 
 export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageService {
-  const cache = new ParsedFlowCache(deps.fs);
+  const cache = new ParsedFlowCache(deps.fs, deps.schema);
   const checked = (document: TextDocument, token: CancellationLike | undefined) => {
     if (token?.isCancellationRequested) throw new FlowRequestCancelled();
     const result = cache.get(document);
@@ -72,15 +75,15 @@ export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageS
   };
   return {
     doValidation: (document, token) => [...checked(document, token).diagnostics],
-    doComplete: (document, position, token) => doComplete(document, position, checked(document, token)),
-    doHover: (document, position, token) => doHover(document, position, checked(document, token)),
+    doComplete: (document, position, token) => doComplete(document, position, checked(document, token), deps.schema),
+    doHover: (document, position, token) => doHover(document, position, checked(document, token), deps.schema),
     findDefinition: (document, position, token) => findDefinition(document, position, checked(document, token).parsed.document),
     findReferences: (document, position, includeDeclaration, token) =>
       findReferences(document, position, checked(document, token).parsed.document, includeDeclaration),
     prepareRename: (document, position, token) => prepareRename(document, position, checked(document, token).parsed.document),
     doRename: (document, position, newName, token) => doRename(document, position, newName, checked(document, token).parsed.document),
-    findDocumentSymbols: (document, token) => findDocumentSymbols(document, checked(document, token).parsed.model),
-    getCodeActions: (document, range, diagnostics, token) => getCodeActions(document, range, diagnostics, checked(document, token)),
+    findDocumentSymbols: (document, token) => findDocumentSymbols(document, checked(document, token).parsed.model, deps.schema),
+    getCodeActions: (document, range, diagnostics, token) => getCodeActions(document, range, diagnostics, checked(document, token), deps.schema),
     findReferencedFiles: (document) => cache.get(document).referencedFiles,
     forget: (uri) => cache.forget(uri),
     forgetAll: () => cache.forgetAll(),

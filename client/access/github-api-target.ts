@@ -19,7 +19,7 @@ export interface GithubApiTarget {
   readonly ignored: readonly string[];
 }
 
-export const GITHUB_API = 'https://api.github.com';
+const GITHUB_API = 'https://api.github.com';
 
 function parsed(url: string): URL | undefined {
   try {

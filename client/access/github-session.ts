@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Actor } from '../../flow/actor';
 
-export const GITHUB_SCOPES = ['read:user', 'read:org'];
+const GITHUB_SCOPES = ['read:user', 'read:org'];
 
 export interface GithubSession {
   readonly login: string;

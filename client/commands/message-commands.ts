@@ -11,7 +11,7 @@ import type { CommandContext } from './command-context';
 import { flowFileOf, type DiagramNodeContext, type TargetArg } from './command-targets';
 
 /** The flow and its kafka or mq component a message command is about: from its arguments, else picked. */
-export async function messageComponentOf(ctx: CommandContext, arg: TargetArg, named: string | undefined, purpose: string): Promise<{ readonly flowFile: vscode.Uri; readonly component: string } | undefined> {
+async function messageComponentOf(ctx: CommandContext, arg: TargetArg, named: string | undefined, purpose: string): Promise<{ readonly flowFile: vscode.Uri; readonly component: string } | undefined> {
   const flowFile = await flowFileOf(arg);
   if (!flowFile) return undefined;
   const fromNode = arg && typeof arg === 'object' && 'flowtracerComponent' in arg ? (arg as DiagramNodeContext).flowtracerComponent : undefined;

@@ -1,15 +1,17 @@
 // New Flow…: quick picks for a name, components and connections, then a generated, commented .flow.yaml.
 import * as vscode from 'vscode';
-import type { ComponentType } from '../../flow/model';
-import { COMPONENT_TYPES, componentNameFrom, flowIdFrom, generateFlow, type TemplateComponent, type TemplateConnection } from '../new-flow/flow-template';
+import { flowLanguage } from '../lazy-bundles';
+import type { TemplateComponent, TemplateConnection } from '../new-flow/flow-template';
 import type { CommandContext } from './command-context';
 import type { Prompter } from './prompts';
 
+// The types and the generator come with the schema, in the bundle loaded on first use.
 async function askComponents(prompts: Prompter): Promise<TemplateComponent[] | undefined> {
+  const { COMPONENT_TYPES, componentNameFrom } = flowLanguage();
   const components: TemplateComponent[] = [];
   for (;;) {
     const done = components.length >= 2 ? [{ label: '$(check) Done', type: undefined }] : [];
-    const pick = await prompts.pick([...done, ...COMPONENT_TYPES.map((type) => ({ label: type, type: type as ComponentType | undefined }))], {
+    const pick = await prompts.pick([...done, ...COMPONENT_TYPES.map((type) => ({ label: type, type: type as string | undefined }))], {
       title: `New Flow: component ${components.length + 1}`,
       placeHolder: components.length ? `So far: ${components.map((c) => c.name).join(', ')}` : 'The first component (usually the source)',
     });
@@ -35,6 +37,7 @@ export const newFlow = (ctx: CommandContext) => async () => {
   if (!components) return undefined;
   const connections = await askConnections(ctx.prompts, components);
   if (!connections) return undefined;
+  const { flowIdFrom, generateFlow } = flowLanguage();
   const text = generateFlow({ id: flowIdFrom(title), title, components, connections });
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {

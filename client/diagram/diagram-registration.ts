@@ -7,13 +7,13 @@ import { flowLanguage } from '../lazy-bundles';
 import type { FlowLog } from '../log/flow-log';
 import type { DiagramPanels } from './diagram-panels';
 
-export const REVEAL_COMMAND = 'flowtracer.diagram.revealComponent';
-export const NEW_FLOW_FROM_CANVAS_COMMAND = 'flowtracer.newFlowFromCanvas';
+const REVEAL_COMMAND = 'flowtracer.diagram.revealComponent';
+const NEW_FLOW_FROM_CANVAS_COMMAND = 'flowtracer.newFlowFromCanvas';
 /** Export Resolved Flow (client/export-command.ts, in the flow-language bundle). */
-export const EXPORT_RESOLVED_COMMAND = 'flowtracer.exportResolvedFlow';
+const EXPORT_RESOLVED_COMMAND = 'flowtracer.exportResolvedFlow';
 
 /** The smallest valid flow: the palette fills in the components. */
-export const EMPTY_FLOW = 'flow: new-flow\ncomponents: {}\n';
+const EMPTY_FLOW = 'flow: new-flow\ncomponents: {}\n';
 
 /** Opens an untitled flow and its empty diagram; saving it is the editor's usual Save As. */
 async function newFlowFromCanvas(panels: DiagramPanels): Promise<vscode.TextDocument> {
@@ -27,7 +27,7 @@ async function newFlowFromCanvas(panels: DiagramPanels): Promise<vscode.TextDocu
  * The document a restored panel may show: a file inside a workspace folder, or an untitled flow. The state comes
  * from the webview (a page script can set it), so anything else is refused with the reason.
  */
-export function restorableDocument(state: unknown): { readonly uri: vscode.Uri } | { readonly refused: string } {
+function restorableDocument(state: unknown): { readonly uri: vscode.Uri } | { readonly refused: string } {
   const named = typeof state === 'object' && state !== null ? (state as Partial<DiagramViewState>).uri : undefined;
   if (typeof named !== 'string' || named === '') return { refused: 'the saved state names no document' };
   let uri: vscode.Uri;

@@ -6,7 +6,7 @@ import { Throttle } from '../runs/throttle';
 import type { DiagramPanels } from './diagram-panels';
 
 /** A fast run reports thousands of messages a second; the webview repaints at most this often. */
-export const STATUS_INTERVAL_MS = 150;
+const STATUS_INTERVAL_MS = 150;
 
 interface LiveRun {
   readonly flow: vscode.Uri;

@@ -18,7 +18,7 @@ export interface RunSource {
 }
 
 /** The runs folder, read in the extension's process (its watcher refreshes the view). */
-export class FolderRunSource implements RunSource {
+class FolderRunSource implements RunSource {
   constructor(private readonly runsDir: string) {}
 
   listRuns(): Promise<RunRecord[]> {
@@ -35,7 +35,7 @@ export class FolderRunSource implements RunSource {
 }
 
 /** A run store, read by an executor child per read (its database driver stays out of the extension's bundle). */
-export class StoreRunSource implements RunSource {
+class StoreRunSource implements RunSource {
   constructor(
     private readonly url: string,
     /** A new executor child for one read. */

@@ -1,5 +1,4 @@
 // The one small interface every component type's connector implements; the engine knows nothing else.
-import type { ComponentType } from '../../flow/model';
 
 /**
  * Error classes a retry strategy can match with `retryOn` / `abortOn`. `unroutable` (RabbitMQ
@@ -106,7 +105,8 @@ export type ConnectionSettings = Readonly<Record<string, unknown>>;
 export type SharedSource = Readonly<Record<string, unknown>>;
 
 export interface Connector {
-  readonly type: ComponentType;
+  /** The component type (flow/component-types.ts) it connects. */
+  readonly type: string;
   /** Reaches the component; throws a ConnectorError naming the cause ("Kafka at localhost:9092 is unreachable"). */
   preflight(signal: AbortSignal): Promise<void>;
   openReader?(settings: ConnectionSettings, signal: AbortSignal): Promise<SourceReader>;

@@ -8,7 +8,7 @@ import { keyPosition, type KeyPosition } from './key-position';
 import { postgresErrorClass } from './postgres-error-class';
 
 /** Rows fetched per round trip; the reader never holds more than one page. */
-export const PAGE_ROWS = 500;
+const PAGE_ROWS = 500;
 
 export interface QuerySelect {
   readonly query: string;
@@ -42,7 +42,7 @@ const KEY_TEXT = '__flowtracer_key';
  * statement: `>= $n OR IS NULL` would make PostgreSQL sort the whole rest instead of reading the
  * key's index from the last key on.
  */
-export function keyedStatements(select: QuerySelect): { text: string; params: unknown[] }[] {
+function keyedStatements(select: QuerySelect): { text: string; params: unknown[] }[] {
   if (select.keyColumn === undefined) return [{ text: select.query, params: [...select.params] }];
   const key = `q.${pg.escapeIdentifier(select.keyColumn)}`;
   // The query on lines of its own: a trailing `-- comment` in it must not swallow the closing parenthesis.

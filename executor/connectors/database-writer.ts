@@ -6,7 +6,7 @@ import { parsePayload, selectValue } from './json-path-value';
 import { postgresErrorClass } from './postgres-error-class';
 
 /** The most writes one transaction takes; the rest wait for the next one. */
-export const MAX_BATCH = 500;
+const MAX_BATCH = 500;
 
 /** What a statement does with the rows it matched: an update must match one; a delete of nothing is done already. */
 export type MatchRule = 'any' | 'update' | 'delete';

@@ -12,7 +12,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 type Operation = 'insert' | 'upsert' | 'update' | 'delete';
 
 /** `name` or `schema.name`, validated and double-quoted; anything else is a validation error. */
-export function quoteIdentifier(component: string, name: string): string {
+function quoteIdentifier(component: string, name: string): string {
   const parts = name.split('.');
   if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
     throw new ConnectorError(`component ${component}: \`${name}\` is not a valid table or column name`, 'validation');
@@ -21,7 +21,7 @@ export function quoteIdentifier(component: string, name: string): string {
 }
 
 /** The statement for one operation; values are only ever `$n` parameters. */
-export function buildStatement(component: string, operation: Operation, table: string, columns: readonly string[], key: readonly string[]): string {
+function buildStatement(component: string, operation: Operation, table: string, columns: readonly string[], key: readonly string[]): string {
   const t = quoteIdentifier(component, table);
   const cols = columns.map((c) => quoteIdentifier(component, c));
   const param = (name: string) => `$${columns.indexOf(name) + 1}`;

@@ -20,9 +20,9 @@ export function forwardedHeaders(headers: Readonly<Record<string, string>> | und
 }
 
 /** 10 MB, the `flowtracer.http.maxResponseBytes` setting's default (package.json). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** Where the extension passes the setting to the executor (and where a CLI user may set it). */
-export const MAX_RESPONSE_BYTES_ENV = 'FLOWTRACER_HTTP_MAX_RESPONSE_BYTES';
+const MAX_RESPONSE_BYTES_ENV = 'FLOWTRACER_HTTP_MAX_RESPONSE_BYTES';
 
 /** The limit: the connection's `maxResponseBytes`, the component's, the setting's (environment), or 10 MB. */
 export function maxResponseBytesOf(connection: unknown, component: unknown, env: NodeJS.ProcessEnv = process.env): number {

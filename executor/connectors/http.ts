@@ -1,5 +1,4 @@
 // The `service` and `api` components over Node's fetch: one request per message, 2xx delivers; an api GET as a source.
-import type { ComponentType } from '../../flow/model';
 import { parseDuration } from '../../flow/durations';
 import { ConnectorError, type ConnectionSettings, type Connector, type Delivery, type FlowMessage, type SourceMessage, type SourceReader, type SpanShape, type TargetWriter } from './connector';
 import { forwardedHeaders, maxResponseBytesOf, readLimited } from './http-limits';
@@ -32,7 +31,7 @@ export class HttpConnector implements Connector {
   private readonly shownUrl: string;
   private readonly timeoutMs: number;
 
-  constructor(readonly type: Extract<ComponentType, 'service' | 'api'>, readonly name: string, props: Readonly<Record<string, unknown>>) {
+  constructor(readonly type: 'service' | 'api', readonly name: string, props: Readonly<Record<string, unknown>>) {
     this.props = props as unknown as HttpProps;
     if (typeof this.props.url !== 'string') throw new ConnectorError(`component ${name}: a ${type} component needs \`url\``, 'validation');
     this.shownUrl = maskUrlPasswords(this.props.url);

@@ -9,7 +9,7 @@ import { resolveRanges, type PartitionRange } from './kafka-select';
  * The ranges a browse reads. `latest` is the last `limit` messages of each partition (a browse is
  * bounded: it shows what is there, it does not wait for more); the rest is a run's `select.from`.
  */
-export async function browseRanges(component: string, admin: Admin, topic: string, options: BrowseOptions): Promise<PartitionRange[]> {
+async function browseRanges(component: string, admin: Admin, topic: string, options: BrowseOptions): Promise<PartitionRange[]> {
   const latest = options.from === 'latest' || options.from === 'end';
   const ranges = await resolveRanges(component, admin, topic, { from: latest ? 'earliest' : (options.from ?? 'earliest'), until: 'end', ...(options.partitions ? { partitions: options.partitions } : {}) });
   if (!latest) return ranges;

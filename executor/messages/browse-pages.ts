@@ -7,7 +7,7 @@ import { browseComponent, connectorFor, loadComponent } from './component-messag
 import { messageRecord } from './message-lines';
 
 /** Messages per `messages-page` event: the panel shows them as they come, and the channel never carries a whole queue. */
-export const BROWSE_PAGE = 50;
+const BROWSE_PAGE = 50;
 
 /** A browse request of the event channel (the panel's form, Export Messages…) as the connector's options. */
 export function browseOptionsOf(request: BrowseRequest): BrowseOptions {

@@ -20,7 +20,7 @@ export interface DeadLetter {
 }
 
 /** The header FlowTracer counts its redrives in; it is kept (and counted up) whatever else is stripped. */
-export const REDRIVEN_HEADER = 'x-flowtracer-redriven';
+const REDRIVEN_HEADER = 'x-flowtracer-redriven';
 
 const UNKNOWN_REASON = 'unknown';
 
@@ -28,7 +28,7 @@ function wholeNumber(text: string | undefined): number | undefined {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-export function redriveCount(headers: Readonly<Record<string, string>>): number {
+function redriveCount(headers: Readonly<Record<string, string>>): number {
   return wholeNumber(headers[REDRIVEN_HEADER]) ?? 0;
 }
 

@@ -24,7 +24,7 @@ export interface RedrivePlan {
 }
 
 /** The origin's component: a kafka component of the topic, an mq component of the queue; never the dead-letter queue itself. */
-export function originComponent(group: DeadLetterGroup, addresses: readonly ComponentAddress[], deadLetterQueue: string): FlowComponent | undefined {
+function originComponent(group: DeadLetterGroup, addresses: readonly ComponentAddress[], deadLetterQueue: string): FlowComponent | undefined {
   const o = group.origin;
   return addresses.find((a) => a.component.name !== deadLetterQueue && (o.broker === 'kafka' ? a.component.type === 'kafka' && a.topic === o.topic : a.component.type === 'mq' && a.queue === o.queue))?.component;
 }

@@ -1,6 +1,6 @@
 // The runs folder as a RunStore (the default): a directory per run, an NDJSON file per event log, file locks with heartbeats.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { endsTorn, fileRecords, journalFiles, listRuns, readSummary } from '../../protocol/journal-files';
 import { JOURNAL_FILE, workerJournalFile, workerOfFile, type JournalRecord, type JournalRecordType, type NewJournalRecord, type RunSummary } from '../../protocol/journal-records';
 import { appendToRunJournal, createRunDirectory, Journal, writeSummaryAtomically } from '../journal-writer';
@@ -101,7 +101,3 @@ export class FolderRunStore implements RunStore {
   }
 }
 
-/** One run of a runs folder, as the store gives it (tests and tools that hold a run's directory). */
-export function folderRun(directory: string): FolderRun {
-  return new FolderRun(dirname(directory), directory, basename(directory));
-}

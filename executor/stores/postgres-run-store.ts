@@ -116,7 +116,7 @@ interface OwnerRow {
   age_ms: number;
 }
 
-export class PostgresRun implements StoredRun, HeldRun {
+class PostgresRun implements StoredRun, HeldRun {
   readonly location: string;
   /** The first key of the run's advisory locks (the second names the hold or the section). */
   readonly lockSpace: string;

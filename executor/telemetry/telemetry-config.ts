@@ -14,9 +14,9 @@ export interface TelemetryConfig {
   readonly serviceName: string;
 }
 
-export const DEFAULT_SERVICE_NAME = 'flowtracer';
-export const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';
-export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+const DEFAULT_SERVICE_NAME = 'flowtracer';
+const DEFAULT_ZIPKIN_ENDPOINT = 'http://localhost:9411/api/v2/spans';
+const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 
 /** A setting the executor cannot use: tracing stays off, and the sentence says why. */
 export class TelemetryConfigError extends Error {}

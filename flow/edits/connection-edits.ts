@@ -1,7 +1,8 @@
 // Visual-builder edits on connections: connect two components, remove one, follow renames.
 import { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
 import { reaches } from '../graph';
-import { componentByName, inferKind } from '../model';
+import { inferKind } from '../component-types';
+import { componentByName } from '../model';
 import { parseFlow } from '../parse';
 import { accept, lineEndInclusive, lineStart, newlineOf, refuse, type FlowEditResult, type OffsetEdit } from './text-edit';
 import { connectionsSeq, nodeSpan, pairNamed, rootMap } from './yaml-nodes';

@@ -51,7 +51,7 @@ function setFields(text: string, name: string, fields: Readonly<Record<string, B
 }
 
 /** The single edit that turns `before` into `after`: everything between their common prefix and suffix. */
-export function spanningEdit(before: string, after: string): OffsetEdit {
+function spanningEdit(before: string, after: string): OffsetEdit {
   let start = 0;
   const limit = Math.min(before.length, after.length);
   while (start < limit && before[start] === after[start]) start++;

@@ -1,5 +1,6 @@
 // The flow as other systems need it: schema defaults applied, kinds inferred, `${env:…}` resolved, secrets left as references (and the env values that are credentials too).
-import { inferKind, type FlowModel } from '../model';
+import { componentTypes } from '../component-types';
+import type { FlowModel } from '../model';
 import { parseFlow } from '../parse';
 import { CONNECTION_DEFAULTS, FLOW_DEFAULTS, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, componentDefaults, componentProperties, definitions, defaultsOf } from '../schema';
 import { componentSecretRule, envValue, isCredentialPath, type EnvMap, type ValuePath } from '../resolve-values';
@@ -52,13 +53,20 @@ function resolvedConnection(model: FlowModel, connection: FlowModel['connections
   const fromType = model.components.find((c) => c.name === connection.from)?.type;
   const toType = model.components.find((c) => c.name === connection.to)?.type;
   const { from, to, kind, select, ...rest } = connection.props;
-  const out: Record<string, unknown> = { from, to, kind: kind ?? inferKind(fromType, toType) };
-  // Defaults that only mean something for some ends: a Kafka source's select.from, a database target's operation.
-  if (fromType === 'kafka') out.select = { ...SELECT_DEFAULTS, ...(isRecord(select) ? select : {}) };
+  const types = componentTypes();
+  const out: Record<string, unknown> = { from, to, kind: kind ?? types.inferKind(fromType, toType) };
+  // Defaults that only mean something for some ends: those of the select fields the source reads (a Kafka
+  // source's select.from), and of the connection fields only the target reads (a database target's operation).
+  const selectDefaults = pick(SELECT_DEFAULTS, types.facts(fromType)?.select.fields ?? []);
+  if (Object.keys(selectDefaults).length > 0) out.select = { ...selectDefaults, ...(isRecord(select) ? select : {}) };
   else if (select !== undefined) out.select = select;
-  if (toType === 'database') Object.assign(out, { operation: CONNECTION_DEFAULTS.operation });
+  Object.assign(out, pick(CONNECTION_DEFAULTS, types.facts(toType)?.connection.target ?? []));
   Object.assign(out, rest);
   return out;
+}
+
+function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key)));
 }
 
 /** A retry with the schema's defaults for the fields its strategy takes. */

@@ -4,19 +4,22 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeAction, CodeActionKind, Position, TextEdit, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { isMap, isScalar, type Document, type Pair, type YAMLMap } from 'yaml';
 import type { CheckedFlow } from '../../flow/check';
-import { inferKind, type FlowModel } from '../../flow/model';
+import { componentTypes } from '../../flow/component-types';
+import type { FlowModel } from '../../flow/model';
+import { flowSchema, type FlowSchema } from '../../flow/schema';
 import { closestNames } from '../../flow/did-you-mean';
 import { componentNamed } from './component-lookup';
-import { COMPONENT_TYPES, propertiesAt } from './flow-vocabulary';
+import { propertiesAt } from './flow-vocabulary';
 import { nodeAt, type NodeAtOffset, type YamlPath } from './yaml-node-at';
 
 /** Codes whose fix is removing the key at the range (flow/DIAGNOSTICS.md). */
 const REMOVABLE_CODES = new Set(['unknown-property', 'retry-field-not-applicable', 'select-field-not-applicable', 'db-field-not-applicable']);
 
-export function getCodeActions(document: TextDocument, range: Range, diagnostics: readonly Diagnostic[], checked: CheckedFlow): CodeAction[] {
+/** `root`: the flow schema whose fields and types the fixes write (default: the shipped one). */
+export function getCodeActions(document: TextDocument, range: Range, diagnostics: readonly Diagnostic[], checked: CheckedFlow, root: FlowSchema = flowSchema): CodeAction[] {
   const actions: CodeAction[] = [];
-  for (const diagnostic of diagnostics) actions.push(...actionsFor(document, diagnostic, checked));
-  const kindAction = writeInferredKind(document, document.offsetAt(range.start), checked.parsed.model, undefined);
+  for (const diagnostic of diagnostics) actions.push(...actionsFor(document, diagnostic, checked, root));
+  const kindAction = writeInferredKind(document, document.offsetAt(range.start), checked.parsed.model, undefined, root);
   if (kindAction && !actions.some((action) => action.title === kindAction.title)) actions.push(kindAction);
   return actions;
 }
@@ -37,7 +40,7 @@ function suggestionsIn(data: unknown): string[] | undefined {
   return undefined;
 }
 
-function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: CheckedFlow): CodeAction[] {
+function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: CheckedFlow, root: FlowSchema): CodeAction[] {
   const { document: yaml, model } = checked.parsed;
   const start = document.offsetAt(diagnostic.range.start);
   const found = nodeAt(yaml, start);
@@ -55,7 +58,7 @@ function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: Che
   }
   // A key the format does not allow here.
   if (found.on === 'key' && found.pair && written !== undefined && scalarRange) {
-    const allowed = propertiesAt(found.path, componentType);
+    const allowed = propertiesAt(found.path, componentType, root);
     if (allowed && !allowed.some((property) => property.name === written)) {
       const names = suggestionsIn(diagnostic.data) ?? closestNames(written, allowed.map((property) => property.name));
       names.forEach((name, index) => actions.push(edit(document, `Change to '${name}'`, [TextEdit.replace(scalarRange, name)], diagnostic, index === 0)));
@@ -66,15 +69,15 @@ function actionsFor(document: TextDocument, diagnostic: Diagnostic, checked: Che
     }
     // Missing required fields: the diagnostic sits on the owner's key (a component name, a connection's first key).
     if (diagnostic.code === 'missing-property' || (found.path.length === 1 && found.path[0] === 'components')) {
-      const add = addRequired(document, checked, found, diagnostic);
+      const add = addRequired(document, checked, found, diagnostic, root);
       if (add) actions.push(add);
     }
   }
-  if (found.on === 'value' && found.path.length === 3 && found.path[2] === 'type' && found.path[0] === 'components' && written !== undefined && scalarRange && !COMPONENT_TYPES.includes(written)) {
-    const names = suggestionsIn(diagnostic.data) ?? closestNames(written, COMPONENT_TYPES);
+  if (found.on === 'value' && found.path.length === 3 && found.path[2] === 'type' && found.path[0] === 'components' && written !== undefined && scalarRange && !componentTypes(root).names.includes(written)) {
+    const names = suggestionsIn(diagnostic.data) ?? closestNames(written, componentTypes(root).names);
     names.forEach((name, index) => actions.push(edit(document, `Change to '${name}'`, [TextEdit.replace(scalarRange, name)], diagnostic, index === 0)));
   }
-  const kind = writeInferredKind(document, start, model, diagnostic);
+  const kind = writeInferredKind(document, start, model, diagnostic, root);
   if (kind) actions.push(kind);
   return actions;
 }
@@ -120,13 +123,13 @@ function ownerMap(yaml: Document.Parsed, path: YamlPath, pair: Pair): { map: YAM
   return isMap(map) ? { map, path } : undefined;
 }
 
-function addRequired(document: TextDocument, checked: CheckedFlow, found: NodeAtOffset, diagnostic: Diagnostic): CodeAction | undefined {
+function addRequired(document: TextDocument, checked: CheckedFlow, found: NodeAtOffset, diagnostic: Diagnostic, root: FlowSchema): CodeAction | undefined {
   const { document: yaml, model } = checked.parsed;
   if (!found.pair) return undefined;
   const owner = ownerMap(yaml, found.path, found.pair);
   if (!owner) return undefined;
   const componentType = owner.path[0] === 'components' ? componentNamed(model, String(owner.path[1]))?.type : undefined;
-  const properties = propertiesAt(owner.path, componentType) ?? [];
+  const properties = propertiesAt(owner.path, componentType, root) ?? [];
   const present = new Set((owner.map.items as Pair[]).map((item) => (isScalar(item.key) ? String(item.key.value) : '')));
   const fromData = (diagnostic.data as { missing?: unknown } | undefined)?.missing;
   const wanted = Array.isArray(fromData) ? fromData.map(String) : properties.filter((property) => property.required).map((property) => property.name);
@@ -153,10 +156,10 @@ function addRequired(document: TextDocument, checked: CheckedFlow, found: NodeAt
 }
 
 /** On a connection without a `kind` (or with a contradicting one): write the kind inferred from the types. */
-function writeInferredKind(document: TextDocument, offset: number, model: FlowModel, diagnostic: Diagnostic | undefined): CodeAction | undefined {
+function writeInferredKind(document: TextDocument, offset: number, model: FlowModel, diagnostic: Diagnostic | undefined, root: FlowSchema): CodeAction | undefined {
   const connection = model.connections.find((candidate) => candidate.span.start <= offset && offset <= candidate.span.end);
   if (!connection) return undefined;
-  const kind = inferKind(componentNamed(model, connection.from)?.type, componentNamed(model, connection.to)?.type);
+  const kind = componentTypes(root).inferKind(componentNamed(model, connection.from)?.type, componentNamed(model, connection.to)?.type);
   if (!kind || connection.kind === kind) return undefined;
   const text = document.getText();
   if (connection.kind !== undefined) {

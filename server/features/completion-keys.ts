@@ -1,8 +1,7 @@
 // The keys completion offers where the schema alone allows more: retry fields of the written strategy,
-// `select` fields of the source's type, database fields only on connections to or from a database.
-import { DB_WRITE_FIELDS } from '../../flow/connection-checks';
-import { definitions, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS } from '../../flow/schema';
-import { SELECT_FIELDS } from '../../flow/select-checks';
+// `select` fields of the source's type, connection fields only where an end's type reads them (its x-flowtracer facts).
+import { componentTypes, type ComponentTypes } from '../../flow/component-types';
+import { definitions, flowSchema, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, type FlowSchema } from '../../flow/schema';
 import type { CompletionScope } from './completion-scope';
 import type { PropertyInfo } from './flow-vocabulary';
 
@@ -11,19 +10,7 @@ const RETRY_STRATEGY_REQUIRED: Readonly<Record<string, readonly string[]>> = Obj
   (definitions.retry!.allOf ?? []).map((branch) => [String((branch.if.properties!.strategy as { const?: unknown }).const), branch.then.required ?? []]),
 );
 
-/** Connection fields read only when the source is of one type (the schema's descriptions say "From a database"). */
-const SOURCE_ONLY_FIELDS: Readonly<Record<string, string>> = { keyColumn: 'database' };
-
-/** Connection fields only an HTTP end reads: headers forwarded into a service's requests, the size of a service's or an api's answers. */
-const HTTP_ONLY_FIELDS: Readonly<Record<string, (source: string | undefined, target: string | undefined) => boolean>> = {
-  forwardHeaders: (_source, target) => target === 'service',
-  maxResponseBytes: (source, target) => target === 'service' || source === 'api',
-};
-
-/** Fields required by the source's type inside `select` (a database source reads its `query`). */
-const SELECT_REQUIRED: Readonly<Record<string, readonly string[]>> = { database: ['query'] };
-
-export function keysInScope(path: readonly string[], properties: readonly PropertyInfo[], scope: CompletionScope): PropertyInfo[] {
+export function keysInScope(path: readonly string[], properties: readonly PropertyInfo[], scope: CompletionScope, root: FlowSchema = flowSchema): PropertyInfo[] {
   const last = path[path.length - 1];
   // `defaults.retry` or `components.<name>.retry` (a component may itself be named `retry`).
   if (last === 'retry' && ((path.length === 2 && path[0] === 'defaults') || (path.length === 3 && path[0] === 'components'))) {
@@ -34,22 +21,34 @@ export function keysInScope(path: readonly string[], properties: readonly Proper
   }
   const ends = scope.connection;
   if (!ends || path[0] !== 'connections') return [...properties];
+  const types = componentTypes(root);
   const sourceType = ends.source?.type;
   const targetType = ends.target?.type;
+  const source = types.facts(sourceType);
   if (path.length === 2) {
-    return properties.filter((property) => {
-      if (targetType && targetType !== 'database' && (DB_WRITE_FIELDS as readonly string[]).includes(property.name)) return false;
-      const onlyFrom = SOURCE_ONLY_FIELDS[property.name];
-      if (sourceType && onlyFrom && sourceType !== onlyFrom) return false;
-      const http = HTTP_ONLY_FIELDS[property.name];
-      if (http && sourceType && targetType && !http(sourceType, targetType)) return false;
-      return !(property.name === 'select' && sourceType && SELECT_FIELDS[sourceType]?.length === 0);
-    });
+    return properties.filter((property) => readBy(types, property.name, sourceType, targetType)
+      && !(property.name === 'select' && sourceType && source?.select.fields.length === 0));
   }
-  if (path.length === 3 && last === 'select' && sourceType && SELECT_FIELDS[sourceType]) {
-    return restrict(properties, SELECT_FIELDS[sourceType]!, SELECT_REQUIRED[sourceType] ?? []);
-  }
+  if (path.length === 3 && last === 'select' && sourceType && source) return restrict(properties, source.select.fields, source.select.required);
   return [...properties];
+}
+
+/**
+ * Whether a connection between these types reads the field: one that some type reads only as a source
+ * (`keyColumn`) or only as a target (`table`) is offered while that end's type is unwritten or reads it;
+ * one some type reads as a source and another as a target (`maxResponseBytes`) while either end does or
+ * is unwritten.
+ */
+function readBy(types: ComponentTypes, field: string, sourceType: string | undefined, targetType: string | undefined): boolean {
+  const lists = (role: 'source' | 'target') => types.names.map((name) => types.facts(name)!.connection[role]);
+  const asSource = lists('source').some((fields) => fields.includes(field));
+  const asTarget = lists('target').some((fields) => fields.includes(field));
+  const bySource = !sourceType || (types.facts(sourceType)?.connection.source.includes(field) ?? false);
+  const byTarget = !targetType || (types.facts(targetType)?.connection.target.includes(field) ?? false);
+  if (asSource && asTarget) return bySource || byTarget;
+  if (asSource) return bySource;
+  if (asTarget) return byTarget;
+  return true;
 }
 
 /** Only `fields`, `required` ones marked and first (each group keeps the schema's order). */

@@ -1,6 +1,7 @@
-// Values completion offers beyond the schema's enums: Kafka/MQ positions in `select`, JSONPaths in `columns`, key columns.
+// Values completion offers beyond the schema's enums: `select` positions and values of the source's type, JSONPaths in `columns`, key columns.
+import { componentTypes, type ComponentTypeFacts } from '../../flow/component-types';
 import { DEFAULT_COLUMN } from '../../flow/connection-checks';
-import { MQ_UNTIL_KEYWORD } from '../../flow/select-checks';
+import { flowSchema, type FlowSchema } from '../../flow/schema';
 import type { CompletionScope } from './completion-scope';
 
 export interface SuggestedValue {
@@ -8,26 +9,32 @@ export interface SuggestedValue {
   readonly detail: string;
 }
 
-const FROM_EARLIEST: SuggestedValue = { value: 'earliest', detail: 'the oldest message the topic still holds (or write an offset or an ISO-8601 time)' };
-const UNTIL_END: SuggestedValue = { value: 'end', detail: 'the end of the topic when the run starts (or write an offset or an ISO-8601 time)' };
-const UNTIL_EMPTY: SuggestedValue = { value: MQ_UNTIL_KEYWORD, detail: 'stop when the queue is empty' };
-
 /** Values for the `key` at `path`, or undefined when this module has none to add. */
-export function suggestedValues(path: readonly string[], key: string | undefined, scope: CompletionScope): SuggestedValue[] | undefined {
+export function suggestedValues(path: readonly string[], key: string | undefined, scope: CompletionScope, root: FlowSchema = flowSchema): SuggestedValue[] | undefined {
   const ends = scope.connection;
   if (!ends || path[0] !== 'connections' || key === undefined) return undefined;
   const sourceType = ends.source?.type;
-  if (path.length === 3 && path[2] === 'select') {
-    if (key === 'from' && (sourceType === undefined || sourceType === 'kafka')) return [FROM_EARLIEST];
-    if (key === 'until') return sourceType === 'kafka' ? [UNTIL_END] : sourceType === 'mq' ? [UNTIL_EMPTY] : sourceType ? [] : [UNTIL_END, UNTIL_EMPTY];
-    return undefined;
-  }
+  if (path.length === 3 && path[2] === 'select') return selectValues(key, sourceType, root);
   if (path.length === 3 && path[2] === 'columns') return jsonPathsFor(key);
   if (path.length === 2 && key === 'key') {
     const columns = ends.props.columns && typeof ends.props.columns === 'object' && !Array.isArray(ends.props.columns) ? Object.keys(ends.props.columns) : [DEFAULT_COLUMN];
     return columns.map((column) => ({ value: column, detail: 'a column of `columns`' }));
   }
   return undefined;
+}
+
+/**
+ * The positions and values the source's type suggests for a `select` field (every type's when the source is
+ * unwritten), or undefined when no type suggests any for it.
+ */
+function selectValues(field: string, sourceType: string | undefined, root: FlowSchema): SuggestedValue[] | undefined {
+  const types = componentTypes(root);
+  const of = (facts: ComponentTypeFacts | undefined): SuggestedValue[] =>
+    Object.entries({ ...facts?.select.positions[field], ...facts?.select.values[field] }).map(([value, detail]) => ({ value, detail }));
+  const every = types.names.flatMap((name) => of(types.facts(name)));
+  if (every.length === 0) return undefined;
+  if (sourceType !== undefined) return of(types.facts(sourceType));
+  return every.filter((suggested, i) => every.findIndex((other) => other.value === suggested.value) === i);
 }
 
 /** The whole payload, and the payload field named like the column (as written, and in camelCase). */

@@ -10,33 +10,35 @@ import {
   TextEdit,
   type Position,
 } from 'vscode-languageserver-types';
-import { CONNECTION_KINDS, inferKind, type FlowModel } from '../../flow/model';
 import type { CheckedFlow } from '../../flow/check';
-import { RETRY_STRATEGY_NAMES } from '../../flow/schema';
+import { componentTypes } from '../../flow/component-types';
+import type { FlowModel } from '../../flow/model';
+import { flowSchema, RETRY_STRATEGY_NAMES, type FlowSchema } from '../../flow/schema';
 import { componentNamed, connectionAt } from './component-lookup';
 import { keysInScope } from './completion-keys';
 import { completionScope, type CompletionScope } from './completion-scope';
 import { missingKeyColumns, suggestedValues } from './completion-values';
 import { cursorContext, type CursorContext } from './cursor-context';
-import { COMPONENT_TYPES, componentPropertyInfos, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
+import { componentPropertyInfos, mainTarget, propertiesAt, type PropertyInfo } from './flow-vocabulary';
 import { componentSnippet, connectionSnippet, retrySnippet } from './snippets';
 
-export function doComplete(document: TextDocument, position: Position, checked: CheckedFlow): CompletionList {
+/** `root`: the flow schema whose types and fields are offered (default: the shipped one). */
+export function doComplete(document: TextDocument, position: Position, checked: CheckedFlow, root: FlowSchema = flowSchema): CompletionList {
   const text = document.getText();
   const offset = document.offsetAt(position);
   const context = cursorContext(text, offset);
   const range = Range.create(document.positionAt(context.wordStart), document.positionAt(offset));
   const model = checked.parsed.model;
   const scope = completionScope(model, checked.parsed.value, context.path, offset);
-  const items = context.mode === 'key' ? keyItems(context, scope, range) : valueItems(context, model, scope, offset, range);
+  const items = context.mode === 'key' ? keyItems(context, scope, range, root) : valueItems(context, model, scope, offset, range, root);
   return CompletionList.create(items, false);
 }
 
-function keyItems(context: CursorContext, scope: CompletionScope, range: Range): CompletionItem[] {
+function keyItems(context: CursorContext, scope: CompletionScope, range: Range, root: FlowSchema): CompletionItem[] {
   const { path } = context;
   const items: CompletionItem[] = [];
   if (path.length === 1 && path[0] === 'components' && !context.inFlow) {
-    for (const type of COMPONENT_TYPES) items.push(snippetItem(`${type} component`, componentSnippet(type, context.indent), range, `New ${type} component`));
+    for (const type of componentTypes(root).names) items.push(snippetItem(`${type} component`, componentSnippet(type, context.indent, root), range, `New ${type} component`));
   }
   if (path.length === 1 && path[0] === 'connections' && !context.inFlow) {
     items.push(snippetItem('connection', connectionSnippet(context.indent, true), range, 'New connection'));
@@ -50,9 +52,9 @@ function keyItems(context: CursorContext, scope: CompletionScope, range: Range):
       if (column !== context.word) items.push(columnItem(column, range));
     }
   }
-  const schemaProperties = propertiesAt(path, scope.componentType);
+  const schemaProperties = propertiesAt(path, scope.componentType, root);
   if (!schemaProperties) return items;
-  const properties = keysInScope(path, schemaProperties, scope);
+  const properties = keysInScope(path, schemaProperties, scope, root);
   for (const property of properties) {
     if (present.has(property.name) && property.name !== context.word) continue;
     items.push(propertyItem(property, context, range));
@@ -110,28 +112,29 @@ function valueItem(value: string, range: Range, kind: CompletionItemKind, detail
   return { label: value, kind, detail, textEdit: TextEdit.replace(range, value) };
 }
 
-function valueItems(context: CursorContext, model: FlowModel, scope: CompletionScope, offset: number, range: Range): CompletionItem[] {
+function valueItems(context: CursorContext, model: FlowModel, scope: CompletionScope, offset: number, range: Range, root: FlowSchema): CompletionItem[] {
   const { path, key } = context;
+  const types = componentTypes(root);
   const inConnection = path.length === 2 && path[0] === 'connections' && path[1] === '[]';
-  if (inConnection && (key === 'from' || key === 'to')) return componentNameItems(model, key, offset, range);
+  if (inConnection && (key === 'from' || key === 'to')) return componentNameItems(model, key, offset, range, root);
   if (inConnection && key === 'kind') {
-    const kind = inferKind(scope.connection?.source?.type, scope.connection?.target?.type);
-    return (kind ? [kind] : [...CONNECTION_KINDS]).map((value) => valueItem(value, range, CompletionItemKind.EnumMember, kind ? 'inferred from the two types' : undefined));
+    const kind = types.inferKind(scope.connection?.source?.type, scope.connection?.target?.type);
+    return (kind ? [kind] : [...types.kinds]).map((value) => valueItem(value, range, CompletionItemKind.EnumMember, kind ? 'inferred from the two types' : undefined));
   }
-  const suggested = suggestedValues(path, key, scope);
+  const suggested = suggestedValues(path, key, scope, root);
   if (suggested) return suggested.map(({ value, detail }) => valueItem(value, range, CompletionItemKind.Value, detail));
-  const property = propertiesAt(path, scope.componentType)?.find((candidate) => candidate.name === key)
-    ?? (path[0] === 'components' && path.length === 2 && key === 'type' ? componentPropertyInfos(undefined).find((candidate) => candidate.name === 'type') : undefined);
+  const property = propertiesAt(path, scope.componentType, root)?.find((candidate) => candidate.name === key)
+    ?? (path[0] === 'components' && path.length === 2 && key === 'type' ? componentPropertyInfos(undefined, root).find((candidate) => candidate.name === 'type') : undefined);
   return (property?.values ?? []).map((value) => valueItem(value, range, CompletionItemKind.EnumMember));
 }
 
-function componentNameItems(model: FlowModel, end: 'from' | 'to', offset: number, range: Range): CompletionItem[] {
+function componentNameItems(model: FlowModel, end: 'from' | 'to', offset: number, range: Range, root: FlowSchema): CompletionItem[] {
   const connection = connectionAt(model, offset);
   const from = end === 'to' ? componentNamed(model, connection?.from) : undefined;
   const items: CompletionItem[] = [];
   for (const component of model.components) {
-    if (from && (component.name === from.name || inferKind(from.type, component.type) === undefined)) continue;
-    const target = mainTarget(component.type, component.props);
+    if (from && (component.name === from.name || componentTypes(root).inferKind(from.type, component.type) === undefined)) continue;
+    const target = mainTarget(component.type, component.props, root);
     items.push(valueItem(component.name, range, CompletionItemKind.Reference, [component.type ?? 'untyped', target].filter(Boolean).join(' · ')));
   }
   return items;

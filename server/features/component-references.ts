@@ -29,7 +29,7 @@ function occurrence(scalar: Scalar, text: string, isDefinition: boolean): NameOc
 }
 
 /** Every component name written in the flow, definitions first, in document order. */
-export function nameOccurrences(document: Document.Parsed, text: string): NameOccurrence[] {
+function nameOccurrences(document: Document.Parsed, text: string): NameOccurrence[] {
   const found: NameOccurrence[] = [];
   const components = componentsMap(document);
   for (const pair of (components?.items ?? []) as Pair[]) {
@@ -47,7 +47,7 @@ export function nameOccurrences(document: Document.Parsed, text: string): NameOc
   return found;
 }
 
-export function nameAt(document: Document.Parsed, text: string, offset: number): NameOccurrence | undefined {
+function nameAt(document: Document.Parsed, text: string, offset: number): NameOccurrence | undefined {
   return nameOccurrences(document, text).find((item) => item.start <= offset && offset <= item.end);
 }
 

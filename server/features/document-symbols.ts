@@ -1,10 +1,12 @@
 // Document symbols: components grouped by type, connections as `A → B`.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver-types';
-import { inferKind, type FlowModel, type TextSpan } from '../../flow/model';
+import { inferKind } from '../../flow/component-types';
+import type { FlowModel, TextSpan } from '../../flow/model';
+import { flowSchema, type FlowSchema } from '../../flow/schema';
 import { componentNamed } from './component-lookup';
 
-export function findDocumentSymbols(document: TextDocument, model: FlowModel): DocumentSymbol[] {
+export function findDocumentSymbols(document: TextDocument, model: FlowModel, root: FlowSchema = flowSchema): DocumentSymbol[] {
   const text = document.getText();
   const range = (span: TextSpan): Range => {
     // Spans of flow collections may run over the line break; symbols end at the last character.
@@ -27,7 +29,7 @@ export function findDocumentSymbols(document: TextDocument, model: FlowModel): D
   const connections = model.connections.map((connection) => {
     const name = `${connection.from ?? '?'} → ${connection.to ?? '?'}`;
     const selection = connection.fromSpan ?? connection.span;
-    const kind = connection.kind ?? inferKind(componentNamed(model, connection.from)?.type, componentNamed(model, connection.to)?.type);
+    const kind = connection.kind ?? inferKind(componentNamed(model, connection.from)?.type, componentNamed(model, connection.to)?.type, root);
     return DocumentSymbol.create(name, kind ?? '', SymbolKind.Event, range(connection.span), range(selection));
   });
   if (connections.length) {

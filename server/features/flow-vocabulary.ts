@@ -1,6 +1,7 @@
 // What keys and values the flow format allows where, read from the schema (flow/schema.ts): the features' view of the format.
+import { componentTypes } from '../../flow/component-types';
 import { hasScheme, hostOf as urlHost } from '../../flow/url-host';
-import { COMPONENT_TYPE_NAMES, componentProperties, propertiesOf, schemaAtPath, type PropertyDoc } from '../../flow/schema';
+import { componentProperties, flowSchema, propertiesOf, schemaAtPath, type FlowSchema, type PropertyDoc } from '../../flow/schema';
 
 export interface PropertyInfo {
   readonly name: string;
@@ -23,11 +24,9 @@ function infoOf(property: PropertyDoc): PropertyInfo {
   return { name: property.name, required: property.required, doc: property.markdownDescription, values, shape, placeholder };
 }
 
-export const COMPONENT_TYPES: readonly string[] = COMPONENT_TYPE_NAMES;
-
 /** The properties of a component of `type` (required first), or of any component when the type is unknown. */
-export function componentPropertyInfos(type: string | undefined): PropertyInfo[] {
-  return componentProperties(type).map(infoOf);
+export function componentPropertyInfos(type: string | undefined, root: FlowSchema = flowSchema): PropertyInfo[] {
+  return componentProperties(type, root).map(infoOf);
 }
 
 /**
@@ -35,27 +34,21 @@ export function componentPropertyInfos(type: string | undefined): PropertyInfo[]
  * or undefined where the schema allows no fixed set (e.g. `headers`, `columns`).
  * `componentType` gives the type of the component the path is inside, if any.
  */
-export function propertiesAt(path: readonly (string | number)[], componentType: string | undefined): readonly PropertyInfo[] | undefined {
+export function propertiesAt(path: readonly (string | number)[], componentType: string | undefined, root: FlowSchema = flowSchema): readonly PropertyInfo[] | undefined {
   if (path.length === 1 && path[0] === 'components') return undefined;
   const schemaPath = path.map((segment) => (segment === '[]' ? 0 : segment));
-  const schema = schemaAtPath(schemaPath, () => componentType);
+  const schema = schemaAtPath(schemaPath, () => componentType, root);
   if (!schema?.properties) return undefined;
-  return propertiesOf(schema).map(infoOf);
+  return propertiesOf(schema, root).map(infoOf);
 }
 
-/** The main target of a component, for details: its topic, queue, table or host. */
-export function mainTarget(type: string | undefined, props: Readonly<Record<string, unknown>>): string | undefined {
+/** The main target of a component, for details: the first of its type's headline settings written (topic, queue, table), a URL as its host. */
+export function mainTarget(type: string | undefined, props: Readonly<Record<string, unknown>>, root: FlowSchema = flowSchema): string | undefined {
   const text = (value: unknown): string | undefined => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
-  switch (type) {
-    case 'kafka':
-      return text(props.topic) && `topic ${text(props.topic)}`;
-    case 'mq':
-      return text(props.queue) && `queue ${text(props.queue)}`;
-    case 'database':
-      return text(props.table) ? `table ${text(props.table)}` : hostOf(text(props.url));
-    default:
-      return hostOf(text(props.url));
-  }
+  const headline = componentTypes(root).facts(type)?.headline ?? ['url'];
+  const key = headline.find((candidate) => text(props[candidate]) !== undefined);
+  if (key === undefined) return undefined;
+  return key === 'url' ? hostOf(text(props.url)) : `${key} ${text(props[key])}`;
 }
 
 function hostOf(url: string | undefined): string | undefined {

@@ -3,7 +3,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { MarkupKind, Range, type Hover, type Position } from 'vscode-languageserver-types';
 import { isScalar } from 'yaml';
 import type { CheckedFlow } from '../../flow/check';
-import { inferKind, type FlowComponent, type FlowModel } from '../../flow/model';
+import { inferKind } from '../../flow/component-types';
+import type { FlowComponent, FlowModel } from '../../flow/model';
+import { flowSchema, type FlowSchema } from '../../flow/schema';
 import { componentNamed } from './component-lookup';
 import { propertiesAt } from './flow-vocabulary';
 import { isSecretComponent } from '../../flow/secret-mask';
@@ -12,7 +14,8 @@ import { nodeAt } from './yaml-node-at';
 
 const SHOWN_LATER = new Set(['type', 'description', 'retry']);
 
-export function doHover(document: TextDocument, position: Position, checked: CheckedFlow): Hover | null {
+/** `root`: the flow schema whose docs and types are shown (default: the shipped one). */
+export function doHover(document: TextDocument, position: Position, checked: CheckedFlow, root: FlowSchema = flowSchema): Hover | null {
   const { document: yaml, model } = checked.parsed;
   const found = nodeAt(yaml, document.offsetAt(position));
   if (!found?.scalar) return null;
@@ -25,18 +28,18 @@ export function doHover(document: TextDocument, position: Position, checked: Che
     const key = String(found.pair.key.value);
     if (found.path.length === 1 && found.path[0] === 'components') return markdown(componentSummary(componentNamed(model, key)), hoverRange);
     const componentType = found.path[0] === 'components' ? componentNamed(model, String(found.path[1]))?.type : undefined;
-    const property = propertiesAt(found.path, componentType)?.find((candidate) => candidate.name === key);
+    const property = propertiesAt(found.path, componentType, root)?.find((candidate) => candidate.name === key);
     const parts = property ? [`**${key}**${property.required ? ' (required)' : ''}`, property.doc] : [];
-    if (connectionIndex !== undefined && found.path.length === 2) parts.push(kindLine(model, connectionIndex));
+    if (connectionIndex !== undefined && found.path.length === 2) parts.push(kindLine(model, connectionIndex, root));
     return parts.length ? markdown(parts.join('\n\n'), hoverRange) : null;
   }
   if (found.on === 'value' && connectionIndex !== undefined && found.path.length === 3) {
     const key = found.path[2];
     if (key === 'from' || key === 'to') {
       const summary = componentSummary(componentNamed(model, String((found.scalar as { value?: unknown }).value)));
-      return markdown([summary, kindLine(model, connectionIndex)].join('\n\n'), hoverRange);
+      return markdown([summary, kindLine(model, connectionIndex, root)].join('\n\n'), hoverRange);
     }
-    if (key === 'kind') return markdown(kindLine(model, connectionIndex), hoverRange);
+    if (key === 'kind') return markdown(kindLine(model, connectionIndex, root), hoverRange);
   }
   return null;
 }
@@ -45,9 +48,9 @@ function markdown(value: string, range: Range): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }
 
-function kindLine(model: FlowModel, index: number): string {
+function kindLine(model: FlowModel, index: number, root: FlowSchema): string {
   const connection = model.connections[index];
-  const inferred = inferKind(componentNamed(model, connection?.from)?.type, componentNamed(model, connection?.to)?.type);
+  const inferred = inferKind(componentNamed(model, connection?.from)?.type, componentNamed(model, connection?.to)?.type, root);
   if (!inferred) return 'Connection kind: unknown until both ends name components';
   return connection?.kind ? `Connection kind: \`${connection.kind}\` (inferred: \`${inferred}\`)` : `Connection kind: \`${inferred}\` (inferred)`;
 }

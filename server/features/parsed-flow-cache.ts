@@ -6,6 +6,7 @@ import { type CheckedFlow, diagnoseFlow, type FlowFileSystem } from '../../flow/
 import { referencedSchemaFiles } from '../../flow/connection-checks';
 import type { Diagnostic } from '../../flow/diagnostic';
 import { FlowParseSession } from '../../flow/incremental-parse';
+import type { FlowSchema } from '../../flow/schema';
 import { URI } from 'vscode-uri';
 
 /** A document's checked flow, with the files its checks read (`schema:`), computed on first use. */
@@ -24,6 +25,7 @@ export class ParsedFlowCache {
 
   constructor(
     private readonly fs: FlowFileSystem,
+    private readonly schema?: FlowSchema,
     private readonly capacity = 32,
   ) {}
 
@@ -38,11 +40,11 @@ export class ParsedFlowCache {
     // Completion, hover and the rest need the parse only: the checks run when diagnostics are first read.
     let diagnostics: readonly Diagnostic[] | undefined;
     let referencedFiles: readonly string[] | undefined;
-    const fs = this.fs;
+    const { fs, schema } = this;
     const checked: CachedFlow = {
       parsed,
       get diagnostics() {
-        return (diagnostics ??= diagnoseFlow(parsed, { path, fs }));
+        return (diagnostics ??= diagnoseFlow(parsed, { path, fs, schema }));
       },
       get referencedFiles() {
         return (referencedFiles ??= path ? referencedSchemaFiles(parsed, path, fs) : []);

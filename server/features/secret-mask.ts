@@ -2,7 +2,7 @@
 import { isCredentialKey, MASK, maskEnvDefaults, maskSecretReferences, maskUrlPasswords } from '../../flow/secret-mask';
 
 /** A text with its `${secret:…}` references and URL passwords masked. */
-export function maskSecrets(value: string): string {
+function maskSecrets(value: string): string {
   return maskUrlPasswords(maskSecretReferences(value));
 }
 

@@ -1,11 +1,13 @@
 // Snippets for a new component of each type, a connection and a retry block (required fields as placeholders).
-import { RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS } from '../../flow/schema';
+import { componentTypes } from '../../flow/component-types';
+import { flowSchema, RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, type FlowSchema } from '../../flow/schema';
 import { componentPropertyInfos } from './flow-vocabulary';
 
-export function componentSnippet(type: string, indent: number): string {
+/** A component of `type` named `New<noun>` (its type's facts), with its required fields. */
+export function componentSnippet(type: string, indent: number, root: FlowSchema = flowSchema): string {
   const pad = ' '.repeat(indent + 2);
-  const required = componentPropertyInfos(type).filter((property) => property.required && property.name !== 'type');
-  const lines = [`\${1:${capitalised(type)}}:`, `${pad}type: ${type}`];
+  const required = componentPropertyInfos(type, root).filter((property) => property.required && property.name !== 'type');
+  const lines = [`\${1:New${componentTypes(root).facts(type)?.noun ?? type}}:`, `${pad}type: ${type}`];
   required.forEach((property, index) => {
     const placeholder = `\${${index + 2}:${property.placeholder}}`;
     lines.push(property.shape === 'list' ? `${pad}${property.name}: [${placeholder}]` : `${pad}${property.name}: ${placeholder}`);
@@ -35,9 +37,4 @@ export function retrySnippet(strategy: string, indent: number): string {
     ? [EXAMPLE_DELAYS]
     : [...own, 'maxAttempts'].map((field, i) => `${field}: \${${i + 1}:${String(RETRY_DEFAULTS[field])}}`);
   return [`retry:`, `strategy: ${strategy}`, ...lines].join(`\n${pad}`);
-}
-
-function capitalised(type: string): string {
-  const names: Record<string, string> = { kafka: 'Topic', mq: 'Queue', database: 'Database', service: 'Service', api: 'Api' };
-  return `New${names[type] ?? type}`;
 }

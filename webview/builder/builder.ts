@@ -1,7 +1,7 @@
 // The visual builder: palette (add), drag from a node's port to connect, delete, rename and the field form; posts edit requests.
 import { connectionRefusal } from '../../flow/edits/connection-edits';
 import { parseFlow } from '../../flow/parse';
-import { COMPONENT_TYPE_NAMES } from '../../flow/schema';
+import { COMPONENT_TYPES } from '../../flow/component-types';
 import type { EditRequest, WebviewToHost } from '../../protocol/webview-messages';
 import { buildFieldForm, button } from './field-form';
 import { buildNamePrompt } from './name-prompt';
@@ -26,7 +26,7 @@ export class Builder {
     this.element.setAttribute('aria-label', 'Build the flow');
     this.typeSelect = document.createElement('select');
     this.typeSelect.setAttribute('aria-label', 'Component type');
-    for (const type of COMPONENT_TYPE_NAMES) {
+    for (const type of COMPONENT_TYPES) {
       const option = document.createElement('option');
       option.value = type;
       option.textContent = type;

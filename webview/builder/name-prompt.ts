@@ -3,7 +3,7 @@ import { COMPONENT_NAME_PATTERN } from '../../flow/edits/yaml-scalars';
 import { button } from './field-form';
 
 /** Why `name` cannot name a new component among `taken`, or undefined when it can. */
-export function nameProblem(name: string, taken: ReadonlySet<string>): string | undefined {
+function nameProblem(name: string, taken: ReadonlySet<string>): string | undefined {
   if (name === '') return 'Enter a name for the component.';
   if (!COMPONENT_NAME_PATTERN.test(name)) return `"${name}" is not a valid name: use letters, digits, '_', '-' or '.', starting with a letter.`;
   if (taken.has(name)) return `A component named "${name}" already exists.`;

@@ -1,6 +1,7 @@
 // Flow model -> diagram model: the nodes and edges to draw, ghosts for unknown names, kinds, in flow/graph.ts' topological order.
 import { resolveFlowGraph, topologicalOrder, type GraphLink } from '../../flow/graph';
-import { COMPONENT_TYPES, type FlowModel } from '../../flow/model';
+import type { FlowModel } from '../../flow/model';
+import { flowSchema, type FlowSchema } from '../../flow/schema';
 import { envReferences, keySetting } from './key-setting';
 
 export interface DiagramNode {
@@ -36,9 +37,10 @@ export interface DiagramModel {
 
 export const nodeId = (name: string): string => `n:${name}`;
 
-export function flowToDiagram(model: FlowModel): DiagramModel {
-  const known = new Set<string>(COMPONENT_TYPES);
-  const graph = resolveFlowGraph(model);
+/** `root`: the flow schema whose component types are known (default: the shipped one). */
+export function flowToDiagram(model: FlowModel, root: FlowSchema = flowSchema): DiagramModel {
+  const graph = resolveFlowGraph(model, root);
+  const known = new Set(graph.types.names);
   const names = new Set(model.components.map((c) => c.name));
   const edges: DiagramEdge[] = [];
   const links: GraphLink[] = [];
@@ -57,7 +59,7 @@ export function flowToDiagram(model: FlowModel): DiagramModel {
       id: nodeId(name),
       name,
       type,
-      keySetting: component ? keySetting(type, component.props) : undefined,
+      keySetting: component ? keySetting(type, component.props, root) : undefined,
       references: component ? envReferences(component.props) : [],
       ghost: component === undefined,
       order: position,

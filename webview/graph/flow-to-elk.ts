@@ -14,8 +14,8 @@ import {
   type NodePlacement,
 } from './layout-options';
 
-export const inPort = (nodeId: string): string => `${nodeId}:in`;
-export const outPort = (nodeId: string): string => `${nodeId}:out`;
+const inPort = (nodeId: string): string => `${nodeId}:in`;
+const outPort = (nodeId: string): string => `${nodeId}:out`;
 
 export function edgeLabelWidth(label: string): number {
   return Math.ceil(label.length * EDGE_LABEL_CHAR_WIDTH) + 8;

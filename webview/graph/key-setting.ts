@@ -1,4 +1,6 @@
-// The one setting a node shows under its name (topic, queue, table, host): env references as their defaults, secrets masked.
+// The one setting a node shows under its name (its type's headline: topic, queue, table, host): env references as their defaults, secrets masked.
+import { componentTypes } from '../../flow/component-types';
+import { flowSchema, type FlowSchema } from '../../flow/schema';
 import { isSecretComponent, MASK, maskEnvDefaults, maskSecretReferences } from '../../flow/secret-mask';
 import { hostOf as urlHost } from '../../flow/url-host';
 import { scanValueReferences } from '../../flow/value-references';
@@ -7,7 +9,7 @@ import { scanValueReferences } from '../../flow/value-references';
  * What a value reads as when the flow runs with nothing set: `${env:X:-default}` as its default, secrets masked
  * (the webview sees no environment, so `${env:X}` without a default stays as written).
  */
-export function shownValue(value: string, secretComponent = false): string {
+function shownValue(value: string, secretComponent = false): string {
   const { references } = scanValueReferences(value);
   let out = '';
   let from = 0;
@@ -35,32 +37,25 @@ export function hostOf(url: string, withPath: boolean): string {
   return maskSecretReferences(urlHost(url, withPath));
 }
 
-/** The key setting of a component of the given type, or undefined when it has none written. */
-export function keySetting(type: string | undefined, props: Readonly<Record<string, unknown>>): string | undefined {
+/**
+ * The key setting of a component of the given type: the first of its type's headline settings written
+ * (`topic orders`; a URL as its host and path, after the `method` of a type that has one), or undefined
+ * when none is. A type the schema does not define shows its URL's host.
+ */
+export function keySetting(type: string | undefined, props: Readonly<Record<string, unknown>>, root: FlowSchema = flowSchema): string | undefined {
   const secret = isSecretComponent(props);
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? shownValue(value, secret) : typeof value === 'number' ? String(value) : undefined);
-  const url = text(props.url);
-  switch (type) {
-    case 'kafka': {
-      const topic = text(props.topic);
-      return topic === undefined ? undefined : maskSecretReferences(`topic ${topic}`);
-    }
-    case 'mq': {
-      const queue = text(props.queue) ?? text(props.exchange);
-      return queue === undefined ? undefined : maskSecretReferences(`${props.queue !== undefined ? 'queue' : 'exchange'} ${queue}`);
-    }
-    case 'database': {
-      const table = text(props.table);
-      if (table !== undefined) return maskSecretReferences(`table ${table}`);
-      return url === undefined ? undefined : hostOf(url, true);
-    }
-    case 'service':
-    case 'api': {
-      if (url === undefined) return undefined;
-      const method = text(props.method);
-      return `${method ? `${maskSecretReferences(method.toUpperCase())} ` : ''}${hostOf(url, true)}`;
-    }
-    default:
-      return url === undefined ? undefined : hostOf(url, false);
+  const facts = componentTypes(root).facts(type);
+  if (!facts) {
+    const url = text(props.url);
+    return url === undefined ? undefined : hostOf(url, false);
   }
+  for (const key of facts.headline) {
+    const value = text(props[key]);
+    if (value === undefined) continue;
+    if (key !== 'url') return maskSecretReferences(`${key} ${value}`);
+    const method = facts.schema.properties?.method !== undefined ? text(props.method) : undefined;
+    return `${method ? `${maskSecretReferences(method.toUpperCase())} ` : ''}${hostOf(value, true)}`;
+  }
+  return undefined;
 }

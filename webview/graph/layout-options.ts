@@ -7,7 +7,7 @@ export type NodePlacement = 'BRANDES_KOEPF' | 'NETWORK_SIMPLEX';
  * BRANDES_KOEPF is the default. Measured with elkjs 0.12 on generated flows (bench:diagram prints
  * it again): 300 nodes 0.87 s against 4.1 s for NETWORK_SIMPLEX, 1,000 nodes 4.1 s against 88 s.
  */
-export const DEFAULT_NODE_PLACEMENT: NodePlacement = 'BRANDES_KOEPF';
+const DEFAULT_NODE_PLACEMENT: NodePlacement = 'BRANDES_KOEPF';
 
 /** Node box size: fixed so that editing a value never moves a node. */
 export const NODE_WIDTH = 220;
@@ -21,7 +21,7 @@ export const EDGE_LABEL_CHAR_WIDTH = 6.4;
  * measured in Node at 50 nodes 50 ms instead of 85 ms, at 300 nodes 0.58 s instead of 0.87 s;
  * the document's model order (below) keeps the drawings tidy with one pass.
  */
-export const THOROUGH_LAYOUT_MAX_NODES = 20;
+const THOROUGH_LAYOUT_MAX_NODES = 20;
 
 export function graphLayoutOptions(placement: NodePlacement = DEFAULT_NODE_PLACEMENT, nodeCount = 0): LayoutOptions {
   return {

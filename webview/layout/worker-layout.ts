@@ -5,7 +5,7 @@ import { layoutDiagram } from '../graph/layout-diagram';
 import type { Box, PositionedDiagram } from '../graph/positioned';
 
 /** Layouts that take longer than this are abandoned and the worker restarted. */
-export const LAYOUT_BUDGET_MS = 10_000;
+const LAYOUT_BUDGET_MS = 10_000;
 
 export class LayoutTimeoutError extends Error {
   constructor(readonly budgetMs: number) {

@@ -3,7 +3,7 @@ import { parseKafkaPosition } from '../../flow/kafka-positions';
 import type { BrowseRequest } from '../../protocol/executor-events';
 import { MESSAGES_PANEL_MAX_LIMIT, type MessagesTarget } from '../../protocol/messages-view';
 
-export const DEFAULT_PANEL_LIMIT = 100;
+const DEFAULT_PANEL_LIMIT = 100;
 
 function field(labelText: string, input: HTMLInputElement | HTMLSelectElement): HTMLLabelElement {
   const label = document.createElement('label');

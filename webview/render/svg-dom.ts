@@ -1,5 +1,5 @@
 // Creating SVG elements with the DOM: attributes are set one by one and text only through textContent.
-export const SVG_NS = 'http://www.w3.org/2000/svg';
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function svgElement<K extends keyof SVGElementTagNameMap>(
   tag: K,

@@ -10,7 +10,7 @@ const MAX_ZOOM = 3;
 const FIT_MAX_ZOOM = 1.25;
 const FIT_MARGIN = 16;
 /** Below this zoom text is too small to read: it is hidden, which also makes big flows paint fast. */
-export const TEXT_MIN_ZOOM = 0.45;
+const TEXT_MIN_ZOOM = 0.45;
 /** The smallest zoom a fit goes to for a flow meant to be read (13px text at 9px): below it the view scrolls instead. */
 export const READABLE_ZOOM = 0.7;
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import { startFakeGithub, type FakeGithub } from '../../support/fake-github';
 import { deleteQueue, drainQueue, fillQueue } from './broker-clients';

@@ -4,12 +4,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readJournal, readSummary } from '../../../protocol/journal-files';
+import { readSummary } from '../../../protocol/journal-files';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import amqp from 'amqplib';
 import { amqpUrl, deleteQueue, drainQueue, fillQueue } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
-import { runIdsIn } from '../../support/run-folders';
+import { readJournal, runIdsIn } from '../../support/run-folders';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 /** Enough parked payloads (every other message, ~16 KB each in base64) to fill the tmpfs more than twice over. */

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import { deleteQueue, fillQueue } from './broker-clients';
 import { lastJson, runCli } from './cli-process';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { createConnector } from '../../../executor/connectors/registry';
 import { startRun, type EngineDeps } from '../../../executor/engine';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import { inDoubtWindow } from '../../../executor/run-inspection';
 import { environmentSecrets } from '../../../executor/values';
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import { runDirectory } from '../../../executor/run-paths';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import type { RunDetails } from '../../../executor/run-inspection';

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inDoubtWindow } from '../../../executor/run-inspection';
-import { readJournal, readSummary } from '../../../protocol/journal-files';
+import { readSummary } from '../../../protocol/journal-files';
 import { runDirectory } from '../../../executor/run-paths';
 import { deleteQueue, drainQueue, fillQueue, produce, queueDepthProbe } from './broker-clients';
 import { cli, CLI } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
-import { runIdsIn } from '../../support/run-folders';
+import { readJournal, runIdsIn } from '../../support/run-folders';
 
 const COUNT = 10_000;
 

@@ -8,12 +8,12 @@ import { resumeRun, startRun, type EngineDeps } from '../../../executor/engine';
 import { inDoubtWindow } from '../../../executor/run-inspection';
 import { runDirectory } from '../../../executor/run-paths';
 import { environmentSecrets } from '../../../executor/values';
-import { readJournal, readJournalRecords } from '../../../protocol/journal-files';
+import { readJournalRecords } from '../../../protocol/journal-files';
 import type { RunSummary } from '../../../protocol/journal-records';
 import { cli, CLI } from './cli-process';
 import { RecordingHttpServer } from './recording-http-server';
 import { useScratchTables } from './scratch-tables';
-import { runIdsIn } from '../../support/run-folders';
+import { readJournal, runIdsIn } from '../../support/run-folders';
 
 const ROWS = 6_000;
 const database = (name: string): string => `  ${name}:\n    type: database\n    url: "\${env:FLOWTRACER_TEST_PG_URL}"\n`;

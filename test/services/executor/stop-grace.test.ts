@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDetails } from '../../../executor/run-inspection';
-import { readJournal, readSummary } from '../../../protocol/journal-files';
+import { readSummary } from '../../../protocol/journal-files';
 import { deleteQueue, fillQueue, queueDepthProbe } from './broker-clients';
 import { RecordingHttpServer } from './recording-http-server';
 import { FolderRunStore } from '../../../executor/stores/folder-run-store';
-import { runIdsIn } from '../../support/run-folders';
+import { readJournal, runIdsIn } from '../../support/run-folders';
 
 const CLI = resolve(__dirname, '../../../dist/executor/cli.js');
 const COUNT = 20;

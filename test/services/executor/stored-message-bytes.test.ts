@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnector } from '../../../executor/connectors/registry';
 import { retryRun, startRun, type EngineDeps } from '../../../executor/engine';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import type { JournalRecord } from '../../../protocol/journal-records';
 import { environmentSecrets } from '../../../executor/values';
 import { amqpUrl, deleteQueue, drainQueue, fillQueue } from './broker-clients';

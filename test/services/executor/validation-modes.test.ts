@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { createConnector } from '../../../executor/connectors/registry';
 import { retryRun, startRun, type EngineDeps, type RunResult } from '../../../executor/engine';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import type { JournalRecord } from '../../../protocol/journal-records';
-import { openParked } from '../../../executor/run-history';
+import { OpenParked, type ParkedRecord } from '../../../executor/run-history';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
@@ -37,6 +37,16 @@ async function topicEnd(topic: string): Promise<string[]> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The messages still parked after these records, payloads and all. */
+function openParked(records: Iterable<JournalRecord>): ParkedRecord[] {
+  const open = new OpenParked<ParkedRecord>();
+  for (const r of records) {
+    if (r.t === 'parked') open.park(r);
+    else if (r.t === 'unparked') open.unpark(r.id);
+  }
+  return open.list();
 }
 
 describe('validation modes against real targets', () => {

@@ -1,7 +1,8 @@
 // New Flow's generator: every combination it offers is a flow that checkFlow accepts without a problem.
 import { strict as assert } from 'node:assert';
 import { checkFlow } from '../../../flow/check';
-import { COMPONENT_TYPES, componentNameFrom, flowIdFrom, generateFlow } from '../../../client/new-flow/flow-template';
+import { componentNameFrom, flowIdFrom, generateFlow } from '../../../client/new-flow/flow-template';
+import { COMPONENT_TYPES } from '../../../flow/component-types';
 
 describe('flow template', () => {
   it('turns free text into a flow id and component names', () => {

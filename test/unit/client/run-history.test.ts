@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failedComponents, lastStatuses, readRunHistory } from '../../../client/runs/run-history';
 import { parseJournal } from '../../../protocol/journal-files';
-import { foldRun } from '../../../protocol/run-listing';
+import type { JournalRecord } from '../../../protocol/journal-records';
+import { RunFold, runListing, type RunListing } from '../../../protocol/run-listing';
 
 const summaryOf = (runId: string, status: string, components: Record<string, string>) =>
   ({ runId, flow: 'orders', flowFile: '/w/orders.flow.yaml', mode: 'warn', status, startedAt: '2026-11-29T01:00:00.000Z', components, reconciliation: [], parked: 0 });
@@ -25,6 +26,13 @@ const journal = [
   line('2026-11-29T01:00:03.100Z', { t: 'unparked', id: 'p1', target: 'redelivered' }),
   '{"t":"delivered","connection":"Serv', // a torn last line
 ].join('\n');
+
+/** A run's listing from its records in memory, folded as a runs folder's or a store's are. */
+function foldRun(location: string, summary: Readonly<Record<string, unknown>>, records: Iterable<JournalRecord>): RunListing {
+  const fold = new RunFold();
+  for (const r of records) fold.add(r);
+  return runListing(location, summary, fold);
+}
 
 describe('run history', () => {
   it('reads components with what they received, what is still parked, and durations', () => {

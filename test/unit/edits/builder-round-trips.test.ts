@@ -8,7 +8,7 @@ import { connectionRefusal } from '../../../flow/edits/connection-edits';
 import { editForRequest } from '../../../flow/edits/edit-request';
 import { applyEdits, type OffsetEdit } from '../../../flow/edits/text-edit';
 import { parseFlow } from '../../../flow/parse';
-import { COMPONENT_TYPE_NAMES } from '../../../flow/schema';
+import { COMPONENT_TYPES as COMPONENT_TYPE_NAMES } from '../../../flow/component-types';
 import type { EditRequest } from '../../../protocol/webview-messages';
 import { lineDiff } from './line-diff';
 

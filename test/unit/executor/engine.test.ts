@@ -7,14 +7,14 @@ import { PreflightError } from '../../../executor/component-connectors';
 import { resumeRun, retryRun, startRun, type EngineDeps } from '../../../executor/engine';
 import { abortReason, type Clock } from '../../../executor/clock';
 import { runDetails } from '../../../executor/run-inspection';
-import { readJournal, readSummary } from '../../../protocol/journal-files';
+import { readSummary } from '../../../protocol/journal-files';
 import { environmentSecrets } from '../../../executor/values';
 import type { ExecutorEvent } from '../../../protocol/executor-events';
 import { FakeClock } from './fake-clock';
 import { memoryWorld, seed, type MemoryWorld } from './memory-connectors';
 import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 import { MASK } from '../../../executor/redaction';
-import { runIdsIn } from '../../support/run-folders';
+import { readJournal, runIdsIn } from '../../support/run-folders';
 
 const FLOW = join(__dirname, 'fixtures', 'pipeline.flow.yaml');
 const SECRET = 'pa55-w0rd-xyz';

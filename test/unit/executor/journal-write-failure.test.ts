@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, JournalWriteError, type JournalFile } from '../../../executor/journal-writer';
-import { readJournal } from '../../../protocol/journal-files';
+import { readJournal } from '../../support/run-folders';
 import { Redactor } from '../../../executor/redaction';
 
 /** How the injected event log answers its `call`-th write (1-based): bytes to take (at most), or an errno to fail with. */

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { parseKeyPosition, keyPosition } from '../../../executor/connectors/key-position';
 import { planRun, PlanRefused } from '../../../executor/plan';
 import { keyedResumes } from '../../../executor/resume-positions';
-import { lastCommittedPositions } from '../../../executor/run-history';
+import type { ResumeFrom } from '../../../executor/connectors/key-position';
+import { LastCommitted } from '../../../executor/run-history';
 import type { JournalRecord, NewJournalRecord } from '../../../protocol/journal-records';
 
 const at = '2026-11-01T00:00:00.000Z';
@@ -29,6 +30,13 @@ ${keys.keyColumn ? `    keyColumn: ${keys.keyColumn}\n` : ''}  - from: Events
 `);
 }
 const ALL = new Set(['Outbox -> Copy', 'Events -> Ingest']);
+
+/** Where each connection of these records resumes, as a resume reads it from the journal. */
+function lastCommittedPositions(records: Iterable<JournalRecord>): Map<string, ResumeFrom> {
+  const last = new LastCommitted();
+  for (const r of records) last.add(r);
+  return last.positions;
+}
 
 describe('where a resumed query or api source continues', () => {
   it('writes and reads key positions: JSON, then the occurrence of a repeated key', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTotals } from '../../../executor/run-reconciliation';
-import { folderRun } from '../../../executor/stores/folder-run-store';
+import { folderRun } from '../../support/run-folders';
 
 const K = 'Orders -> Queue';
 const M = 'Intake -> Service';

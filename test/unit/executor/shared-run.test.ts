@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { applyLimit } from '../../../executor/connectors/kafka-share';
 import { markInterruptedRuns } from '../../../executor/run-interrupts';
 import { RunOwnership } from '../../../executor/run-ownership';
-import { readJournal, readSummary } from '../../../protocol/journal-files';
+import { folderRun, readJournal } from '../../support/run-folders';
+import { readSummary } from '../../../protocol/journal-files';
 import { writeSummaryAtomically } from '../../../executor/journal-writer';
 import type { RunSummary } from '../../../protocol/journal-records';
 import { sharedReconciliation } from '../../../executor/run-reconciliation';
-import { inDoubtAcrossWorkers, inDoubtWindow } from '../../../executor/run-inspection';
-import { FolderRunStore, folderRun } from '../../../executor/stores/folder-run-store';
+import { inDoubtWindow } from '../../../executor/run-inspection';
+import type { JournalRecord } from '../../../protocol/journal-records';
+import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 
 const C = 'Orders -> Queue';
 const lines = (records: readonly object[]): string => records.map((r) => `${JSON.stringify({ ...r, at: '2026-11-29T00:00:00.000Z' })}\n`).join('');
@@ -18,6 +20,11 @@ const sent = (source: string, key = source) => ({ t: 'in-flight', connection: C,
 const delivered = (source: string, key = source) => ({ t: 'delivered', connection: C, traceId: 't', key, source, target: 'q#1' });
 const parked = (source: string) => ({ t: 'parked', id: `${C}@${source}`, connection: C, component: 'Queue', traceId: 't', key: source, source, payload: '', headers: {}, error: 'x', attempts: 1 });
 const committed = (source: string) => ({ t: 'committed', connection: C, source });
+
+/** Each process's in-flight window on its own (`show` reads them so, one event log at a time). */
+function inDoubtAcrossWorkers(files: readonly { readonly worker: string; readonly records: readonly JournalRecord[] }[]) {
+  return files.flatMap((f) => inDoubtWindow(f.records).map((d) => ({ ...d, worker: f.worker })));
+}
 
 describe('a run shared by several processes', () => {
   let dir: string;

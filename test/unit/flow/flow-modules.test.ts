@@ -2,13 +2,14 @@ import * as assert from 'node:assert/strict';
 import { didYouMean, editDistance } from '../../../flow/did-you-mean';
 import { parseDuration } from '../../../flow/durations';
 import { resolveFlowGraph } from '../../../flow/graph';
-import { inferKind, type ConnectionKind, type FlowModel } from '../../../flow/model';
+import { inferKind } from '../../../flow/component-types';
+import type { FlowModel } from '../../../flow/model';
 import { parseFlow } from '../../../flow/parse';
 import { scanValueReferences } from '../../../flow/value-references';
 import { resolveRelative } from '../../../flow/connection-checks';
 
 /** The kind the two ends' types give every connection, by index. */
-function inferKinds(model: FlowModel): (ConnectionKind | undefined)[] {
+function inferKinds(model: FlowModel): (string | undefined)[] {
   const types = new Map(model.components.map((c) => [c.name, c.type]));
   return model.connections.map((c) => inferKind(c.from === undefined ? undefined : types.get(c.from), c.to === undefined ? undefined : types.get(c.to)));
 }

@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import {
-  componentDefaults, componentProperties, COMPONENT_TYPE_NAMES, docAtPath, enumValuesAtPath, flowSchema, propertiesOf,
+  componentDefaults, componentProperties, componentTypeEnum, flowSchema, propertiesOf,
   RETRY_DEFAULTS, RETRY_STRATEGY_FIELDS, schemaAtPath,
 } from '../../../flow/schema';
-import { COMPONENT_TYPES, CONNECTION_KINDS, VALIDATION_MODES } from '../../../flow/model';
+import { COMPONENT_TYPES, componentTypes } from '../../../flow/component-types';
+import { docAtPath, enumValuesAtPath } from './schema-at-path';
+import { VALIDATION_MODES } from '../../../flow/model';
 import type { JsonSchema } from '../../../flow/schema';
 
 describe('flow/schema: the schema as the one source of docs, enums and defaults', () => {
@@ -16,6 +18,8 @@ describe('flow/schema: the schema as the one source of docs, enums and defaults'
   });
 
   it('agrees with the model\'s lists of types, kinds and validation modes', () => {
+    const COMPONENT_TYPE_NAMES = componentTypeEnum();
+    const CONNECTION_KINDS = componentTypes().kinds;
     assert.deepEqual(COMPONENT_TYPE_NAMES, [...COMPONENT_TYPES]);
     assert.deepEqual(enumValuesAtPath(['connections', 0, 'kind']), [...CONNECTION_KINDS]);
     assert.deepEqual(enumValuesAtPath(['defaults', 'validation']), [...VALIDATION_MODES]);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-types';
-import { docAtPath } from '../../../flow/schema';
+import { docAtPath } from '../flow/schema-at-path';
 import { documentAt, EXAMPLE, service } from './service-fixture';
 
 function hover(text: string): Hover | null {

@@ -27,7 +27,7 @@ async function newFlowFromCanvas(panels: DiagramPanels): Promise<vscode.TextDocu
  * The document a restored panel may show: a file inside a workspace folder, or an untitled flow. The state comes
  * from the webview (a page script can set it), so anything else is refused with the reason.
  */
-function restorableDocument(state: unknown): { readonly uri: vscode.Uri } | { readonly refused: string } {
+export function restorableDocument(state: unknown): { readonly uri: vscode.Uri } | { readonly refused: string } {
   const named = typeof state === 'object' && state !== null ? (state as Partial<DiagramViewState>).uri : undefined;
   if (typeof named !== 'string' || named === '') return { refused: 'the saved state names no document' };
   let uri: vscode.Uri;

@@ -1,7 +1,7 @@
 // The run journal's format, shared by the executor (which writes it) and the client (which reads it): file names, records, summary.
 import { basename } from 'node:path';
 import type { ComponentStatus, ConnectionIdentity, ConnectionReconciliation, ConnectionRef, RunMode, RunStatus } from './executor-events';
-import type { BatchRecord } from './journal-batches';
+import { BATCH_RECORD_TYPES, type BatchRecord } from './journal-batches';
 
 /** The starting process's event log in a run directory. */
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -71,14 +71,15 @@ export type JournalRecord = BatchRecord | (Stamped &
 
 export type JournalRecordType = JournalRecord['t'];
 
-/** Every record type as stored, for a reader that wants them all (copying a run into a store): asked for, batch records come whole. */
+/** Every record type a reader sees, for a reader that wants them all: batch records come as the records they hold. */
 export const JOURNAL_RECORD_TYPES = [
   'run-start', 'resumed', 'retry-start', 'in-flight', 'unsent', 'delivered', 'committed', 'filtered', 'parked', 'unparked', 'reply',
   'connection', 'component', 'reconciliation', 'log', 'run-end', 'interrupted', 'worker', 'worker-end', 'shared',
-  'in-flight-batch', 'delivered-batch', 'committed-batch',
 ] as const satisfies readonly JournalRecordType[];
-/** Fails to compile while a record type is missing from the list. */
-const everyTypeListed: [Exclude<JournalRecordType, (typeof JOURNAL_RECORD_TYPES)[number]>] extends [never] ? true : false = true;
+/** Every record type as stored, batch records whole: for copying a run into a store. */
+export const STORED_RECORD_TYPES = [...JOURNAL_RECORD_TYPES, ...BATCH_RECORD_TYPES] as const;
+/** Fails to compile while a record type is missing from the lists. */
+const everyTypeListed: [Exclude<JournalRecordType, (typeof STORED_RECORD_TYPES)[number]>] extends [never] ? true : false = true;
 void everyTypeListed;
 
 /** Distributes Omit over the union so each record keeps its own fields. */

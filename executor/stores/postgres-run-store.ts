@@ -8,7 +8,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { JournalError } from '../../protocol/journal-files';
 import { expandedOfTypes, storedTypesOf } from '../../protocol/journal-batches';
-import { isRunId, JOURNAL_RECORD_TYPES, type JournalRecord, type JournalRecordType, type NewJournalRecord, type RunSummary } from '../../protocol/journal-records';
+import { isRunId, STORED_RECORD_TYPES, type JournalRecord, type JournalRecordType, type NewJournalRecord, type RunSummary } from '../../protocol/journal-records';
 import { maskUrlPasswords } from '../../flow/secret-mask';
 import { Journal } from '../journal-writer';
 import type { Redactor } from '../redaction';
@@ -84,7 +84,7 @@ export class PostgresRunStore implements RunStore {
           if (batch.length > 0) await this.tables.insertRecords(client, source.runId, log, batch.map(recordType), batch);
           batch = [];
         };
-        for await (const r of source.records(log, JOURNAL_RECORD_TYPES)) {
+        for await (const r of source.records(log, STORED_RECORD_TYPES)) {
           batch.push(JSON.stringify(r));
           if (batch.length >= 1000) await flush();
         }

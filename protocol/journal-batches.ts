@@ -182,11 +182,22 @@ export function derivedTraceId(seed: string, source: string): string {
 
 /** The seed a trace id was derived with from `source`, or undefined when it was not derived. */
 function seedOf(traceId: string, source: string): string | undefined {
-  return traceId.length === 32 && traceId.endsWith(positionHash(source)) ? traceId.slice(0, 16) : undefined;
+  if (!TRACE_ID.test(traceId)) return undefined;
+  const [high, low] = positionHashParts(source);
+  // Compared as numbers: no text is built for the common case, a derived id.
+  return Number.parseInt(traceId.slice(16, 24), 16) === high && Number.parseInt(traceId.slice(24), 16) === low ? traceId.slice(0, 16) : undefined;
 }
+
+/** The trace ids `derivedTraceId` makes: lowercase, as W3C trace context writes them. */
+const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** 64 bits of a string (two 32-bit multiply-xorshift hashes, as cyrb53 mixes), as 16 hex digits. */
 function positionHash(text: string): string {
+  const [high, low] = positionHashParts(text);
+  return hex8(high) + hex8(low);
+}
+
+function positionHashParts(text: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -198,5 +209,9 @@ function positionHash(text: string): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  return [h2 >>> 0, h1 >>> 0];
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }

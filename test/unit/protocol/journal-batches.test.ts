@@ -41,9 +41,11 @@ describe('journal batch records (protocol/journal-batches.ts)', () => {
 
   it('stores a trace id the message came with (not derived from the seed) by its index, and no keys when no message has one', () => {
     const incoming = '0af7651916cd43dd8448eb211c80319c';
-    const records = [inFlight('c1:1', null), inFlight('c1:2', null, incoming), inFlight('c1:3', null)];
+    // One with the seed's first half but not the position's hash (a reply's trace, say) is no derived one either.
+    const lookalike = `${SEED}0123456789abcdef`;
+    const records = [inFlight('c1:1', null), inFlight('c1:2', null, incoming), inFlight('c1:3', null), inFlight('c1:4', null, lookalike)];
     const { stored, read } = roundTrip(records);
-    assert.deepEqual(JSON.parse(stored[0]!), { t: 'in-flight-batch', connection: C, sources: [['c1:', 1, 3]], traceSeed: SEED, traceIds: { 1: incoming }, at: AT });
+    assert.deepEqual(JSON.parse(stored[0]!), { t: 'in-flight-batch', connection: C, sources: [['c1:', 1, 4]], traceSeed: SEED, traceIds: { 1: incoming, 3: lookalike }, at: AT });
     assert.deepEqual(read, records);
   });
 

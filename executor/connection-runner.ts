@@ -7,7 +7,8 @@ import { KeyOrder } from './key-order';
 import { errorClassOf, RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
 import type { RunContext } from './run-context';
 import { NO_TELEMETRY, type HopShapes, type HopSpan } from './telemetry/hop-telemetry';
-import { parseTraceparent, withTraceparent } from './tracing';
+import { newTraceSeed, parseTraceparent, withTraceparent } from './tracing';
+import { derivedTraceId } from '../protocol/journal-batches';
 import { WriteSlots } from './write-slots';
 
 export interface ConnectionJob {
@@ -67,6 +68,8 @@ function track(message: SourceMessage, settled: Promise<Outcome>): InFlight {
 const WINDOW_PER_IN_FLIGHT = 4;
 
 export async function runConnection(ctx: RunContext, job: ConnectionJob): Promise<ConnectionOutcome> {
+  // A message that comes without a trace gets one derived from this and its position: batch records need not store it.
+  const traceSeed = newTraceSeed();
   const counts = { read: 0, delivered: 0, parked: 0, filtered: 0 };
   const window: InFlight[] = [];
   const slots = new WriteSlots(job.maxInFlight);
@@ -130,7 +133,7 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
         window.push(track(message, Promise.resolve('skipped')));
       } else {
         counts.read++;
-        window.push(track(message, deliverOne(ctx, job, message, slots, turns)));
+        window.push(track(message, deliverOne(ctx, job, message, slots, turns, traceSeed)));
       }
       wake?.();
       // Back-pressure: the reader is not asked for more until the window has room.
@@ -156,9 +159,10 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   }
 }
 
-async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder): Promise<Settled | 'unsent'> {
+async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder, traceSeed: string): Promise<Settled | 'unsent'> {
   // Its hop's span (traced) or just a new span id: the message travels on with the trace continued.
-  const span = (ctx.telemetry ?? NO_TELEMETRY).startHop(job.spans, message, parseTraceparent(message.headers.traceparent));
+  const incoming = parseTraceparent(message.headers.traceparent);
+  const span = (ctx.telemetry ?? NO_TELEMETRY).startHop(job.spans, message, incoming, incoming ? undefined : derivedTraceId(traceSeed, message.position));
   const headers = withTraceparent(message.headers, span.context);
   const traceId = span.context.traceId;
   const base = { connection: job.id, traceId, key: message.key, source: message.position };

@@ -1,7 +1,8 @@
 // Writing a run's journal: the append-only event log (group commit, fsync'd before acks) and the atomic summary.json.
 import { mkdir, open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { JOURNAL_FILE, SUMMARY_FILE, type NewJournalRecord, type RunSummary } from '../protocol/journal-records';
+import { batchRecords, isBatchable } from '../protocol/journal-batches';
+import { JOURNAL_FILE, SUMMARY_FILE, type JournalRecord, type NewJournalRecord, type RunSummary } from '../protocol/journal-records';
 import { FIXED_VALUE_FIELDS, type Redactor } from './redaction';
 
 /** A write to the journal (or the summary) failed: what was in it is not durable, and the run must stop. */
@@ -57,8 +58,13 @@ class FileJournalLog implements JournalLog {
 }
 
 export class Journal {
-  private pending: string[] = [];
+  /** Lines ready to write, and batchable records not yet encoded. */
+  private pending: (string | JournalRecord)[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** The flush that has not started writing yet: every flush asked for meanwhile is that one. */
+  private queued: Promise<void> | undefined;
+  private stampMs = NaN;
+  private stamp = '';
   /** Aborted once nothing more may be made durable: a write failed, or this process lost the run's lock. */
   private readonly failed = new AbortController();
 
@@ -110,12 +116,49 @@ export class Journal {
   /**
    * Queues a record; it is durable only once a later `flush` resolved. Secrets are masked first, never in a stored message.
    * After a write failure the record is dropped: every flush rejects, so nobody relies on it.
+   * In-flight, delivered and committed records wait as they are, to be written as batches (see
+   * `batchRecords`); every other record is masked and written out at once, as a barrier they are not moved past.
    */
   append(record: NewJournalRecord): void {
     if (this.failure) return;
+    const stamped = { ...record, at: this.now() } as JournalRecord;
+    if (isBatchable(stamped)) this.pending.push(stamped);
+    else this.pending.push(this.line(stamped));
+  }
+
+  /** The time of a record: one ISO text per millisecond, not one Date per record. */
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.stampMs) {
+      this.stampMs = ms;
+      this.stamp = new Date(ms).toISOString();
+    }
+    return this.stamp;
+  }
+
+  private line(record: JournalRecord): string {
     const kept = record.t === 'parked' || record.t === 'reply' ? STORED_MESSAGE_KEPT : record.t === 'delivered' && record.payload !== undefined ? DELIVERED_PAYLOAD_KEPT : RECORD_KEPT;
-    const stamped = { ...this.redactor.redactExcept(record, kept), at: new Date().toISOString() };
-    this.pending.push(JSON.stringify(stamped));
+    return JSON.stringify(this.redactor.redactExcept(record, kept));
+  }
+
+  /** The pending records as lines: each run of batchable records as its batches, the others as they were. */
+  private lines(pending: readonly (string | JournalRecord)[]): string[] {
+    const out: string[] = [];
+    let run: JournalRecord[] = [];
+    const flushRun = (): void => {
+      for (const r of batchRecords(run)) out.push(this.line(r));
+      run = [];
+    };
+    for (const entry of pending) {
+      if (typeof entry !== 'string') {
+        run.push(entry);
+        continue;
+      }
+      flushRun();
+      out.push(entry);
+    }
+    flushRun();
+    return out;
   }
 
   /**
@@ -133,7 +176,13 @@ export class Journal {
    * Rejects with a JournalWriteError when the write fails, and so does every later flush.
    */
   flush(): Promise<void> {
-    const next = this.flushing.then(() => this.writePending());
+    // A record appended before this call is still pending when the queued flush starts: it goes with it.
+    if (this.queued) return this.queued;
+    const next = this.flushing.then(() => {
+      this.queued = undefined;
+      return this.writePending();
+    });
+    this.queued = next;
     this.flushing = next.catch(() => undefined);
     return next;
   }
@@ -141,10 +190,10 @@ export class Journal {
   private async writePending(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.pending.length === 0) return;
-    const lines = this.pending;
+    const pending = this.pending;
     this.pending = [];
     try {
-      await this.log.appendBatch(lines);
+      await this.log.appendBatch(this.lines(pending));
     } catch (error) {
       const failure = writeError(error, this.location);
       // Lost meanwhile (the store's session ended): the loss is the reason, as refuseWrites gives it.

@@ -36,6 +36,12 @@ export function newTraceId(): string {
   return randomHex(16);
 }
 
+/** A connection's trace seed (8 random bytes as hex, never all zeros): the first half of the trace ids it derives (protocol/journal-batches.ts). */
+export function newTraceSeed(): string {
+  const seed = randomHex(8);
+  return /^0+$/.test(seed) ? newTraceSeed() : seed;
+}
+
 /** A new span id (8 random bytes as hex): one per hop, and per span when spans are exported. */
 export function newSpanId(): string {
   return randomHex(8);

@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { expandedOfTypes, expandRecord, storedTypesOf } from './journal-batches';
 import { isRunId, JOURNAL_FILE, SUMMARY_FILE, workerOfFile, type JournalRecord, type JournalRecordType, type RunSummary } from './journal-records';
 
 /** The run directory or its files cannot be read as a journal. */
@@ -31,7 +32,7 @@ export interface JournalContents {
   readonly tornTail: boolean;
 }
 
-/** Reads a journal; a torn last line (no newline or not JSON) is ignored, a bad line elsewhere is an error. */
+/** Reads a journal, batch records as the records they hold; a torn last line (no newline or not JSON) is ignored, a bad line elsewhere is an error. */
 export function parseJournal(text: string, file = JOURNAL_FILE): JournalContents {
   const lines = text.split('\n');
   const complete = text.endsWith('\n') || text === '';
@@ -40,7 +41,7 @@ export function parseJournal(text: string, file = JOURNAL_FILE): JournalContents
   lines.forEach((line, i) => {
     if (line === '') return;
     try {
-      records.push(JSON.parse(line) as JournalRecord);
+      records.push(...expandRecord(JSON.parse(line) as JournalRecord));
     } catch {
       if (i === lines.length - 1 && !complete) return;
       throw new JournalError(`${file}: line ${i + 1} is not a journal record`);
@@ -60,11 +61,11 @@ export async function parseJournalFile(file: string): Promise<JournalContents> {
   let number = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     number++;
-    if (pending) records.push(parseRecord(pending.line, pending.number, file));
+    if (pending) records.push(...expandRecord(parseRecord(pending.line, pending.number, file)));
     pending = line === '' ? undefined : { line, number };
   }
   // As in parseJournal: an unterminated last line is a torn write, never a record.
-  if (pending && complete) records.push(parseRecord(pending.line, pending.number, file));
+  if (pending && complete) records.push(...expandRecord(parseRecord(pending.line, pending.number, file)));
   return { records, tornTail: pending !== undefined && !complete };
 }
 
@@ -126,12 +127,15 @@ async function eachFileRecord<T extends JournalRecordType>(file: string, types: 
 
 /**
  * The records of the given types of one event log, one at a time as the reader asks for them (a
- * source of parked messages reads their payloads so); a torn last line is ignored. Stopping early
+ * source of parked messages reads their payloads so), batch records as the records they hold
+ * unless their own type is asked for; a torn last line is ignored. Stopping early
  * closes the file.
  */
 export async function* fileRecords<T extends JournalRecordType>(file: string, types: readonly T[]): AsyncGenerator<Extract<JournalRecord, { t: T }>> {
   // A record's type is the only `"t":"…"` outside a string (quotes inside strings are escaped).
-  const markers = types.map((t) => `"t":"${t}"`);
+  const stored = storedTypesOf(types);
+  const markers = stored.map((t) => `"t":"${t}"`);
+  const wanted = new Set<string>(types);
   let lineNumber = 0;
   let torn: number | undefined;
   const input = createReadStream(file);
@@ -147,7 +151,7 @@ export async function* fileRecords<T extends JournalRecordType>(file: string, ty
         torn = lineNumber;
         continue;
       }
-      if ((types as readonly string[]).includes(record.t)) yield record as Extract<JournalRecord, { t: T }>;
+      if (stored.includes(record.t)) yield* expandedOfTypes<T>(record, wanted);
     }
   } finally {
     input.destroy();

@@ -1,6 +1,7 @@
 // The run journal's format, shared by the executor (which writes it) and the client (which reads it): file names, records, summary.
 import { basename } from 'node:path';
 import type { ComponentStatus, ConnectionIdentity, ConnectionReconciliation, ConnectionRef, RunMode, RunStatus } from './executor-events';
+import { BATCH_RECORD_TYPES, type BatchRecord } from './journal-batches';
 
 /** The starting process's event log in a run directory. */
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -31,7 +32,11 @@ interface Stamped {
   readonly at: string;
 }
 
-export type JournalRecord = Stamped &
+/**
+ * A record of an event log. The in-flight, delivered and committed records of many messages are
+ * stored as one batch record (protocol/journal-batches.ts); readers get them back one by one.
+ */
+export type JournalRecord = BatchRecord | (Stamped &
   (
     /** `connections`: the run's connections, whose labels the other records use (absent in journals written before it). */
     | { readonly t: 'run-start'; readonly runId: string; readonly flow: string; readonly flowFile: string; readonly mode: RunMode; readonly only?: string; readonly actor: string; readonly versions: Readonly<Record<string, string>>; readonly connections?: readonly ConnectionRef[] }
@@ -62,17 +67,19 @@ export type JournalRecord = Stamped &
     | { readonly t: 'worker-end'; readonly worker: string; readonly status: RunStatus; readonly error?: string }
     /** What the processes of the run read of a source together (a Kafka consumer group and the offsets it ends at). */
     | { readonly t: 'shared'; readonly connection: string; readonly source: Readonly<Record<string, unknown>> }
-  );
+  ));
 
 export type JournalRecordType = JournalRecord['t'];
 
-/** Every record type, for a reader that wants them all (copying a run into a store). */
+/** Every record type a reader sees, for a reader that wants them all: batch records come as the records they hold. */
 export const JOURNAL_RECORD_TYPES = [
   'run-start', 'resumed', 'retry-start', 'in-flight', 'unsent', 'delivered', 'committed', 'filtered', 'parked', 'unparked', 'reply',
   'connection', 'component', 'reconciliation', 'log', 'run-end', 'interrupted', 'worker', 'worker-end', 'shared',
 ] as const satisfies readonly JournalRecordType[];
-/** Fails to compile while a record type is missing from the list. */
-const everyTypeListed: [Exclude<JournalRecordType, (typeof JOURNAL_RECORD_TYPES)[number]>] extends [never] ? true : false = true;
+/** Every record type as stored, batch records whole: for copying a run into a store. */
+export const STORED_RECORD_TYPES = [...JOURNAL_RECORD_TYPES, ...BATCH_RECORD_TYPES] as const;
+/** Fails to compile while a record type is missing from the lists. */
+const everyTypeListed: [Exclude<JournalRecordType, (typeof STORED_RECORD_TYPES)[number]>] extends [never] ? true : false = true;
 void everyTypeListed;
 
 /** Distributes Omit over the union so each record keeps its own fields. */

@@ -1,9 +1,10 @@
 // Runs a flow of one connection through the real executor (the CLI bundle as a child process) and measures it from outside.
 import { spawn } from 'node:child_process';
-import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
+import { fileRecords } from '../../protocol/journal-files';
+import { BATCH_RECORD_TYPES, expandRecord } from '../../protocol/journal-batches';
 import { runIdsIn } from '../../test/support/run-folders';
 import { MAIN_LOG } from '../../executor/run-store';
 import { PostgresRunStore } from '../../executor/stores/postgres-run-store';
@@ -73,17 +74,15 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** First `in-flight` and last `committed` times and the number of `delivered` records, streamed (a 1M journal is large). */
+/** First `in-flight` and last `committed` times and the number of `delivered` records, streamed (a 1M journal is large), batches expanded. */
 async function journalTimes(file: string): Promise<{ first: number; last: number; delivered: number }> {
   let first = NaN;
   let last = NaN;
   let delivered = 0;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) {
-    // Records are matched by their type field without parsing every line (a 1M journal has 3M of them).
-    if (line.includes('"t":"committed"')) last = Date.parse((JSON.parse(line) as { at: string }).at);
-    else if (line.includes('"t":"delivered"')) delivered++;
-    else if (Number.isNaN(first) && line.includes('"t":"in-flight"')) first = Date.parse((JSON.parse(line) as { at: string }).at);
+  for await (const r of fileRecords(file, ['in-flight', 'delivered', 'committed'])) {
+    if (r.t === 'committed') last = Date.parse(r.at);
+    else if (r.t === 'delivered') delivered++;
+    else if (Number.isNaN(first)) first = Date.parse(r.at);
   }
   return { first, last, delivered };
 }
@@ -98,11 +97,14 @@ async function storeTimes(url: string): Promise<{ transferMs: number; delivered:
     let last = NaN;
     let delivered = 0;
     let bytes = 0;
-    for await (const r of run.records(MAIN_LOG, ['in-flight', 'delivered', 'committed'])) {
-      bytes += JSON.stringify(r).length + 1;
-      if (r.t === 'committed') last = Date.parse(r.at);
-      else if (r.t === 'delivered') delivered++;
-      else if (Number.isNaN(first)) first = Date.parse(r.at);
+    // The records as stored (batches whole) for their size, then as the records they hold.
+    for await (const stored of run.records(MAIN_LOG, ['in-flight', 'delivered', 'committed', ...BATCH_RECORD_TYPES])) {
+      bytes += JSON.stringify(stored).length + 1;
+      for (const r of expandRecord(stored)) {
+        if (r.t === 'committed') last = Date.parse(r.at);
+        else if (r.t === 'delivered') delivered++;
+        else if (r.t === 'in-flight' && Number.isNaN(first)) first = Date.parse(r.at);
+      }
     }
     return { transferMs: last - first, delivered, journalMb: bytes / 1024 / 1024 };
   } finally {

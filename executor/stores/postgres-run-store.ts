@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { JournalError } from '../../protocol/journal-files';
-import { isRunId, JOURNAL_RECORD_TYPES, type JournalRecord, type JournalRecordType, type NewJournalRecord, type RunSummary } from '../../protocol/journal-records';
+import { expandedOfTypes, storedTypesOf } from '../../protocol/journal-batches';
+import { isRunId, STORED_RECORD_TYPES, type JournalRecord, type JournalRecordType, type NewJournalRecord, type RunSummary } from '../../protocol/journal-records';
 import { maskUrlPasswords } from '../../flow/secret-mask';
 import { Journal } from '../journal-writer';
 import type { Redactor } from '../redaction';
@@ -83,7 +84,7 @@ export class PostgresRunStore implements RunStore {
           if (batch.length > 0) await this.tables.insertRecords(client, source.runId, log, batch.map(recordType), batch);
           batch = [];
         };
-        for await (const r of source.records(log, JOURNAL_RECORD_TYPES)) {
+        for await (const r of source.records(log, STORED_RECORD_TYPES)) {
           batch.push(JSON.stringify(r));
           if (batch.length >= 1000) await flush();
         }
@@ -162,12 +163,13 @@ class PostgresRun implements StoredRun, HeldRun {
 
   async *records<T extends JournalRecordType>(log: string, types: readonly T[]): AsyncGenerator<Extract<JournalRecord, { t: T }>> {
     const client = await this.pool.connect();
-    const cursor = client.query(new Cursor<{ record: string }>(`SELECT record FROM ${this.tables.journal} WHERE run_id = $1 AND log = $2 AND t = ANY($3) ORDER BY seq`, [this.runId, log, [...types]]));
+    const cursor = client.query(new Cursor<{ record: string }>(`SELECT record FROM ${this.tables.journal} WHERE run_id = $1 AND log = $2 AND t = ANY($3) ORDER BY seq`, [this.runId, log, storedTypesOf(types)]));
+    const wanted = new Set<string>(types);
     try {
       for (;;) {
         const rows = await cursor.read(2000);
         if (rows.length === 0) return;
-        for (const row of rows) yield JSON.parse(row.record) as Extract<JournalRecord, { t: T }>;
+        for (const row of rows) yield* expandedOfTypes<T>(JSON.parse(row.record) as JournalRecord, wanted);
       }
     } finally {
       await cursor.close().catch(() => undefined);

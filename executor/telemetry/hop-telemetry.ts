@@ -39,8 +39,11 @@ export interface ExportReport {
 }
 
 export interface Telemetry {
-  /** Starts a message's hop; `incoming` is the context it came with (its parent, and linked). */
-  startHop(shapes: HopShapes | undefined, message: SourceMessage, incoming: TraceContext | undefined): HopSpan;
+  /**
+   * Starts a message's hop; `incoming` is the context it came with (its parent, and linked).
+   * `traceId`: the trace to start for a message that came without one (default: a new random one).
+   */
+  startHop(shapes: HopShapes | undefined, message: SourceMessage, incoming: TraceContext | undefined, traceId?: string): HopSpan;
   /** Exports what has ended (bounded in time) and reports what could not be, since the last report. */
   flush(): Promise<ExportReport | undefined>;
   /** Flushes, then stops exporting. */
@@ -51,8 +54,8 @@ export interface Telemetry {
 class UntracedHop implements HopSpan {
   readonly context: TraceContext;
 
-  constructor(incoming: TraceContext | undefined) {
-    this.context = { traceId: incoming?.traceId ?? newTraceId(), spanId: newSpanId() };
+  constructor(incoming: TraceContext | undefined, traceId: string | undefined) {
+    this.context = { traceId: incoming?.traceId ?? traceId ?? newTraceId(), spanId: newSpanId() };
   }
 
   retrying(): void {}
@@ -63,7 +66,7 @@ class UntracedHop implements HopSpan {
 
 /** Tracing off: nothing is recorded or exported. */
 export const NO_TELEMETRY: Telemetry = {
-  startHop: (_shapes, _message, incoming) => new UntracedHop(incoming),
+  startHop: (_shapes, _message, incoming, traceId) => new UntracedHop(incoming, traceId),
   flush: () => Promise.resolve(undefined),
   shutdown: () => Promise.resolve(undefined),
 };

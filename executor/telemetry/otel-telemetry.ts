@@ -58,14 +58,24 @@ export class OtelTelemetry implements Telemetry {
     this.provider = new TracerProvider({
       resource: resourceFromAttributes({ 'service.name': options.serviceName }),
       // The ids the journal and `flowtracer trace` know: one generator for both.
-      idGenerator: { generateTraceId: newTraceId, generateSpanId: newSpanId },
+      idGenerator: { generateTraceId: () => this.takeTraceId(), generateSpanId: newSpanId },
       spanProcessors: [new BatchSpanProcessor({ exporter: this.counting, maxQueueSize: 16_384, maxExportBatchSize: 1024, scheduledDelayMillis: 1000, exportTimeoutMillis: FLUSH_LIMIT_MS })],
     });
     this.tracer = this.provider.getTracer('flowtracer');
   }
 
-  startHop(shapes: HopShapes | undefined, message: SourceMessage, incoming: TraceContext | undefined): HopSpan {
+  /** The trace id the next root span takes (`startHop`'s for a message without one), handed over within one synchronous call. */
+  private nextTraceId: string | undefined;
+
+  private takeTraceId(): string {
+    const id = this.nextTraceId ?? newTraceId();
+    this.nextTraceId = undefined;
+    return id;
+  }
+
+  startHop(shapes: HopShapes | undefined, message: SourceMessage, incoming: TraceContext | undefined, traceId?: string): HopSpan {
     const { source, target, redact } = this.prepared(shapes);
+    this.nextTraceId = incoming ? undefined : traceId;
     const remote: SpanContext | undefined = incoming && { traceId: incoming.traceId, spanId: incoming.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true };
     // The message's own context is its parent (one trace per message across every hop) and, as the messaging conventions ask, a link.
     const process = this.tracer.startSpan(source.name, {
@@ -73,6 +83,7 @@ export class OtelTelemetry implements Telemetry {
       attributes: withMessage(source, message, redact),
       ...(remote ? { links: [{ context: remote }] } : {}),
     }, remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT);
+    this.nextTraceId = undefined;
     const send = target && this.tracer.startSpan(target.name, { kind: target.kind, attributes: withMessage(target, message, redact) }, trace.setSpan(ROOT_CONTEXT, process));
     return new TracedHop(process, send, target?.shape, redact, () => (this.ended += send ? 2 : 1));
   }

@@ -4,3 +4,4 @@ export { exportResolvedFlow } from './export-command';
 export { applyEditRequest } from './diagram/apply-edit-request';
 export { COMPONENT_TYPES } from '../flow/component-types';
 export { componentNameFrom, flowIdFrom, generateFlow } from './new-flow/flow-template';
+export { parse as parseYaml } from 'yaml';

@@ -6,6 +6,7 @@ import { redriveComponent } from '../messages/dead-letter-redrive';
 import { exportFromComponent, WHOLE_COMPONENT } from '../messages/message-exporter';
 import { sendToComponent } from '../messages/message-sender';
 import { isMessageComponent } from '../messages/messages-panels';
+import { flowLanguage } from '../lazy-bundles';
 import { parsedFlowFile } from '../parsed-flows';
 import type { CommandContext } from './command-context';
 import { flowFileOf, type DiagramNodeContext, type TargetArg } from './command-targets';
@@ -39,7 +40,7 @@ async function messagesSource(ctx: CommandContext, messages: vscode.Uri | undefi
   const document = editor && !/\.flow\.ya?ml$/.test(editor.document.uri.path) ? editor.document : undefined;
   const name = document ? vscode.workspace.asRelativePath(document.uri) : '';
   const items: (vscode.QuickPickItem & { readonly from: 'selection' | 'document' | 'file' })[] = [
-    ...(editor && document && !editor.selection.isEmpty ? [{ label: `The selection in ${name}`, description: 'a JSON array, one JSON object, or .ndjson lines', from: 'selection' as const }] : []),
+    ...(editor && document && !editor.selection.isEmpty ? [{ label: `The selection in ${name}`, description: 'a JSON or YAML list, one JSON or YAML message, or .ndjson lines', from: 'selection' as const }] : []),
     ...(document ? [{ label: `All of ${name}`, description: document.isDirty || document.isUntitled ? 'as it is in the editor' : 'one message a line', from: 'document' as const }] : []),
     { label: 'An .ndjson file…', description: 'one { key, headers, value } a line', from: 'file' },
   ];
@@ -49,10 +50,10 @@ async function messagesSource(ctx: CommandContext, messages: vscode.Uri | undefi
     const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Messages (.ndjson)': ['ndjson', 'jsonl'], 'All files': ['*'] }, title: 'FlowTracer: send the messages of' })) ?? [];
     return file ? { source: { file: file.fsPath }, described: vscode.workspace.asRelativePath(file) } : undefined;
   }
-  if (picked.from === 'selection') return { source: { text: snippetLines(document!.getText(editor!.selection)) }, described: `the selection in ${name}` };
-  // A saved file is streamed from disk; what only the editor holds is sent as its text.
-  if (document!.uri.scheme === 'file' && !document!.isDirty) return { source: { file: document!.uri.fsPath }, described: name };
-  return { source: { text: snippetLines(document!.getText()) }, described: name };
+  if (picked.from === 'selection') return { source: { text: snippetLines(document!.getText(editor!.selection), flowLanguage().parseYaml) }, described: `the selection in ${name}` };
+  // A saved .ndjson file is streamed from disk; what only the editor holds, and JSON or YAML, is sent as its text.
+  if (document!.uri.scheme === 'file' && !document!.isDirty && /\.(ndjson|jsonl)$/i.test(document!.uri.path)) return { source: { file: document!.uri.fsPath }, described: name };
+  return { source: { text: snippetLines(document!.getText(), flowLanguage().parseYaml) }, described: name };
 }
 
 /** Send Messages…: to the component, from an .ndjson file, a selection or a snippet, through the executor (a count at the end). */

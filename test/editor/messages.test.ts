@@ -157,6 +157,15 @@ describe('FlowTracer Send Messages… in VS Code (RabbitMQ)', function () {
     assert.deepEqual((await drain(inbox)).map((m) => [m.key, m.body]), [['s-1', '{"n":1}'], ['s-2', '{"n":2}']]);
   });
 
+  it('sends a YAML list of messages open in the editor, one message per item', async () => {
+    const snippet = await writeFlow(`snippet-${tag}.yaml`, '- key: y-1\n  headers: { origin: yaml }\n  value: { n: 1 }\n- key: y-2\n  value: plain\n');
+    await vscode.window.showTextDocument(snippet);
+    api.test.setPrompter(new ScriptedPrompter([() => `All of snippet-${tag}.yaml`]));
+    const result = await vscode.commands.executeCommand('flowtracer.sendMessages', node('Inbox'));
+    assert.deepEqual(result, { sent: 2, of: 2, stopped: false });
+    assert.deepEqual((await drain(inbox)).map((m) => [m.key, m.headers['origin'], m.body]), [['y-1', 'yaml', '{"n":1}'], ['y-2', undefined, 'plain']]);
+  });
+
   it('sends nothing from a line that is no message, and says which line', async () => {
     const file = await writeFlow(`bad-${tag}.ndjson`, '{"key":"ok","value":1}\nnot a message\n');
     const result = await vscode.commands.executeCommand('flowtracer.sendMessages', node('Outbox'), undefined, file) as { sent: number; error?: string };

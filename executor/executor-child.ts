@@ -1,11 +1,7 @@
 // The executor child process that the extension forks (dist/executor/cli.js --executor-child); speaks the event channel over IPC.
 import { DEFAULT_STOP_GRACE_MS, isExecutorCommand, STOP_GRACE_ENV, type ExecutorCommand, type ExecutorEvent } from '../protocol/executor-events';
 import { createConnector } from './connectors/registry';
-import { browseOptionsOf, browsePages } from './messages/browse-pages';
-import { sendThroughChannel } from './messages/send-channel';
-import type { DeadLetterGroup } from './messages/dead-letters';
-import { exportToFile } from './messages/export-file';
-import { groupViews, surveyRedrive, writeRedriveFlows } from './messages/redrive-survey';
+import { isMessageCommand, serveMessageCommand } from './messages/channel-commands';
 import { resumeRun, retryRun, startRun, type EngineDeps } from './engine';
 import { markInterruptedRuns } from './run-interrupts';
 import type { RunStore } from './run-store';
@@ -22,9 +18,6 @@ function stopGraceMs(env: NodeJS.ProcessEnv): number {
   const ms = Number(env[STOP_GRACE_ENV]);
   return env[STOP_GRACE_ENV] !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_STOP_GRACE_MS;
 }
-
-/** How often an export reports how far it got. */
-const EXPORT_PROGRESS_EVERY = 500;
 
 const send = (event: ExecutorEvent): void => {
   process.send?.(event);
@@ -46,17 +39,6 @@ const extensionSecrets: SecretProvider = (name, signal) =>
     send({ type: 'secret-request', requestId, name });
   });
 
-/** A browse changes nothing at the source; a Stop ends it at once (a RabbitMQ browse then gives its messages back). */
-async function browse(command: Extract<ExecutorCommand, { type: 'browse' }>): Promise<void> {
-  stop = new RunStop(0);
-  try {
-    await browsePages(command.flowFile, command.component, command.request, extensionSecrets, AbortSignal.any([stop.signal, stop.stopReading]), send);
-  } finally {
-    stop.dispose();
-    stop = undefined;
-  }
-}
-
 /** The Runs view's reads of a run store: one answer event, or one error line (the store's URL masked). */
 async function readStore(command: Extract<ExecutorCommand, { type: 'list-runs' | 'read-run' }>): Promise<void> {
   let store: RunStore | undefined;
@@ -71,66 +53,21 @@ async function readStore(command: Extract<ExecutorCommand, { type: 'list-runs' |
   }
 }
 
-/** A send writes through the component's own writer; a Stop ends it once what is in flight is confirmed. */
-async function sendMessagesCommand(command: Extract<ExecutorCommand, { type: 'send' }>): Promise<void> {
-  stop = new RunStop(0);
-  try {
-    await sendThroughChannel(command.flowFile, command.component, command.messages, extensionSecrets, stop.stopReading, send);
-  } finally {
-    stop.dispose();
-    stop = undefined;
-  }
-}
-
-/** Export Messages…: the browse written to a file, a progress event every thousand messages. */
-async function exportCommand(command: Extract<ExecutorCommand, { type: 'export' }>): Promise<void> {
-  stop = new RunStop(0);
-  let note: string | undefined;
-  let written = 0;
-  try {
-    const request = { options: browseOptionsOf(command.request), search: command.request.search ?? {}, secrets: extensionSecrets };
-    written = await exportToFile(command.flowFile, command.component, request, command.file, AbortSignal.any([stop.signal, stop.stopReading]), (said) => (note = said), (n) => {
-      written = n;
-      if (n % EXPORT_PROGRESS_EVERY === 0) send({ type: 'export-progress', component: command.component, written: n });
-    });
-    send({ type: 'export-finished', component: command.component, written, file: command.file, ...(note ? { note } : {}) });
-  } catch (error) {
-    send({ type: 'export-finished', component: command.component, written, file: command.file, ...(note ? { note } : {}), error: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
-  } finally {
-    stop.dispose();
-    stop = undefined;
-  }
-}
-
-/** Redrive…'s read (and, with `write`, its flows): the survey the CLI's `redrive` makes, as one `redrive-planned` event. */
-async function redrivePlan(command: Extract<ExecutorCommand, { type: 'redrive-plan' }>): Promise<void> {
-  stop = new RunStop(0);
-  let note: string | undefined;
-  try {
-    const picks = command.picks;
-    const picked = picks ? (g: DeadLetterGroup): boolean => picks.some((p) => p.origin === g.originId && p.reason === g.reason) : undefined;
-    const request = { maxRedrives: command.maxRedrives, secrets: extensionSecrets, ...(command.to !== undefined ? { to: command.to } : {}), ...(picked ? { picked } : {}) };
-    const survey = await surveyRedrive(command.flowFile, command.component, request, AbortSignal.any([stop.signal, stop.stopReading]), (said) => (note = said));
-    const flows = command.write ? writeRedriveFlows(survey, command.write.folder, { maxRedrives: command.maxRedrives, keepHeaders: command.write.keepHeaders }) : undefined;
-    send({ type: 'redrive-planned', component: command.component, groups: groupViews(survey), notDeadLetters: survey.notDeadLetters, ...(flows ? { flows } : {}), ...(note ? { note } : {}) });
-  } catch (error) {
-    send({ type: 'redrive-planned', component: command.component, groups: [], notDeadLetters: 0, ...(note ? { note } : {}), error: new Redactor().redact(error instanceof Error ? error.message : String(error)) });
-  } finally {
-    stop.dispose();
-    stop = undefined;
-  }
-}
-
 async function execute(command: Exclude<ExecutorCommand, { type: 'stop' | 'secret-value' }>): Promise<void> {
   if (command.type === 'list-runs' || command.type === 'read-run') return readStore(command);
   if (stop) {
     send({ type: 'log', level: 'error', message: 'a run is already in progress in this executor' });
     return;
   }
-  if (command.type === 'browse') return browse(command);
-  if (command.type === 'send') return sendMessagesCommand(command);
-  if (command.type === 'redrive-plan') return redrivePlan(command);
-  if (command.type === 'export') return exportCommand(command);
+  if (isMessageCommand(command)) {
+    stop = new RunStop(0);
+    try {
+      return await serveMessageCommand(command, stop, extensionSecrets, send);
+    } finally {
+      stop.dispose();
+      stop = undefined;
+    }
+  }
   stop = new RunStop(stopGraceMs(process.env));
   const runsDir = command.type === 'run' ? (command.options.runsDir ?? '.flowtracer/runs') : (command.runsDir ?? '.flowtracer/runs');
   const runsStore = command.type === 'run' ? command.options.runsStore : command.runsStore;

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as amqp from 'amqplib';
+import { parseJournal } from '../../../protocol/journal-files';
 
 export const AMQP_URL = process.env['FLOWTRACER_TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -54,9 +55,10 @@ export async function deleteQueues(...queues: string[]): Promise<void> {
   }
 }
 
+/** A run's journal as its readers see it (batch records as the records they hold: protocol/journal-files.ts). */
 export async function journalOf(directory: string): Promise<{ t: string; [key: string]: unknown }[]> {
   const text = await readFile(join(directory, 'journal.ndjson'), 'utf8');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string });
+  return parseJournal(text).records as unknown as { t: string; [key: string]: unknown }[];
 }
 
 export { until } from './until';

@@ -1,17 +1,31 @@
 // What the message commands share (they are entries of the CLI's one table): their options, value checks, the access gate first, Ctrl-C, errors as exit codes.
 import { resolve } from 'node:path';
 import { authorizeCli } from './cli-access';
-import { UsageError, type CliOptions } from './cli-arguments';
+import { optionText, UsageError, type CliOptions, type CommandInput } from './cli-arguments';
 import { COMMON, GITHUB_API_URL } from './cli-options';
 import { reportError } from './cli-commands';
 import { Redactor } from './redaction';
 import { environmentSecretValues } from './values';
 import { MessageTargetError } from './messages/component-messages';
 import { MessageLineError } from './messages/message-lines';
+import type { MessageSearch } from './messages/message-search';
 
 /** A line for the user on stderr, as `flowtracer: …`. */
 export function say(text: string): void {
   process.stderr.write(`flowtracer: ${text}\n`);
+}
+
+/** Which messages a browse, an export or a redrive takes (the Messages panel's search). */
+export const SEARCH: CliOptions = {
+  grep: { type: 'string', value: 'TEXT', help: 'only messages whose payload, key or headers hold TEXT' },
+  key: { type: 'string', value: 'KEY', help: 'only messages with this key' },
+  header: { type: 'string', value: 'NAME[=VALUE]', help: 'only messages with this header (and value)' },
+};
+
+/** The search the SEARCH options say. */
+export function searchOf(input: CommandInput): MessageSearch {
+  const [grep, key, header] = ['grep', 'key', 'header'].map((name) => optionText(input, name));
+  return { ...(grep !== undefined ? { text: grep } : {}), ...(key !== undefined ? { key } : {}), ...(header !== undefined ? { header } : {}) };
 }
 
 /** The options of browse, send and export-messages: the common ones and where the access check asks GitHub. */

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { DEAD_LETTER_DEFAULTS } from '../flow/schema';
 import { optionText, type CliCommand, type CliOptions, type CommandInput } from './cli-arguments';
 import { ExitCode, reportError } from './cli-commands';
-import { guarded, MESSAGE_OPTIONS, partitionsOf, say, wholeNumber } from './cli-message-args';
+import { guarded, MESSAGE_OPTIONS, partitionsOf, say, SEARCH, searchOf, wholeNumber } from './cli-message-args';
 import { REDRIVE_OPTIONS, redriveCommand } from './cli-redrive';
 import type { BrowsedMessage } from './connectors/connector';
 import { browseComponent, connectorFor, loadComponent } from './messages/component-messages';
@@ -20,9 +20,7 @@ const BROWSE_DEFAULT_LIMIT = 100;
 const READING: CliOptions = {
   from: { type: 'string', value: 'earliest|latest|OFFSET|TIME', help: 'Kafka: where each partition starts (default earliest; latest: the last N of each)' },
   partitions: { type: 'string', value: '0,1', help: 'Kafka: only these partitions' },
-  grep: { type: 'string', value: 'TEXT', help: 'only messages whose payload holds TEXT' },
-  key: { type: 'string', value: 'KEY', help: 'only messages with this key' },
-  header: { type: 'string', value: 'NAME[=VALUE]', help: 'only messages with this header (and value)' },
+  ...SEARCH,
 };
 const LIMIT = (what: string): CliOptions => ({ limit: { type: 'string', value: 'N', help: what } });
 
@@ -34,10 +32,10 @@ function showMessage(m: BrowsedMessage): string {
 }
 
 function browseArgs(input: CommandInput, defaultLimit: number) {
-  const [from, partitions, grep, key, header] = ['from', 'partitions', 'grep', 'key', 'header'].map((name) => optionText(input, name));
+  const [from, partitions] = ['from', 'partitions'].map((name) => optionText(input, name));
   return {
     options: { ...(from ? { from } : {}), ...(partitions ? { partitions: partitionsOf(partitions)! } : {}), limit: wholeNumber(optionText(input, 'limit'), '--limit') ?? defaultLimit },
-    search: { ...(grep !== undefined ? { text: grep } : {}), ...(key !== undefined ? { key } : {}), ...(header !== undefined ? { header } : {}) },
+    search: searchOf(input),
   };
 }
 

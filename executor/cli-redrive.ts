@@ -4,7 +4,7 @@ import { DEAD_LETTER_DEFAULTS } from '../flow/schema';
 import { optionList, optionText, type CliOptions, type CommandInput } from './cli-arguments';
 import { ExitCode, withEngine } from './cli-commands';
 import { STOP_GRACE, withStore } from './cli-options';
-import { guarded, MESSAGE_OPTIONS, say, wholeNumber } from './cli-message-args';
+import { guarded, MESSAGE_OPTIONS, say, SEARCH, searchOf, wholeNumber } from './cli-message-args';
 import { startRun } from './engine';
 import type { DeadLetterGroup } from './messages/dead-letters';
 import { groupViews, surveyRedrive, tooOftenOf, writeRedriveFlows } from './messages/redrive-survey';
@@ -15,6 +15,7 @@ export const REDRIVE_OPTIONS: CliOptions = {
   to: { type: 'string', value: 'COMPONENT', help: 'move every picked group here instead of to its origin' },
   origin: { type: 'string', value: 'ORIGIN', multiple: true, help: 'only the dead letters of this origin (kafka:TOPIC, mq:QUEUE); repeatable' },
   reason: { type: 'string', value: 'TEXT', multiple: true, help: 'only the dead letters of this reason (rejected, expired…); repeatable' },
+  ...SEARCH,
   'dry-run': { type: 'boolean', help: 'list the groups and where each would go; move nothing' },
   'keep-headers': { type: 'boolean', help: 'keep the headers the dead-lettering added (default: stripped)' },
   'max-redrives': { type: 'string', value: 'N', help: `leave a message redriven N times already (default ${String(DEAD_LETTER_DEFAULTS.maxRedrives)})` },
@@ -33,7 +34,8 @@ export async function redriveCommand(input: CommandInput): Promise<number> {
   return guarded('redrive', file, json, optionText(input, 'github-api-url'), async (signal) => {
     // What is there, read-only: the groups by origin and reason, and where each would go.
     const picked = (g: DeadLetterGroup): boolean => (!wantedOrigins || wantedOrigins.includes(g.originId)) && (!wantedReasons || wantedReasons.includes(g.reason));
-    const survey = await surveyRedrive(file, name, { maxRedrives, picked, ...(to !== undefined ? { to } : {}) }, signal, say);
+    const search = searchOf(input);
+    const survey = await surveyRedrive(file, name, { maxRedrives, picked, search, ...(to !== undefined ? { to } : {}) }, signal, say);
     const groups = groupViews(survey);
     const tooOften = tooOftenOf(survey);
     if (!json) {
@@ -51,7 +53,7 @@ export async function redriveCommand(input: CommandInput): Promise<number> {
     // Each move is an ordinary run of a flow of two components, one after the other (a queue is read by one connection at a time).
     return withStore(input, async (flags) => {
       let worst: number = survey.plan.unmatched.length > 0 ? ExitCode.failed : ExitCode.ok;
-      for (const flow of writeRedriveFlows(survey, join(dirname(flags.runsDir), 'redrives'), { maxRedrives, keepHeaders })) {
+      for (const flow of writeRedriveFlows(survey, join(dirname(flags.runsDir), 'redrives'), { maxRedrives, keepHeaders, search })) {
         if (signal.aborted) return ExitCode.stopped;
         if (!json) process.stderr.write(`flowtracer redrive: ${flow.origin} -> ${flow.to} (flow ${flow.flowFile})\n`);
         const code = await withEngine(flags, `redrive ${name} -> ${flow.to}`, () => Promise.resolve(flow.flowFile), (d) => startRun(flow.flowFile, {}, d));

@@ -158,7 +158,7 @@ export type ExecutorCommand =
    * (`picks`, default all) and where each would go (`to`, default its origin); with `write`, the flows of the moves are written
    * into its folder, for the extension to run one after the other.
    */
-  | { readonly type: 'redrive-plan'; readonly flowFile: string; readonly component: string; readonly maxRedrives: number; readonly to?: string; readonly picks?: readonly RedrivePick[]; readonly write?: { readonly folder: string; readonly keepHeaders: boolean } };
+  | { readonly type: 'redrive-plan'; readonly flowFile: string; readonly component: string; readonly maxRedrives: number; readonly to?: string; readonly picks?: readonly RedrivePick[]; readonly search?: BrowseRequest['search']; readonly write?: { readonly folder: string; readonly keepHeaders: boolean } };
 
 /** How long a Stop waits for the messages in flight to be confirmed (`--stop-grace`, the `flowtracer.stopGracePeriod` setting). */
 export const DEFAULT_STOP_GRACE_MS = 5000;

@@ -27,6 +27,7 @@ export interface RedriveResult {
 
 const THEIR_ORIGINS = 'Back to their origins';
 const STRIP = 'Strip the dead-lettering headers';
+const BY_SEARCH = '$(search) Only those matching a search…';
 const KEEP = 'Keep them';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -91,22 +92,32 @@ export async function redriveComponent(ctx: CommandContext, flowFile: vscode.Uri
   }
   const where = await destination(ctx, flowFile, component, movable);
   if (!where) return undefined;
-  const items = movable.map((g) => {
+  const items: (vscode.QuickPickItem & { readonly group?: RedriveGroupView })[] = movable.map((g) => {
     const to = where.to ?? g.to;
     return { label: `${g.origin} · ${g.reason}`, description: describeGroup(g, to), picked: to !== null, group: g };
   });
-  const picked = await ctx.prompts.pickMany(items, { title: `FlowTracer: redrive which dead letters of ${component}?`, placeHolder: 'What would go where (nothing moves yet): pick the groups to move' });
-  if (!picked || picked.length === 0) return undefined;
+  items.push({ label: BY_SEARCH, description: 'of the groups picked (or all): text in the payload, the key or a header' });
+  const chosen = await ctx.prompts.pickMany(items, { title: `FlowTracer: redrive which dead letters of ${component}?`, placeHolder: 'What would go where (nothing moves yet): pick the groups to move' });
+  if (!chosen || chosen.length === 0) return undefined;
+  const picked = chosen.flatMap((i) => (i.group ? [{ group: i.group }] : []));
+  let search: { readonly text: string } | undefined;
+  if (chosen.some((i) => i.label === BY_SEARCH)) {
+    const text = await ctx.prompts.input({ title: `FlowTracer: redrive the dead letters of ${component} that hold`, prompt: 'Text in the payload, the key or a header (case-insensitive)' });
+    if (!text) return undefined;
+    search = { text };
+    if (picked.length === 0) picked.push(...movable.filter((g) => (where.to ?? g.to) !== null).map((group) => ({ group })));
+  }
   const headers = await ctx.prompts.pick([
     { label: STRIP, description: 'x-death, x-original-topic, Spring\'s and Kafka Connect\'s (x-flowtracer-redriven is counted up either way)' },
     { label: KEEP, description: 'the messages keep every header they have' },
   ], { title: 'FlowTracer: the headers the dead-lettering added?' });
   if (!headers) return undefined;
   const written = await plan(ctx, admitted, {
-    ...base, ...where, picks: picked.map((i) => ({ origin: i.group.origin, reason: i.group.reason })),
+    ...base, ...where, ...(search ? { search } : {}), picks: picked.map((i) => ({ origin: i.group.origin, reason: i.group.reason })),
     write: { folder: redrivesFolder(flowFile), keepHeaders: headers.label === KEEP },
   }, `FlowTracer: planning the redrive of ${component}`);
   if (!written) return undefined;
+  if (search) ctx.log.info(`redrive ${component}: ${plural((written.flows ?? []).reduce((n, f) => n + f.count, 0), 'dead letter')} of the groups picked hold "${search.text}"`);
   const runs: RedriveRun[] = [];
   for (const flow of written.flows ?? []) {
     const uri = vscode.Uri.file(flow.flowFile);

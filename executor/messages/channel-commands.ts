@@ -41,13 +41,13 @@ async function exportThroughChannel(command: Extract<MessageCommand, { type: 'ex
 
 /** Redrive…'s read (and, with `write`, its flows): the survey the CLI's `redrive` makes, as one `redrive-planned` event. */
 async function redrivePlanThroughChannel(command: Extract<MessageCommand, { type: 'redrive-plan' }>, secrets: SecretProvider, signal: AbortSignal, emit: EventSink): Promise<void> {
-  const { component, picks } = command;
+  const { component, picks, search } = command;
   let note: string | undefined;
   try {
     const picked = picks ? (g: DeadLetterGroup): boolean => picks.some((p) => p.origin === g.originId && p.reason === g.reason) : undefined;
-    const request = { maxRedrives: command.maxRedrives, secrets, ...(command.to !== undefined ? { to: command.to } : {}), ...(picked ? { picked } : {}) };
+    const request = { maxRedrives: command.maxRedrives, secrets, ...(command.to !== undefined ? { to: command.to } : {}), ...(picked ? { picked } : {}), ...(search ? { search } : {}) };
     const survey = await surveyRedrive(command.flowFile, component, request, signal, (said) => (note = said));
-    const flows = command.write ? writeRedriveFlows(survey, command.write.folder, { maxRedrives: command.maxRedrives, keepHeaders: command.write.keepHeaders }) : undefined;
+    const flows = command.write ? writeRedriveFlows(survey, command.write.folder, { maxRedrives: command.maxRedrives, keepHeaders: command.write.keepHeaders, ...(search ? { search } : {}) }) : undefined;
     emit({ type: 'redrive-planned', component, groups: groupViews(survey), notDeadLetters: survey.notDeadLetters, ...(flows ? { flows } : {}), ...(note ? { note } : {}) });
   } catch (error) {
     emit({ type: 'redrive-planned', component, groups: [], notDeadLetters: 0, ...(note ? { note } : {}), error: failure(error) });

@@ -2,6 +2,7 @@
 import type { SourceMessage, SourceReader } from '../connectors/connector';
 import { DEAD_LETTER_DEFAULTS } from '../../flow/schema';
 import { chooseDeadLetter, deadLetterOf, redrivenHeaders, type DeadLetterSelect } from './dead-letters';
+import { matchesSearch } from './message-search';
 
 export interface PassedOver {
   /** Dead letters of this origin redriven `maxRedrives` times already. */
@@ -23,7 +24,7 @@ export function deadLetterSource(reader: SourceReader, select: DeadLetterSelect,
   return {
     async *messages(signal: AbortSignal): AsyncIterable<SourceMessage> {
       for await (const message of reader.messages(signal)) {
-        const choice = chooseDeadLetter(deadLetterOf(message.headers), select);
+        const choice = select.search && !matchesSearch(message, select.search) ? 'other' : chooseDeadLetter(deadLetterOf(message.headers), select);
         if (choice === 'take') {
           const redriven = { ...message, headers: redrivenHeaders(message.headers, select.keepHeaders) };
           original.set(redriven, message);
@@ -50,6 +51,7 @@ export function deadLetterSelectOf(select: unknown, defaults: { readonly maxRedr
   return {
     origin: written.origin,
     ...(written.reasons ? { reasons: written.reasons } : {}),
+    ...(written.search ? { search: written.search } : {}),
     maxRedrives: written.maxRedrives ?? defaults.maxRedrives,
     keepHeaders: written.keepHeaders ?? defaults.keepHeaders,
   };

@@ -1,4 +1,5 @@
 // Recognises dead letters by their headers (RabbitMQ x-death, x-original-topic, Spring's kafka_dlt-*, Kafka Connect's __connect.errors.*) and groups them by origin and reason.
+import type { MessageSearch } from './message-search';
 
 /** Where a dead letter came from: a Kafka topic (and the record's place there) or a RabbitMQ queue. */
 export type DeadLetterOrigin =
@@ -103,6 +104,8 @@ export interface DeadLetterSelect {
   /** A message redriven this many times already is left alone (and reported). */
   readonly maxRedrives: number;
   readonly keepHeaders: boolean;
+  /** Only the dead letters that match (`select.deadLetters.search`). */
+  readonly search?: MessageSearch;
 }
 
 export type DeadLetterChoice = 'take' | 'other' | 'too-often';

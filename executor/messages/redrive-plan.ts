@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import type { FlowComponent, FlowModel } from '../../flow/model';
 import type { DeadLetterGroup } from './dead-letters';
+import { isEmptySearch, type MessageSearch } from './message-search';
 
 /** A component's identity at its broker, its values resolved: what a dead letter's origin is compared with. */
 export interface ComponentAddress {
@@ -49,6 +50,8 @@ export function planRedrive(groups: readonly DeadLetterGroup[], addresses: reado
 export interface RedriveFlowOptions {
   readonly maxRedrives: number;
   readonly keepHeaders: boolean;
+  /** Only the dead letters that match. */
+  readonly search?: MessageSearch;
 }
 
 /**
@@ -70,7 +73,10 @@ export function redriveFlowText(model: FlowModel, source: FlowComponent, move: R
     connections: [{
       from: source.name,
       to: move.target.name,
-      select: { ...bound, deadLetters: { origin: move.originId, reasons: move.groups.map((g) => g.reason), maxRedrives: options.maxRedrives, keepHeaders: options.keepHeaders } },
+      select: { ...bound, deadLetters: {
+        origin: move.originId, reasons: move.groups.map((g) => g.reason), maxRedrives: options.maxRedrives, keepHeaders: options.keepHeaders,
+        ...(options.search && !isEmptySearch(options.search) ? { search: options.search } : {}),
+      } },
     }],
   };
   return stringify(flow);

@@ -6,6 +6,7 @@ import type { RedriveFlowView, RedriveGroupView } from '../../protocol/executor-
 import type { SecretProvider } from '../values';
 import { browseComponent, componentAddresses, connectorFor, loadComponent, MessageTargetError } from './component-messages';
 import { DeadLetterGroups, type DeadLetterGroup } from './dead-letters';
+import type { MessageSearch } from './message-search';
 import { planRedrive, redriveFlowText, type RedriveFlowOptions, type RedrivePlan } from './redrive-plan';
 
 export interface RedriveRequest {
@@ -15,6 +16,8 @@ export interface RedriveRequest {
   readonly to?: string;
   /** Which groups are picked (default: all). */
   readonly picked?: (group: DeadLetterGroup) => boolean;
+  /** Only the dead letters that match (default: all of them). */
+  readonly search?: MessageSearch;
   readonly secrets?: SecretProvider;
 }
 
@@ -45,7 +48,7 @@ export async function surveyRedrive(flowFile: string, name: string, request: Red
   const found = new DeadLetterGroups(request.maxRedrives);
   const connector = await connectorFor(component, signal, request.secrets);
   try {
-    await browseComponent(connector, { limit: Number.MAX_SAFE_INTEGER }, {}, signal, (m) => found.add(m.headers), note);
+    await browseComponent(connector, { limit: Number.MAX_SAFE_INTEGER }, request.search ?? {}, signal, (m) => found.add(m.headers), note);
   } finally {
     await connector.close();
   }

@@ -97,6 +97,7 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
     assert.deepEqual(offered.items.map((i) => [i.label, i.description, i.picked]), [
       [`mq:${workA} · rejected`, '12 messages → WorkA', true],
       [`mq:${workB} · rejected`, '5 messages → WorkB', true],
+      ['$(search) Only those matching a search…', 'of the groups picked (or all): text in the payload, the key or a header', undefined],
     ]);
 
     // One move, one ordinary run: in the Runs view, reading 12 and delivering 12.
@@ -138,7 +139,7 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
     ].join('\n'));
     const prompter = new ScriptedPrompter([
       (p) => (assert.deepEqual(p.kind === 'pick' && [p.items.map((i) => i.label), p.items[0]!.description], [['Back to their origins', 'WorkA'], "no group's origin is a component of this flow: they would stay"]), 'WorkA'),
-      (p) => (assert.deepEqual(p.kind === 'pickMany' && p.items.map((i) => [i.label, i.description]), [[`mq:${workB} · rejected`, '5 messages → WorkA']]), [`mq:${workB} · rejected`]),
+      (p) => (assert.deepEqual(p.kind === 'pickMany' && p.items.map((i) => [i.label, i.description]).slice(0, 1), [[`mq:${workB} · rejected`, '5 messages → WorkA']]), [`mq:${workB} · rejected`]),
       () => 'Keep them',
     ]);
     api.test.setPrompter(prompter);
@@ -150,5 +151,24 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
     // Kept: the x-death RabbitMQ wrote is still on them.
     assert.ok(Object.keys(moved[0]!.headers).some((h) => h.startsWith('x-death')), JSON.stringify(moved[0]!.headers));
     assert.equal((await channel.checkQueue(dlq)).messageCount, 0);
+  });
+
+  it('moves only the dead letters that match a search, and the others stay', async () => {
+    for (let i = 0; i < 5; i++) channel.sendToQueue(workA, Buffer.from(JSON.stringify({ n: i })), { messageId: `d-${i}`, persistent: true });
+    await (channel as amqp.ConfirmChannel).waitForConfirms();
+    const { consumerTag } = await channel.consume(workA, (m) => m && channel.reject(m, false), { noAck: false });
+    await until('the dead letters to search', async () => ((await channel.checkQueue(dlq)).messageCount === 5 ? true : undefined));
+    await channel.cancel(consumerTag);
+    const prompter = new ScriptedPrompter([
+      () => ['$(search) Only those matching a search…'],
+      (p) => (assert.equal(p.kind, 'input'), 'D-3'),
+      () => 'Strip the dead-lettering headers',
+    ]);
+    api.test.setPrompter(prompter);
+    const result = await vscode.commands.executeCommand<RedriveResult>('flowtracer.redrive', node('DeadLetters'));
+    assert.equal(prompter.unanswered, 0);
+    assert.deepEqual(result.runs.map((r) => [r.origin, r.to, r.count, r.status]), [[`mq:${workA}`, 'WorkA', 1, 'succeeded']]);
+    assert.deepEqual((await drain(channel, workA)).map((m) => m.key), ['d-3']);
+    assert.deepEqual((await drain(channel, dlq)).map((m) => m.key).sort(), ['d-0', 'd-1', 'd-2', 'd-4']);
   });
 });

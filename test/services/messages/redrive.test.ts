@@ -118,6 +118,36 @@ connections:
     }
   });
 
+  it('moves only the dead letters a search matches (--grep, --key, --header); the others stay', async () => {
+    const [dlx, dlq, work] = ['sdlx', 'sdlq', 'swork'].map((n) => `ft-redrive-${n}-${tag}`) as [string, string, string];
+    const connection = await amqp.connect(amqpUrl());
+    const channel = await connection.createConfirmChannel();
+    try {
+      await channel.assertExchange(dlx, 'fanout', { durable: false, autoDelete: false });
+      await channel.assertQueue(dlq, { durable: true });
+      await channel.bindQueue(dlq, dlx, '');
+      await channel.assertQueue(work, { durable: true, arguments: { 'x-dead-letter-exchange': dlx } });
+      for (let i = 0; i < 6; i++) channel.sendToQueue(work, Buffer.from(JSON.stringify({ n: i })), { messageId: `s-${i}`, persistent: true, headers: { tenant: i < 3 ? 'acme' : 'other' } });
+      await channel.waitForConfirms();
+      const { consumerTag } = await channel.consume(work, (m) => m && channel.reject(m, false), { noAck: false });
+      await until('the dead letters', async () => ((await channel.checkQueue(dlq)).messageCount === 6 ? true : undefined));
+      await channel.cancel(consumerTag);
+      const file = join(dir, 'search.flow.yaml');
+      writeFileSync(file, `flow: redrive-search-${tag}\ncomponents:\n  DeadLetters: { type: mq, url: "\${env:FLOWTRACER_TEST_AMQP_URL}", queue: ${dlq} }\n  Work: { type: mq, url: "\${env:FLOWTRACER_TEST_AMQP_URL}", queue: ${work} }\n`);
+      const dry = await runCli(['redrive', file, 'DeadLetters', '--header', 'tenant=other', '--dry-run', '--json']);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.deepEqual(lastJson<{ groups: unknown[] }>(dry).groups, [{ origin: `mq:${work}`, reason: 'rejected', count: 3, tooOften: 0, to: 'Work' }]);
+      const moved = await runCli(['redrive', file, 'DeadLetters', '--grep', '"n":4', '--runs-dir', runsDir, '--json']);
+      assert.equal(moved.code, 0, moved.stderr);
+      assert.deepEqual((await drain(channel, work)).map((m) => m.key), ['s-4']);
+      assert.deepEqual((await drain(channel, dlq)).map((m) => m.key).sort(), ['s-0', 's-1', 's-2', 's-3', 's-5']);
+    } finally {
+      for (const q of [dlq, work]) await channel.deleteQueue(q).catch(() => undefined);
+      await channel.deleteExchange(dlx).catch(() => undefined);
+      await connection.close();
+    }
+  });
+
   it('moves a Kafka DLT\'s Spring, Kafka Connect and x-original-topic dead letters to their topics exactly once', async () => {
     const [dlt, orders, payments] = ['dlt', 'orders', 'payments'].map((n) => `ft-redrive-${n}-${tag}`) as [string, string, string];
     const kafka = new Kafka({ clientId: 'ft-redrive-test', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
+import { Kafka, logLevel } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { RedriveResult } from '../../client/messages/dead-letter-redrive';
 import type { NodeMenuContext } from '../../protocol/webview-messages';
@@ -170,5 +171,83 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
     assert.deepEqual(result.runs.map((r) => [r.origin, r.to, r.count, r.status]), [[`mq:${workA}`, 'WorkA', 1, 'succeeded']]);
     assert.deepEqual((await drain(channel, workA)).map((m) => m.key), ['d-3']);
     assert.deepEqual((await drain(channel, dlq)).map((m) => m.key).sort(), ['d-0', 'd-1', 'd-2', 'd-4']);
+  });
+});
+
+describe('FlowTracer Redrive Dead Letters… in VS Code (a Kafka DLT)', function () {
+  this.timeout(180_000);
+  let api: TestedApi;
+  const tag = randomUUID().slice(0, 8);
+  const [dlt, orders] = [`ft-editor-redrive-dlt-${tag}`, `ft-editor-redrive-orders-${tag}`];
+  let kafka: Kafka;
+
+  before(async () => {
+    assert.ok(process.env.KAFKA_BROKERS, 'KAFKA_BROKERS reaches VS Code (the editor harness starts a broker)');
+    api = await flowTracer();
+    api.test.setTrusted(true);
+    await api.test.setGithubSessionProvider({ getSession: () => Promise.resolve(undefined), signOut: () => Promise.resolve() });
+    kafka = new Kafka({ clientId: 'ft-editor-redrive', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [dlt, orders].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    try {
+      // What an application's error handler wrote: the origin topic and the failure, and one record that is no dead letter.
+      await producer.send({ topic: dlt, acks: -1, messages: [
+        ...Array.from({ length: 4 }, (_, i) => ({ key: `o-${i}`, value: JSON.stringify({ i }), headers: { 'x-original-topic': orders, 'x-exception-message': 'timeout', app: 'billing' } })),
+        { key: 'plain', value: '{}', headers: { app: 'billing' } },
+      ] });
+    } finally {
+      await producer.disconnect();
+    }
+  });
+  after(() => api.test.setPrompter(undefined));
+
+  it('moves the DLT\'s dead letters back to their topic exactly once, the dead-lettering\'s headers stripped', async () => {
+    const { uri } = await openFlow(`editor-redrive-kafka-${tag}.flow.yaml`, [
+      `flow: editor-redrive-kafka-${tag}`,
+      'components:',
+      `  OrdersDLT: { type: kafka, brokers: ["${process.env.KAFKA_BROKERS}"], topic: ${dlt} }`,
+      `  Orders: { type: kafka, brokers: ["${process.env.KAFKA_BROKERS}"], topic: ${orders} }`,
+      'connections:',
+      '  - from: Orders',
+      '    to: OrdersDLT',
+      '',
+    ].join('\n'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(lenses.filter((l) => l.command?.command === 'flowtracer.redrive').map((l) => (l.command!.arguments?.[0] as NodeMenuContext).flowtracerComponent), ['OrdersDLT']);
+    const prompter = new ScriptedPrompter([
+      (p) => (assert.deepEqual(p.kind === 'pickMany' && p.items.map((i) => [i.label, i.description]).slice(0, 1), [[`kafka:${orders} · timeout`, '4 messages → Orders']]), [`kafka:${orders} · timeout`]),
+      () => 'Strip the dead-lettering headers',
+    ]);
+    api.test.setPrompter(prompter);
+    const result = await vscode.commands.executeCommand<RedriveResult>('flowtracer.redrive', { flowtracerUri: uri.toString(), flowtracerComponent: 'OrdersDLT' });
+    assert.equal(prompter.unanswered, 0);
+    assert.equal(result.notDeadLetters, 1);
+    assert.deepEqual(result.runs.map((r) => [r.origin, r.to, r.count, r.status]), [[`kafka:${orders}`, 'Orders', 4, 'succeeded']]);
+
+    // The origin topic now holds each dead letter once, without x-original-topic, the redrive counted.
+    const consumer = kafka.consumer({ groupId: `ft-editor-redrive-check-${tag}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: orders, fromBeginning: true });
+    const got: { key: string; headers: Record<string, string> }[] = [];
+    await consumer.run({ eachMessage: ({ message }) => {
+      got.push({ key: message.key!.toString(), headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+      return Promise.resolve();
+    } });
+    try {
+      await until('the redriven records', () => Promise.resolve(got.length >= 4 ? true : undefined));
+    } finally {
+      await consumer.disconnect();
+    }
+    assert.deepEqual(got.map((m) => m.key), ['o-0', 'o-1', 'o-2', 'o-3']);
+    assert.equal(got[0]!.headers['app'], 'billing');
+    assert.equal(got[0]!.headers['x-flowtracer-redriven'], '1');
+    assert.equal('x-original-topic' in got[0]!.headers || 'x-exception-message' in got[0]!.headers, false);
   });
 });

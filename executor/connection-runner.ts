@@ -87,21 +87,27 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   let readingDone = false;
   let wake: (() => void) | undefined;
   let roomFreed: (() => void) | undefined;
+  // The commits sent so far, in read order. A batch's commits go out as soon as its flush is done, without
+  // waiting for the round trip that confirms the previous batch's (an AMQP ack's sync, a Kafka offset commit).
+  let committing: Promise<void> = Promise.resolve();
+  let failCommits!: (error: unknown) => void;
+  const commitFailed = new Promise<never>((_, reject) => (failCommits = reject));
+  commitFailed.catch(() => undefined);
   const settler = (async (): Promise<void> => {
     for (;;) {
       const head = window[0];
       if (!head) {
-        if (readingDone) return;
-        await new Promise<void>((resolve) => (wake = resolve));
+        if (readingDone) return await committing;
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), commitFailed]);
         continue;
       }
-      await head.settled;
+      await Promise.race([head.settled, commitFailed]);
       if (head.outcome === 'unsent') {
         // Stopped: commits go in read order, so none from here on. Those written get the grace to finish (journaled, in doubt).
         await Promise.allSettled(window.map((w) => w.settled));
         counts.read -= window.filter((w) => w.outcome !== 'skipped').length;
         window.splice(0);
-        return;
+        return await committing;
       }
       // Every consecutive settled message goes in one batch: one journal fsync, then the commits in order.
       let ready = 0;
@@ -109,15 +115,17 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
       const batch = window.slice(0, ready) as (InFlight & { outcome: Settled | 'skipped' })[];
       for (const entry of batch) if (entry.outcome !== 'skipped') job.onSettled?.(entry.message, entry.outcome!);
       await ctx.journal.flush();
-      // The batch's commits go out together, so a source can group them (one Kafka offset commit).
-      await Promise.all(batch.map(async (entry) => {
+      // The batch's commits go out together, so a source can group them (one Kafka offset commit, one AMQP ack with `multiple`).
+      const commits = batch.map(async (entry) => {
         if (job.mode === 'dry-run') await job.reader.release(entry.message);
         else {
           // A source that lost the position (AMQP: the channel dropped) delivers the message again: it stays in doubt.
           const committed = await job.reader.commit(entry.message);
           if (committed !== false && entry.outcome !== 'skipped') ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
         }
-      }));
+      });
+      committing = Promise.all([committing, ...commits]).then(() => undefined);
+      committing.catch(failCommits);
       for (const entry of batch) if (entry.outcome !== 'skipped') counts[entry.outcome!]++;
       window.splice(0, batch.length);
       roomFreed?.();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
+import { componentDefaults } from '../../flow/schema';
 import { perfTestConsume } from '../references/perf-test';
 import { enableShovel, shovelQueue } from '../references/shovel';
 import { benchTable, type BenchRow } from '../references/bench-table';
@@ -16,7 +17,7 @@ const SIZE = 1024;
 const COUNT = Number(process.env.BENCH_DRAIN_COUNT ?? 100_000);
 const PARTITIONS = 4;
 /** The mq component's default prefetch (the schema's): PerfTest consumes with the same. */
-const PREFETCH = 100;
+const PREFETCH = componentDefaults('mq').prefetch as number;
 
 async function declare(url: string, queue: string): Promise<void> {
   const connection = await amqp.connect(url);

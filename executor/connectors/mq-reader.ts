@@ -35,6 +35,12 @@ interface Link {
   readonly unconfirmed: Set<Delivered>;
   /** A round trip after a group of acks: once it returns, the broker processed them (AMQP acks have no reply). */
   sync?: Promise<boolean>;
+  /** Committed since the last group of acks went out, in commit order: sent together in the next tick. */
+  readonly toAck: Delivered[];
+  /** Every delivery tag up to this one is acked (or was sent an ack): a group continuing it goes as one `multiple` ack. */
+  ackedTo: number;
+  /** Released and held unacked until close: while any is, an ack with `multiple` would take it too, so acks go one by one. */
+  held: number;
 }
 
 /** The same message delivered again: RabbitMQ marks it redelivered and keeps its id and body. */
@@ -86,7 +92,7 @@ export class MqReader implements SourceReader {
   }
 
   private attach(channel: Channel): Link {
-    const link: Link = { channel, id: randomBytes(4).toString('hex'), lost: false, buffer: [], yielded: 0, acksSent: 0, unconfirmed: new Set() };
+    const link: Link = { channel, id: randomBytes(4).toString('hex'), lost: false, buffer: [], yielded: 0, acksSent: 0, unconfirmed: new Set(), toAck: [], ackedTo: 0, held: 0 };
     channel.on('error', (error: Error) => (link.error ??= error));
     channel.on('close', () => {
       if (this.closing) return;
@@ -241,10 +247,30 @@ export class MqReader implements SourceReader {
     const { link, delivered } = entry;
     if (link.lost) return false;
     if (this.failure) throw this.failure;
-    link.channel.ack(delivered);
+    link.toAck.push(delivered);
     link.acksSent += 1;
     link.unconfirmed.add(delivered);
     if (!(await this.synced(link))) return false;
+  }
+
+  /**
+   * Sends the acks of the messages committed since the last group. Commits come in read order, and
+   * the broker numbers a channel's deliveries 1, 2, 3… in the order they are read: when the group
+   * continues the tags acked so far without a gap and nothing is held unacked below it, every tag up
+   * to its last one is committed, and one ack with `multiple` says so. Otherwise each goes alone.
+   */
+  private sendAcks(link: Link): void {
+    const group = link.toAck.splice(0);
+    let next = link.ackedTo + 1;
+    const contiguous = link.held === 0 && group.every((d) => d.fields.deliveryTag === next++);
+    if (contiguous && group.length > 0) {
+      link.channel.ack(group[group.length - 1]!, true);
+      link.ackedTo = next - 1;
+      return;
+    }
+    // A gap (a held message, or a commit out of read order): from here on this channel acks one by one.
+    link.ackedTo = -Infinity;
+    for (const delivered of group) link.channel.ack(delivered);
   }
 
   /** One round trip for every ack sent in the same tick: the broker handles a channel's frames in order. */
@@ -254,6 +280,7 @@ export class MqReader implements SourceReader {
       if (link.lost) return false;
       const covered = [...link.unconfirmed];
       try {
+        this.sendAcks(link);
         await link.channel.checkQueue(this.options.queue);
         for (const delivered of covered) link.unconfirmed.delete(delivered);
         return true;
@@ -268,6 +295,7 @@ export class MqReader implements SourceReader {
     const entry = this.take(message);
     if (!entry) return;
     if (this.failure) throw this.failure;
+    entry.link.held += 1;
     this.released.push(entry);
   }
 

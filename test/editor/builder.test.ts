@@ -128,6 +128,6 @@ connections:
     assert.equal(exported.isUntitled, true);
     const flow = JSON.parse(exported.getText()) as { connections: Array<{ kind: string }>; components: Record<string, Record<string, unknown>> };
     assert.equal(flow.connections[0]!.kind, 'kafka-to-mq');
-    assert.equal(flow.components.OrderQueue!.prefetch, 100);
+    assert.equal(flow.components.OrderQueue!.prefetch, 1000);
   });
 });

@@ -40,7 +40,7 @@ describe('resolved flow export', () => {
       validation: 'warn',
     });
     assert.deepEqual(components.OrderQueue, {
-      type: 'mq', prefetch: 100, durable: true, url: 'amqp://guest:${secret:rabbit-password}@rabbit.local:5672', queue: 'orders',
+      type: 'mq', prefetch: 1000, durable: true, url: 'amqp://guest:${secret:rabbit-password}@rabbit.local:5672', queue: 'orders',
       retry: { strategy: 'custom', delays: ['1s', '5s'], maxAttempts: 5, jitter: 'full', retryOn: ['timeout', 'connection', '5xx', '429'], abortOn: ['4xx', 'validation'] },
       validation: 'strict',
     });

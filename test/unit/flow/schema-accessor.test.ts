@@ -31,7 +31,7 @@ describe('flow/schema: the schema as the one source of docs, enums and defaults'
       retryOn: ['timeout', 'connection', '5xx', '429'], abortOn: ['4xx', 'validation'],
     });
     assert.deepEqual(RETRY_STRATEGY_FIELDS.custom, ['delays', 'strategy', 'maxAttempts', 'maxDuration', 'jitter', 'retryOn', 'abortOn']);
-    assert.deepEqual(componentDefaults('mq'), { prefetch: 100, durable: true });
+    assert.deepEqual(componentDefaults('mq'), { prefetch: 1000, durable: true });
   });
 
   it('finds docs by document path, picking the component\'s schema by its type', () => {

@@ -3,9 +3,7 @@
 // The yaml nodes of unchanged chunks are reused with their ranges moved to their new offsets, and
 // assembled into one document equal to what parsing the whole text gives. Anything the splitter or
 // a chunk cannot take as-is (anchors, flow style at the top, any YAML error, duplicate keys) falls
-// back to parsing the whole text, so diagnostics never depend on which path was taken. The first
-// version of a large file is parsed whole (one pass, faster than its chunks one by one) and its nodes
-// become the chunks.
+// back to parsing the whole text, so diagnostics never depend on which path was taken.
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap, YAMLSeq, type ParsedNode, type Range } from 'yaml';
 import { completeParse, countLines, parseFlow, YAML_PARSE_OPTIONS, type ParsedFlow } from './parse';
 import { excessiveNesting } from './yaml-problems';
@@ -28,13 +26,10 @@ export interface ParseSessionStats {
   readonly parsedChunks: number;
   readonly reusedChunks: number;
   /** Why the last `parse` read the whole text instead of composing chunks; undefined when it composed them. */
-  readonly fallback?: 'first' | 'layout' | 'chunk' | 'shape' | 'duplicate-key' | 'too-deep';
+  readonly fallback?: 'layout' | 'chunk' | 'shape' | 'duplicate-key' | 'too-deep';
 }
 
 type Fallback = NonNullable<ParseSessionStats['fallback']>;
-
-/** From this many characters, a first version is parsed whole: below it, its chunks cost no more. */
-const WHOLE_FIRST_PARSE_FROM = 64 * 1024;
 
 export class FlowParseSession {
   /** The previous version's chunks by text; identical texts queue up in document order. */
@@ -42,16 +37,12 @@ export class FlowParseSession {
   private last: ParsedFlow | undefined;
   private stats: ParseSessionStats = { parsedChunks: 0, reusedChunks: 0 };
 
-  /** `wholeFirstParseFrom`: the text length from which the first version is parsed whole (tests pass 0). */
-  constructor(private readonly options: { readonly wholeFirstParseFrom?: number } = {}) {}
-
   /**
    * The parse of `text`. Node ranges of a previous result may be moved by the next call: use the
    * latest result only.
    */
   parse(text: string): ParsedFlow {
     if (this.last?.text === text) return this.last;
-    if (!this.last && text.length >= (this.options.wholeFirstParseFrom ?? WHOLE_FIRST_PARSE_FROM)) return (this.last = this.first(text));
     const result = this.compose(text);
     this.last = typeof result === 'string' ? this.whole(text, result) : result;
     return this.last;
@@ -59,15 +50,6 @@ export class FlowParseSession {
 
   get lastStats(): ParseSessionStats {
     return this.stats;
-  }
-
-  /** The first version: parsed whole, its nodes kept as the chunks the next version reuses. */
-  private first(text: string): ParsedFlow {
-    const parsed = parseFlow(text);
-    const seeded = seedChunks(text, parsed.document);
-    this.chunks = seeded.chunks;
-    this.stats = { parsedChunks: seeded.parsed, reusedChunks: 0, fallback: 'first' };
-    return parsed;
   }
 
   private whole(text: string, fallback: Fallback): ParsedFlow {
@@ -180,74 +162,6 @@ function singlePair(chunk: ParsedChunk): (YAMLMap<ParsedNode, ParsedNode | null>
   const contents = chunk.contents;
   if (!contents || !isMap(contents) || contents.flow || contents.items.length !== 1) return undefined;
   return contents.items[0] as YAMLMap<ParsedNode, ParsedNode | null>['items'][number];
-}
-
-/**
- * The chunks of a whole-text parse, as parsing each chunk alone gives them (ranges at the text's offsets):
- * the document's own nodes under one-item collections. A chunk with a comment, and a `components:` or
- * `connections:` line, are parsed alone instead; nothing is kept when the document has a problem or does not match the split.
- */
-function seedChunks(text: string, document: Document.Parsed): { chunks: Map<string, ParsedChunk[]>; parsed: number } {
-  const chunks = new Map<string, ParsedChunk[]>();
-  let parsed = 0;
-  const none = { chunks: new Map<string, ParsedChunk[]>(), parsed: 0 };
-  const root = document.contents;
-  const entries = document.errors.length === 0 && document.warnings.length === 0 ? splitFlowText(text) : undefined;
-  if (!entries || !isMap(root) || root.flow || root.items.length !== entries.length) return none;
-  const keep = (span: ChunkSpan, node?: () => YAMLMap | YAMLSeq): void => {
-    const source = text.slice(span.start, span.end);
-    let chunk: ParsedChunk;
-    if (!node || source.includes('#')) {
-      chunk = parseChunk(source);
-      parsed++;
-    } else {
-      chunk = seededChunk(node(), span.start);
-    }
-    const queue = chunks.get(source);
-    if (queue) queue.push(chunk);
-    else chunks.set(source, [chunk]);
-  };
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    const pair = root.items[i]! as Pair<ParsedNode, ParsedNode | null>;
-    const keyStart = pair.key.range[0];
-    if (keyStart < entry.span.start || keyStart >= entry.span.end) return none;
-    if (!entry.split) {
-      keep(entry.span, () => oneItem(new YAMLMap(), pair, keyStart, pair.value?.range[2] ?? pair.key.range[2]));
-      continue;
-    }
-    const kind = entry.split.kind;
-    if (!(kind === 'map' ? isMap(pair.value) : isSeq(pair.value))) return none;
-    const collection = pair.value as unknown as YAMLMap | YAMLSeq;
-    if (collection.flow || collection.items.length !== entry.split.items.length) return none;
-    // A header's empty value is not in the document: the line is parsed alone (two per flow).
-    keep(entry.split.header);
-    entry.split.items.forEach((span, index) => {
-      const item = collection.items[index] as Pair<ParsedNode, ParsedNode | null> | ParsedNode;
-      keep(span, () => {
-        if (isPair(item)) return oneItem(new YAMLMap(), item, item.key.range[0], item.value?.range[2] ?? item.key.range[2]);
-        // A sequence alone starts at its dash and ends where its item does.
-        return oneItem(new YAMLSeq(), item, text.lastIndexOf('-', item.range[0]), item.range[2]);
-      });
-    });
-  }
-  return { chunks, parsed };
-}
-
-function oneItem<C extends YAMLMap | YAMLSeq>(collection: C, item: unknown, start: number, end: number): C {
-  (collection.items as unknown[]).push(item);
-  collection.range = [start, end, end];
-  return collection;
-}
-
-function seededChunk(contents: YAMLMap | YAMLSeq, offset: number): ParsedChunk {
-  const nodes: { range: Range }[] = [];
-  let alias = false;
-  eachNode(contents, (node) => {
-    if (isAlias(node) || node.anchor) alias = true;
-    if (node.range) nodes.push(node as { range: Range });
-  });
-  return { contents: contents as ParsedNode, offset, nodes, unusable: alias };
 }
 
 function parseChunk(text: string): ParsedChunk {

@@ -68,45 +68,6 @@ describe('FlowParseSession: incremental parse of successive versions', () => {
     assert.ok(composed > clean * 0.75, `only ${composed} of ${clean} versions without YAML errors were composed from chunks`);
   });
 
-  it('gives exactly the whole-text parse over 750 edit chains when each first version is parsed whole and its nodes kept as chunks', function () {
-    this.timeout(120_000);
-    const next = random(20261202);
-    const edits = { ...typing, ...mutations };
-    const names = Object.keys(edits);
-    let composed = 0;
-    let clean = 0;
-    for (let chain = 0; chain < 50; chain++) {
-      const session = new FlowParseSession({ wholeFirstParseFrom: 0 });
-      let text = corpus[chain % corpus.length]!;
-      for (let step = 0; step < 15; step++) {
-        const edit = step === 0 ? undefined : names[pick(next, step % 3 === 0 ? names.length : Object.keys(typing).length)]!;
-        if (edit) text = edits[edit]!(text, next);
-        const incremental = session.parse(text);
-        const whole = parseFlow(text);
-        if (step === 0) assert.equal(session.lastStats.fallback, 'first');
-        else if (whole.yamlDiagnostics.length === 0) {
-          clean++;
-          if (session.lastStats.fallback === undefined) composed++;
-        }
-        assertSameParse(incremental, whole, `chain ${chain} step ${step} (${edit ?? 'open'})`);
-      }
-    }
-    assert.ok(composed > clean * 0.75, `only ${composed} of ${clean} edited versions without YAML errors were composed from chunks`);
-  });
-
-  it('parses the first version of a large flow whole, then re-reads only the component an edit changed', () => {
-    const session = new FlowParseSession();
-    const text = largeFlow(500, 750);
-    assert.ok(text.length >= 64 * 1024, `${text.length} characters`);
-    session.parse(text);
-    assert.deepEqual(session.lastStats, { parsedChunks: 2, reusedChunks: 0, fallback: 'first' });
-    const edited = text.replace('    topic: topic-0\n', '    topic: topic-0-renamed\n');
-    const parsed = session.parse(edited);
-    assert.equal(session.lastStats.parsedChunks, 1);
-    assert.equal(session.lastStats.fallback, undefined);
-    assertSameParse(parsed, parseFlow(edited), 'after the edit');
-  });
-
   it('reports the same diagnostics through checkFlow with and without a session', () => {
     const session = new FlowParseSession();
     let text = corpus.find((t) => t.includes('connections:'))!;

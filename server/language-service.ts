@@ -19,6 +19,7 @@ import { doRename, findDefinition, findReferences, prepareRename } from './featu
 import { findDocumentSymbols } from './features/document-symbols';
 import { doHover } from './features/hover';
 import { ParsedFlowCache } from './features/parsed-flow-cache';
+import { warmUp } from './features/warm-up';
 
 export { FlowRenameError } from './features/component-references';
 
@@ -63,6 +64,8 @@ export interface FlowLanguageService {
   forget(uri: string): void;
   /** Drops every cached check (what the file system may be asked changed: a referenced file, or the workspace was trusted). */
   forgetAll(): void;
+  /** Start-up work: compiles the schema validator and runs the parser and checks once, so a first open does not wait for them. */
+  prepare(): void;
 }
 
 export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageService {
@@ -87,5 +90,6 @@ export function getFlowLanguageService(deps: LanguageServiceDeps): FlowLanguageS
     findReferencedFiles: (document) => cache.get(document).referencedFiles,
     forget: (uri) => cache.forget(uri),
     forgetAll: () => cache.forgetAll(),
+    prepare: () => warmUp(deps.schema),
   };
 }

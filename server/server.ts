@@ -77,5 +77,7 @@ connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
 registerLanguageFeatures(connection, documents, service, guard, client);
 documents.onDidClose((event) => service.forget(event.document.uri));
 
+// Before reading any message: a client waits for initialize anyway, and the first open then finds the validator compiled.
+service.prepare();
 documents.listen(connection);
 connection.listen();

@@ -77,7 +77,10 @@ connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
 registerLanguageFeatures(connection, documents, service, guard, client);
 documents.onDidClose((event) => service.forget(event.document.uri));
 
-// Before reading any message: a client waits for initialize anyway, and the first open then finds the validator compiled.
-service.prepare();
+// Once the client has its answer to initialize (so its start is not held up), and before the first open is handled
+// (messages wait while it runs): that open then finds the validator compiled and the parser warm.
+connection.onInitialized(() => {
+  setImmediate(() => service.prepare());
+});
 documents.listen(connection);
 connection.listen();

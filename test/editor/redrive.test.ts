@@ -27,6 +27,21 @@ async function drain(channel: amqp.Channel, queue: string): Promise<Queued[]> {
   }
 }
 
+/**
+ * Publishes the messages to each work queue and lets the application's consumer reject every one:
+ * RabbitMQ dead-letters them to `dlq` with x-death. Resolves once `dlq` holds `expected` messages.
+ */
+async function deadLetter(channel: amqp.ConfirmChannel, dlq: string, expected: number, batches: readonly { queue: string; keys: readonly string[]; headers?: Record<string, string> }[]): Promise<void> {
+  for (const b of batches) b.keys.forEach((key, n) => channel.sendToQueue(b.queue, Buffer.from(JSON.stringify({ n })), { messageId: key, persistent: true, headers: b.headers ?? {} }));
+  await channel.waitForConfirms();
+  const tags: string[] = [];
+  for (const b of batches) tags.push((await channel.consume(b.queue, (m) => m && channel.reject(m, false), { noAck: false })).consumerTag);
+  await until('the dead letters', async () => ((await channel.checkQueue(dlq)).messageCount === expected ? true : undefined));
+  for (const t of tags) await channel.cancel(t);
+}
+
+const keys = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
 describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', function () {
   this.timeout(180_000);
   let api: TestedApi;
@@ -34,7 +49,7 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
   const [dlx, dlq, workA, workB] = ['dlx', 'dlq', 'work-a', 'work-b'].map((n) => `ft-editor-redrive-${n}-${tag}`) as [string, string, string, string];
   let uri: vscode.Uri;
   let connection: amqp.ChannelModel;
-  let channel: amqp.Channel;
+  let channel: amqp.ConfirmChannel;
   const node = (component: string): NodeMenuContext => ({ webviewSection: 'flowtracer.node', flowtracerComponent: component, flowtracerUri: uri.toString(), flowtracerType: 'mq', preventDefaultContextMenuItems: true });
 
   before(async () => {
@@ -47,14 +62,8 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
     await channel.assertQueue(dlq, { durable: true });
     await channel.bindQueue(dlq, dlx, '');
     for (const q of [workA, workB]) await channel.assertQueue(q, { durable: true, arguments: { 'x-dead-letter-exchange': dlx } });
-    for (let i = 0; i < 12; i++) channel.sendToQueue(workA, Buffer.from(JSON.stringify({ n: i })), { messageId: `a-${i}`, persistent: true, headers: { tenant: 'acme' } });
-    for (let i = 0; i < 5; i++) channel.sendToQueue(workB, Buffer.from(JSON.stringify({ n: i })), { messageId: `b-${i}`, persistent: true });
-    await (channel as amqp.ConfirmChannel).waitForConfirms();
     // The application's consumers reject every message: RabbitMQ dead-letters each one, writing x-death.
-    const tags: string[] = [];
-    for (const q of [workA, workB]) tags.push((await channel.consume(q, (m) => m && channel.reject(m, false), { noAck: false })).consumerTag);
-    await until('the dead letters', async () => ((await channel.checkQueue(dlq)).messageCount === 17 ? true : undefined));
-    for (const t of tags) await channel.cancel(t);
+    await deadLetter(channel, dlq, 17, [{ queue: workA, keys: keys('a', 12), headers: { tenant: 'acme' } }, { queue: workB, keys: keys('b', 5) }]);
     ({ uri } = await openFlow(`editor-redrive-${tag}.flow.yaml`, [
       `flow: editor-redrive-${tag}`,
       'components:',
@@ -123,11 +132,7 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
 
   it('asks where to when an origin is no component of the flow, and sends every picked group there', async () => {
     // New dead letters of work-b, and a flow without WorkB: they have no home in it.
-    for (let i = 0; i < 5; i++) channel.sendToQueue(workB, Buffer.from(JSON.stringify({ n: i })), { messageId: `c-${i}`, persistent: true });
-    await (channel as amqp.ConfirmChannel).waitForConfirms();
-    const { consumerTag } = await channel.consume(workB, (m) => m && channel.reject(m, false), { noAck: false });
-    await until('the new dead letters', async () => ((await channel.checkQueue(dlq)).messageCount === 5 ? true : undefined));
-    await channel.cancel(consumerTag);
+    await deadLetter(channel, dlq, 5, [{ queue: workB, keys: keys('c', 5) }]);
     const { uri: other } = await openFlow(`editor-redrive-to-${tag}.flow.yaml`, [
       `flow: editor-redrive-to-${tag}`,
       'components:',
@@ -155,11 +160,7 @@ describe('FlowTracer Redrive Dead Letters… in VS Code (RabbitMQ x-death)', fun
   });
 
   it('moves only the dead letters that match a search, and the others stay', async () => {
-    for (let i = 0; i < 5; i++) channel.sendToQueue(workA, Buffer.from(JSON.stringify({ n: i })), { messageId: `d-${i}`, persistent: true });
-    await (channel as amqp.ConfirmChannel).waitForConfirms();
-    const { consumerTag } = await channel.consume(workA, (m) => m && channel.reject(m, false), { noAck: false });
-    await until('the dead letters to search', async () => ((await channel.checkQueue(dlq)).messageCount === 5 ? true : undefined));
-    await channel.cancel(consumerTag);
+    await deadLetter(channel, dlq, 5, [{ queue: workA, keys: keys('d', 5) }]);
     const prompter = new ScriptedPrompter([
       () => ['$(search) Only those matching a search…'],
       (p) => (assert.equal(p.kind, 'input'), 'D-3'),

@@ -27,6 +27,14 @@ async function drain(channel: amqp.Channel, queue: string): Promise<QueuedMessag
   }
 }
 
+/** A dead-letter exchange and queue, and work queues whose rejected messages RabbitMQ dead-letters there (with x-death). */
+async function deadLetterQueues(channel: amqp.Channel, dlx: string, dlq: string, work: readonly string[]): Promise<void> {
+  await channel.assertExchange(dlx, 'fanout', { durable: false, autoDelete: false });
+  await channel.assertQueue(dlq, { durable: true });
+  await channel.bindQueue(dlq, dlx, '');
+  for (const q of work) await channel.assertQueue(q, { durable: true, arguments: { 'x-dead-letter-exchange': dlx } });
+}
+
 describe('redriving dead letters to their origins (through the CLI)', function () {
   this.timeout(180_000);
   const tag = randomBytes(4).toString('hex');
@@ -45,10 +53,7 @@ describe('redriving dead letters to their origins (through the CLI)', function (
     const connection = await amqp.connect(amqpUrl());
     const channel = await connection.createConfirmChannel();
     try {
-      await channel.assertExchange(dlx, 'fanout', { durable: false, autoDelete: false });
-      await channel.assertQueue(dlq, { durable: true });
-      await channel.bindQueue(dlq, dlx, '');
-      for (const q of [workA, workB]) await channel.assertQueue(q, { durable: true, arguments: { 'x-dead-letter-exchange': dlx } });
+      await deadLetterQueues(channel, dlx, dlq, [workA, workB]);
       const a = Array.from({ length: 30 }, (_, i) => ({ key: `a-${i}`, value: { n: i } }));
       const b = Array.from({ length: 20 }, (_, i) => ({ key: `b-${i}`, value: { n: i } }));
       for (const m of a) channel.sendToQueue(workA, Buffer.from(JSON.stringify(m.value)), { messageId: m.key, persistent: true, headers: { tenant: 'acme' } });
@@ -123,10 +128,7 @@ connections:
     const connection = await amqp.connect(amqpUrl());
     const channel = await connection.createConfirmChannel();
     try {
-      await channel.assertExchange(dlx, 'fanout', { durable: false, autoDelete: false });
-      await channel.assertQueue(dlq, { durable: true });
-      await channel.bindQueue(dlq, dlx, '');
-      await channel.assertQueue(work, { durable: true, arguments: { 'x-dead-letter-exchange': dlx } });
+      await deadLetterQueues(channel, dlx, dlq, [work]);
       for (let i = 0; i < 6; i++) channel.sendToQueue(work, Buffer.from(JSON.stringify({ n: i })), { messageId: `s-${i}`, persistent: true, headers: { tenant: i < 3 ? 'acme' : 'other' } });
       await channel.waitForConfirms();
       const { consumerTag } = await channel.consume(work, (m) => m && channel.reject(m, false), { noAck: false });

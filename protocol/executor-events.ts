@@ -88,10 +88,11 @@ export interface RedriveFlowView {
   readonly flowFile: string;
 }
 
-/** A dead-letter group picked for a redrive: its origin and reason as `redrive-planned` named them. */
+/** A dead-letter group picked for a redrive: its origin, reason and count as `redrive-planned` named them. */
 export interface RedrivePick {
   readonly origin: string;
   readonly reason: string;
+  readonly count: number;
 }
 
 export interface RunOptions {
@@ -156,7 +157,8 @@ export type ExecutorCommand =
   /**
    * Reads a kafka or mq component's dead letters (a browse: nothing changes) and answers with `redrive-planned`: the groups
    * (`picks`, default all) and where each would go (`to`, default its origin); with `write`, the flows of the moves are written
-   * into its folder, for the extension to run one after the other.
+   * into its folder, for the extension to run one after the other. `write` with `picks` and no `search` plans the picks as the
+   * first answer counted them, without reading the component again.
    */
   | { readonly type: 'redrive-plan'; readonly flowFile: string; readonly component: string; readonly maxRedrives: number; readonly to?: string; readonly picks?: readonly RedrivePick[]; readonly search?: BrowseRequest['search']; readonly write?: { readonly folder: string; readonly keepHeaders: boolean } };
 

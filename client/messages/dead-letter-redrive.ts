@@ -113,7 +113,7 @@ export async function redriveComponent(ctx: CommandContext, flowFile: vscode.Uri
   ], { title: 'FlowTracer: the headers the dead-lettering added?' });
   if (!headers) return undefined;
   const written = await plan(ctx, admitted, {
-    ...base, ...where, ...(search ? { search } : {}), picks: picked.map((i) => ({ origin: i.group.origin, reason: i.group.reason })),
+    ...base, ...where, ...(search ? { search } : {}), picks: picked.map((i) => ({ origin: i.group.origin, reason: i.group.reason, count: i.group.count })),
     write: { folder: redrivesFolder(flowFile), keepHeaders: headers.label === KEEP },
   }, `FlowTracer: planning the redrive of ${component}`);
   if (!written) return undefined;
@@ -129,7 +129,7 @@ export async function redriveComponent(ctx: CommandContext, flowFile: vscode.Uri
   }
   await ctx.runsTree.refresh();
   report(component, runs, written.flows ?? [], left);
-  return { groups: written.groups, notDeadLetters: written.notDeadLetters, runs };
+  return { groups: written.groups, notDeadLetters, runs };
 }
 
 function report(component: string, runs: readonly RedriveRun[], flows: readonly RedriveFlowView[], left: number): void {

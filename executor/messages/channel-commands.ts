@@ -6,7 +6,7 @@ import type { SecretProvider } from '../values';
 import { browseOptionsOf, browsePages } from './browse-pages';
 import type { DeadLetterGroup } from './dead-letters';
 import { exportToFile } from './export-file';
-import { groupViews, surveyRedrive, writeRedriveFlows } from './redrive-survey';
+import { groupViews, planPicks, surveyRedrive, writeRedriveFlows } from './redrive-survey';
 import { sendThroughChannel } from './send-channel';
 
 export type MessageCommand = Extract<ExecutorCommand, { type: 'browse' | 'send' | 'export' | 'redrive-plan' }>;
@@ -46,7 +46,10 @@ async function redrivePlanThroughChannel(command: Extract<MessageCommand, { type
   try {
     const picked = picks ? (g: DeadLetterGroup): boolean => picks.some((p) => p.origin === g.originId && p.reason === g.reason) : undefined;
     const request = { maxRedrives: command.maxRedrives, secrets, ...(command.to !== undefined ? { to: command.to } : {}), ...(picked ? { picked } : {}), ...(search ? { search } : {}) };
-    const survey = await surveyRedrive(command.flowFile, component, request, signal, (said) => (note = said));
+    // The picks of a first answer are counted already; only a search needs the component read again.
+    const survey = command.write && picks && !search
+      ? await planPicks(command.flowFile, component, picks, command.to, signal)
+      : await surveyRedrive(command.flowFile, component, request, signal, (said) => (note = said));
     const flows = command.write ? writeRedriveFlows(survey, command.write.folder, { maxRedrives: command.maxRedrives, keepHeaders: command.write.keepHeaders, ...(search ? { search } : {}) }) : undefined;
     emit({ type: 'redrive-planned', component, groups: groupViews(survey), notDeadLetters: survey.notDeadLetters, ...(flows ? { flows } : {}), ...(note ? { note } : {}) });
   } catch (error) {

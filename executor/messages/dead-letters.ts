@@ -73,6 +73,13 @@ function kafkaOrigin(topic: string, partition: string | undefined, offset: strin
   };
 }
 
+/** The origin an `originId` (`kafka:TOPIC`, `mq:QUEUE`) names, as far as the id tells (no partition, exchange or routing keys). */
+export function originOfId(id: string): DeadLetterOrigin | undefined {
+  const [, broker, where] = /^(kafka|mq):(.+)$/.exec(id) ?? [];
+  if (where === undefined) return undefined;
+  return broker === 'kafka' ? { broker: 'kafka', topic: where } : { broker: 'mq', queue: where, routingKeys: [] };
+}
+
 /** The dead-letter facts in a message's headers, or undefined for a message no convention marks. */
 export function deadLetterOf(headers: Readonly<Record<string, string>>): DeadLetter | undefined {
   const redriven = redriveCount(headers);

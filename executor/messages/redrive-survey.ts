@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlowComponent, FlowModel } from '../../flow/model';
-import type { RedriveFlowView, RedriveGroupView } from '../../protocol/executor-events';
+import type { RedriveFlowView, RedriveGroupView, RedrivePick } from '../../protocol/executor-events';
 import type { SecretProvider } from '../values';
 import { browseComponent, componentAddresses, connectorFor, loadComponent, MessageTargetError } from './component-messages';
-import { DeadLetterGroups, type DeadLetterGroup } from './dead-letters';
+import { DeadLetterGroups, originOfId, type DeadLetterGroup } from './dead-letters';
 import type { MessageSearch } from './message-search';
 import { planRedrive, redriveFlowText, type RedriveFlowOptions, type RedrivePlan } from './redrive-plan';
 
@@ -53,8 +53,26 @@ export async function surveyRedrive(flowFile: string, name: string, request: Red
     await connector.close();
   }
   const groups = found.list().filter((g) => request.picked?.(g) ?? true);
-  const plan = planRedrive(groups.filter((g) => g.count > 0), await componentAddresses(model, signal), name, to);
-  return { file, model, component, groups, notDeadLetters: found.notDeadLetters, plan };
+  return { file, model, component, groups, notDeadLetters: found.notDeadLetters, plan: await planOf(model, name, groups, to, signal) };
+}
+
+async function planOf(model: FlowModel, name: string, groups: readonly DeadLetterGroup[], to: FlowComponent | undefined, signal: AbortSignal): Promise<RedrivePlan> {
+  return planRedrive(groups.filter((g) => g.count > 0), await componentAddresses(model, signal), name, to);
+}
+
+/**
+ * The moves of groups a survey already counted (the editor's picks, with their counts), planned without
+ * reading the component again: what `writeRedriveFlows` needs. A pick whose origin is no `kafka:` or `mq:` id is refused.
+ */
+export async function planPicks(flowFile: string, name: string, picks: readonly RedrivePick[], toName: string | undefined, signal: AbortSignal): Promise<RedriveSurvey> {
+  const { component, model, file } = loadComponent(flowFile, name);
+  const to = targetOf(model, name, toName);
+  const groups = picks.map((p): DeadLetterGroup => {
+    const origin = originOfId(p.origin);
+    if (!origin) throw new MessageTargetError(`'${p.origin}' is no dead-letter origin (kafka:TOPIC or mq:QUEUE)`);
+    return { originId: p.origin, origin, reason: p.reason, count: p.count, tooOften: 0 };
+  });
+  return { file, model, component, groups, notDeadLetters: 0, plan: await planOf(model, name, groups, to, signal) };
 }
 
 /** Each picked group as `--dry-run --json` and the editor's pick list show it: its counts and where it would go (`null`: nowhere). */

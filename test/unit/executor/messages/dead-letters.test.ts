@@ -1,7 +1,11 @@
 // Dead letters recognised by their headers, grouped, stripped and counted; the flow a redrive runs is a valid flow.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseFlow } from '../../../../flow/parse';
-import { chooseDeadLetter, deadLetterOf, DeadLetterGroups, redrivenHeaders } from '../../../../executor/messages/dead-letters';
+import { chooseDeadLetter, deadLetterOf, DeadLetterGroups, originOfId, redrivenHeaders } from '../../../../executor/messages/dead-letters';
+import { planPicks } from '../../../../executor/messages/redrive-survey';
 import { planRedrive, redriveFlowText } from '../../../../executor/messages/redrive-plan';
 import { planRun } from '../../../../executor/plan';
 
@@ -79,5 +83,21 @@ connections:
     assert.deepEqual(run.model.access, { github: { users: ['alice'] } });
     assert.equal(run.components.find((c) => c.name === 'Orders')!.props.queue, '${env:ORDERS_QUEUE:-orders}');
     assert.deepEqual(planRedrive(groups.list(), addresses, 'DLQ', model.components[2]).moves.map((m) => [m.target.name, m.originId]), [['Audit', 'mq:orders'], ['Audit', 'kafka:nowhere']]);
+  });
+
+  it('plans the picks a survey counted without reading the component: the same moves as the survey\'s, an origin id that names none refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ft-picks-'));
+    try {
+      const file = join(dir, 'shop.flow.yaml');
+      writeFileSync(file, 'flow: shop\ncomponents:\n  DLQ: { type: mq, url: "amqp://localhost", queue: dlq }\n  Orders: { type: mq, url: "amqp://localhost", queue: orders }\n  Audit: { type: kafka, brokers: [localhost:9092], topic: audit }\n');
+      const picks = [{ origin: 'mq:orders', reason: 'rejected', count: 12 }, { origin: 'kafka:audit', reason: 'timeout', count: 3 }, { origin: 'mq:orders', reason: 'expired', count: 2 }];
+      const planned = await planPicks(file, 'DLQ', picks, undefined, AbortSignal.timeout(5000));
+      assert.deepEqual(planned.plan.moves.map((m) => [m.target.name, m.originId, m.groups.map((g) => [g.reason, g.count])]), [['Orders', 'mq:orders', [['rejected', 12], ['expired', 2]]], ['Audit', 'kafka:audit', [['timeout', 3]]]]);
+      assert.deepEqual((await planPicks(file, 'DLQ', picks.slice(0, 1), 'Audit', AbortSignal.timeout(5000))).plan.moves.map((m) => [m.target.name, m.originId]), [['Audit', 'mq:orders']]);
+      await assert.rejects(planPicks(file, 'DLQ', [{ origin: 'orders', reason: 'rejected', count: 1 }], undefined, AbortSignal.timeout(5000)), /'orders' is no dead-letter origin \(kafka:TOPIC or mq:QUEUE\)/);
+      assert.deepEqual(originOfId('kafka:a:b'), { broker: 'kafka', topic: 'a:b' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { flowLanguage } from '../lazy-bundles';
 import { parsedFlows } from '../parsed-flows';
 import { checkWebviewMessage } from '../../protocol/webview-message-checks';
 import type { HostToWebview, RunStatus, TracePath, WebviewToHost } from '../../protocol/webview-messages';
+import type { Checked } from '../../protocol/shape-checks';
 import type { FlowLog } from '../log/flow-log';
 import { diagramHtml } from './diagram-html';
 
@@ -18,6 +19,20 @@ export function diagramWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewO
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
   };
+}
+
+/**
+ * A webview's posted value as its declared message, handed to its followers (`received`); undefined once a value that is
+ * no declared message was dropped and logged (`from` names the webview). The diagram's and the Messages panel's host use it.
+ */
+export function acceptPosted<T>(posted: unknown, check: (value: unknown) => Checked<T>, log: FlowLog, from: string, received: vscode.EventEmitter<T>): T | undefined {
+  const checked = check(posted);
+  if (!checked.ok) {
+    log.write({ level: 'warn', text: `dropped a message from ${from}: ${checked.reason}` });
+    return undefined;
+  }
+  received.fire(checked.message);
+  return checked.message;
 }
 
 export function themeKind(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contrast' {
@@ -76,13 +91,8 @@ export class DiagramPanel implements vscode.Disposable {
 
   /** Handles a message from the webview; one that is not a declared message is dropped and logged. */
   async receive(posted: unknown): Promise<void> {
-    const checked = checkWebviewMessage(posted);
-    if (!checked.ok) {
-      this.log.write({ level: 'warn', text: `dropped a message from the diagram of ${this.document.uri.fsPath}: ${checked.reason}` });
-      return;
-    }
-    const { message } = checked;
-    this.receivedEmitter.fire(message);
+    const message = acceptPosted(posted, checkWebviewMessage, this.log, `the diagram of ${this.document.uri.fsPath}`, this.receivedEmitter);
+    if (!message) return;
     switch (message.type) {
       case 'ready':
         this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });

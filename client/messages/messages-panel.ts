@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { BrowseRequest } from '../../protocol/executor-events';
 import { checkMessagesViewMessage } from '../../protocol/messages-view-checks';
 import type { HostToMessagesView, MessagesTarget, MessagesViewToHost } from '../../protocol/messages-view';
-import { diagramWebviewOptions, themeKind } from '../diagram/diagram-panel';
+import { acceptPosted, diagramWebviewOptions, themeKind } from '../diagram/diagram-panel';
 import { webviewSources } from '../diagram/diagram-html';
 import { ExecutorCrashError, ExecutorProcess } from '../executor/executor-process';
 import type { FlowLog } from '../log/flow-log';
@@ -44,13 +44,8 @@ export class MessagesPanel implements vscode.Disposable {
 
   /** Handles a message from the webview; one that is not a declared message is dropped and logged. */
   async receive(posted: unknown): Promise<void> {
-    const checked = checkMessagesViewMessage(posted);
-    if (!checked.ok) {
-      this.log.write({ level: 'warn', text: `dropped a message from the Messages panel of ${this.target.component}: ${checked.reason}` });
-      return;
-    }
-    const { message } = checked;
-    this.receivedEmitter.fire(message);
+    const message = acceptPosted(posted, checkMessagesViewMessage, this.log, `the Messages panel of ${this.target.component}`, this.receivedEmitter);
+    if (!message) return;
     switch (message.type) {
       case 'ready':
         this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });

@@ -12,6 +12,7 @@ import { runDetails } from '../../../executor/run-inspection';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
 import { CLI, CliProcesses, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
+import { killStarterMidRun } from './starter-kill';
 import { createTopic } from '../../support/kafka-topics';
 import { FolderRunStore } from '../../../executor/stores/folder-run-store';
 import { runIdsIn } from '../../support/run-folders';
@@ -60,19 +61,9 @@ describe('a run shared by three processes, one killed with SIGKILL @kafka', func
     assert.equal(fixed, COUNT, 'the share fixes every partition\'s end at run start');
     const joiners = [cli(['run', '--join', runId, ...common]), cli(['run', '--join', runId, file, ...common])];
 
-    // Kill the starting process once it and a joined process delivered some messages (the partitions are shared)
-    // while it is reading a partition far from its end.
+    // Kill the starting process while it is reading a partition far from its end, once a joined process delivers too.
     const ends = new Map((share as { partitions: { partition: number; end: string }[] }).partitions.map((p) => [p.partition, BigInt(p.end)]));
-    const atKill = await until('two processes delivering', async () => {
-      const files = await readJournalFiles(directory);
-      const counts = new Map(files.map((f) => [f.worker, f.records.filter((r) => r.t === 'delivered').length]));
-      const last = files.find((f) => f.worker === 'main')?.records.filter((r): r is Delivered => r.t === 'delivered').at(-1);
-      const far = last !== undefined && ends.get(parsePosition(last.source).partition)! - parsePosition(last.source).offset > 50n;
-      const joinedDelivering = [...counts].filter(([w, n]) => w !== 'main' && n >= 20).length;
-      return (counts.get('main') ?? 0) >= 20 && joinedDelivering >= 1 && far ? counts : undefined;
-    }, 60_000);
-    starter.child.kill('SIGKILL');
-    assert.equal(await starter.exit, 'SIGKILL');
+    const atKill = await killStarterMidRun(starter, ends, () => readJournalFiles(directory));
     const total = [...atKill.values()].reduce((a, b) => a + b, 0);
     assert.ok(total < COUNT, `the kill landed mid-run (${total} of ${COUNT} delivered)`);
 

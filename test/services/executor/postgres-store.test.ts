@@ -15,6 +15,7 @@ import { createTopic } from '../../support/kafka-topics';
 import { deleteQueue, drainQueue, fillQueue, kafkaBrokers, produce } from './broker-clients';
 import { CLI, CliProcesses, runCli, until } from './cli-process';
 import { kafkaToMqFlow } from './flow-texts';
+import { killStarterMidRun } from './starter-kill';
 import { NetworkNamespace } from './network-namespace';
 
 type Delivered = Extract<JournalRecord, { t: 'delivered' }>;
@@ -101,16 +102,7 @@ describe('runs kept in PostgreSQL (--runs-store) @kafka', function () {
     const { runId, run, ends } = await startedRun('join');
     const joiners = [processes.start(['run', '--join', runId, ...common]), processes.start(['run', '--join', runId, file, ...common])];
 
-    const atKill = await until('two processes delivering', async () => {
-      const logs = await storeLogs(run);
-      const counts = new Map(logs.map((f) => [f.worker, f.records.filter((r) => r.t === 'delivered').length]));
-      const last = logs.find((f) => f.worker === 'main')?.records.filter((r): r is Delivered => r.t === 'delivered').at(-1);
-      const far = last !== undefined && ends.get(parsePosition(last.source).partition)! - parsePosition(last.source).offset > 50n;
-      const joinedDelivering = [...counts].filter(([w, n]) => w !== 'main' && n >= 20).length;
-      return (counts.get('main') ?? 0) >= 20 && joinedDelivering >= 1 && far ? counts : undefined;
-    }, 60_000);
-    starter.child.kill('SIGKILL');
-    assert.equal(await starter.exit, 'SIGKILL');
+    const atKill = await killStarterMidRun(starter, ends, () => storeLogs(run));
     const total = [...atKill.values()].reduce((a, b) => a + b, 0);
     assert.ok(total < COUNT, `the kill landed mid-run (${total} of ${COUNT} delivered)`);
     assert.deepEqual(await Promise.all(joiners.map((j) => j.exit)), [0, 0], 'both survivors finish with exit code 0');

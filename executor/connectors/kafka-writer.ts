@@ -38,6 +38,8 @@ export class KafkaWriter implements TargetWriter {
   private producer: Producer;
   private readonly queue: Pending[] = [];
   private sending = false;
+  /** A send is due on the next turn of the event loop. */
+  private scheduled = false;
   /** A send failed for good: the next one goes through a new producer. */
   private stale = false;
   private closed = false;
@@ -110,12 +112,22 @@ export class KafkaWriter implements TargetWriter {
     });
   }
 
+  /**
+   * Sends what is queued once the current turn's writes are in: the writes a settled send frees
+   * arrive together but not at once (the first right after the journal's flush, the rest in its
+   * continuations), and a send taken at the first carried one record, the next round trip the rest.
+   */
   private pump(): void {
-    if (this.sending || this.queue.length === 0) return;
-    this.sending = true;
-    void this.sendBatch().finally(() => {
-      this.sending = false;
-      this.pump();
+    if (this.sending || this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.sending || this.queue.length === 0) return;
+      this.sending = true;
+      void this.sendBatch().finally(() => {
+        this.sending = false;
+        this.pump();
+      });
     });
   }
 

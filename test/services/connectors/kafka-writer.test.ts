@@ -84,7 +84,9 @@ describe('kafka writer after a lost answer @kafka', function () {
 
   it('writes each of four concurrent sends once, in order, when the first one\'s answer is lost and kafkajs retries it', async () => {
     faults.cutProduceAt = 2; // A appended at offset 1
-    const positions = await Promise.all(['A', 'B', 'C', 'D'].map(write));
+    const first = write('A');
+    await new Promise((resolve) => setImmediate(resolve)); // A's send is out; B, C and D wait for it
+    const positions = await Promise.all([first, ...['B', 'C', 'D'].map(write)]);
     assert.deepEqual(await values(), ['warm', 'A', 'B', 'C', 'D']);
     assert.deepEqual(positions.map((p) => p.position), [1, 2, 3, 4].map((offset) => `${topic}/0@${offset}`));
   });
@@ -145,9 +147,22 @@ describe('kafka writer batching concurrent writes @kafka', function () {
     }
   });
 
+  it('sends the writes that arrive just after one in the same request, as the engine frees them after a journal flush', async () => {
+    await write('k', 'warm'); // the producer has seen the topic's partitions
+    faults.produced = 0;
+    const first = write('k0', 'v0');
+    // The others arrive in the continuations of the same turn, as the slots a settled send freed are taken again.
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    const rest = Array.from({ length: 255 }, (_, i) => write(`k${(i + 1) % 10}`, `v${i + 1}`));
+    const positions = await Promise.all([first, ...rest]);
+    assert.equal(faults.produced, 1, `${faults.produced} produce requests for 256 writes of one turn`);
+    const where = new Map((await readOffsets(topic)).map((r) => [r.value, `${topic}/${r.partition}@${r.offset}`]));
+    assert.deepEqual(positions.map((p) => p.position), Array.from({ length: 256 }, (_, i) => where.get(`v${i}`)));
+  });
+
   it('does not send a waiting write whose signal aborted, and sends the others', async () => {
     const abort = new AbortController();
-    const first = write('a', 'first'); // goes out alone; the next three wait for it
+    const first = write('a', 'first'); // goes out alone (the producer has not seen the topic yet); the next three wait for it
     const kept = write('a', 'kept');
     const dropped = write('a', 'dropped', abort.signal);
     const last = write('a', 'last');

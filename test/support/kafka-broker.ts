@@ -106,7 +106,7 @@ export async function startKafkaBroker(version: string, libs: string, timeoutMs 
   const brokers = `127.0.0.1:${port}`;
   const stop = () => stopBroker(child, dir);
   try {
-    await waitUntilAnswering(brokers, () => exited, timeoutMs);
+    await waitUntilReady(brokers, () => exited, timeoutMs);
   } catch (error) {
     const log = tail(logFile);
     await stop();
@@ -115,7 +115,7 @@ export async function startKafkaBroker(version: string, libs: string, timeoutMs 
   return { brokers, logFile, startupMs: Date.now() - started, stop };
 }
 
-async function waitUntilAnswering(brokers: string, exitCode: () => number | null | undefined, timeoutMs: number): Promise<void> {
+async function waitUntilReady(brokers: string, exitCode: () => number | null | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const kafka = new Kafka({ clientId: 'flowtracer-test-probe', brokers: [brokers], logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
   for (;;) {
@@ -124,9 +124,14 @@ async function waitUntilAnswering(brokers: string, exitCode: () => number | null
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+      // A group's offsets answer once the group coordinator has loaded __consumer_offsets (created by
+      // this first ask): until then the first test to join a group waits out its load, or fails.
+      if (cluster.brokers.length > 0 && cluster.controller !== null) {
+        await admin.fetchOffsets({ groupId: 'flowtracer-test-probe' });
+        return;
+      }
     } catch {
-      // not answering yet
+      // not answering yet, or its coordinator still loads
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

@@ -1,6 +1,7 @@
 // Turns a library's failure into a ConnectorError naming the component, with passwords in URLs masked.
 import { ConnectorError, type ErrorClass } from './connector';
 import { maskUrlPasswords } from '../../flow/secret-mask';
+import { onAbort } from '../abort-watch';
 
 export function connectorError(component: string, what: string, error: unknown, errorClass: ErrorClass = 'connection'): ConnectorError {
   if (error instanceof ConnectorError) return error;
@@ -12,11 +13,10 @@ export function connectorError(component: string, what: string, error: unknown, 
 export function abortable<T>(component: string, promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new ConnectorError(`component ${component}: aborted`, 'timeout'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ConnectorError(`component ${component}: aborted`, 'timeout'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const forget = onAbort(signal, () => reject(new ConnectorError(`component ${component}: aborted`, 'timeout')));
     promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+      (value) => { forget(); resolve(value); },
+      (error: unknown) => { forget(); reject(error); },
     );
   });
 }

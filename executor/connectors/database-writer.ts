@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
 import { connectorError } from './connector-errors';
+import { onAbort } from '../abort-watch';
 import { parsePayload, selectValue } from './json-path-value';
 import { postgresErrorClass } from './postgres-error-class';
 
@@ -25,8 +26,8 @@ interface Pending {
   readonly values: unknown[];
   readonly resolve: (delivery: Delivery) => void;
   readonly reject: (error: unknown) => void;
-  readonly signal: AbortSignal;
-  readonly onAbort: () => void;
+  /** Stops listening for the run's abort (the write is taken into a transaction). */
+  forget: () => void;
 }
 
 type Outcome = { readonly ok: Delivery } | { readonly error: ConnectorError };
@@ -54,14 +55,13 @@ export class DatabaseWriter implements TargetWriter {
     if (signal.aborted) return Promise.reject(this.aborted());
     return new Promise<Delivery>((resolve, reject) => {
       // A write still waiting for its transaction leaves the queue when the run stops; one being written is awaited.
-      const onAbort = () => {
+      const pending: Pending = { values, resolve, reject, forget: () => undefined };
+      pending.forget = onAbort(signal, () => {
         const index = this.queue.indexOf(pending);
         if (index < 0) return;
         this.queue.splice(index, 1);
         reject(this.aborted());
-      };
-      const pending: Pending = { values, resolve, reject, signal, onAbort };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       this.queue.push(pending);
       this.flushing ??= this.flushAll();
     });
@@ -111,7 +111,7 @@ export class DatabaseWriter implements TargetWriter {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        for (const p of batch) p.signal.removeEventListener('abort', p.onAbort);
+        for (const p of batch) p.forget();
         const outcomes = await this.flush(batch);
         batch.forEach((p, i) => {
           const outcome = outcomes[i]!;

@@ -2,6 +2,7 @@
 import { Partitioners, type ICustomPartitioner, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
 import { connectorError } from './connector-errors';
+import { onAbort } from '../abort-watch';
 import { keyText, parsePayload, selectValue } from './json-path-value';
 
 /** What one request carries at most: records, and bytes of keys, values and headers (brokers take 1 MB a batch by default). */
@@ -74,22 +75,22 @@ export class KafkaWriter implements TargetWriter {
     const aborted = () => new ConnectorError(`component ${this.component}: aborted`, 'timeout');
     if (signal.aborted) throw aborted();
     const position = await new Promise<string>((resolve, reject) => {
-      const onAbort = () => {
-        // A write not sent yet is not sent at all; a sent one's send goes on (the next waits for it).
-        if (!pending.sent) this.queue.splice(this.queue.indexOf(pending), 1);
-        reject(aborted());
-      };
+      let forget = (): void => undefined;
       const pending: Pending = {
         message: { key, value: message.value, headers: { ...message.headers } },
         bytes: (key?.length ?? 0) + message.value.length + Object.entries(message.headers).reduce((n, [k, v]) => n + k.length + String(v).length, 0),
         sent: false,
         settle: (error, at) => {
-          signal.removeEventListener('abort', onAbort);
+          forget();
           if (at === undefined) reject(error);
           else resolve(at);
         },
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      forget = onAbort(signal, () => {
+        // A write not sent yet is not sent at all; a sent one's send goes on (the next waits for it).
+        if (!pending.sent) this.queue.splice(this.queue.indexOf(pending), 1);
+        reject(aborted());
+      });
       this.queue.push(pending);
       this.pump();
     });

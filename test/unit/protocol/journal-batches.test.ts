@@ -159,4 +159,12 @@ describe('journal batch records (protocol/journal-batches.ts)', () => {
     const ids = new Set(Array.from({ length: 100_000 }, (_, i) => derivedTraceId(SEED, `orders/${i % 4}@${i}`)));
     assert.equal(ids.size, 100_000);
   });
+
+  it('derives the trace ids every earlier journal stored a seed for: the same text from the same seed and position', () => {
+    // Batches keep only the seed: a change of derivation would give an old journal's messages other trace ids.
+    assert.deepEqual(
+      [['0123456789abcdef', 'orders/0@41'], ['0123456789abcdef', '(default)/q#12'], ['fedcba9876543210', 'c1:7'], ['0000000000000000', '']].map(([seed, source]) => derivedTraceId(seed!, source!)),
+      ['0123456789abcdef4aae94e5ab0632a1', '0123456789abcdefde2da07b95efe5f2', 'fedcba9876543210a2dd443f69451b43', '0000000000000000488bdcb81aee8d83'],
+    );
+  });
 });

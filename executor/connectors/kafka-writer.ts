@@ -123,7 +123,7 @@ export class KafkaWriter implements TargetWriter {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.sending || this.queue.length === 0) return;
+      if (this.queue.length === 0) return; // every queued write aborted meanwhile
       this.sending = true;
       void this.sendBatch().finally(() => {
         this.sending = false;

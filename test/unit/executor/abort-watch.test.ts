@@ -17,7 +17,7 @@ describe('onAbort (one abort listener per signal for many waits)', () => {
     assert.deepEqual(called, ['a', 'c']);
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
     forgets[0]!(); // after the abort: nothing to forget, nothing called
-    assert.deepEqual(called, ['a', 'c'], 'the other signal has not aborted');
+    assert.deepEqual(called, ['a', 'c'], 'forgetting after the abort calls nothing, and the other signal has not aborted');
     other.abort();
     assert.deepEqual(called, ['a', 'c', 'other']);
   });

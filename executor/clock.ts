@@ -1,4 +1,5 @@
 // Time as the executor sees it: injectable so retry schedules are tested with a fake clock.
+import { onAbort } from './abort-watch';
 
 export interface Clock {
   now(): number;
@@ -12,14 +13,13 @@ export const realClock: Clock = {
     new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(abortReason(signal));
       const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
+        forget();
         resolve();
       }, ms);
-      const onAbort = (): void => {
+      const forget = onAbort(signal, () => {
         clearTimeout(timer);
         reject(abortReason(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
     }),
 };
 

@@ -1,4 +1,5 @@
 // Per-key order: at most one message per key is handed to the target at a time; later ones wait their turn in read order.
+import { onAbort } from './abort-watch';
 import { abortReason } from './clock';
 
 /** One message's place in the line of each of its keys. */
@@ -52,13 +53,12 @@ export class KeyOrder {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     if (ticket.left || this.first(ticket)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
+      const forget = onAbort(signal, () => {
         ticket.resolve = undefined;
         reject(abortReason(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       ticket.resolve = () => {
-        signal.removeEventListener('abort', onAbort);
+        forget();
         resolve();
       };
     });

@@ -1,7 +1,7 @@
 // Database writes with group commit: concurrent writes share one transaction; a failed batch is isolated row by row.
 import type pg from 'pg';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
-import { connectorError } from './connector-errors';
+import { abortedError, connectorError } from './connector-errors';
 import { onAbort } from '../abort-watch';
 import { parsePayload, selectValue } from './json-path-value';
 import { postgresErrorClass } from './postgres-error-class';
@@ -52,7 +52,7 @@ export class DatabaseWriter implements TargetWriter {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal.aborted) return Promise.reject(this.aborted());
+    if (signal.aborted) return Promise.reject(abortedError(this.component));
     return new Promise<Delivery>((resolve, reject) => {
       // A write still waiting for its transaction leaves the queue when the run stops; one being written is awaited.
       const pending: Pending = { values, resolve, reject, forget: () => undefined };
@@ -60,7 +60,7 @@ export class DatabaseWriter implements TargetWriter {
         const index = this.queue.indexOf(pending);
         if (index < 0) return;
         this.queue.splice(index, 1);
-        reject(this.aborted());
+        reject(abortedError(this.component));
       });
       this.queue.push(pending);
       this.flushing ??= this.flushAll();
@@ -90,10 +90,6 @@ export class DatabaseWriter implements TargetWriter {
 
   async close(): Promise<void> {
     await this.flushing;
-  }
-
-  private aborted(): ConnectorError {
-    return new ConnectorError(`component ${this.component}: aborted`, 'timeout');
   }
 
   private values(message: FlowMessage): unknown[] {

@@ -1,7 +1,7 @@
 // The kafka target: an idempotent, acks=all producer that sends one request at a time, the writes waiting meanwhile batched into the next, and is replaced after a failed send.
 import { Partitioners, type ICustomPartitioner, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
-import { connectorError } from './connector-errors';
+import { abortedError, connectorError } from './connector-errors';
 import { onAbort } from '../abort-watch';
 import { keyText, parsePayload, selectValue } from './json-path-value';
 
@@ -72,8 +72,7 @@ export class KafkaWriter implements TargetWriter {
 
   async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
     const key = this.recordKey(message);
-    const aborted = () => new ConnectorError(`component ${this.component}: aborted`, 'timeout');
-    if (signal.aborted) throw aborted();
+    if (signal.aborted) throw abortedError(this.component);
     const position = await new Promise<string>((resolve, reject) => {
       let forget = (): void => undefined;
       const pending: Pending = {
@@ -89,7 +88,7 @@ export class KafkaWriter implements TargetWriter {
       forget = onAbort(signal, () => {
         // A write not sent yet is not sent at all; a sent one's send goes on (the next waits for it).
         if (!pending.sent) this.queue.splice(this.queue.indexOf(pending), 1);
-        reject(aborted());
+        reject(abortedError(this.component));
       });
       this.queue.push(pending);
       this.pump();

@@ -15,6 +15,8 @@ import amqp from 'amqplib';
 const CLI = resolve(process.env.BENCH_DRAIN_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
 const SIZE = 1024;
 const COUNT = Number(process.env.BENCH_DRAIN_COUNT ?? 100_000);
+/** BENCH_DRAIN_CPU_PROF (a directory): a V8 CPU profile of each executor run (node --cpu-prof), to see where its time goes. */
+const CPU_PROFILE_DIR = process.env.BENCH_DRAIN_CPU_PROF;
 const PARTITIONS = 4;
 /** The mq component's default prefetch (the schema's): PerfTest consumes with the same. */
 const PREFETCH = componentDefaults('mq').prefetch as number;
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   const flowTracer = async (label: string, source: string, target: BenchEnd): Promise<ExecutorFigures> => {
     console.log(`FlowTracer ${label}: ${COUNT.toLocaleString('en-US')} messages ${source} → ${'queue' in target ? target.queue : target.topic}…`);
     const runDir = mkdtempSync(join(dir, 'run-'));
-    const figures = await runExecutor({ cli: CLI, dir: runDir, brokers: broker.brokers, amqpUrl, flow: benchFlow(`bench-drain-${'queue' in target ? 'mq' : 'kafka'}`, { queue: source }, target) });
+    const figures = await runExecutor({ cli: CLI, dir: runDir, brokers: broker.brokers, amqpUrl, flow: benchFlow(`bench-drain-${'queue' in target ? 'mq' : 'kafka'}`, { queue: source }, target), ...(CPU_PROFILE_DIR ? { cpuProfileDir: CPU_PROFILE_DIR } : {}) });
     if (figures.exitCode !== 0) throw new Error(`FlowTracer ${label} exited with ${figures.exitCode}:\n${figures.stderr}`);
     const left = await queueDepth(amqpUrl, source);
     if (figures.delivered !== COUNT || left !== 0) throw new Error(`FlowTracer ${label}: expected ${COUNT} delivered and the source empty, the journal says ${figures.delivered} and ${left} are left`);

@@ -11,6 +11,8 @@ import { benchBroker, benchKafka, createBenchTopic, deleteTopic, fillTopic } fro
 const CLI = resolve(process.env.BENCH_KAFKA_CLI ?? resolve(__dirname, '../../dist/executor/cli.js'));
 const SIZE = 1024;
 const COUNT = Number(process.env.BENCH_KAFKA_COUNT ?? 100_000);
+/** BENCH_KAFKA_CPU_PROF (a directory): a V8 CPU profile of each executor run (node --cpu-prof), to see where its time goes. */
+const CPU_PROFILE_DIR = process.env.BENCH_KAFKA_CPU_PROF;
 const PARTITIONS = 4;
 const TARGET = 0.8;
 
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     const before = await producer('before');
     const target = await topic('ft-dst');
     console.log(`FlowTracer kafka→kafka: ${source} → ${target}…`);
-    const flow = await runExecutor({ cli: CLI, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-kafka', { topic: source }, { topic: target }) });
+    const flow = await runExecutor({ cli: CLI, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-kafka', { topic: source }, { topic: target }), ...(CPU_PROFILE_DIR ? { cpuProfileDir: CPU_PROFILE_DIR } : {}) });
     if (flow.exitCode !== 0) throw new Error(`FlowTracer kafka→kafka exited with ${flow.exitCode}:\n${flow.stderr}`);
     const written = await records(kafka, target);
     if (flow.delivered !== COUNT || written !== COUNT) throw new Error(`FlowTracer kafka→kafka: expected ${COUNT} delivered, the journal says ${flow.delivered} and ${target} holds ${written}`);

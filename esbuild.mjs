@@ -1,6 +1,7 @@
 // Builds every bundle of FlowTracer: extension, language server, executor + CLI, webviews (diagram, Messages panel), editor tests.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +24,18 @@ const lazyBundles = {
   setup(build) {
     build.onResolve({ filter: /^\.\/(flow-language|language-client)$/ }, (args) =>
       args.importer.endsWith('lazy-bundles.ts') ? { path: `${args.path}.js`, external: true } : undefined);
+  },
+};
+
+/**
+ * kafkajs computes each record batch's CRC-32C byte by byte; its `./crc32C` is replaced in the
+ * executor bundle by executor/connectors/kafka-crc32c.ts (crc-32's, same result, faster).
+ */
+const kafkaCrc32c = {
+  name: 'kafka-crc32c',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/crc32C$/ }, (args) =>
+      /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]crc32C$/.test(args.resolveDir) ? { path: resolve('executor/connectors/kafka-crc32c.ts') } : undefined);
   },
 };
 
@@ -52,6 +65,7 @@ const builds = [
     entryPoints: { 'executor/cli': 'executor/cli.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [kafkaCrc32c],
   },
   {
     ...common,

@@ -1,7 +1,11 @@
 // Builds every bundle of FlowTracer: extension, language server, executor + CLI, webviews (diagram, Messages panel), editor tests.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = dirname(fileURLToPath(import.meta.url));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -39,6 +43,37 @@ const kafkaCrc32c = {
   },
 };
 
+/** ajv's standalone code of the shipped flow schema's validator, made by flow/flow-schema-validator.ts (bundled and run here); kept while the schema's text is the same. */
+let validatorCode;
+async function flowSchemaValidatorCode() {
+  const schemaText = readFileSync(join(repo, 'schemas', 'flow.schema.json'), 'utf8');
+  if (validatorCode?.schemaText === schemaText) return validatorCode.code;
+  const { outputFiles } = await esbuild.build({ entryPoints: [join(repo, 'flow', 'flow-schema-validator.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', write: false, logLevel: 'silent' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, createRequire(join(repo, 'esbuild.mjs')));
+  validatorCode = { schemaText, code: module.exports.flowSchemaValidatorCode(JSON.parse(schemaText)) };
+  return validatorCode.code;
+}
+
+/**
+ * Puts the shipped flow schema's validator, precompiled, in place of flow/shipped-flow-schema-validator.ts
+ * (which compiles it when run from sources): no process compiles the schema at startup, and only the
+ * executor's bundle holds ajv's compiler (for the payload schemas flows name).
+ */
+const flowSchemaValidator = {
+  name: 'flow-schema-validator',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/shipped-flow-schema-validator$/ }, (args) =>
+      args.importer.endsWith(join('flow', 'schema-validation.ts')) ? { path: 'shipped-flow-schema-validator', namespace: 'flow-schema-validator' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'flow-schema-validator' }, async () => ({
+      contents: `${await flowSchemaValidatorCode()}\nexport function shippedFlowSchemaValidator() { return validate; }\n`,
+      loader: 'js',
+      resolveDir: repo,
+      watchFiles: [join(repo, 'schemas', 'flow.schema.json'), join(repo, 'flow', 'flow-schema-validator.ts')],
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   // Activation loads extension.js only; client/lazy-bundles.ts requires the other two on first use.
@@ -47,7 +82,7 @@ const builds = [
     entryPoints: { 'client/extension': 'client/extension.ts', 'client/flow-language': 'client/flow-language.ts', 'client/language-client': 'client/language-client.ts' },
     outdir: 'dist',
     external: ['vscode'],
-    plugins: [lazyBundles],
+    plugins: [lazyBundles, flowSchemaValidator],
   },
   // Also the `flowtracer-language-server` command of package.json's bin (other editors run it with --stdio).
   {
@@ -58,6 +93,7 @@ const builds = [
     // yaml's ES module build (the same code as its CommonJS one) is bundled as plain functions; the CommonJS one is
     // reached through esbuild's getters on every call, which costs the parse of a large flow some 10%.
     alias: { yaml: './node_modules/yaml/browser/index.js' },
+    plugins: [flowSchemaValidator],
   },
   {
     ...node,
@@ -65,7 +101,7 @@ const builds = [
     entryPoints: { 'executor/cli': 'executor/cli.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [kafkaCrc32c],
+    plugins: [kafkaCrc32c, flowSchemaValidator],
   },
   {
     ...common,
@@ -83,6 +119,7 @@ if (!production) {
     entryPoints: { 'test/editor/index': 'test/editor/index.ts' },
     outdir: 'dist',
     external: ['vscode', 'mocha'],
+    plugins: [flowSchemaValidator],
   });
 }
 

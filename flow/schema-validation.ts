@@ -1,29 +1,40 @@
-// Schema validation with ajv (compiled once), each fault mapped to one diagnostic at its key or value.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// Schema validation with ajv (precompiled for the shipped schema), each fault mapped to one diagnostic at its key or value.
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './did-you-mean';
 import { type Diagnostic, DiagnosticSeverity, makeDiagnostic } from './diagnostic';
 import { durationProblem } from './durations';
 import type { TextSpan } from './model';
 import type { ParsedFlow } from './parse';
-import { flowSchema, RETRY_STRATEGY_FIELDS, type FlowSchema } from './schema';
+import { flowSchema, RETRY_STRATEGY_FIELDS, type FlowSchema, type JsonSchema } from './schema';
+import { shippedFlowSchemaValidator } from './shipped-flow-schema-validator';
+import { validationSchema } from './validation-schema';
 import { keySpanAt, nodeAtPath, nodeSpan, pointerSegments, valueSpanAt } from './yaml-path';
 
-/** The keywords of the flow schema that are not JSON Schema's: docs for editors and FlowTracer's component facts. */
-const ANNOTATIONS = ['markdownDescription', 'x-flowtracer'];
+const OTHER_VALIDATORS = new WeakMap<FlowSchema, ValidateFunction>();
 
-const COMPILED = new WeakMap<FlowSchema, ValidateFunction>();
+/**
+ * Flows checked against `root`, a schema other than the shipped one (a test's copy with a new
+ * component type), are validated by `validate` (compileFlowSchema of flow-schema-validator.ts). The
+ * bundles hold no compiler for the flow schema: the shipped one's validator is precompiled.
+ */
+export function useFlowSchemaValidator(root: FlowSchema, validate: ValidateFunction): void {
+  OTHER_VALIDATORS.set(root, validate);
+}
 
-/** One validator per schema object (a test's copy has the shipped `$id`, so each gets an Ajv of its own). */
 function validatorOf(root: FlowSchema): ValidateFunction {
-  let validate = COMPILED.get(root);
-  if (!validate) {
-    // verbose: errors carry their parentSchema, which tells a duration or a team pattern apart.
-    // strict stays off for the draft-07 unions (`type: [string, integer]` with an enum); the annotations are declared.
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, keywords: ANNOTATIONS });
-    validate = ajv.compile(root);
-    COMPILED.set(root, validate);
-  }
+  if (root === flowSchema) return shippedFlowSchemaValidator();
+  const validate = OTHER_VALIDATORS.get(root);
+  if (!validate) throw new Error(`the flow schema ${root.$id} has no validator: give it one with useFlowSchemaValidator(schema, compileFlowSchema(schema))`);
   return validate;
+}
+
+/** Whether an error's parentSchema is `definition` (errors of a precompiled validator carry copies of the schema as validation reads it). */
+function isDefinition(parent: unknown, definition: JsonSchema | undefined): boolean {
+  if (definition === undefined || typeof parent !== 'object' || parent === null) return false;
+  if (parent === definition) return true;
+  // The definitions told apart are patterns: most parents differ there, without a copy compared whole.
+  if ((parent as JsonSchema).pattern !== definition.pattern) return false;
+  return JSON.stringify(parent) === JSON.stringify(validationSchema(definition));
 }
 
 const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'pattern', 'minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'uniqueItems']);
@@ -99,10 +110,10 @@ function valueProblem(parsed: ParsedFlow, path: string[], error: ErrorObject, { 
   const span = valueSpanAt(parsed.document, path);
   const parent = error.parentSchema;
   const name = subject(path);
-  if (parent === definitions.duration) {
+  if (isDefinition(parent, definitions.duration)) {
     return at(parsed, span, 'bad-duration', `${name}: ${durationProblem(error.data) ?? 'not a duration'}`, { property: lastName(path) });
   }
-  if (parent === definitions.githubTeam) {
+  if (isDefinition(parent, definitions.githubTeam)) {
     return at(parsed, span, 'bad-team', `\`${String(error.data)}\` is not a GitHub team; write it \`org/team\`, e.g. \`acme/platform-ops\``, { team: error.data });
   }
   switch (error.keyword) {

@@ -64,7 +64,7 @@ export interface FlowLanguageService {
   forget(uri: string): void;
   /** Drops every cached check (what the file system may be asked changed: a referenced file, or the workspace was trusted). */
   forgetAll(): void;
-  /** Start-up work: compiles the schema validator and runs the parser and checks once, so a first open does not wait for them. */
+  /** Start-up work: runs the parser and checks once, so a first open does not wait for their first run. */
   prepare(): void;
 }
 

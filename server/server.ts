@@ -78,7 +78,7 @@ registerLanguageFeatures(connection, documents, service, guard, client);
 documents.onDidClose((event) => service.forget(event.document.uri));
 
 // Once the client has its answer to initialize (so its start is not held up), and before the first open is handled
-// (messages wait while it runs): that open then finds the validator compiled and the parser warm.
+// (messages wait while it runs): that open then finds the parser and the checks warm.
 connection.onInitialized(() => {
   setImmediate(() => service.prepare());
 });

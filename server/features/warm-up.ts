@@ -1,5 +1,5 @@
-// The server's start-up work: the schema validator compiled and the parser and checks run once on a
-// small flow, so that the first flow a user opens does not pay for compiling them.
+// The server's start-up work: the parser and checks run once on a small flow (the schema validator is
+// precompiled into the bundle), so that the first flow a user opens does not pay for their first run.
 import { diagnoseFlow } from '../../flow/check';
 import { FlowParseSession } from '../../flow/incremental-parse';
 import type { FlowSchema } from '../../flow/schema';

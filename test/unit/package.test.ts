@@ -40,4 +40,15 @@ describe('the .vsix package', () => {
     assert.ok(sources('flow-language').some((s) => s.includes('node_modules/yaml/')), 'parsing is in flow-language.js');
     assert.ok(sources('language-client').some((s) => s.includes('node_modules/vscode-languageclient/')), 'the client is in language-client.js');
   });
+
+  it('holds the flow schema validator precompiled: no bundle compiles it at startup, and only the executor holds ajv\'s compiler (for payload schemas)', () => {
+    const sources = (bundle: string): string[] =>
+      (JSON.parse(readFileSync(join(repo, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
+    for (const bundle of ['client/flow-language', 'server/server', 'executor/cli']) {
+      const all = sources(bundle);
+      assert.ok(all.includes('flow-schema-validator:shipped-flow-schema-validator'), `${bundle}.js holds the precompiled validator`);
+      assert.deepEqual(all.filter((s) => /flow\/(shipped-flow-schema-validator|flow-schema-validator)\.ts$/.test(s)), [], `${bundle}.js does not compile the flow schema`);
+    }
+    for (const bundle of ['client/flow-language', 'server/server']) assert.deepEqual(sources(bundle).filter((s) => /node_modules\/ajv\/lib\/(compile|core)/.test(s)), [], `${bundle}.js holds no ajv compiler`);
+  });
 });

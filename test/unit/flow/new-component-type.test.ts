@@ -1,4 +1,4 @@
-// A new component type is a schema entry: a copy of the schema with `nats` is enough for checks, completion, hover, symbols, the diagram and New Flow.
+// A new component type is a schema entry: a copy of the schema with `nats` (and its compiled validator) is enough for checks, completion, hover, symbols, the diagram and New Flow.
 import { strict as assert } from 'node:assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
@@ -6,8 +6,10 @@ import { generateFlow } from '../../../client/new-flow/flow-template';
 import { CONNECTORS } from '../../../executor/connectors/registry';
 import { checkFlow } from '../../../flow/check';
 import { COMPONENT_TYPES, ComponentFactsError, componentTypes } from '../../../flow/component-types';
+import { compileFlowSchema } from '../../../flow/flow-schema-validator';
 import { parseFlow } from '../../../flow/parse';
 import { flowSchema, type FlowSchema, type JsonSchema } from '../../../flow/schema';
+import { useFlowSchemaValidator } from '../../../flow/schema-validation';
 import { getFlowLanguageService } from '../../../server/language-service';
 import { flowToDiagram } from '../../../webview/graph/flow-to-diagram';
 import { diagramToElk } from '../../../webview/graph/flow-to-elk';
@@ -42,6 +44,8 @@ function withNats(): FlowSchema {
   const component = schema.definitions.component as { properties: { type: { enum: string[] } }; allOf: unknown[] };
   component.properties.type.enum.push('nats');
   component.allOf.push({ if: { properties: { type: { const: 'nats' } }, required: ['type'] }, then: { $ref: '#/definitions/natsComponent' } });
+  // The shipped schema's validator is precompiled into the bundles (esbuild.mjs); a copy gets its own.
+  useFlowSchemaValidator(schema, compileFlowSchema(schema));
   return schema;
 }
 

@@ -34,7 +34,8 @@ export class Redactor {
 
   /** Secrets first (a password with an `@` in a URL is masked whole), then every URL's password. */
   redact(text: string): string {
-    if (this.short.has(text) || this.short.has(text.trim())) return MASK;
+    // Most runs have no short secret: no trimmed copy of every text for a lookup in an empty set.
+    if (this.short.size > 0 && (this.short.has(text) || this.short.has(text.trim()))) return MASK;
     let out = text;
     for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(MASK);
     return maskUrlPasswords(out);

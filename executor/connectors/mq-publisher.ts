@@ -1,7 +1,8 @@
 // Publishes mandatory with publisher confirms; a returned publish fails as unroutable, pending confirms fail when the channel dies (amqplib #191, #419), waits for 'drain' (#398), reopens a lost channel.
 import type { ConfirmChannel, Message } from 'amqplib';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
-import { abortable, connectorError } from './connector-errors';
+import { abortable, abortedError, connectorError } from './connector-errors';
+import { onAbort } from '../abort-watch';
 
 export interface PublishTarget {
   readonly exchange: string;
@@ -18,7 +19,8 @@ interface Pending {
   /** What a `basic.return` carries back, to tell this publish from the others awaiting a confirm. */
   readonly message: FlowMessage;
   readonly reject: (error: ConnectorError) => void;
-  readonly timer: NodeJS.Timeout;
+  /** When its confirm is overdue (`performance.now()`): publish order is deadline order, every publish having the same timeout. */
+  readonly deadline: number;
   /** Set when RabbitMQ returned the publish (no queue matched): its confirm, which follows, fails it as unroutable. */
   returned?: ConnectorError;
 }
@@ -33,6 +35,8 @@ interface Link {
   dead?: ConnectorError;
   /** Set while amqplib's write buffer is full (`publish` returned false); settles on 'drain' or close. */
   drained?: { readonly promise: Promise<void>; readonly resolve: () => void };
+  /** One timer for the oldest unconfirmed publish's deadline, instead of one per publish. */
+  timer?: NodeJS.Timeout;
 }
 
 export class MqPublisher implements TargetWriter {
@@ -89,13 +93,29 @@ export class MqPublisher implements TargetWriter {
 
   private failAll(link: Link, error: ConnectorError): void {
     link.dead ??= error;
-    for (const pending of link.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-    }
+    clearTimeout(link.timer);
+    link.timer = undefined;
+    for (const pending of link.pending) pending.reject(error);
     link.pending.clear();
     // Writers waiting for 'drain' wake up, see the dead channel and publish on a new one.
     this.wake(link);
+  }
+
+  /** Arms the link's timer for its oldest unconfirmed publish, unless it is armed. */
+  private watchDeadlines(link: Link): void {
+    if (link.timer || link.dead) return;
+    const oldest = link.pending.values().next();
+    if (oldest.done) return;
+    link.timer = setTimeout(() => {
+      link.timer = undefined;
+      const now = performance.now();
+      for (const pending of link.pending) {
+        if (pending.deadline > now) break;
+        link.pending.delete(pending);
+        pending.reject(new ConnectorError(`component ${this.component}: no publisher confirm within ${this.target.confirmTimeoutMs} ms`, 'timeout'));
+      }
+      this.watchDeadlines(link);
+    }, Math.max(0, oldest.value.deadline - performance.now()));
   }
 
   private wake(link: Link): void {
@@ -141,23 +161,27 @@ export class MqPublisher implements TargetWriter {
     let link: Link | undefined;
     while (!(link = this.current()) || link.drained) await this.unblock(signal);
     const sequence = (this.sequence += 1);
-    const confirmed = new Promise<void>((resolve, reject) => {
-      const pending: Pending = {
-        sequence,
-        message,
-        reject,
-        timer: setTimeout(() => {
-          link.pending.delete(pending);
-          reject(new ConnectorError(`component ${this.component}: no publisher confirm within ${this.target.confirmTimeoutMs} ms`, 'timeout'));
-        }, this.target.confirmTimeoutMs),
+    await new Promise<void>((resolve, reject) => {
+      // The run's abort ends the wait, not the publish: its confirm may still come (it is in doubt).
+      const forget = onAbort(signal, () => reject(abortedError(this.component)));
+      const settle = (error?: ConnectorError): void => {
+        forget();
+        if (error) reject(error);
+        else resolve();
       };
+      const pending: Pending = { sequence, message, reject: settle, deadline: performance.now() + this.target.confirmTimeoutMs };
       link.pending.add(pending);
+      this.watchDeadlines(link);
       const done = (error: unknown) => {
         if (!link.pending.delete(pending)) return;
-        clearTimeout(pending.timer);
-        if (pending.returned) reject(pending.returned);
-        else if (error) reject(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
-        else resolve();
+        if (link.pending.size === 0) {
+          // Nothing left to time out: no timer holds the process.
+          clearTimeout(link.timer);
+          link.timer = undefined;
+        }
+        if (pending.returned) settle(pending.returned);
+        else if (error) settle(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
+        else settle();
       };
       try {
         // mandatory: a publish no queue takes comes back as `basic.return` instead of being confirmed and dropped.
@@ -171,8 +195,8 @@ export class MqPublisher implements TargetWriter {
       } catch (error) {
         done(error ?? new Error('publish failed'));
       }
+      if (signal.aborted) settle(abortedError(this.component));
     });
-    await abortable(this.component, confirmed, signal);
     return { position: `${this.target.exchange || '(default)'}/${this.target.routingKey}#${sequence}` };
   }
 

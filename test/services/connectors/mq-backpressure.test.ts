@@ -99,4 +99,28 @@ describe('mq publisher back-pressure and lost confirms', () => {
     });
     await publisher.close();
   });
+
+  it('times each unconfirmed publish out on its own deadline, the later ones still waiting when the first fails, and an abort ends only the wait', async () => {
+    const channel = await connection.createConfirmChannel();
+    channel.removeAllListeners('ack');
+    const publisher = new MqPublisher('OrderQueue', () => connection.createConfirmChannel(), { exchange: '', routingKey: queue, confirmTimeoutMs: 400 }, channel);
+    const settled: string[] = [];
+    const watch = (name: string, write: Promise<unknown>): Promise<void> => write.then(() => void settled.push(`${name} confirmed`), (error: Error) => void settled.push(`${name}: ${error.message}`));
+    const first = watch('first', publisher.write({ key: 'k1', value: Buffer.from('1'), headers: {} }, signal()));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const stop = new AbortController();
+    const second = watch('second', publisher.write({ key: 'k2', value: Buffer.from('2'), headers: {} }, signal()));
+    const third = watch('third', publisher.write({ key: 'k3', value: Buffer.from('3'), headers: {} }, AbortSignal.any([signal(), stop.signal])));
+    await first;
+    assert.deepEqual(settled, ['first: component OrderQueue: no publisher confirm within 400 ms'], 'the later publishes are not failed with the first');
+    stop.abort();
+    await third;
+    assert.equal(settled[1], 'third: component OrderQueue: aborted');
+    await second;
+    assert.deepEqual(settled.slice(2), ['second: component OrderQueue: no publisher confirm within 400 ms']);
+    // All three reached RabbitMQ: a timeout or an abort gives up the wait, never takes a publish back.
+    await publisher.close();
+    const check = await connection.createChannel();
+    assert.equal((await check.checkQueue(queue)).messageCount, 3);
+  });
 });

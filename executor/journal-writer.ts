@@ -121,7 +121,8 @@ export class Journal {
    */
   append(record: NewJournalRecord): void {
     if (this.failure) return;
-    const stamped = { ...record, at: this.now() } as JournalRecord;
+    // Not `{ ...record, at }`: in V8 a spread followed by more properties takes a slow path (~1 µs), and this runs three times a message.
+    const stamped = Object.assign({}, record, { at: this.now() }) as JournalRecord;
     if (isBatchable(stamped)) this.pending.push(stamped);
     else this.pending.push(this.line(stamped));
   }

@@ -49,5 +49,8 @@ export function newSpanId(): string {
 
 /** The headers with `traceparent` set to the hop's context; everything else (`tracestate` included) passes on unchanged. */
 export function withTraceparent(headers: Readonly<Record<string, string>>, context: TraceContext): Record<string, string> {
-  return { ...headers, traceparent: formatTraceparent(context) };
+  // Not `{ ...headers, traceparent }`: in V8 a spread followed by more properties takes a slow path (~1 µs), once a message.
+  const out: Record<string, string> = Object.assign({}, headers);
+  out.traceparent = formatTraceparent(context);
+  return out;
 }

@@ -102,32 +102,40 @@ interface Group {
  */
 export function batchRecords(records: readonly JournalRecord[]): JournalRecord[] {
   const out: (JournalRecord | Group)[] = [];
-  let open = new Map<string, Group>();
-  let touched = new Set<string>();
-  const close = (): void => {
-    open = new Map();
-    touched = new Set();
-  };
+  // By connection: its open batches, and the messages (sources) they hold. No text is built per record.
+  let open = new Map<string, OpenBatches>();
   for (const r of records) {
     if (!isBatchable(r)) {
-      close();
+      open = new Map();
       out.push(r);
       continue;
     }
-    const id = `${r.connection}\u0000${r.source}`;
-    if (touched.has(id)) close();
-    touched.add(id);
+    let batches = open.get(r.connection);
+    if (batches?.sources.has(r.source)) {
+      open = new Map();
+      batches = undefined;
+    }
+    if (!batches) {
+      batches = { groups: {}, sources: new Set() };
+      open.set(r.connection, batches);
+    }
+    batches.sources.add(r.source);
     const t = BATCH_OF[r.t]!;
-    const name = `${t}\u0000${r.connection}`;
-    let group = open.get(name);
+    let group = batches.groups[t];
     if (!group) {
       group = { t, connection: r.connection, at: r.at, members: [] };
-      open.set(name, group);
+      batches.groups[t] = group;
       out.push(group);
     }
     group.members.push(r);
   }
   return out.map((g) => ('members' in g ? encodeGroup(g) : g));
+}
+
+/** A connection's open batches in a flush (one per type), and the sources of the messages in them. */
+interface OpenBatches {
+  readonly groups: { [T in BatchRecordType]?: Group };
+  readonly sources: Set<string>;
 }
 
 function encodeGroup(group: Group): JournalRecord {

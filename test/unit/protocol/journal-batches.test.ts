@@ -61,6 +61,17 @@ describe('journal batch records (protocol/journal-batches.ts)', () => {
     assert.deepEqual(inDoubtWindow(read), inDoubtWindow(records));
   });
 
+  it('batches each connection of a flush apart: the same position in another connection is another message and closes nothing', () => {
+    const other = 'Orders -> Audit';
+    const of = <T extends JournalRecord>(record: T, connection: string): T => ({ ...record, connection });
+    const records = [inFlight('orders/0@5', 'a'), of(inFlight('orders/0@5', 'a'), other), inFlight('orders/0@6', 'b'), of(committed('orders/0@4'), other), of(inFlight('orders/0@6', 'b'), other)];
+    const { stored, read } = roundTrip(records);
+    assert.deepEqual(stored.map((l) => { const r = JSON.parse(l) as { t: string; connection: string }; return `${r.t} ${r.connection}`; }), [
+      `in-flight-batch ${C}`, `in-flight-batch ${other}`, `committed ${other}`,
+    ]);
+    assert.deepEqual(read, [records[0], records[2], records[1], records[4], records[3]]);
+  });
+
   it('moves no record past another kind of record, and leaves a delivered record with its payload as it is', () => {
     const log: Of<'log'> = { t: 'log', level: 'warn', message: 'm', at: AT };
     const withPayload = delivered('orders/0@3', 'k', 'q#1', { payload: 'AAE=' });

@@ -1,0 +1,90 @@
+// Executor builds compared in turns on one broker: the shared machine's speed changes from minute to minute, so each round runs every build once, one after the other.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deleteQueue, queueDepth } from '../replay/ceilings';
+import { benchFlow, runExecutor, type BenchEnd } from '../replay/executor-run';
+import { benchBroker, benchKafka, createBenchTopic, deleteTopic, fillTopic } from '../replay/kafka-topic';
+
+const USAGE = 'usage: npm run bench:compare -- [--target mq|kafka] [--rounds N] [--count N] [--cpu-prof DIR] <cli.js> <cli.js>…';
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    target: { type: 'string', default: 'mq' },
+    rounds: { type: 'string', default: '4' },
+    count: { type: 'string', default: '20000' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const target = values.target;
+const rounds = Number(values.rounds);
+const count = Number(values.count);
+const clis = positionals.map((p) => resolve(p));
+if ((target !== 'mq' && target !== 'kafka') || !(rounds >= 1) || !(count >= 1) || clis.length < 1) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+interface Round {
+  readonly rate: number;
+  readonly cpuMicros: number;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function main(): Promise<void> {
+  const broker = await benchBroker();
+  const amqpUrl = process.env.FLOWTRACER_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const kafka = benchKafka(broker.brokers, 'flowtracer-bench-compare');
+  const tag = `${Date.now().toString(36)}-${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const source = `bench-compare-${tag}`;
+  const topics = [source];
+  console.log(`Kafka ${broker.brokers} (${broker.origin}); kafka→${target}, ${fmt(count)} messages of 1 KB, ${rounds} rounds of ${clis.length} builds`);
+  const results = new Map<string, Round[]>(clis.map((cli) => [cli, []]));
+  try {
+    await fillTopic(kafka, source, 4, count, 1024);
+    for (let round = 1; round <= rounds; round++) {
+      for (const [index, cli] of clis.entries()) {
+        const name = `bench-compare-${tag}-${round}-${index}`;
+        let end: BenchEnd = { queue: name };
+        if (target === 'kafka') {
+          await createBenchTopic(kafka, name, 4);
+          topics.push(name);
+          end = { topic: name };
+        }
+        const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+        try {
+          const f = await runExecutor({ cli, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-compare', { topic: source }, end), ...(values['cpu-prof'] ? { cpuProfileDir: resolve(values['cpu-prof']) } : {}) });
+          if (f.exitCode !== 0) throw new Error(`${cli} exited with ${f.exitCode}:\n${f.stderr}`);
+          const arrived = target === 'kafka' ? f.delivered : await queueDepth(amqpUrl, name);
+          if (f.delivered !== count || arrived !== count) throw new Error(`${cli}: expected ${count} delivered, the journal says ${f.delivered} and the target holds ${arrived}`);
+          const result = { rate: count / (f.transferMs / 1000), cpuMicros: (f.cpuSeconds * 1e6) / count };
+          results.get(cli)!.push(result);
+          console.log(`round ${round}, build ${index + 1}: ${fmt(result.rate)} msgs/s, ${fmt(result.cpuMicros)} µs of CPU a message`);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+          if (target === 'mq') await deleteQueue(amqpUrl, name).catch(() => undefined);
+        }
+      }
+    }
+  } finally {
+    for (const topic of topics) await deleteTopic(kafka, topic).catch(() => undefined);
+    await broker.stop();
+  }
+  const first = results.get(clis[0]!)!;
+  console.log('');
+  for (const [index, cli] of clis.entries()) {
+    const runs = results.get(cli)!;
+    const rate = mean(runs.map((r) => r.rate));
+    const cpu = mean(runs.map((r) => r.cpuMicros));
+    const against = index === 0 ? '' : `; ${(rate / mean(first.map((r) => r.rate))).toFixed(2)}× the rate and ${(cpu / mean(first.map((r) => r.cpuMicros))).toFixed(2)}× the CPU of build 1`;
+    console.log(`build ${index + 1} (${cli}): ${runs.map((r) => fmt(r.rate)).join(' / ')} msgs/s, mean ${fmt(rate)}; ${runs.map((r) => fmt(r.cpuMicros)).join(' / ')} µs, mean ${fmt(cpu)}${against}`);
+  }
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

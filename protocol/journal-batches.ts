@@ -159,20 +159,40 @@ function encodeGroup(group: Group): JournalRecord {
   return { t: 'delivered-batch', ...fields, targets: toRuns(delivered.map((m) => m.target)), ...(inDoubt.length > 0 ? { inDoubt } : {}), at } as BatchRecord as JournalRecord;
 }
 
-/** A position's trailing number, when it is the canonical text of a safe integer (no leading zeros). */
-const TRAILING_NUMBER = /(0|[1-9]\d{0,14})$/;
+/**
+ * Where a position's trailing number starts: the canonical text of a safe integer (no leading zeros,
+ * at most 15 digits), the longest such at its end; -1 when it ends in no digit. Read char by char: it
+ * runs for every position of a batch.
+ */
+function trailingNumberStart(position: string): number {
+  const end = position.length;
+  let digits = end;
+  while (digits > 0 && isDigit(position.charCodeAt(digits - 1))) digits--;
+  if (digits === end) return -1;
+  let start = Math.max(digits, end - 15);
+  while (start < end - 1 && position.charCodeAt(start) === ZERO) start++;
+  return start;
+}
+
+const ZERO = 48;
+const isDigit = (code: number): boolean => code >= ZERO && code <= ZERO + 9;
 
 /** Positions as runs: consecutive numbers after the same prefix, or the same text repeated. */
 export function toRuns(positions: readonly string[]): PositionRun[] {
   const runs: [string, number | null, number][] = [];
   for (const position of positions) {
     const last = runs[runs.length - 1];
-    const match = TRAILING_NUMBER.exec(position);
-    const prefix = match ? position.slice(0, match.index) : position;
-    const n = match ? Number(match[1]) : null;
-    if (last && last[1] === null && n === null && last[0] === position) last[2]++;
-    else if (last && last[1] !== null && n !== null && last[0] === prefix && last[1] + last[2] === n) last[2]++;
-    else runs.push(n === null ? [position, null, 1] : [prefix, n, 1]);
+    const start = trailingNumberStart(position);
+    if (start < 0) {
+      if (last && last[1] === null && last[0] === position) last[2]++;
+      else runs.push([position, null, 1]);
+      continue;
+    }
+    let n = 0;
+    for (let i = start; i < position.length; i++) n = n * 10 + (position.charCodeAt(i) - ZERO);
+    // The prefix compared in place: a text is cut only for a new run.
+    if (last && last[1] !== null && last[1] + last[2] === n && last[0].length === start && position.startsWith(last[0])) last[2]++;
+    else runs.push([position.slice(0, start), n, 1]);
   }
   return runs;
 }
@@ -192,16 +212,27 @@ export function derivedTraceId(seed: string, source: string): string {
   return `${seed}${positionHash(source)}`;
 }
 
-/** The seed a trace id was derived with from `source`, or undefined when it was not derived. */
+/**
+ * The seed a trace id was derived with from `source`, or undefined when it was not derived: 32
+ * lowercase hex digits (as W3C trace context writes them), the last 16 the position's hash. Compared
+ * digit by digit, no text built: this runs for every in-flight and delivered record.
+ */
 function seedOf(traceId: string, source: string): string | undefined {
-  if (!TRACE_ID.test(traceId)) return undefined;
+  if (traceId.length !== 32) return undefined;
   const [high, low] = positionHashParts(source);
-  // Compared as numbers: no text is built for the common case, a derived id.
-  return Number.parseInt(traceId.slice(16, 24), 16) === high && Number.parseInt(traceId.slice(24), 16) === low ? traceId.slice(0, 16) : undefined;
+  if (!isHex8(traceId, 16, high) || !isHex8(traceId, 24, low)) return undefined;
+  for (let i = 0; i < 16; i++) if (HEX_DIGIT.indexOf(traceId.charCodeAt(i)) < 0) return undefined;
+  return traceId.slice(0, 16);
 }
 
-/** The trace ids `derivedTraceId` makes: lowercase, as W3C trace context writes them. */
-const TRACE_ID = /^[0-9a-f]{32}$/;
+/** The char codes of the lowercase hex digits, by value. */
+const HEX_DIGIT = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Whether `text` holds the 8 lowercase hex digits of `n` at `at`. */
+function isHex8(text: string, at: number, n: number): boolean {
+  for (let i = 0; i < 8; i++) if (text.charCodeAt(at + i) !== HEX_DIGIT[(n >>> (28 - 4 * i)) & 0xf]) return false;
+  return true;
+}
 
 /** 64 bits of a string (two 32-bit multiply-xorshift hashes, as cyrb53 mixes), as 16 hex digits. */
 function positionHash(text: string): string {

@@ -88,6 +88,34 @@ describe('journal batch records (protocol/journal-batches.ts)', () => {
     assert.deepEqual(expandRuns(runs), positions);
   });
 
+  it('cuts every position where the regular expression of a canonical trailing number does, over 20,000 random ones', () => {
+    // The definition toRuns reads char by char: the longest trailing text of a safe integer without leading zeros.
+    const reference = (positions: readonly string[]): [string, number | null, number][] => {
+      const runs: [string, number | null, number][] = [];
+      for (const position of positions) {
+        const last = runs[runs.length - 1];
+        const match = /(0|[1-9]\d{0,14})$/.exec(position);
+        const prefix = match ? position.slice(0, match.index) : position;
+        const n = match ? Number(match[1]) : null;
+        if (last && last[1] === null && n === null && last[0] === position) last[2]++;
+        else if (last && last[1] !== null && n !== null && last[0] === prefix && last[1] + last[2] === n) last[2]++;
+        else runs.push(n === null ? [position, null, 1] : [prefix, n, 1]);
+      }
+      return runs;
+    };
+    let seed = 20261202;
+    const next = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const pieces = ['', 't/', 'c1:', '0', '00', '7', '9', '10', '099', '@', 'x', '123456789012345', '9007199254740991', ' '];
+    const positions = Array.from({ length: 20_000 }, () => Array.from({ length: 1 + next(4) }, () => pieces[next(pieces.length)]).join(''));
+    // Runs need neighbours: every tenth position is the previous one's successor, when it has a number.
+    for (let i = 1; i < positions.length; i += 10) {
+      const [prefix, n] = reference([positions[i - 1]!])[0]!;
+      if (n !== null && n < Number.MAX_SAFE_INTEGER) positions[i] = `${prefix}${n + 1}`;
+    }
+    assert.deepEqual(toRuns(positions), reference(positions));
+    assert.deepEqual(expandRuns(toRuns(positions)), positions);
+  });
+
   it('reads journals written one record per message as before', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ft-batches-'));
     try {

@@ -41,8 +41,11 @@ export interface CommonFlags {
 }
 
 function deps(flags: CommonFlags, stop: RunStop, actor: string, redactor: Redactor, telemetry: Telemetry): EngineDeps {
+  const style = outputStyle(flags.json);
   return {
-    actor, redactor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(outputStyle(flags.json)), runsDir: flags.runsDir, store: flags.store, signal: stop.signal, stopReading: stop.stopReading,
+    actor, redactor, telemetry, connectors: createConnector, secrets: environmentSecrets(), emit: cliSink(style), runsDir: flags.runsDir, store: flags.store, signal: stop.signal, stopReading: stop.stopReading,
+    // Only --json prints a line per message delivered.
+    deliveredEvents: style === 'json',
     ...(flags.maxInFlight ? { maxInFlight: flags.maxInFlight } : {}),
   };
 }

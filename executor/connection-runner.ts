@@ -258,7 +258,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   if (inDoubt) delivered.inDoubt = true;
   if (ctx.payloads === 'all') delivered.payload = message.value.toString('base64');
   ctx.journal.append(delivered);
-  ctx.emit(Object.assign({ type: 'message-delivered' as const, runId: ctx.runId }, base, job.identity, { sourcePosition: message.position, targetPosition: delivery.position }));
+  if (ctx.deliveredEvents !== false) ctx.emit(Object.assign({ type: 'message-delivered' as const, runId: ctx.runId }, base, job.identity, { sourcePosition: message.position, targetPosition: delivery.position }));
   span.delivered(delivery, inDoubt);
   if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
   return 'delivered';

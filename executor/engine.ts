@@ -31,6 +31,8 @@ export interface EngineDeps {
   readonly connectors: ConnectorFactory;
   readonly secrets: SecretProvider;
   readonly emit: EventSink;
+  /** Whether `emit` takes a `message-delivered` event per message delivered (default: it does). The CLI's text output shows none, so its runs build none. */
+  readonly deliveredEvents?: boolean;
   readonly runsDir: string;
   /** Where runs are kept (executor/run-stores.ts chooses it once); without one, the folder `runsDir`. */
   readonly store?: RunStore;
@@ -229,6 +231,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
       },
       maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random, payloads: journalPayloadsOf(plan.model.journal),
+      ...(deps.deliveredEvents === false ? { deliveredEvents: false } : {}),
       ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     };
     // Another process may be running the run now: not one more record, commit or summary from this one.

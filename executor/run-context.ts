@@ -21,6 +21,8 @@ export interface RunContext {
   readonly stopReading: AbortSignal;
   /** Emits an event with every string redacted. */
   readonly emit: EventSink;
+  /** False when the sink takes no `message-delivered` events: none is built (one a message). */
+  readonly deliveredEvents?: boolean;
   readonly log: (level: LogLevel, message: string, component?: string) => void;
   /** Messages in flight per connection (the `maxInFlight` setting). */
   readonly maxInFlight: number;

@@ -102,6 +102,9 @@ connections:
     const retry = await runCli(['retry', runId, '--runs-dir', runsDir, '--json']);
     assert.equal(retry.code, 0, retry.stderr);
     assert.equal(lastJson<{ result: { status: string } }>(retry).result.status, 'succeeded');
+    // --json prints every event, one `message-delivered` a message among them (the text output builds none).
+    const events = retry.stdout.split('\n').filter((line) => line.startsWith('{"type"')).map((line) => JSON.parse(line) as { type: string; key?: string });
+    assert.deepEqual(events.filter((e) => e.type === 'message-delivered').map((e) => e.key).sort(), [...keys].sort());
     const arrived = await drainQueue(targetQueue);
     assert.deepEqual(arrived.map((m) => m.key).sort(), [...keys].sort(), 'every parked message arrived exactly once');
     const details = lastJson<RunDetails>(await runCli(['show', runId, '--runs-dir', runsDir, '--json']));

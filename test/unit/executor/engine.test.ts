@@ -58,6 +58,16 @@ describe('engine (in-memory connectors)', () => {
     }
   });
 
+  it('builds no message-delivered event for a sink that takes none (the CLI\'s text output), and moves and journals the same', async () => {
+    const quiet = await startRun(FLOW, {}, deps({ deliveredEvents: false }));
+    const delivered = async (directory: string) => (await readJournal(directory)).records.filter((r) => r.t === 'delivered').length;
+    assert.equal(quiet.status, 'succeeded');
+    assert.deepEqual(quiet.reconciliation.map((r) => r.delivered).sort(), [1, 3, 3, 3]);
+    assert.equal(await delivered(quiet.directory), 10);
+    assert.deepEqual(events.filter((e) => e.type === 'message-delivered'), []);
+    assert.ok(events.some((e) => e.type === 'run-finished') && events.some((e) => e.type === 'connection-progress'), 'every other event is there');
+  });
+
   it('moves every message through every connection, service replies flowing downstream, and reconciles', async () => {
     const result = await startRun(FLOW, {}, deps());
     assert.equal(result.status, 'succeeded');

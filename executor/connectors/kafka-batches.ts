@@ -11,6 +11,29 @@ export interface FetchedMessage {
   readonly timestamp?: string;
 }
 
+/** A Kafka reader's buffer of fetched messages holds at most this many (back-pressure on the fetch). */
+export const BUFFER = 256;
+/** How long a fetch held by a full buffer waits before it heartbeats (kafkajs sends heartbeats only when asked). */
+const HELD_HEARTBEAT_MS = 1000;
+
+/**
+ * Holds a batch while `full()`: until the reader wakes a writer (it took a message out) or, every
+ * HELD_HEARTBEAT_MS, to heartbeat, so that back-pressure never costs the member its place in the group.
+ */
+export async function holdWhileFull(full: () => boolean, writers: (() => void)[], heartbeat: () => Promise<void>): Promise<void> {
+  while (full()) {
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), HELD_HEARTBEAT_MS);
+      writers.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    // A rebalance surfaces here as an error kafkajs handles.
+    if (!woken) await heartbeat();
+  }
+}
+
 /** Where one batch of a partition goes. */
 export interface BatchSink {
   /** Takes one message; false stops the batch (the reader closed, or the group rebalanced meanwhile). */

@@ -3,13 +3,12 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { CONSUMER_RETRY, isKafkaError } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
-import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
+import { BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import { type FetchedTo, isFetchedTo, type KafkaMessage, partitionOffset } from './kafka-reader';
 import type { PartitionRange } from './kafka-select';
 import { committedOffsets, shareRanges, type KafkaShare } from './kafka-share';
 
-const BUFFER = 256;
 /** How often an idle member asks the group how far the others got. */
 const POLL_MS = 500;
 /**
@@ -166,17 +165,7 @@ export class KafkaGroupReader implements SourceReader {
     const { partition } = range;
     const offset = BigInt(message.offset);
     if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return true;
-    while (this.buffer.length >= BUFFER && !this.closed && generation === this.generation) {
-      const woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), HEARTBEAT_MS);
-        this.wakeWriters.push(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-      // Held by back-pressure: still alive for the group (a rebalance surfaces here as an error kafkajs handles).
-      if (!woken) await heartbeat();
-    }
+    await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed && generation === this.generation, this.wakeWriters, heartbeat);
     if (this.closed || generation !== this.generation) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset });

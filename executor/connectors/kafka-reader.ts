@@ -2,12 +2,11 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { CONSUMER_RETRY } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
-import { headerText, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
+import { BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import type { PartitionRange } from './kafka-select';
 import { connectorError } from './connector-errors';
 
-const BUFFER = 256;
 
 interface CommitGroup {
   readonly offsets: Map<number, bigint>;
@@ -97,7 +96,7 @@ export class KafkaReader implements SourceReader {
     if (!range) return undefined;
     return {
       message: async (message, heartbeat) => {
-        const more = await this.accept(range, message);
+        const more = await this.accept(range, message, heartbeat);
         // What eachMessage did after each message (kafkajs sends one only when the interval passed).
         if (more) await heartbeat();
         return more;
@@ -113,11 +112,11 @@ export class KafkaReader implements SourceReader {
   }
 
   /** Buffers a message of the range (back-pressure: waits while the buffer is full); false once closed. */
-  private async accept(range: PartitionRange, message: FetchedMessage): Promise<boolean> {
+  private async accept(range: PartitionRange, message: FetchedMessage, heartbeat: () => Promise<void>): Promise<boolean> {
     const { partition } = range;
     const offset = BigInt(message.offset);
     if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return !this.closed;
-    while (this.buffer.length >= BUFFER && !this.closed) await new Promise<void>((resolve) => this.wakeWriters.push(resolve));
+    await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed, this.wakeWriters, heartbeat);
     if (this.closed) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({

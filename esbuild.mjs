@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = dirname(fileURLToPath(import.meta.url));
@@ -39,19 +39,23 @@ const kafkaCrc32c = {
   name: 'kafka-crc32c',
   setup(build) {
     build.onResolve({ filter: /^\.\/crc32C$/ }, (args) =>
-      /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]crc32C$/.test(args.resolveDir) ? { path: resolve('executor/connectors/kafka-crc32c.ts') } : undefined);
+      /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]crc32C$/.test(args.resolveDir) ? { path: join(repo, 'executor', 'connectors', 'kafka-crc32c.ts') } : undefined);
   },
 };
 
-/** ajv's standalone code of the shipped flow schema's validator, made by flow/flow-schema-validator.ts (bundled and run here); kept while the schema's text is the same. */
+/** What the shipped flow schema's validator is made from: the schema and the two modules that make it. */
+const VALIDATOR_SOURCES = [join(repo, 'schemas', 'flow.schema.json'), join(repo, 'flow', 'flow-schema-validator.ts'), join(repo, 'flow', 'validation-schema.ts')];
+
+/** ajv's standalone code of the shipped flow schema's validator, made by flow/flow-schema-validator.ts (bundled and run here); kept while its sources are the same (every bundle of a build needs it). */
 let validatorCode;
 async function flowSchemaValidatorCode() {
-  const schemaText = readFileSync(join(repo, 'schemas', 'flow.schema.json'), 'utf8');
-  if (validatorCode?.schemaText === schemaText) return validatorCode.code;
+  const sources = VALIDATOR_SOURCES.map((file) => readFileSync(file, 'utf8')).join('\0');
+  if (validatorCode?.sources === sources) return validatorCode.code;
+  const schemaText = readFileSync(VALIDATOR_SOURCES[0], 'utf8');
   const { outputFiles } = await esbuild.build({ entryPoints: [join(repo, 'flow', 'flow-schema-validator.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', write: false, logLevel: 'silent' });
   const module = { exports: {} };
   new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, createRequire(join(repo, 'esbuild.mjs')));
-  validatorCode = { schemaText, code: module.exports.flowSchemaValidatorCode(JSON.parse(schemaText)) };
+  validatorCode = { sources, code: module.exports.flowSchemaValidatorCode(JSON.parse(schemaText)) };
   return validatorCode.code;
 }
 
@@ -69,7 +73,7 @@ const flowSchemaValidator = {
       contents: `${await flowSchemaValidatorCode()}\nexport function shippedFlowSchemaValidator() { return validate; }\n`,
       loader: 'js',
       resolveDir: repo,
-      watchFiles: [join(repo, 'schemas', 'flow.schema.json'), join(repo, 'flow', 'flow-schema-validator.ts')],
+      watchFiles: VALIDATOR_SOURCES,
     }));
   },
 };

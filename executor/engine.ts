@@ -231,7 +231,7 @@ async function execute(plan: RunPlan, summary: RunSummary, deps: OwnedDeps, mode
         emit({ type: 'log', runId: summary.runId, level, message, ...(component ? { component } : {}) });
       },
       maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, random: deps.random ?? Math.random, payloads: journalPayloadsOf(plan.model.journal),
-      ...(deps.deliveredEvents === false ? { deliveredEvents: false } : {}),
+      deliveredEvents: deps.deliveredEvents ?? true,
       ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     };
     // Another process may be running the run now: not one more record, commit or summary from this one.

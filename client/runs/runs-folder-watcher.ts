@@ -1,8 +1,9 @@
 // Refreshes the Runs view when a run's summary appears or changes in the runs folder, following `flowtracer.runsFolder` as it changes.
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { runsDirFor } from '../settings';
 
-/** Watches `<runs folder>/<run>/summary.json` (a run from the CLI in a terminal shows too); a new folder setting moves the watch and refreshes. */
+/** Watches `<runs folder>/<run>/summary.json`, the run folders and the runs folder (a run from the CLI in a terminal shows too); a new folder setting moves the watch and refreshes. */
 export function watchRunsFolder(refresh: () => void): vscode.Disposable {
   let watched: vscode.Disposable[] = [];
   const watch = (): void => {
@@ -12,8 +13,13 @@ export function watchRunsFolder(refresh: () => void): vscode.Disposable {
       watched = [];
       return;
     }
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/summary.json'));
-    watched = [watcher, watcher.onDidCreate(refresh), watcher.onDidChange(refresh), watcher.onDidDelete(refresh)];
+    // VS Code reports a folder created with files already in it as the folder alone: a run's folder, or the runs
+    // folder made by a first run, is watched for as well as the summaries in it.
+    const patterns = [new vscode.RelativePattern(vscode.Uri.file(dir), '{*,*/summary.json}'), new vscode.RelativePattern(vscode.Uri.file(dirname(dir)), basename(dir))];
+    watched = patterns.flatMap((pattern) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+      return [watcher, watcher.onDidCreate(refresh), watcher.onDidChange(refresh), watcher.onDidDelete(refresh)];
+    });
   };
   const moved = (): void => {
     watch();

@@ -13,8 +13,9 @@ export function watchRunsFolder(refresh: () => void): vscode.Disposable {
       watched = [];
       return;
     }
-    // VS Code reports a folder created with files already in it as the folder alone: a run's folder, or the runs
-    // folder made by a first run, is watched for as well as the summaries in it.
+    // A folder created with files already in it can be reported without them (on Linux the watch on a new folder
+    // starts after it was made, so what was written into it at once goes unseen): a run's folder, and the runs
+    // folder a first run makes, are watched for as well as the summaries in them.
     const patterns = [new vscode.RelativePattern(vscode.Uri.file(dir), '{*,*/summary.json}'), new vscode.RelativePattern(vscode.Uri.file(dirname(dir)), basename(dir))];
     watched = patterns.flatMap((pattern) => {
       const watcher = vscode.workspace.createFileSystemWatcher(pattern);

@@ -112,8 +112,8 @@ describe('FlowTracer settings in VS Code', function () {
       const stdout = await new Promise<string>((resolve, reject) =>
         execFile(process.execPath, [cli, 'run', flowFile.fsPath, '--runs-dir', runsDir, '--json'], (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))));
       const runId = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { result: { runId: string } }).result.runId;
-      // Nothing here refreshes the view: the watcher on the configured folder does.
-      const shown = await until(`run ${runId} in the Runs view`, () => api.test.runsTree.history.find((r) => r.runId === runId), 20_000);
+      // Nothing here refreshes the view: the watcher on the configured folder does (it may show the run while it ran first).
+      const shown = await until(`run ${runId} in the Runs view, ended`, () => api.test.runsTree.history.find((r) => r.runId === runId && r.status !== 'running'), 20_000);
       assert.equal(shown.location, join(runsDir, runId));
       assert.equal(shown.status, 'succeeded');
     } finally {

@@ -1,5 +1,6 @@
 // The `mq` component (AMQP 0-9-1, RabbitMQ): pre-flight, a manual-ack reader and a confirming publisher.
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { batchSocketWrites } from './amqp-write-batching';
 import { componentDefaults } from '../../flow/schema';
 import { RetrySchedule } from '../retry-schedule';
 import { ConnectorError, type Browse, type BrowseOptions, type ConnectionSettings, type Connector, type SourceReader, type SpanShape, type TargetWriter } from './connector';
@@ -48,6 +49,7 @@ export class MqConnector implements Connector {
   private async connect(signal: AbortSignal): Promise<ChannelModel> {
     if (!this.connection) {
       const opening = amqp.connect(this.props.url, { timeout: 5000, clientProperties: { connection_name: `flowtracer ${this.name} ${this.props.queue} (pid ${process.pid})` } }).then((model) => {
+        batchSocketWrites(model);
         model.on('error', () => undefined); // 'close' follows; readers and writers reopen their channels or fail their own work
         model.on('close', () => {
           if (this.connection === opening) this.connection = undefined;

@@ -215,9 +215,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
   let delivery: Delivery;
   let attempts = 0;
-  // A failed attempt without an answer (timeout, lost connection), or one its connector calls in doubt (a gateway's 503), may have reached the target all the same.
   let inDoubt = false;
-  const unanswered = (error: unknown): boolean => errorClassOf(error) === 'timeout' || errorClassOf(error) === 'connection' || (error instanceof ConnectorError && error.options.inDoubt === true);
   // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
   await slots.acquire();
   try {
@@ -262,6 +260,11 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   span.delivered(delivery, inDoubt);
   if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
   return 'delivered';
+}
+
+/** A failed attempt without an answer (timeout, lost connection), or one its connector calls in doubt (a gateway's 503), may have reached the target all the same. */
+function unanswered(error: unknown): boolean {
+  return errorClassOf(error) === 'timeout' || errorClassOf(error) === 'connection' || (error instanceof ConnectorError && error.options.inDoubt === true);
 }
 
 /** `cause`: the last attempt's error (its class is the span's `error.type`); undefined when the schema refused the payload. */

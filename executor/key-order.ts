@@ -10,11 +10,24 @@ export interface KeyTurn {
   leave(): void;
 }
 
-interface Ticket {
-  readonly keys: readonly string[];
-  left: boolean;
+/** One message's place: the turn itself (methods, not closures: one object a message). */
+class Ticket implements KeyTurn {
+  left = false;
   /** Set while `wait` is pending. */
   resolve?: () => void;
+
+  constructor(
+    private readonly order: KeyOrder,
+    readonly keys: readonly string[],
+  ) {}
+
+  wait(signal: AbortSignal): Promise<void> {
+    return this.order.waitFor(this, signal);
+  }
+
+  leave(): void {
+    this.order.handOn(this);
+  }
 }
 
 /**
@@ -31,13 +44,13 @@ export class KeyOrder {
   enter(keys: readonly (string | null | undefined)[]): KeyTurn {
     const distinct: string[] = [];
     for (const key of keys) if (typeof key === 'string' && !distinct.includes(key)) distinct.push(key);
-    const ticket: Ticket = { keys: distinct, left: false };
+    const ticket = new Ticket(this, distinct);
     for (const key of distinct) {
       const line = this.lines.get(key);
       if (line) line.push(ticket);
       else this.lines.set(key, [ticket]);
     }
-    return { wait: (signal) => this.wait(ticket, signal), leave: () => this.leave(ticket) };
+    return ticket;
   }
 
   /** Keys with a message in line (for tests: the lines are dropped once empty). */
@@ -49,7 +62,8 @@ export class KeyOrder {
     return ticket.keys.every((key) => this.lines.get(key)![0] === ticket);
   }
 
-  private wait(ticket: Ticket, signal: AbortSignal): Promise<void> {
+  /** @internal `KeyTurn.wait` of one of its tickets. */
+  waitFor(ticket: Ticket, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     if (ticket.left || this.first(ticket)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -64,7 +78,8 @@ export class KeyOrder {
     });
   }
 
-  private leave(ticket: Ticket): void {
+  /** @internal `KeyTurn.leave` of one of its tickets. */
+  handOn(ticket: Ticket): void {
     if (ticket.left) return;
     ticket.left = true;
     for (const key of ticket.keys) {

@@ -165,7 +165,8 @@ export class KafkaGroupReader implements SourceReader {
     const { partition } = range;
     const offset = BigInt(message.offset);
     if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return true;
-    await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed && generation === this.generation, this.wakeWriters, heartbeat);
+    // Checked here first: most messages find room, and need no hold (an async call and a closure each).
+    if (this.buffer.length >= BUFFER) await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed && generation === this.generation, this.wakeWriters, heartbeat);
     if (this.closed || generation !== this.generation) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset });

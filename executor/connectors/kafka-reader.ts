@@ -116,7 +116,8 @@ export class KafkaReader implements SourceReader {
     const { partition } = range;
     const offset = BigInt(message.offset);
     if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return !this.closed;
-    await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed, this.wakeWriters, heartbeat);
+    // Checked here first: most messages find room, and need no hold (an async call and a closure each).
+    if (this.buffer.length >= BUFFER) await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed, this.wakeWriters, heartbeat);
     if (this.closed) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({

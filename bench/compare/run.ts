@@ -1,5 +1,5 @@
 // Executor builds compared in turns on one broker: the shared machine's speed changes from minute to minute, so each round runs every build once, one after the other.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { deleteQueue, queueDepth } from '../replay/ceilings';
 import { benchFlow, runExecutor, type BenchEnd } from '../replay/executor-run';
 import { benchBroker, benchKafka, createBenchTopic, deleteTopic, fillTopic } from '../replay/kafka-topic';
 
-const USAGE = 'usage: npm run bench:compare -- [--target mq|kafka] [--rounds N] [--count N] [--cpu-prof DIR] <cli.js> <cli.js>…';
+const USAGE = 'usage: npm run bench:compare -- [--target mq|kafka] [--rounds N] [--count N] [--cpu-prof DIR] [--allocations] <cli.js> <cli.js>…';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -15,6 +15,8 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string', default: '4' },
     count: { type: 'string', default: '20000' },
     'cpu-prof': { type: 'string' },
+    // Bytes allocated a message (sampled; see allocation-sampler.cjs): steadier than time on a shared machine, and slower to run.
+    allocations: { type: 'boolean', default: false },
   },
 });
 const target = values.target;
@@ -29,7 +31,11 @@ if ((target !== 'mq' && target !== 'kafka') || !(rounds >= 1) || !(count >= 1) |
 interface Round {
   readonly rate: number;
   readonly cpuMicros: number;
+  /** With --allocations: bytes allocated a message, start-up included. */
+  readonly allocatedBytes?: number;
 }
+
+const SAMPLER = join(__dirname, 'allocation-sampler.cjs');
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -55,14 +61,18 @@ async function main(): Promise<void> {
           end = { topic: name };
         }
         const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+        const allocations = join(dir, 'allocations.json');
+        const env = values.allocations ? { NODE_OPTIONS: `--require ${SAMPLER}`, FLOWTRACER_BENCH_ALLOCATIONS: allocations } : undefined;
         try {
-          const f = await runExecutor({ cli, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-compare', { topic: source }, end), ...(values['cpu-prof'] ? { cpuProfileDir: resolve(values['cpu-prof']) } : {}) });
+          const f = await runExecutor({ cli, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-compare', { topic: source }, end), ...(values['cpu-prof'] ? { cpuProfileDir: resolve(values['cpu-prof']) } : {}), ...(env ? { env } : {}) });
           if (f.exitCode !== 0) throw new Error(`${cli} exited with ${f.exitCode}:\n${f.stderr}`);
           const arrived = target === 'kafka' ? f.delivered : await queueDepth(amqpUrl, name);
           if (f.delivered !== count || arrived !== count) throw new Error(`${cli}: expected ${count} delivered, the journal says ${f.delivered} and the target holds ${arrived}`);
-          const result = { rate: count / (f.transferMs / 1000), cpuMicros: (f.cpuSeconds * 1e6) / count };
+          const sampled = values.allocations ? (JSON.parse(readFileSync(allocations, 'utf8')) as { total: number; top: { where: string; bytes: number }[] }) : undefined;
+          const result: Round = { rate: count / (f.transferMs / 1000), cpuMicros: (f.cpuSeconds * 1e6) / count, ...(sampled ? { allocatedBytes: sampled.total / count } : {}) };
           results.get(cli)!.push(result);
-          console.log(`round ${round}, build ${index + 1}: ${fmt(result.rate)} msgs/s, ${fmt(result.cpuMicros)} µs of CPU a message`);
+          console.log(`round ${round}, build ${index + 1}: ${fmt(result.rate)} msgs/s, ${fmt(result.cpuMicros)} µs of CPU a message${sampled ? `, ${fmt(result.allocatedBytes!)} B allocated a message` : ''}`);
+          if (sampled && round === 1) for (const { where, bytes } of sampled.top) console.log(`  ${fmt(bytes / count).padStart(6)} B  ${where}`);
         } finally {
           rmSync(dir, { recursive: true, force: true });
           if (target === 'mq') await deleteQueue(amqpUrl, name).catch(() => undefined);
@@ -79,8 +89,11 @@ async function main(): Promise<void> {
     const runs = results.get(cli)!;
     const rate = mean(runs.map((r) => r.rate));
     const cpu = mean(runs.map((r) => r.cpuMicros));
-    const against = index === 0 ? '' : `; ${(rate / mean(first.map((r) => r.rate))).toFixed(2)}× the rate and ${(cpu / mean(first.map((r) => r.cpuMicros))).toFixed(2)}× the CPU of build 1`;
-    console.log(`build ${index + 1} (${cli}): ${runs.map((r) => fmt(r.rate)).join(' / ')} msgs/s, mean ${fmt(rate)}; ${runs.map((r) => fmt(r.cpuMicros)).join(' / ')} µs, mean ${fmt(cpu)}${against}`);
+    const bytes = values.allocations ? mean(runs.map((r) => r.allocatedBytes!)) : undefined;
+    const against = index === 0 ? '' : `; ${(rate / mean(first.map((r) => r.rate))).toFixed(2)}× the rate and ${(cpu / mean(first.map((r) => r.cpuMicros))).toFixed(2)}× the CPU of build 1` +
+      (bytes === undefined ? '' : `, ${(bytes / mean(first.map((r) => r.allocatedBytes!))).toFixed(3)}× its allocations`);
+    const allocated = bytes === undefined ? '' : `; ${runs.map((r) => fmt(r.allocatedBytes!)).join(' / ')} B allocated a message, mean ${fmt(bytes)}`;
+    console.log(`build ${index + 1} (${cli}): ${runs.map((r) => fmt(r.rate)).join(' / ')} msgs/s, mean ${fmt(rate)}; ${runs.map((r) => fmt(r.cpuMicros)).join(' / ')} µs, mean ${fmt(cpu)}${allocated}${against}`);
   }
 }
 

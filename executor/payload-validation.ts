@@ -9,6 +9,9 @@ import { dirname, resolve } from 'node:path';
 
 export type PayloadCheck = { readonly valid: true } | { readonly valid: false; readonly problem: string };
 
+/** The one result of every payload that passes (none allocated a message). */
+const VALID: PayloadCheck = Object.freeze({ valid: true });
+
 /** The connection's schema file is missing or is not a JSON Schema. */
 export class SchemaFileError extends Error {
   constructor(message: string) {
@@ -65,14 +68,14 @@ export class PayloadValidator {
   }
 
   check(payload: Buffer): PayloadCheck {
-    if (!this.validateFn) return { valid: true };
+    if (!this.validateFn) return VALID;
     let value: unknown;
     try {
       value = JSON.parse(payload.toString('utf8'));
     } catch {
       return { valid: false, problem: 'the payload is not JSON' };
     }
-    if (this.validateFn(value)) return { valid: true };
+    if (this.validateFn(value)) return VALID;
     const problem = (this.validateFn.errors ?? [])
       .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
       .join('; ');

@@ -4,7 +4,7 @@ import { ConnectorError, type FlowMessage, type SourceMessage, type SourceReader
 import { abortReason } from './clock';
 import type { PayloadValidator } from './payload-validation';
 import { KeyOrder } from './key-order';
-import { errorClassOf, RetriesExhausted, retrying, type RetrySchedule } from './retry-schedule';
+import { errorClassOf, RetriesExhausted, retryingAfter, type RetrySchedule } from './retry-schedule';
 import type { RunContext } from './run-context';
 import type { NewJournalRecord } from '../protocol/journal-records';
 import { NO_TELEMETRY, type HopShapes, type HopSpan } from './telemetry/hop-telemetry';
@@ -58,9 +58,12 @@ interface InFlight {
 
 function track(message: SourceMessage, settled: Promise<Outcome>): InFlight {
   const entry: InFlight = { message, settled };
-  settled.then((o) => (entry.outcome = o), () => undefined);
+  settled.then((o) => (entry.outcome = o), ignored);
   return entry;
 }
+
+/** A rejection seen elsewhere (the settler awaits `settled` itself). */
+const ignored = (): undefined => undefined;
 
 /**
  * How many messages a connection may hold in all, as a multiple of `maxInFlight` (the ones written
@@ -119,15 +122,9 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
       for (const entry of batch) if (entry.outcome !== 'skipped') job.onSettled?.(entry.message, entry.outcome!);
       await ctx.journal.flush();
       // The batch's commits go out together, so a source can group them (one Kafka offset commit, one AMQP ack with `multiple`).
-      const commits = batch.map(async (entry) => {
-        if (job.mode === 'dry-run') await job.reader.release(entry.message);
-        else {
-          // A source that lost the position (AMQP: the channel dropped) delivers the message again: it stays in doubt.
-          const committed = await job.reader.commit(entry.message);
-          if (committed !== false && entry.outcome !== 'skipped') ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
-        }
-      });
-      committing = Promise.all([committing, ...commits]).then(() => undefined);
+      const commits: Promise<unknown>[] = [committing];
+      for (const entry of batch) commits.push(commitSettled(ctx, job, entry));
+      committing = Promise.all(commits).then(() => undefined);
       committing.catch(failCommits);
       for (const entry of batch) if (entry.outcome !== 'skipped') counts[entry.outcome!]++;
       window.splice(0, batch.length);
@@ -167,6 +164,21 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
     progress(true);
     return { counts, error: ctx.redactor.redact(error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+/** Commits a settled message's position at its source (releases it in dry-run); the journal says so once the source took it. */
+function commitSettled(ctx: RunContext, job: ConnectionJob, entry: InFlight & { outcome: Settled | 'skipped' }): Promise<unknown> {
+  try {
+    if (job.mode === 'dry-run') return job.reader.release(entry.message);
+    const committed = job.reader.commit(entry.message);
+    if (entry.outcome === 'skipped') return committed;
+    // A source that lost the position (AMQP: the channel dropped) delivers the message again: it stays in doubt.
+    return committed.then((c) => {
+      if (c !== false) ctx.journal.append({ t: 'committed', connection: job.id, source: entry.message.position });
+    });
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
@@ -225,20 +237,30 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
       span.ended('unsent');
       return 'unsent';
     }
-    delivery = await retrying(
-      (attempt, signal) => {
-        attempts = attempt;
-        return job.writer!.write(outgoing, signal);
-      },
-      job.schedule,
-      ctx.clock,
-      ctx.signal,
-      ({ attempt, waitMs, error }) => {
-        inDoubt ||= unanswered(error);
-        span.retrying(attempt, waitMs, error);
-        ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, ...job.identity, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
-      },
-    );
+    const started = ctx.clock.now();
+    if (ctx.signal.aborted) throw abortReason(ctx.signal);
+    attempts = 1;
+    try {
+      // The first attempt made here: the retries' closures are built only for a message that needs them.
+      delivery = await job.writer.write(outgoing, ctx.signal);
+    } catch (error) {
+      delivery = await retryingAfter(
+        error,
+        started,
+        (attempt, signal) => {
+          attempts = attempt;
+          return job.writer!.write(outgoing, signal);
+        },
+        job.schedule,
+        ctx.clock,
+        ctx.signal,
+        ({ attempt, waitMs, error }) => {
+          inDoubt ||= unanswered(error);
+          span.retrying(attempt, waitMs, error);
+          ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, ...job.identity, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
+        },
+      );
+    }
   } catch (error) {
     if (ctx.signal.aborted) {
       span.ended('aborted');

@@ -118,11 +118,13 @@ export class Journal {
    * After a write failure the record is dropped: every flush rejects, so nobody relies on it.
    * In-flight, delivered and committed records wait as they are, to be written as batches (see
    * `batchRecords`); every other record is masked and written out at once, as a barrier they are not moved past.
+   * The record becomes the journal's: its time is set on it (`at`), and the caller does not use it again.
    */
   append(record: NewJournalRecord): void {
     if (this.failure) return;
-    // Not `{ ...record, at }`: in V8 a spread followed by more properties takes a slow path (~1 µs), and this runs three times a message.
-    const stamped = Object.assign({}, record, { at: this.now() }) as JournalRecord;
+    // Stamped in place, not copied: this runs three times a message, and every caller hands over a record of its own.
+    const stamped = record as JournalRecord & { at: string };
+    stamped.at = this.now();
     if (isBatchable(stamped)) this.pending.push(stamped);
     else this.pending.push(this.line(stamped));
   }

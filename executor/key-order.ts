@@ -10,6 +10,9 @@ export interface KeyTurn {
   leave(): void;
 }
 
+/** The answer of a wait with nobody ahead: one resolved promise for all, not one a message. */
+const YOUR_TURN: Promise<void> = Promise.resolve();
+
 /** One message's place: the turn itself (methods, not closures: one object a message). */
 class Ticket implements KeyTurn {
   left = false;
@@ -65,7 +68,7 @@ export class KeyOrder {
   /** @internal `KeyTurn.wait` of one of its tickets. */
   waitFor(ticket: Ticket, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    if (ticket.left || this.first(ticket)) return Promise.resolve();
+    if (ticket.left || this.first(ticket)) return YOUR_TURN;
     return new Promise<void>((resolve, reject) => {
       const forget = onAbort(signal, () => {
         ticket.resolve = undefined;

@@ -137,16 +137,41 @@ export async function retrying<T>(
   onRetry?: RetryObserver,
 ): Promise<T> {
   const started = clock.now();
-  for (let attempt = 1; ; attempt++) {
+  if (signal.aborted) throw abortReason(signal);
+  let error: unknown;
+  try {
+    return await fn(1, signal);
+  } catch (failed) {
+    error = failed;
+  }
+  return retryingAfter(error, started, fn, schedule, clock, signal, onRetry);
+}
+
+/**
+ * `retrying` once its first attempt, begun at `started`, failed with `error`: for a caller that
+ * makes the first attempt itself (a message's write, where a retry is rare and its closures are not).
+ */
+export async function retryingAfter<T>(
+  error: unknown,
+  started: number,
+  fn: (attempt: number, signal: AbortSignal) => Promise<T>,
+  schedule: RetrySchedule,
+  clock: Clock,
+  signal: AbortSignal,
+  onRetry?: RetryObserver,
+): Promise<T> {
+  for (let attempt = 1; ; ) {
+    if (signal.aborted) throw abortReason(signal);
+    const decision = schedule.next(attempt, error, clock.now() - started);
+    if ('giveUp' in decision) throw new RetriesExhausted(attempt, error, decision.giveUp);
+    onRetry?.({ attempt, waitMs: decision.waitMs, error });
+    await clock.sleep(decision.waitMs, signal);
+    attempt++;
     if (signal.aborted) throw abortReason(signal);
     try {
       return await fn(attempt, signal);
-    } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
-      const decision = schedule.next(attempt, error, clock.now() - started);
-      if ('giveUp' in decision) throw new RetriesExhausted(attempt, error, decision.giveUp);
-      onRetry?.({ attempt, waitMs: decision.waitMs, error });
-      await clock.sleep(decision.waitMs, signal);
+    } catch (failed) {
+      error = failed;
     }
   }
 }

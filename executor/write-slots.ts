@@ -1,4 +1,7 @@
 // A counting semaphore in FIFO order: at most `size` messages written to a target and not yet confirmed.
+/** The answer of an acquire that found a slot free: one resolved promise for all, not one a message. */
+const FREE: Promise<void> = Promise.resolve();
+
 export class WriteSlots {
   private used = 0;
   private readonly waiting: (() => void)[] = [];
@@ -9,7 +12,7 @@ export class WriteSlots {
   acquire(): Promise<void> {
     if (this.used < this.size && this.waiting.length === 0) {
       this.used++;
-      return Promise.resolve();
+      return FREE;
     }
     return new Promise<void>((resolve) => this.waiting.push(resolve));
   }

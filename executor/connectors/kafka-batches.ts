@@ -13,6 +13,17 @@ export interface FetchedMessage {
 
 /** A Kafka reader's buffer of fetched messages holds at most this many (back-pressure on the fetch). */
 export const BUFFER = 256;
+/**
+ * A batch held by a full buffer is woken once the reader took it down to this: it then refills the
+ * buffer in one go, instead of being held and woken again for every message taken (a timer and a promise each).
+ */
+const ROOM = BUFFER / 2;
+
+/** After the reader took a message out of a buffer now `buffered` long: wakes a held batch once there is room. */
+export function wakeWhenRoom(buffered: number, writers: (() => void)[]): void {
+  if (buffered <= ROOM) writers.shift()?.();
+}
+
 /** How long a fetch held by a full buffer waits before it heartbeats (kafkajs sends heartbeats only when asked). */
 const HELD_HEARTBEAT_MS = 1000;
 
@@ -20,7 +31,7 @@ const HELD_HEARTBEAT_MS = 1000;
  * Holds a batch while `full()`: until the reader wakes a writer (it took a message out) or, every
  * HELD_HEARTBEAT_MS, to heartbeat, so that back-pressure never costs the member its place in the group.
  */
-export async function holdWhileFull(full: () => boolean, writers: (() => void)[], heartbeat: () => Promise<void>): Promise<void> {
+export async function holdWhileFull(full: () => boolean, writers: (() => void)[], heartbeat: Heartbeat): Promise<void> {
   while (full()) {
     const woken = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), HELD_HEARTBEAT_MS);
@@ -40,23 +51,37 @@ export async function holdWhileFull(full: () => boolean, writers: (() => void)[]
  * message): asked at most this often, a heartbeat leaves at most this much later.
  */
 const HEARTBEAT_ASK_MS = 100;
-const ASKED_TOO_SOON = Promise.resolve();
 
-/** `heartbeat`, passed on at most once every `ms`; the calls in between resolve at once. */
-export function askedAtMostEvery(ms: number, heartbeat: () => Promise<void>): () => Promise<void> {
+/** Asks kafkajs to heartbeat: a promise when it was passed on, undefined when asked too soon (nothing to wait for). */
+export type Heartbeat = () => Promise<void> | undefined;
+
+/** `heartbeat`, passed on at most once every `ms`; the calls in between return undefined. */
+export function askedAtMostEvery(ms: number, heartbeat: () => Promise<void>): Heartbeat {
   let asked = -Infinity;
   return () => {
     const now = performance.now();
-    if (now - asked < ms) return ASKED_TOO_SOON;
+    if (now - asked < ms) return undefined;
     asked = now;
     return heartbeat();
   };
 }
 
+/**
+ * `more` once the heartbeat asked after a taken message is sent: what eachMessage did after each message.
+ * No promise when there is nothing to wait for: most messages are taken and passed on synchronously.
+ */
+export function afterHeartbeat(more: boolean, heartbeat: Heartbeat): boolean | Promise<boolean> {
+  const sent = more ? heartbeat() : undefined;
+  return sent ? sent.then(() => more) : more;
+}
+
 /** Where one batch of a partition goes. */
 export interface BatchSink {
-  /** Takes one message; false stops the batch (the reader closed, or the group rebalanced meanwhile). */
-  message(message: FetchedMessage, heartbeat: () => Promise<void>): Promise<boolean>;
+  /**
+   * Takes one message; false stops the batch (the reader closed, or the group rebalanced meanwhile).
+   * A promise only when the message has to wait (a full buffer, a heartbeat sent).
+   */
+  message(message: FetchedMessage, heartbeat: Heartbeat): boolean | Promise<boolean>;
   /**
    * Every record before `next` was fetched: the messages went to `message`, the rest were
    * transaction markers, records of aborted transactions or offsets removed by compaction.
@@ -66,7 +91,10 @@ export interface BatchSink {
 
 export function headerText(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  // Own names only, and no array of entries built: this runs for every message read.
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined) out[name] = first.toString();
   }
@@ -94,7 +122,8 @@ export async function runBatches(consumer: Consumer, open: (partition: number) =
       for (const message of batch.messages) {
         // A seek (to the range's start) makes the rest of this batch stale: kafkajs fetches again from there.
         if (!isRunning() || isStale()) return;
-        if (!(await sink.message(message, beat))) return;
+        const more = sink.message(message, beat);
+        if (more === false || (more !== true && !(await more))) return;
       }
       if (isRunning() && !isStale()) sink.fetched(BigInt(batch.lastOffset()) + 1n);
     },

@@ -3,7 +3,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { CONSUMER_RETRY, isKafkaError } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
-import { BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
+import { afterHeartbeat, BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage, type Heartbeat, wakeWhenRoom } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import { type FetchedTo, isFetchedTo, type KafkaMessage, partitionOffset } from './kafka-reader';
 import type { PartitionRange } from './kafka-select';
@@ -32,6 +32,9 @@ interface CommitGroup {
 
 /** The group moved on (kafkajs's wrappers walked down to the protocol error). */
 const isRebalance = (error: unknown): boolean => isKafkaError(error, REBALANCE_ERRORS, ['KafkaJSRebalanceInProgress']);
+/** What `commit` answers without a commit of its own: read before the last rebalance, or its partition's commit point cannot move yet. */
+const NOT_COMMITTED: Promise<false> = Promise.resolve(false);
+const NOTHING_TO_COMMIT: Promise<void> = Promise.resolve();
 
 export class KafkaGroupReader implements SourceReader {
   /** This generation's messages, each batch followed by how far its fetch got (see KafkaReader). */
@@ -160,20 +163,23 @@ export class KafkaGroupReader implements SourceReader {
     };
   }
 
-  /** Buffers a message of the range; false when the batch is to stop (closed, or a rebalance started a new generation). */
-  private async accept(range: PartitionRange, message: FetchedMessage, heartbeat: () => Promise<void>, generation: number): Promise<boolean> {
-    const { partition } = range;
+  /** Buffers a message of the range; false when the batch is to stop (closed, or a rebalance started a new generation). A promise only when it waits. */
+  private accept(range: PartitionRange, message: FetchedMessage, heartbeat: Heartbeat, generation: number): boolean | Promise<boolean> {
     const offset = BigInt(message.offset);
-    if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return true;
+    if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(range.partition) ?? -1n)) return true;
     // Checked here first: most messages find room, and need no hold (an async call and a closure each).
-    if (this.buffer.length >= BUFFER) await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed && generation === this.generation, this.wakeWriters, heartbeat);
+    if (this.buffer.length >= BUFFER) {
+      return holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed && generation === this.generation, this.wakeWriters, heartbeat).then(() => this.take(range.partition, message, offset, heartbeat, generation));
+    }
+    return this.take(range.partition, message, offset, heartbeat, generation);
+  }
+
+  private take(partition: number, message: FetchedMessage, offset: bigint, heartbeat: Heartbeat, generation: number): boolean | Promise<boolean> {
     if (this.closed || generation !== this.generation) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset });
     this.wakeReader?.();
-    // What eachMessage did after each message (kafkajs sends one only when the interval passed).
-    await heartbeat();
-    return true;
+    return afterHeartbeat(true, heartbeat);
   }
 
   /** Yields the assigned partitions' messages until every partition of the share is committed to its end, by any member. */
@@ -184,7 +190,7 @@ export class KafkaGroupReader implements SourceReader {
       while (!signal.aborted) {
         const next = this.buffer.shift();
         if (next) {
-          this.wakeWriters.shift()?.();
+          wakeWhenRoom(this.buffer.length, this.wakeWriters);
           if (isFetchedTo(next)) {
             this.passed(next);
             continue;
@@ -245,11 +251,12 @@ export class KafkaGroupReader implements SourceReader {
    * a message read before the last rebalance, or when the group refused the commit: its partition
    * may be another member's now, which reads it again from the group's committed offset.
    */
-  async commit(message: SourceMessage): Promise<void | false> {
-    if (this.readIn.get(message) !== this.generation) return false;
+  commit(message: SourceMessage): Promise<void | false> {
+    // Not async: most messages share their group's promise, and need none of their own.
+    if (this.readIn.get(message) !== this.generation) return NOT_COMMITTED;
     const { partition, offset } = partitionOffset(message);
     const next = this.commits.confirm(partition, offset);
-    if (next === undefined) return;
+    if (next === undefined) return NOTHING_TO_COMMIT;
     const group = this.collecting?.generation === this.generation ? this.collecting : this.startGroup();
     const current = group.offsets.get(partition);
     if (current === undefined || next > current) group.offsets.set(partition, next);

@@ -2,7 +2,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { CONSUMER_RETRY } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
-import { BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage } from './kafka-batches';
+import { afterHeartbeat, BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage, type Heartbeat, wakeWhenRoom } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import type { PartitionRange } from './kafka-select';
 import { connectorError } from './connector-errors';
@@ -95,11 +95,9 @@ export class KafkaReader implements SourceReader {
     const range = this.remaining.get(partition);
     if (!range) return undefined;
     return {
-      message: async (message, heartbeat) => {
-        const more = await this.accept(range, message, heartbeat);
-        // What eachMessage did after each message (kafkajs sends one only when the interval passed).
-        if (more) await heartbeat();
-        return more;
+      message: (message, heartbeat) => {
+        const more = this.accept(range, message, heartbeat);
+        return typeof more === 'boolean' ? afterHeartbeat(more, heartbeat) : more.then((m) => afterHeartbeat(m, heartbeat));
       },
       fetched: (next) => {
         if (next <= range.start || this.closed) return;
@@ -111,13 +109,16 @@ export class KafkaReader implements SourceReader {
     };
   }
 
-  /** Buffers a message of the range (back-pressure: waits while the buffer is full); false once closed. */
-  private async accept(range: PartitionRange, message: FetchedMessage, heartbeat: () => Promise<void>): Promise<boolean> {
-    const { partition } = range;
+  /** Buffers a message of the range (back-pressure: waits while the buffer is full); false once closed. A promise only when it waits. */
+  private accept(range: PartitionRange, message: FetchedMessage, heartbeat: Heartbeat): boolean | Promise<boolean> {
     const offset = BigInt(message.offset);
-    if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(partition) ?? -1n)) return !this.closed;
+    if (offset < range.start || offset >= range.end || offset <= (this.lastAccepted.get(range.partition) ?? -1n)) return !this.closed;
     // Checked here first: most messages find room, and need no hold (an async call and a closure each).
-    if (this.buffer.length >= BUFFER) await holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed, this.wakeWriters, heartbeat);
+    if (this.buffer.length >= BUFFER) return holdWhileFull(() => this.buffer.length >= BUFFER && !this.closed, this.wakeWriters, heartbeat).then(() => this.take(range.partition, message, offset));
+    return this.take(range.partition, message, offset);
+  }
+
+  private take(partition: number, message: FetchedMessage, offset: bigint): boolean {
     if (this.closed) return false;
     this.lastAccepted.set(partition, offset);
     this.buffer.push({
@@ -141,7 +142,7 @@ export class KafkaReader implements SourceReader {
       while (count < this.limit && !signal.aborted) {
         const next = this.buffer.shift();
         if (next) {
-          this.wakeWriters.shift()?.();
+          wakeWhenRoom(this.buffer.length, this.wakeWriters);
           if (isFetchedTo(next)) {
             // Alone, the commit of the partition's last message carries it (a dry run commits nothing).
             this.commits.passed(next.partition, next.next);

@@ -18,6 +18,10 @@ interface Pending {
   readonly sequence: number;
   /** What a `basic.return` carries back, to tell this publish from the others awaiting a confirm. */
   readonly message: FlowMessage;
+  /** The run's abort, which ends the wait for this confirm (not the publish: the confirm may still come). */
+  readonly signal: AbortSignal;
+  readonly resolve: () => void;
+  /** Ends the wait (a promise settles once: a later confirm or a second failure changes nothing). */
   readonly reject: (error: ConnectorError) => void;
   /** When its confirm is overdue (`performance.now()`): publish order is deadline order, every publish having the same timeout. */
   readonly deadline: number;
@@ -44,6 +48,8 @@ export class MqPublisher implements TargetWriter {
   private opening: Promise<Link> | undefined;
   private closed = false;
   private sequence = 0;
+  /** The signals whose abort fails the waits of their publishes: one listener each, not one a publish. */
+  private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(
     private readonly component: string,
@@ -161,31 +167,14 @@ export class MqPublisher implements TargetWriter {
     let link: Link | undefined;
     while (!(link = this.current()) || link.drained) await this.unblock(signal);
     const sequence = (this.sequence += 1);
+    this.watchAbort(signal);
     await new Promise<void>((resolve, reject) => {
-      // The run's abort ends the wait, not the publish: its confirm may still come (it is in doubt).
-      const forget = onAbort(signal, () => reject(abortedError(this.component)));
-      const settle = (error?: ConnectorError): void => {
-        forget();
-        if (error) reject(error);
-        else resolve();
-      };
-      const pending: Pending = { sequence, message, reject: settle, deadline: performance.now() + this.target.confirmTimeoutMs };
+      const pending: Pending = { sequence, message, signal, resolve, reject, deadline: performance.now() + this.target.confirmTimeoutMs };
       link.pending.add(pending);
       this.watchDeadlines(link);
-      const done = (error: unknown) => {
-        if (!link.pending.delete(pending)) return;
-        if (link.pending.size === 0) {
-          // Nothing left to time out: no timer holds the process.
-          clearTimeout(link.timer);
-          link.timer = undefined;
-        }
-        if (pending.returned) settle(pending.returned);
-        else if (error) settle(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
-        else settle();
-      };
       try {
         // mandatory: a publish no queue takes comes back as `basic.return` instead of being confirmed and dropped.
-        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, mandatory: true, headers: message.headers, messageId: message.key ?? undefined }, done);
+        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, mandatory: true, headers: message.headers, messageId: message.key ?? undefined }, (error: unknown) => this.confirmed(link, pending, error));
         // amqplib buffers without limit once its write buffer is full (#398): later writes wait for 'drain'.
         if (!room && !link.dead && !link.drained) {
           let resolve!: () => void;
@@ -193,11 +182,33 @@ export class MqPublisher implements TargetWriter {
           link.drained = { promise, resolve };
         }
       } catch (error) {
-        done(error ?? new Error('publish failed'));
+        this.confirmed(link, pending, error ?? new Error('publish failed'));
       }
-      if (signal.aborted) settle(abortedError(this.component));
+      if (signal.aborted) reject(abortedError(this.component));
     });
     return { position: `${this.target.exchange || '(default)'}/${this.target.routingKey}#${sequence}` };
+  }
+
+  /** The broker's answer to a publish (its confirm, or the error amqplib gives it): settles the wait once. */
+  private confirmed(link: Link, pending: Pending, error: unknown): void {
+    if (!link.pending.delete(pending)) return;
+    if (link.pending.size === 0) {
+      // Nothing left to time out: no timer holds the process.
+      clearTimeout(link.timer);
+      link.timer = undefined;
+    }
+    if (pending.returned) pending.reject(pending.returned);
+    else if (error) pending.reject(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
+    else pending.resolve();
+  }
+
+  /** The run's abort ends the waits of the publishes made under it, not the publishes: their confirms may still come (in doubt). */
+  private watchAbort(signal: AbortSignal): void {
+    if (this.watched.has(signal)) return;
+    this.watched.add(signal);
+    onAbort(signal, () => {
+      for (const pending of this.link?.pending ?? []) if (pending.signal === signal) pending.reject(abortedError(this.component));
+    });
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,10 @@ type Delivered = ConsumeMessage;
  */
 const DRY_CHECK_AFTER_MS = 250;
 
+/** What `commit` answers without a round trip: a message this reader holds no delivery of, or one whose channel was lost (requeued). */
+const NOTHING_TO_ACK: Promise<void> = Promise.resolve();
+const LOST: Promise<false> = Promise.resolve(false);
+
 /** Opens a channel on a live connection, with the prefetch set and the queue declared. */
 export type ChannelOpener = (signal: AbortSignal) => Promise<Channel>;
 
@@ -34,7 +38,7 @@ interface Link {
   /** Acked messages no round trip has confirmed yet: if the channel is lost now, the broker may deliver them again. */
   readonly unconfirmed: Set<Delivered>;
   /** A round trip after a group of acks: once it returns, the broker processed them (AMQP acks have no reply). */
-  sync?: Promise<boolean>;
+  sync?: Promise<void | false>;
   /** Committed since the last group of acks went out, in commit order: sent together in the next tick. */
   readonly toAck: Delivered[];
   /** Every delivery tag up to this one is acked (or was sent an ack): a group continuing it goes as one `multiple` ack. */
@@ -241,16 +245,17 @@ export class MqReader implements SourceReader {
    * Acks the message once the broker is known to have processed the ack. Resolves `false` when the
    * channel it came on was lost first: the broker requeued it and delivers it again (an in-doubt duplicate).
    */
-  async commit(message: SourceMessage): Promise<void | false> {
+  commit(message: SourceMessage): Promise<void | false> {
+    // Not async: the commits of one tick share their sync's promise, and need none of their own.
     const entry = this.take(message);
-    if (!entry) return;
+    if (!entry) return NOTHING_TO_ACK;
     const { link, delivered } = entry;
-    if (link.lost) return false;
-    if (this.failure) throw this.failure;
+    if (link.lost) return LOST;
+    if (this.failure) return Promise.reject(this.failure);
     link.toAck.push(delivered);
     link.acksSent += 1;
     link.unconfirmed.add(delivered);
-    if (!(await this.synced(link))) return false;
+    return this.synced(link);
   }
 
   /**
@@ -274,7 +279,7 @@ export class MqReader implements SourceReader {
   }
 
   /** One round trip for every ack sent in the same tick: the broker handles a channel's frames in order. */
-  private synced(link: Link): Promise<boolean> {
+  private synced(link: Link): Promise<void | false> {
     link.sync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       link.sync = undefined;
       if (link.lost) return false;
@@ -283,7 +288,7 @@ export class MqReader implements SourceReader {
         this.sendAcks(link);
         await link.channel.checkQueue(this.options.queue);
         for (const delivered of covered) link.unconfirmed.delete(delivered);
-        return true;
+        return undefined;
       } catch {
         return false;
       }

@@ -1,7 +1,7 @@
 // The fetch side of the Kafka readers: a batch held by a full buffer keeps the member alive in its group.
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { askedAtMostEvery, holdWhileFull } from '../../../executor/connectors/kafka-batches';
+import { afterHeartbeat, askedAtMostEvery, BUFFER, headerText, holdWhileFull, wakeWhenRoom } from '../../../executor/connectors/kafka-batches';
 
 describe('kafka batches (executor/connectors/kafka-batches.ts)', () => {
   it('holds a batch while the buffer is full, heartbeating every second, and lets it go once the reader wakes it with room', async function () {
@@ -26,6 +26,18 @@ describe('kafka batches (executor/connectors/kafka-batches.ts)', () => {
     assert.equal(beats, before, 'woken with room, it goes on without a heartbeat');
   });
 
+  it('wakes a held batch only once the reader took the buffer down to half, so that it refills it in one go', () => {
+    let woken = 0;
+    const writers = [() => void woken++, () => void woken++];
+    for (let buffered = BUFFER - 1; buffered > BUFFER / 2; buffered--) wakeWhenRoom(buffered, writers);
+    assert.equal(woken, 0, 'above half: the batch stays held');
+    wakeWhenRoom(BUFFER / 2, writers);
+    assert.equal(woken, 1, 'at half: one held batch goes on');
+    wakeWhenRoom(BUFFER / 2 - 1, writers);
+    wakeWhenRoom(0, writers);
+    assert.equal(woken, 2, 'each message taken below half wakes the next held batch, if any');
+  });
+
   it('asks kafkajs to heartbeat at most once every interval, the first time at once, and never drops the ask after a quiet spell', async () => {
     let asked = 0;
     let rebalancing = false;
@@ -35,12 +47,44 @@ describe('kafka batches (executor/connectors/kafka-batches.ts)', () => {
     });
     await beat();
     assert.equal(asked, 1, 'the first ask goes through');
-    for (let i = 0; i < 1000; i++) await beat();
+    for (let i = 0; i < 1000; i++) assert.equal(beat(), undefined, 'within the interval: nothing to wait for');
     assert.equal(asked, 1, 'a thousand messages within the interval ask once');
     await sleep(120);
     rebalancing = true;
     // The next ask after the interval reaches kafkajs, and its error (a rebalance) reaches the batch.
-    await assert.rejects(beat(), /rebalancing/);
+    await assert.rejects(beat() ?? Promise.resolve(), /rebalancing/);
     assert.equal(asked, 2);
+  });
+
+  it('passes a taken message on synchronously when no heartbeat is due, and waits for the one that is', async () => {
+    let sent = 0;
+    let rebalancing = false;
+    const beat = askedAtMostEvery(60_000, async () => {
+      sent++;
+      if (rebalancing) throw new Error('The group is rebalancing');
+    });
+    const first = afterHeartbeat(true, beat);
+    assert.ok(first instanceof Promise, 'the first heartbeat is due: the batch waits for it');
+    assert.equal(await first, true);
+    assert.equal(afterHeartbeat(true, beat), true, 'no heartbeat due: a plain true, no promise');
+    assert.equal(afterHeartbeat(false, beat), false, 'a stopped batch asks for no heartbeat');
+    assert.equal(sent, 1);
+    rebalancing = true;
+    const due = askedAtMostEvery(0, async () => {
+      throw new Error('The group is rebalancing');
+    });
+    await assert.rejects(Promise.resolve(afterHeartbeat(true, due)), /rebalancing/, 'a rebalance reaches the batch');
+  });
+
+  it('gives each header its first value as text, own names only', () => {
+    const headers = JSON.parse('{"traceparent":"00-ab","multi":["x","y"],"__proto__":{"polluted":"yes"}}') as Record<string, Buffer | string | (Buffer | string)[]>;
+    headers.bytes = Buffer.from('raw');
+    const inherited = Object.create({ inherited: 'no' }) as Record<string, string>;
+    inherited.own = 'yes';
+    const text = headerText(headers);
+    assert.deepEqual(text, { traceparent: '00-ab', multi: 'x', bytes: 'raw' });
+    assert.equal((text as { polluted?: string }).polluted, undefined, 'a header named __proto__ changes no prototype');
+    assert.deepEqual(headerText(inherited), { own: 'yes' });
+    assert.deepEqual(headerText(undefined), {});
   });
 });

@@ -96,18 +96,36 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
   // The commits sent so far, in read order. A batch's commits go out as soon as its flush is done, without
   // waiting for the round trip that confirms the previous batch's (an AMQP ack's sync, a Kafka offset commit).
   let committing: Promise<void> = Promise.resolve();
-  let failCommits!: (error: unknown) => void;
-  const commitFailed = new Promise<never>((_, reject) => (failCommits = reject));
-  commitFailed.catch(() => undefined);
+  // A failed commit wakes the settler's wait, which then fails. Never a Promise.race with a promise that stays
+  // pending for the run: each race leaves a reaction on it until it settles (~300 B a wait, held to the end).
+  let commitFailure: { readonly error: unknown } | undefined;
+  let interrupt: (() => void) | undefined;
+  const failCommits = (error: unknown): void => {
+    commitFailure ??= { error };
+    interrupt?.();
+  };
+  const throwIfCommitFailed = (): void => {
+    if (commitFailure) throw commitFailure.error;
+  };
   const settler = (async (): Promise<void> => {
     for (;;) {
+      throwIfCommitFailed();
       const head = window[0];
       if (!head) {
         if (readingDone) return await committing;
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), commitFailed]);
+        await new Promise<void>((resolve) => (wake = interrupt = resolve));
         continue;
       }
-      await Promise.race([head.settled, commitFailed]);
+      if (head.outcome === undefined) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => resolve();
+          interrupt = done;
+          head.settled.then(done, done);
+        });
+        throwIfCommitFailed();
+        // Still unset: its delivery failed as a whole (the run aborted, the journal failed), and so does the settler.
+        if (head.outcome === undefined) await head.settled;
+      }
       if (head.outcome === 'unsent') {
         // Stopped: commits go in read order, so none from here on. Those written get the grace to finish (journaled, in doubt).
         await Promise.allSettled(window.map((w) => w.settled));
@@ -132,7 +150,17 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
       progress();
     }
   })();
-  settler.catch(() => roomFreed?.());
+  let settlerEnd: { readonly failed: boolean; readonly error?: unknown } | undefined;
+  settler.then(
+    () => {
+      settlerEnd = { failed: false };
+      roomFreed?.();
+    },
+    (error: unknown) => {
+      settlerEnd = { failed: true, error };
+      roomFreed?.();
+    },
+  );
   try {
     // A Stop ends the reading at once (`stopReading`); what is in flight gets the grace period to be confirmed and committed.
     for await (const message of job.reader.messages(ctx.stopReading)) {
@@ -146,7 +174,9 @@ export async function runConnection(ctx: RunContext, job: ConnectionJob): Promis
       wake?.();
       // Back-pressure: the reader is not asked for more until the window has room.
       while (window.length >= job.maxInFlight * WINDOW_PER_IN_FLIGHT) {
-        await Promise.race([new Promise<void>((resolve) => (roomFreed = resolve)), settler]);
+        if (settlerEnd?.failed) throw settlerEnd.error;
+        if (settlerEnd) break;
+        await new Promise<void>((resolve) => (roomFreed = resolve));
       }
     }
     readingDone = true;
@@ -216,7 +246,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     // The in-flight record is durable before the target sees the message: duplicates after a kill are attributable.
     await ctx.journal.flush();
     // Then it waits until every earlier message with one of its keys is settled: a retry never lands after a later write of its key.
-    await turn.wait(ctx.signal);
+    if (ctx.signal.aborted || !turn.isNext()) await turn.wait(ctx.signal);
   } catch (error) {
     turn.leave();
     // Stopped (or the journal failed) before it was written: it never reached the target, so it is not in doubt.
@@ -229,7 +259,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   let attempts = 0;
   let inDoubt = false;
   // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
-  await slots.acquire();
+  if (!slots.tryAcquire()) await slots.acquire();
   try {
     if (ctx.stopReading.aborted) {
       // Stopped while it waited for a slot: never written, so not in doubt.

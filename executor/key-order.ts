@@ -8,6 +8,8 @@ export interface KeyTurn {
   wait(signal: AbortSignal): Promise<void>;
   /** Gives this message's keys on to the next message in line; safe to call more than once, and without having waited. */
   leave(): void;
+  /** Whether nobody is ahead of it now: then `wait` has nothing to wait for (a caller may skip it, unless stopped). */
+  isNext(): boolean;
 }
 
 /** The answer of a wait with nobody ahead: one resolved promise for all, not one a message. */
@@ -30,6 +32,10 @@ class Ticket implements KeyTurn {
 
   leave(): void {
     this.order.handOn(this);
+  }
+
+  isNext(): boolean {
+    return this.left || this.order.isFirst(this);
   }
 }
 
@@ -61,14 +67,16 @@ export class KeyOrder {
     return this.lines.size;
   }
 
-  private first(ticket: Ticket): boolean {
-    return ticket.keys.every((key) => this.lines.get(key)![0] === ticket);
+  /** @internal Whether the ticket heads the line of each of its keys. */
+  isFirst(ticket: Ticket): boolean {
+    for (const key of ticket.keys) if (this.lines.get(key)![0] !== ticket) return false;
+    return true;
   }
 
   /** @internal `KeyTurn.wait` of one of its tickets. */
   waitFor(ticket: Ticket, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    if (ticket.left || this.first(ticket)) return YOUR_TURN;
+    if (ticket.left || this.isFirst(ticket)) return YOUR_TURN;
     return new Promise<void>((resolve, reject) => {
       const forget = onAbort(signal, () => {
         ticket.resolve = undefined;
@@ -94,7 +102,7 @@ export class KeyOrder {
     }
     for (const key of ticket.keys) {
       const next = this.lines.get(key)?.[0];
-      if (next?.resolve && this.first(next)) {
+      if (next?.resolve && this.isFirst(next)) {
         const resolve = next.resolve;
         next.resolve = undefined;
         resolve();

@@ -17,6 +17,13 @@ export class WriteSlots {
     return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /** Takes a free slot now if there is one (nobody waiting before it): the caller then need not wait for `acquire`. */
+  tryAcquire(): boolean {
+    if (this.used >= this.size || this.waiting.length > 0) return false;
+    this.used++;
+    return true;
+  }
+
   release(): void {
     const next = this.waiting.shift();
     if (next) next(); // the slot passes straight on

@@ -36,15 +36,19 @@ const isRebalance = (error: unknown): boolean => isKafkaError(error, REBALANCE_E
 const NOT_COMMITTED: Promise<false> = Promise.resolve(false);
 const NOTHING_TO_COMMIT: Promise<void> = Promise.resolve();
 
+/** A message of this reader: the generation it was read in is set when it is handed out. */
+interface GroupMessage extends KafkaMessage {
+  readIn: number;
+}
+
 export class KafkaGroupReader implements SourceReader {
   /** This generation's messages, each batch followed by how far its fetch got (see KafkaReader). */
-  private readonly buffer: (KafkaMessage | FetchedTo)[] = [];
+  private readonly buffer: (GroupMessage | FetchedTo)[] = [];
   private readonly ranges: Map<number, PartitionRange>;
   /** The highest offset known committed per partition: this member's commits and the group's as last polled. */
   private readonly committed = new Map<number, bigint>();
   /** Bumped at every rebalance: messages read in an earlier generation are not committed by this member. */
   private generation = 0;
-  private readonly readIn = new WeakMap<SourceMessage, number>();
   private commits = new ContiguousCommits();
   private assigned = new Set<number>();
   private readonly lastAccepted = new Map<number, bigint>();
@@ -177,7 +181,7 @@ export class KafkaGroupReader implements SourceReader {
   private take(partition: number, message: FetchedMessage, offset: bigint, heartbeat: Heartbeat, generation: number): boolean | Promise<boolean> {
     if (this.closed || generation !== this.generation) return false;
     this.lastAccepted.set(partition, offset);
-    this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset });
+    this.buffer.push({ key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers), position: `${this.share.topic}/${partition}@${offset}`, partition, offset, readIn: -1 });
     this.wakeReader?.();
     return afterHeartbeat(true, heartbeat);
   }
@@ -196,7 +200,8 @@ export class KafkaGroupReader implements SourceReader {
             continue;
           }
           this.commits.yielded(next.partition, next.offset);
-          this.readIn.set(next, this.generation);
+          // On the message itself, not in a WeakMap: one entry a message weighs on every collection.
+          next.readIn = this.generation;
           yield next;
           continue;
         }
@@ -253,7 +258,7 @@ export class KafkaGroupReader implements SourceReader {
    */
   commit(message: SourceMessage): Promise<void | false> {
     // Not async: most messages share their group's promise, and need none of their own.
-    if (this.readIn.get(message) !== this.generation) return NOT_COMMITTED;
+    if ((message as Partial<GroupMessage>).readIn !== this.generation) return NOT_COMMITTED;
     const { partition, offset } = partitionOffset(message);
     const next = this.commits.confirm(partition, offset);
     if (next === undefined) return NOTHING_TO_COMMIT;

@@ -20,7 +20,7 @@ interface Pending {
   readonly message: FlowMessage;
   /** The run's abort, which ends the wait for this confirm (not the publish: the confirm may still come). */
   readonly signal: AbortSignal;
-  readonly resolve: () => void;
+  readonly resolve: (delivery: Delivery) => void;
   /** Ends the wait (a promise settles once: a later confirm or a second failure changes nothing). */
   readonly reject: (error: ConnectorError) => void;
   /** When its confirm is overdue (`performance.now()`): publish order is deadline order, every publish having the same timeout. */
@@ -162,13 +162,23 @@ export class MqPublisher implements TargetWriter {
     return abortable(this.component, this.opening, signal);
   }
 
-  async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
-    // The last check and the publish run with no await between them: other writes may fill the buffer in any gap.
+  write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
+    // Not async: a publish that finds its channel ready goes out now, with one promise (its confirm's).
     let link: Link | undefined;
-    while (!(link = this.current()) || link.drained) await this.unblock(signal);
+    try {
+      link = this.current();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!link || link.drained) return this.unblock(signal).then(() => this.write(message, signal));
+    return this.publish(link, message, signal);
+  }
+
+  /** Publishes on a live channel with room; the last check (`write`) and the publish run with no await between them. */
+  private publish(link: Link, message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
     const sequence = (this.sequence += 1);
     this.watchAbort(signal);
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<Delivery>((resolve, reject) => {
       const pending: Pending = { sequence, message, signal, resolve, reject, deadline: performance.now() + this.target.confirmTimeoutMs };
       link.pending.add(pending);
       this.watchDeadlines(link);
@@ -186,7 +196,6 @@ export class MqPublisher implements TargetWriter {
       }
       if (signal.aborted) reject(abortedError(this.component));
     });
-    return { position: `${this.target.exchange || '(default)'}/${this.target.routingKey}#${sequence}` };
   }
 
   /** The broker's answer to a publish (its confirm, or the error amqplib gives it): settles the wait once. */
@@ -199,7 +208,7 @@ export class MqPublisher implements TargetWriter {
     }
     if (pending.returned) pending.reject(pending.returned);
     else if (error) pending.reject(new ConnectorError(`component ${this.component}: the broker did not confirm the message (${error instanceof Error ? error.message : 'nack'})`, 'connection', { cause: error }));
-    else pending.resolve();
+    else pending.resolve({ position: `${this.target.exchange || '(default)'}/${this.target.routingKey}#${pending.sequence}` });
   }
 
   /** The run's abort ends the waits of the publishes made under it, not the publishes: their confirms may still come (in doubt). */

@@ -15,21 +15,34 @@ export interface SendOutcome {
 export async function sendMessages(writer: TargetWriter, messages: AsyncIterable<FlowMessage>, signal: AbortSignal, options: { window: number; onSent?: (sent: number) => void }): Promise<SendOutcome> {
   let sent = 0;
   let failure: unknown;
-  const inFlight = new Set<Promise<void>>();
+  // A count and one waiter, not a Promise.race over the window: that attaches a reaction to every write in flight, once a message.
+  let inFlight = 0;
+  let settled: (() => void) | undefined;
+  const done = (): void => {
+    inFlight -= 1;
+    const wake = settled;
+    settled = undefined;
+    wake?.();
+  };
+  const confirmed = (): void => {
+    sent += 1;
+    try {
+      options.onSent?.(sent);
+    } catch (error) {
+      failure ??= error;
+    }
+    done();
+  };
+  const failed = (error: unknown): void => {
+    failure ??= error;
+    done();
+  };
   for await (const message of messages) {
     if (signal.aborted || failure !== undefined) break;
-    const write: Promise<void> = writer.write(message, signal).then(
-      () => {
-        sent += 1;
-        options.onSent?.(sent);
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    ).finally(() => inFlight.delete(write));
-    inFlight.add(write);
-    if (inFlight.size >= options.window) await Promise.race(inFlight);
+    inFlight += 1;
+    writer.write(message, signal).then(confirmed, failed);
+    if (inFlight >= options.window) await new Promise<void>((resolve) => (settled = resolve));
   }
-  await Promise.all(inFlight);
+  while (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
   return { sent, ...(failure !== undefined ? { error: failure instanceof Error ? failure.message : String(failure) } : {}) };
 }

@@ -16,6 +16,21 @@ const turnOf = () => new Promise((resolve) => setImmediate(resolve));
 describe('KeyOrder (one message per key handed to the target at a time)', () => {
   const never = new AbortController().signal;
 
+  it('says whether a turn has nobody ahead of it, for each of its keys', () => {
+    const order = new KeyOrder();
+    const a1 = order.enter(['a']);
+    const ab = order.enter(['a', 'b']);
+    const b2 = order.enter(['b']);
+    const keyless = order.enter([null, undefined]);
+    assert.deepEqual([a1.isNext(), ab.isNext(), b2.isNext(), keyless.isNext()], [true, false, false, true]);
+    a1.leave();
+    assert.deepEqual([ab.isNext(), b2.isNext()], [true, false], 'first in both its lines now; b2 still behind it on b');
+    ab.leave();
+    assert.equal(b2.isNext(), true);
+    b2.leave();
+    assert.equal(b2.isNext(), true, 'a turn that left waits for nothing');
+  });
+
   it('lets a key\'s next message go only once the previous one left, in the order they entered; other keys do not wait', async () => {
     const order = new KeyOrder();
     const went: string[] = [];

@@ -27,4 +27,18 @@ describe('WriteSlots (messages written and not yet confirmed)', () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(sixth, true);
   });
+
+  it('takes a free slot at once with tryAcquire, never one a waiting acquire is owed', async () => {
+    const slots = new WriteSlots(1);
+    assert.equal(slots.tryAcquire(), true, 'free: taken now');
+    assert.equal(slots.tryAcquire(), false, 'all taken');
+    let waited = false;
+    void slots.acquire().then(() => (waited = true));
+    slots.release();
+    assert.equal(slots.tryAcquire(), false, 'the released slot went to the acquire that waited');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(waited, true);
+    slots.release();
+    assert.equal(slots.tryAcquire(), true);
+  });
 });

@@ -76,7 +76,7 @@ export class KeyOrder {
   /** @internal `KeyTurn.wait` of one of its tickets. */
   waitFor(ticket: Ticket, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    if (ticket.left || this.isFirst(ticket)) return YOUR_TURN;
+    if (ticket.isNext()) return YOUR_TURN;
     return new Promise<void>((resolve, reject) => {
       const forget = onAbort(signal, () => {
         ticket.resolve = undefined;

@@ -1,4 +1,5 @@
 // A counting semaphore in FIFO order: at most `size` messages written to a target and not yet confirmed.
+
 /** The answer of an acquire that found a slot free: one resolved promise for all, not one a message. */
 const FREE: Promise<void> = Promise.resolve();
 
@@ -10,10 +11,7 @@ export class WriteSlots {
 
   /** Resolves once a slot is free; slots are handed out in the order they were asked for. */
   acquire(): Promise<void> {
-    if (this.used < this.size && this.waiting.length === 0) {
-      this.used++;
-      return FREE;
-    }
+    if (this.tryAcquire()) return FREE;
     return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 

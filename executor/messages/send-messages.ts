@@ -1,5 +1,6 @@
 // Sends messages through a component's own writer (publisher confirms, acks=-1): a bounded window, in order, a count at the end.
 import type { FlowMessage, TargetWriter } from '../connectors/connector';
+import { WriteSlots } from '../write-slots';
 
 export interface SendOutcome {
   readonly sent: number;
@@ -15,15 +16,8 @@ export interface SendOutcome {
 export async function sendMessages(writer: TargetWriter, messages: AsyncIterable<FlowMessage>, signal: AbortSignal, options: { window: number; onSent?: (sent: number) => void }): Promise<SendOutcome> {
   let sent = 0;
   let failure: unknown;
-  // A count and one waiter, not a Promise.race over the window: that attaches a reaction to every write in flight, once a message.
-  let inFlight = 0;
-  let settled: (() => void) | undefined;
-  const done = (): void => {
-    inFlight -= 1;
-    const wake = settled;
-    settled = undefined;
-    wake?.();
-  };
+  // The window is the runner's: slots taken before a write, given back at its confirm (no race over the writes in flight).
+  const slots = new WriteSlots(options.window);
   const confirmed = (): void => {
     sent += 1;
     try {
@@ -31,18 +25,25 @@ export async function sendMessages(writer: TargetWriter, messages: AsyncIterable
     } catch (error) {
       failure ??= error;
     }
-    done();
+    slots.release();
   };
   const failed = (error: unknown): void => {
     failure ??= error;
-    done();
+    slots.release();
   };
   for await (const message of messages) {
     if (signal.aborted || failure !== undefined) break;
-    inFlight += 1;
+    if (!slots.tryAcquire()) {
+      await slots.acquire();
+      // Waited for a confirm: it may have been the failure, or the run may have stopped meanwhile.
+      if (signal.aborted || failure !== undefined) {
+        slots.release();
+        break;
+      }
+    }
     writer.write(message, signal).then(confirmed, failed);
-    if (inFlight >= options.window) await new Promise<void>((resolve) => (settled = resolve));
   }
-  while (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
+  // Every slot free again: every write sent has its confirm or its failure.
+  for (let i = 0; i < options.window; i++) await slots.acquire();
   return { sent, ...(failure !== undefined ? { error: failure instanceof Error ? failure.message : String(failure) } : {}) };
 }

@@ -12,9 +12,20 @@ const MAX_BYTES = 900_000;
 interface Pending {
   readonly message: Message;
   readonly bytes: number;
+  /** The run's abort, which fails the wait for this write (and takes it out of the queue while it is not sent). */
+  readonly signal: AbortSignal;
   /** Taken into a request: an abort no longer takes it back. */
   sent: boolean;
-  settle(error: unknown, position?: string): void;
+  /** Ends the wait (a promise settles once: a send's answer after an abort changes nothing). */
+  readonly resolve: (delivery: Delivery) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The bytes of a record's key, value and headers, as a request's size counts them. */
+function recordBytes(key: string | null, message: FlowMessage): number {
+  let bytes = (key?.length ?? 0) + message.value.length;
+  for (const name in message.headers) bytes += name.length + String(message.headers[name]).length;
+  return bytes;
 }
 
 /**
@@ -38,6 +49,10 @@ interface Pending {
 export class KafkaWriter implements TargetWriter {
   private producer: Producer;
   private readonly queue: Pending[] = [];
+  /** The writes of the send that is out. */
+  private sent: readonly Pending[] = [];
+  /** The signals whose abort fails the waits of their writes: one listener each, not one a write. */
+  private readonly watched = new WeakSet<AbortSignal>();
   private sending = false;
   /** A send is due on the next turn of the event loop. */
   private scheduled = false;
@@ -70,30 +85,37 @@ export class KafkaWriter implements TargetWriter {
     }
   }
 
-  async write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
-    const key = this.recordKey(message);
-    if (signal.aborted) throw abortedError(this.component);
-    const position = await new Promise<string>((resolve, reject) => {
-      let forget = (): void => undefined;
-      const pending: Pending = {
-        message: { key, value: message.value, headers: { ...message.headers } },
-        bytes: (key?.length ?? 0) + message.value.length + Object.entries(message.headers).reduce((n, [k, v]) => n + k.length + String(v).length, 0),
-        sent: false,
-        settle: (error, at) => {
-          forget();
-          if (at === undefined) reject(error);
-          else resolve(at);
-        },
-      };
-      forget = onAbort(signal, () => {
-        // A write not sent yet is not sent at all; a sent one's send goes on (the next waits for it).
-        if (!pending.sent) this.queue.splice(this.queue.indexOf(pending), 1);
-        reject(abortedError(this.component));
-      });
-      this.queue.push(pending);
+  write(message: FlowMessage, signal: AbortSignal): Promise<Delivery> {
+    // Not async: one promise a write (its send's answer), and the run's abort watched once (as the mq publisher does).
+    let key: string | null;
+    try {
+      key = this.recordKey(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal.aborted) return Promise.reject(abortedError(this.component));
+    this.watchAbort(signal);
+    return new Promise<Delivery>((resolve, reject) => {
+      // The headers are the message's own: the runner makes them for this hop (its traceparent), and neither kafkajs nor a retry changes them.
+      this.queue.push({ message: { key, value: message.value, headers: message.headers }, bytes: recordBytes(key, message), signal, sent: false, resolve, reject });
       this.pump();
     });
-    return { position };
+  }
+
+  /** On `signal`'s abort, a write not sent yet is not sent at all; a sent one's send goes on (the next waits for it). Either's wait fails. */
+  private watchAbort(signal: AbortSignal): void {
+    if (this.watched.has(signal)) return;
+    this.watched.add(signal);
+    onAbort(signal, () => {
+      const aborted = abortedError(this.component);
+      for (const pending of this.sent) if (pending.signal === signal) pending.reject(aborted);
+      for (let i = this.queue.length - 1; i >= 0; i--) {
+        const pending = this.queue[i]!;
+        if (pending.signal !== signal) continue;
+        this.queue.splice(i, 1);
+        pending.reject(aborted);
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -134,6 +156,7 @@ export class KafkaWriter implements TargetWriter {
   /** Sends the writes at the head of the queue in one request and settles each with its record's position. */
   private async sendBatch(): Promise<void> {
     const batch = this.take();
+    this.sent = batch;
     try {
       if (this.stale) await this.replaceProducer();
       const partitions = this.partitions;
@@ -154,12 +177,14 @@ export class KafkaWriter implements TargetWriter {
         const partition = chosen ?? results[0]?.partition ?? 0;
         const offset = next.get(partition);
         next.set(partition, (offset ?? -1n) + 1n);
-        batch[i]!.settle(undefined, `${this.topic}/${partition}@${offset === undefined || offset < 0n ? '?' : offset}`);
+        batch[i]!.resolve({ position: `${this.topic}/${partition}@${offset === undefined || offset < 0n ? '?' : offset}` });
       });
     } catch (error) {
       const timeout = error instanceof Error && /timeout/i.test(error.name);
       const failure = connectorError(this.component, `producing to topic ${this.topic} failed`, error, timeout ? 'timeout' : 'connection');
-      for (const pending of batch) pending.settle(failure);
+      for (const pending of batch) pending.reject(failure);
+    } finally {
+      this.sent = [];
     }
   }
 

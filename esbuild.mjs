@@ -37,12 +37,14 @@ const lazyBundles = {
  * these (by a relative path) gets ours; ours reach kafkajs's own by its package path.
  * - recordBatch/crc32C/crc32C: each record batch's CRC-32C, byte by byte; ours is crc-32's.
  * - protocol/encoder: zero-filled buffers and a Buffer for every varint.
+ * - protocol/decoder: a record's varlong read through eight BigInt-backed Longs and more.
  * - producer/groupMessagesPerPartition: quadratic in a send's size.
  * - producer/partitioners/default/murmur2: a keyed record's hash, on BigInt-backed Longs; ours is murmurhash's.
  */
 const KAFKAJS_REPLACEMENTS = new Map([
   ['protocol/recordBatch/crc32C/crc32C', 'kafka-crc32c.ts'],
   ['protocol/encoder', 'kafka-encoder.ts'],
+  ['protocol/decoder', 'kafka-decoder.ts'],
   ['producer/groupMessagesPerPartition', 'kafka-partition-groups.ts'],
   ['producer/partitioners/default/murmur2', 'kafka-murmur2.ts'],
 ].map(([module, ours]) => [join(repo, 'node_modules', 'kafkajs', 'src', ...module.split('/')), join(repo, 'executor', 'connectors', ours)]));

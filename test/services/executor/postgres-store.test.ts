@@ -186,10 +186,12 @@ describe('runs kept in PostgreSQL (--runs-store) @kafka', function () {
     const ports = [port(process.env.FLOWTRACER_TEST_PG_URL ?? DEFAULT_PG_URL), port(process.env.FLOWTRACER_TEST_AMQP_URL ?? 'amqp://127.0.0.1:5672'), ...kafkaBrokers().split(',').map(port)];
     const machines = await Promise.all(['a', 'b'].map((m) => NetworkNamespace.create(`ft-${m}-${tag}`.slice(0, 15), ports)));
     try {
-      const common = ['--runs-store', url, '--max-in-flight', '4'];
-      const starter = processes.start(['run', file, ...common], (argv) => machines[0]!.command('machine-a', argv));
+      const common = ['--runs-store', url];
+      // The starter writes one message at a time, so that it cannot finish the run alone before the joiner (a process
+      // started in a namespace, then a rebalance) takes its partitions, however fast the machine: with 4 it once did.
+      const starter = processes.start(['run', file, ...common, '--max-in-flight', '1'], (argv) => machines[0]!.command('machine-a', argv));
       const { runId, run } = await startedRun('netns');
-      const joiner = processes.start(['run', '--join', runId, file, ...common], (argv) => machines[1]!.command('machine-b', argv));
+      const joiner = processes.start(['run', '--join', runId, file, ...common, '--max-in-flight', '4'], (argv) => machines[1]!.command('machine-b', argv));
       const hosts = await until('both machines holding the run', async () => {
         const owners = await run.liveOwners();
         return owners.length === 2 ? owners.map((o) => o.owner?.host).sort() : undefined;

@@ -71,6 +71,31 @@ describe('kafka protocol encoder', () => {
     assert.deepEqual(new Ours().writeEncoder!(ours).buffer, new KafkajsEncoder().writeEncoder!(theirs).buffer);
   });
 
+  it('nests large pieces as a produce request does (held, not copied) and reads the same bytes, before and after more writes', () => {
+    for (const size of [4095, 4096, 10_000, 300_000]) {
+      const build = (E: EncoderClass) => {
+        const body = new E().writeInt16!(0).writeInt32!(7);
+        body.writeArray!([new E().writeVarInt!(size).writeVarIntBytes!(Buffer.alloc(size, 3)), new E().writeVarInt!(1).writeVarIntBytes!(Buffer.alloc(size, 4))], 'object');
+        const crcOf = body.buffer.length;
+        const batch = new E().writeInt32!(0).writeInt8!(2).writeUInt32!(crcOf).writeEncoder!(body);
+        const recordBatch = new E().writeInt64!(0).writeBytes!(batch.buffer);
+        const partition = new E().writeInt32!(3).writeInt32!(recordBatch.size!() as unknown as number).writeEncoder!(recordBatch);
+        const topic = new E().writeString!('orders').writeArray!([partition]);
+        const request = new E().writeInt16!(0).writeInt16!(3).writeEncoder!(topic);
+        return { request, topic, body };
+      };
+      const ours = build(Ours);
+      const theirs = build(KafkajsEncoder);
+      assert.equal(ours.request.size!(), theirs.request.size!(), `size of ${size}`);
+      assert.deepEqual(ours.request.buffer, theirs.request.buffer, `request of ${size}`);
+      assert.deepEqual(ours.request.buffer, theirs.request.buffer, 'read twice');
+      ours.topic.writeInt32!(9);
+      theirs.topic.writeInt32!(9);
+      assert.deepEqual(ours.topic.buffer, theirs.topic.buffer, 'written after being read');
+      assert.deepEqual(ours.request.buffer, theirs.request.buffer, 'the request unchanged by a later write to an encoder inside it');
+    }
+  });
+
   it("never hands out bytes it did not write (the pool's other contents)", () => {
     const encoder = new Ours(64);
     encoder.writeInt8!(1).writeVarInt!(300);

@@ -145,12 +145,12 @@ function encodeGroup(group: Group): JournalRecord {
   if (group.t === 'committed-batch') return { t: 'committed-batch', connection, sources, at } as BatchRecord as JournalRecord;
   const messages = members as (InFlight | Delivered)[];
   const keys = messages.some((m) => m.key !== null) ? messages.map((m) => m.key) : undefined;
+  // The first derived trace id gives the seed; each later one is checked against it.
   let traceSeed: string | undefined;
   const traceIds: Record<string, string> = {};
   messages.forEach((m, i) => {
-    const seed = seedOf(m.traceId, m.source);
-    traceSeed ??= seed;
-    if (seed === undefined || seed !== traceSeed) traceIds[i] = m.traceId;
+    if (traceSeed === undefined ? (traceSeed = seedOf(m.traceId, m.source)) !== undefined : derivedWith(traceSeed, m.traceId, m.source)) return;
+    traceIds[i] = m.traceId;
   });
   const fields = { connection, sources, ...(keys ? { keys } : {}), ...(traceSeed !== undefined ? { traceSeed } : {}), ...(Object.keys(traceIds).length > 0 ? { traceIds } : {}) };
   if (group.t === 'in-flight-batch') return { t: 'in-flight-batch', ...fields, at } as BatchRecord as JournalRecord;
@@ -221,9 +221,18 @@ function seedOf(traceId: string, source: string): string | undefined {
   if (traceId.length !== 32) return undefined;
   const [high, low] = positionHashParts(source);
   if (!isHex8(traceId, 16, high) || !isHex8(traceId, 24, low)) return undefined;
-  for (let i = 0; i < 16; i++) if (HEX_DIGIT.indexOf(traceId.charCodeAt(i)) < 0) return undefined;
+  for (let i = 0; i < 16; i++) if (!isLowerHex(traceId.charCodeAt(i))) return undefined;
   return traceId.slice(0, 16);
 }
+
+/** Whether `traceId` is the one derived from `seed` (a seed `seedOf` gave) and `source`: what `seedOf` says, without a text cut. */
+function derivedWith(seed: string, traceId: string, source: string): boolean {
+  if (traceId.length !== 32 || !traceId.startsWith(seed)) return false;
+  const [high, low] = positionHashParts(source);
+  return isHex8(traceId, 16, high) && isHex8(traceId, 24, low);
+}
+
+const isLowerHex = (code: number): boolean => (code >= ZERO && code <= ZERO + 9) || (code >= 97 && code <= 102);
 
 /** The char codes of the lowercase hex digits, by value. */
 const HEX_DIGIT = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));

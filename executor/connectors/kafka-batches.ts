@@ -102,6 +102,19 @@ export function headerText(headers: IHeaders | undefined): Record<string, string
 }
 
 /**
+ * The seeks the executor asked of each consumer. kafkajs marks a partition's batches stale only at
+ * a seek (`consumer.seek`, which only its user calls), and its `isStale` builds a JSON text each call:
+ * the batch loop asks it once a batch, and again only after a seek made meanwhile.
+ */
+const seeks = new WeakMap<Consumer, number>();
+
+/** `consumer.seek`, counted: every seek of the executor's Kafka readers goes through here. */
+export function seek(consumer: Consumer, topic: string, partition: number, offset: bigint): void {
+  seeks.set(consumer, (seeks.get(consumer) ?? 0) + 1);
+  consumer.seek({ topic, partition, offset: offset.toString() });
+}
+
+/**
  * Runs the consumer (no auto-commit). `open` is asked for each batch of a partition when kafkajs
  * starts it and may skip it. Why not eachMessage: a partition's last offsets may be a commit marker
  * or aborted records, which kafkajs filters out, so "the message at end - 1 arrived" never happens;
@@ -119,9 +132,15 @@ export async function runBatches(consumer: Consumer, open: (partition: number) =
       const sink = open(batch.partition);
       if (!sink) return;
       const beat = askedAtMostEvery(HEARTBEAT_ASK_MS, heartbeat);
+      let sought = seeks.get(consumer);
+      if (isStale()) return;
       for (const message of batch.messages) {
         // A seek (to the range's start) makes the rest of this batch stale: kafkajs fetches again from there.
-        if (!isRunning() || isStale()) return;
+        if (!isRunning()) return;
+        if (seeks.get(consumer) !== sought) {
+          sought = seeks.get(consumer);
+          if (isStale()) return;
+        }
         const more = sink.message(message, beat);
         if (more === false || (more !== true && !(await more))) return;
       }

@@ -3,7 +3,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { CONSUMER_RETRY, isKafkaError } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
 import { connectorError } from './connector-errors';
-import { afterHeartbeat, BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage, type Heartbeat, wakeWhenRoom } from './kafka-batches';
+import { afterHeartbeat, BUFFER, headerText, holdWhileFull, runBatches, seek, type BatchSink, type FetchedMessage, type Heartbeat, wakeWhenRoom } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import { type FetchedTo, isFetchedTo, type KafkaMessage, partitionOffset } from './kafka-reader';
 import type { PartitionRange } from './kafka-select';
@@ -141,7 +141,7 @@ export class KafkaGroupReader implements SourceReader {
     if (generation !== this.generation) return;
     for (const partition of partitions) {
       const start = this.ranges.get(partition)?.start ?? 0n;
-      if (!committed.has(partition) && start > 0n) this.consumer.seek({ topic: this.share.topic, partition, offset: start.toString() });
+      if (!committed.has(partition) && start > 0n) seek(this.consumer, this.share.topic, partition, start);
     }
   }
 

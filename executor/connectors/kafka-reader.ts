@@ -2,7 +2,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { CONSUMER_RETRY } from './kafka-errors';
 import type { SourceMessage, SourceReader } from './connector';
-import { afterHeartbeat, BUFFER, headerText, holdWhileFull, runBatches, type BatchSink, type FetchedMessage, type Heartbeat, wakeWhenRoom } from './kafka-batches';
+import { afterHeartbeat, BUFFER, headerText, holdWhileFull, runBatches, seek, type BatchSink, type FetchedMessage, type Heartbeat, wakeWhenRoom } from './kafka-batches';
 import { ContiguousCommits } from './kafka-commits';
 import type { PartitionRange } from './kafka-select';
 import { connectorError } from './connector-errors';
@@ -78,7 +78,7 @@ export class KafkaReader implements SourceReader {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       consumer.on(consumer.events.CRASH, (event) => reader.fail(event.payload.error));
       await runBatches(consumer, (partition) => reader.sink(partition));
-      for (const range of reader.remaining.values()) consumer.seek({ topic, partition: range.partition, offset: range.start.toString() });
+      for (const range of reader.remaining.values()) seek(consumer, topic, range.partition, range.start);
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw connectorError(component, `cannot consume topic ${topic}`, error);

@@ -1,7 +1,8 @@
 // The fetch side of the Kafka readers: a batch held by a full buffer keeps the member alive in its group.
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterHeartbeat, askedAtMostEvery, BUFFER, headerText, holdWhileFull, wakeWhenRoom } from '../../../executor/connectors/kafka-batches';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { afterHeartbeat, askedAtMostEvery, BUFFER, headerText, holdWhileFull, runBatches, seek, wakeWhenRoom, type FetchedMessage } from '../../../executor/connectors/kafka-batches';
 
 describe('kafka batches (executor/connectors/kafka-batches.ts)', () => {
   it('holds a batch while the buffer is full, heartbeating every second, and lets it go once the reader wakes it with room', async function () {
@@ -86,5 +87,44 @@ describe('kafka batches (executor/connectors/kafka-batches.ts)', () => {
     assert.equal((text as { polluted?: string }).polluted, undefined, 'a header named __proto__ changes no prototype');
     assert.deepEqual(headerText(inherited), { own: 'yes' });
     assert.deepEqual(headerText(undefined), {});
+  });
+
+  it("stops a batch at a seek made while it is taken, asking kafkajs's isStale once a batch and after each seek only", async () => {
+    // A stand-in for kafkajs's consumer: what runBatches calls of it, and the stale mark a seek sets.
+    let stale = false;
+    let staleAsks = 0;
+    let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+    const sought: unknown[] = [];
+    const consumer = {
+      events: { END_BATCH_PROCESS: 'end' },
+      on: () => undefined,
+      run: async (config: { eachBatch: typeof eachBatch }) => void (eachBatch = config.eachBatch),
+      seek: (args: unknown) => {
+        sought.push(args);
+        stale = true;
+      },
+    } as unknown as Consumer;
+    const taken: string[] = [];
+    let fetchedTo: bigint | undefined;
+    await runBatches(consumer, () => ({
+      message: (m: FetchedMessage) => {
+        taken.push(m.offset);
+        if (m.offset === '12') seek(consumer, 'orders', 0, 5n);
+        return true;
+      },
+      fetched: (next: bigint) => void (fetchedTo = next),
+    }));
+    const batch = (offsets: string[]) => ({ partition: 0, messages: offsets.map((offset) => ({ offset, key: null, value: Buffer.from('v') })), lastOffset: () => offsets.at(-1)! });
+    const payload = (offsets: string[]) => ({ batch: batch(offsets), heartbeat: async () => undefined, isRunning: () => true, isStale: () => (staleAsks++, stale) }) as unknown as EachBatchPayload;
+    await eachBatch!(payload(['10', '11']));
+    assert.deepEqual([taken, fetchedTo, staleAsks], [['10', '11'], 12n, 2], 'one ask before the batch, one before its end');
+    await eachBatch!(payload(['12', '13', '14']));
+    assert.deepEqual(taken, ['10', '11', '12'], 'the messages after the seek are not taken');
+    assert.equal(fetchedTo, 12n, 'nor is the stale batch counted as fetched');
+    assert.deepEqual(sought, [{ topic: 'orders', partition: 0, offset: '5' }]);
+    assert.equal(staleAsks, 4);
+    stale = false;
+    await eachBatch!(payload(['5', '6']));
+    assert.deepEqual([taken.slice(3), fetchedTo], [['5', '6'], 7n], 'the batch after the seek is taken');
   });
 });

@@ -218,21 +218,24 @@ export function derivedTraceId(seed: string, source: string): string {
  * digit by digit, no text built: this runs for every in-flight and delivered record.
  */
 function seedOf(traceId: string, source: string): string | undefined {
-  if (traceId.length !== 32) return undefined;
-  const [high, low] = positionHashParts(source);
-  if (!isHex8(traceId, 16, high) || !isHex8(traceId, 24, low)) return undefined;
+  if (!endsWithHashOf(traceId, source)) return undefined;
   for (let i = 0; i < 16; i++) if (!isLowerHex(traceId.charCodeAt(i))) return undefined;
   return traceId.slice(0, 16);
 }
 
 /** Whether `traceId` is the one derived from `seed` (a seed `seedOf` gave) and `source`: what `seedOf` says, without a text cut. */
 function derivedWith(seed: string, traceId: string, source: string): boolean {
-  if (traceId.length !== 32 || !traceId.startsWith(seed)) return false;
+  return traceId.startsWith(seed) && endsWithHashOf(traceId, source);
+}
+
+/** 32 characters, the last 16 the hex digits of `source`'s position hash. */
+function endsWithHashOf(traceId: string, source: string): boolean {
+  if (traceId.length !== 32) return false;
   const [high, low] = positionHashParts(source);
   return isHex8(traceId, 16, high) && isHex8(traceId, 24, low);
 }
 
-const isLowerHex = (code: number): boolean => (code >= ZERO && code <= ZERO + 9) || (code >= 97 && code <= 102);
+const isLowerHex = (code: number): boolean => isDigit(code) || (code >= 97 && code <= 102);
 
 /** The char codes of the lowercase hex digits, by value. */
 const HEX_DIGIT = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));

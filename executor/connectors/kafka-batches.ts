@@ -137,8 +137,9 @@ export async function runBatches(consumer: Consumer, open: (partition: number) =
       for (const message of batch.messages) {
         // A seek (to the range's start) makes the rest of this batch stale: kafkajs fetches again from there.
         if (!isRunning()) return;
-        if (seeks.get(consumer) !== sought) {
-          sought = seeks.get(consumer);
+        const seeksNow = seeks.get(consumer);
+        if (seeksNow !== sought) {
+          sought = seeksNow;
           if (isStale()) return;
         }
         const more = sink.message(message, beat);

@@ -29,6 +29,7 @@ class Decoder extends KafkajsDecoder {
       value |= (byte & 0x7f) << shift;
       shift += 7;
     } while (byte >= 0x80 && shift < 28);
+    // Longer than four bytes, or cut short by the buffer's end (no byte there): kafkajs's own read, from the start.
     if (byte >= 0x80 || byte === undefined) return super.readVarLong();
     this.offset = offset;
     return Long.fromNumber((value >>> 1) ^ -(value & 1));

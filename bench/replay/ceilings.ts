@@ -59,7 +59,10 @@ async function consumeWith(consumer: Consumer, topic: string, count: number): Pr
   return { messages: seen, ms: last - first };
 }
 
-/** Publishes `count` persistent messages of `size` bytes to `queue` on a ConfirmChannel, at most `inFlight` unconfirmed. */
+/** The trace context FlowTracer adds to each message it publishes (its one header): the ceilings and PerfTest publish one like it. */
+export const TRACEPARENT_LIKE = `00-${'0'.repeat(31)}1-${'0'.repeat(15)}1-01`;
+
+/** Publishes `count` persistent messages of `size` bytes to `queue` on a ConfirmChannel, at most `inFlight` unconfirmed, with FlowTracer's properties (a traceparent, a message id, mandatory). */
 export async function amqplibPublish(url: string, queue: string, count: number, size: number, inFlight: number): Promise<Rate> {
   const connection = await amqp.connect(url);
   try {
@@ -73,8 +76,7 @@ export async function amqplibPublish(url: string, queue: string, count: number, 
       while (unconfirmed >= inFlight) await new Promise<void>((resolve) => (room = resolve));
       if (failure) throw failure;
       unconfirmed++;
-      const headers = { traceparent: `00-${'0'.repeat(31)}1-${'0'.repeat(15)}1-01` };
-      const more = channel.publish('', queue, payload(i, size), { persistent: true, messageId: `k${i}`, headers }, (error) => {
+      const more = channel.publish('', queue, payload(i, size), { persistent: true, mandatory: true, messageId: `k${i}`, headers: { traceparent: TRACEPARENT_LIKE } }, (error) => {
         if (error) failure ??= error;
         unconfirmed--;
         room?.();

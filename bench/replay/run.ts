@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
-import { amqplibPublish, deleteQueue, kafkajsConsume, perSecond, queueDepth, type Rate } from './ceilings';
+import { amqplibPublish, deleteQueue, kafkajsConsume, perSecond, queueDepth, TRACEPARENT_LIKE, type Rate } from './ceilings';
 import { benchFlow, runExecutor, type ExecutorFigures } from './executor-run';
 import { benchBroker, benchKafka, deleteTopic, fillTopic } from './kafka-topic';
 import { camelKafkaToQueue } from '../references/camel';
@@ -108,21 +108,27 @@ async function main(): Promise<void> {
 
     // The Java references, after: each fails the benchmark, named, if it cannot run.
     const perfTestQueue = `bench-replay-perftest-${tag}`;
+    const perfTestLikeQueue = `bench-replay-perftest-like-${tag}`;
     const camelQueue = `bench-replay-camel-${tag}`;
     let perfTest: number;
+    let perfTestLike: number;
     let camel: Rate;
     let kafkaConsumer: number;
     try {
       await declareQueue(amqpUrl, perfTestQueue);
       console.log(`RabbitMQ PerfTest: 1 producer, ${DEFAULT_MAX_IN_FLIGHT} unconfirmed, persistent, ${SIZE} bytes, ${fmt(COUNT)} messages…`);
       perfTest = await perfTestPublish(amqpUrl, perfTestQueue, COUNT, SIZE, DEFAULT_MAX_IN_FLIGHT);
+      // The same again with what FlowTracer puts on each message: the broker's work a message is then the same as for the executor's.
+      await declareQueue(amqpUrl, perfTestLikeQueue);
+      console.log('RabbitMQ PerfTest again, each message with a traceparent header, a message id and the mandatory flag, as FlowTracer publishes…');
+      perfTestLike = await perfTestPublish(amqpUrl, perfTestLikeQueue, COUNT, SIZE, DEFAULT_MAX_IN_FLIGHT, { traceparent: TRACEPARENT_LIKE, messageId: 'k1' });
       console.log(`Kafka ConsumerPerformance: ${topic}, fresh group…`);
       kafkaConsumer = await consumerPerformance(broker.brokers, topic, COUNT);
       await declareQueue(amqpUrl, camelQueue);
       console.log(`Apache Camel: kafka:${topic} → spring-rabbitmq (confirm=enabled) → ${camelQueue}…`);
       camel = await camelKafkaToQueue(broker.brokers, topic, amqpUrl, camelQueue, COUNT);
     } finally {
-      for (const q of [perfTestQueue, camelQueue]) await deleteQueue(amqpUrl, q).catch(() => undefined);
+      for (const q of [perfTestQueue, perfTestLikeQueue, camelQueue]) await deleteQueue(amqpUrl, q).catch(() => undefined);
     }
 
     const flowRate = COUNT / (small.transferMs / 1000);
@@ -141,12 +147,14 @@ async function main(): Promise<void> {
     rateRow('ceiling 2: amqplib alone publishing, before', before.publish);
     rateRow('ceiling 2: amqplib alone publishing, after', after.publish);
     console.log(row(['RabbitMQ PerfTest publishing (same confirms)', fmt(COUNT), '', fmt(perfTest), '', '']));
+    console.log(row(['RabbitMQ PerfTest, FlowTracer\'s properties', fmt(COUNT), '', fmt(perfTestLike), '', '']));
     console.log(row(['Kafka ConsumerPerformance (fetch)', fmt(COUNT), '', fmt(kafkaConsumer), '', '']));
     rateRow('Apache Camel kafka→spring-rabbitmq, confirms', camel);
     executorRows(fmt(COUNT), COUNT, small);
     if (spans) executorRows(`${fmt(COUNT)}, spans to Zipkin`, COUNT, spans.figures);
     console.log('');
     console.log(`ratio FlowTracer (messages moving) / RabbitMQ PerfTest publishing: ${fmt(flowRate / perfTest, 2)}× — target ≥ ${TARGET_PERF_TEST}×: ${flowRate / perfTest >= TARGET_PERF_TEST ? 'met' : 'NOT met'}`);
+    console.log(`ratio FlowTracer (messages moving) / RabbitMQ PerfTest publishing messages like FlowTracer's: ${fmt(flowRate / perfTestLike, 2)}× — target ≥ ${TARGET_PERF_TEST}×: ${flowRate / perfTestLike >= TARGET_PERF_TEST ? 'met' : 'NOT met'}`);
     console.log(`ratio FlowTracer (messages moving) / Apache Camel: ${fmt(flowRate / perSecond(camel), 2)}× — target ≥ ${TARGET_CAMEL}×: ${flowRate / perSecond(camel) >= TARGET_CAMEL ? 'met' : 'NOT met'}`);
     console.log(`CPU: ${fmt((small.cpuSeconds / COUNT) * 1e6)} µs a message (whole process; target ≤ 60); journal ${fmt((small.journalMb * 1024 * 1024) / COUNT)} B a message (target ≤ 64)`);
     console.log('(2 cores shared with other work: one run; every reference measured in this run)');

@@ -3,6 +3,7 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import { ConnectorError, type Delivery, type FlowMessage, type TargetWriter } from './connector';
 import { abortable, abortedError, connectorError } from './connector-errors';
 import { onAbort } from '../abort-watch';
+import { publishPersistent } from './amqp-publish-frames';
 
 export interface PublishTarget {
   readonly exchange: string;
@@ -184,7 +185,8 @@ export class MqPublisher implements TargetWriter {
       this.watchDeadlines(link);
       try {
         // mandatory: a publish no queue takes comes back as `basic.return` instead of being confirmed and dropped.
-        const room = link.channel.publish(this.target.exchange, this.target.routingKey, message.value, { persistent: true, mandatory: true, headers: message.headers, messageId: message.key ?? undefined }, (error: unknown) => this.confirmed(link, pending, error));
+        const { exchange, routingKey } = this.target;
+        const room = publishPersistent(link.channel, { exchange, routingKey, headers: message.headers, messageId: message.key ?? undefined, content: message.value }, (error: unknown) => this.confirmed(link, pending, error));
         // amqplib buffers without limit once its write buffer is full (#398): later writes wait for 'drain'.
         if (!room && !link.dead && !link.drained) {
           let resolve!: () => void;

@@ -1,16 +1,19 @@
-// Executor builds compared in turns on one broker: the shared machine's speed changes from minute to minute, so each round runs every build once, one after the other.
+// Executor builds compared in turns on one broker (kafka→mq, kafka→kafka, or a drained queue to either): the shared machine's speed changes from minute to minute, so each round runs every build once, one after the other.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deleteQueue, queueDepth } from '../replay/ceilings';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
+import { amqplibPublish, deleteQueue, queueDepth } from '../replay/ceilings';
 import { benchFlow, runExecutor, type BenchEnd } from '../replay/executor-run';
 import { benchBroker, benchKafka, createBenchTopic, deleteTopic, fillTopic } from '../replay/kafka-topic';
 
-const USAGE = 'usage: npm run bench:compare -- [--target mq|kafka] [--rounds N] [--count N] [--cpu-prof DIR] [--allocations] <cli.js> <cli.js>…';
+const USAGE = 'usage: npm run bench:compare -- [--source kafka|mq] [--target mq|kafka] [--rounds N] [--count N] [--cpu-prof DIR] [--allocations] <cli.js> <cli.js>…';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
+    // mq: each build drains a queue of its own, filled before its turn by amqplib alone (`until: empty`).
+    source: { type: 'string', default: 'kafka' },
     target: { type: 'string', default: 'mq' },
     rounds: { type: 'string', default: '4' },
     count: { type: 'string', default: '20000' },
@@ -19,11 +22,12 @@ const { values, positionals } = parseArgs({
     allocations: { type: 'boolean', default: false },
   },
 });
+const source = values.source;
 const target = values.target;
 const rounds = Number(values.rounds);
 const count = Number(values.count);
 const clis = positionals.map((p) => resolve(p));
-if ((target !== 'mq' && target !== 'kafka') || !(rounds >= 1) || !(count >= 1) || clis.length < 1) {
+if ((source !== 'mq' && source !== 'kafka') || (target !== 'mq' && target !== 'kafka') || !(rounds >= 1) || !(count >= 1) || clis.length < 1) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -45,15 +49,20 @@ async function main(): Promise<void> {
   const amqpUrl = process.env.FLOWTRACER_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const kafka = benchKafka(broker.brokers, 'flowtracer-bench-compare');
   const tag = `${Date.now().toString(36)}-${Math.floor(Math.random() * 0xffff).toString(16)}`;
-  const source = `bench-compare-${tag}`;
-  const topics = [source];
-  console.log(`Kafka ${broker.brokers} (${broker.origin}); kafka→${target}, ${fmt(count)} messages of 1 KB, ${rounds} rounds of ${clis.length} builds`);
+  const topic = `bench-compare-${tag}`;
+  const topics = source === 'kafka' ? [topic] : [];
+  console.log(`Kafka ${broker.brokers} (${broker.origin}); ${source}→${target}, ${fmt(count)} messages of 1 KB, ${rounds} rounds of ${clis.length} builds`);
   const results = new Map<string, Round[]>(clis.map((cli) => [cli, []]));
   try {
-    await fillTopic(kafka, source, 4, count, 1024);
+    if (source === 'kafka') await fillTopic(kafka, topic, 4, count, 1024);
     for (let round = 1; round <= rounds; round++) {
       for (const [index, cli] of clis.entries()) {
         const name = `bench-compare-${tag}-${round}-${index}`;
+        let from: BenchEnd = { topic };
+        if (source === 'mq') {
+          from = { queue: `${name}-src` };
+          await amqplibPublish(amqpUrl, from.queue, count, 1024, DEFAULT_MAX_IN_FLIGHT);
+        }
         let end: BenchEnd = { queue: name };
         if (target === 'kafka') {
           await createBenchTopic(kafka, name, 4);
@@ -64,10 +73,12 @@ async function main(): Promise<void> {
         const allocations = join(dir, 'allocations.json');
         const env = values.allocations ? { NODE_OPTIONS: `--require ${SAMPLER}`, FLOWTRACER_BENCH_ALLOCATIONS: allocations } : undefined;
         try {
-          const f = await runExecutor({ cli, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-compare', { topic: source }, end), ...(values['cpu-prof'] ? { cpuProfileDir: resolve(values['cpu-prof']) } : {}), ...(env ? { env } : {}) });
+          const f = await runExecutor({ cli, dir, brokers: broker.brokers, amqpUrl, flow: benchFlow('bench-compare', from, end), ...(values['cpu-prof'] ? { cpuProfileDir: resolve(values['cpu-prof']) } : {}), ...(env ? { env } : {}) });
           if (f.exitCode !== 0) throw new Error(`${cli} exited with ${f.exitCode}:\n${f.stderr}`);
           const arrived = target === 'kafka' ? f.delivered : await queueDepth(amqpUrl, name);
           if (f.delivered !== count || arrived !== count) throw new Error(`${cli}: expected ${count} delivered, the journal says ${f.delivered} and the target holds ${arrived}`);
+          const left = 'queue' in from ? await queueDepth(amqpUrl, from.queue) : 0;
+          if (left !== 0) throw new Error(`${cli}: ${left} messages left in the drained ${'queue' in from ? from.queue : ''}`);
           const sampled = values.allocations ? (JSON.parse(readFileSync(allocations, 'utf8')) as { total: number; top: { where: string; bytes: number }[] }) : undefined;
           const result: Round = { rate: count / (f.transferMs / 1000), cpuMicros: (f.cpuSeconds * 1e6) / count, ...(sampled ? { allocatedBytes: sampled.total / count } : {}) };
           results.get(cli)!.push(result);
@@ -76,6 +87,7 @@ async function main(): Promise<void> {
         } finally {
           rmSync(dir, { recursive: true, force: true });
           if (target === 'mq') await deleteQueue(amqpUrl, name).catch(() => undefined);
+          if ('queue' in from) await deleteQueue(amqpUrl, from.queue).catch(() => undefined);
         }
       }
     }

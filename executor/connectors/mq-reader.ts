@@ -55,7 +55,12 @@ function sameMessage(a: Delivered, b: Delivered): boolean {
 /** AMQP headers as text: strings as they are, anything else (x-death's tables, numbers) as JSON. */
 export function amqpHeaderText(raw: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw ?? {})) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  // Own names only, as Object.entries gives them, without an array a header: this runs for every message read.
+  for (const name in raw) {
+    if (!Object.hasOwn(raw, name)) continue;
+    const value = raw[name];
+    headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
   return headers;
 }
 
@@ -191,7 +196,8 @@ export class MqReader implements SourceReader {
     try {
       while (this.taken < limit && !signal.aborted) {
         if (this.failure) throw this.failure;
-        const link = await this.live(signal);
+        // A live channel with a delivery waiting (the common case, with a prefetch) takes no await: no promise a message.
+        const link = this.link.lost ? await this.live(signal) : this.link;
         let message: Delivered | undefined | false;
         try {
           if (!counted) {
@@ -199,7 +205,7 @@ export class MqReader implements SourceReader {
             counted = true;
             continue;
           }
-          message = await this.next(link, signal, limit);
+          message = link.consumerTag !== undefined && link.buffer.length > 0 ? link.buffer.shift() : await this.next(link, signal, limit);
         } catch (error) {
           if (link.lost || this.failure) continue; // the channel closed under the call: reopen it, or report why
           throw error;

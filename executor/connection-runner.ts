@@ -212,36 +212,60 @@ function commitSettled(ctx: RunContext, job: ConnectionJob, entry: InFlight & { 
   }
 }
 
-async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder, traceSeed: string): Promise<Settled | 'unsent'> {
-  // Its hop's span (traced) or just a new span id: the message travels on with the trace continued.
-  const incoming = parseTraceparent(message.headers.traceparent);
-  const span = (ctx.telemetry ?? NO_TELEMETRY).startHop(job.spans, message, incoming, incoming ? undefined : derivedTraceId(traceSeed, message.position));
-  const headers = withTraceparent(message.headers, span.context);
-  const traceId = span.context.traceId;
-  // Records are written out field by field, in the journal's order (connection, traceId, key, source, t, …): one object each.
-  // Not `{ ...fields, t }`: in V8 a spread followed by more properties takes a slow path (~1 µs each).
-  const check = job.validator.check(message.value);
-  if (!check.valid) {
-    if (job.mode === 'warn') ctx.log('warn', `${job.id}: message ${message.key ?? message.position} does not match the schema: ${check.problem}`, job.target);
-    if (job.mode === 'dry-run') {
-      ctx.journal.append({ connection: job.id, traceId, key: message.key, source: message.position, t: 'filtered', reason: `would not pass the schema: ${check.problem}` });
-      span.ended('filtered');
-      return 'filtered';
+/**
+ * Checks and traces one message; one to be written goes on to `writeOne`. Not async itself: a
+ * message settled here (filtered, parked by its schema, a dry run) needs no async frame, and the
+ * one that is written gets the smallest frame there is (see `writeOne`).
+ */
+function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder, traceSeed: string): Promise<Settled | 'unsent'> {
+  try {
+    // Its hop's span (traced) or just a new span id: the message travels on with the trace continued.
+    const incoming = parseTraceparent(message.headers.traceparent);
+    const span = (ctx.telemetry ?? NO_TELEMETRY).startHop(job.spans, message, incoming, incoming ? undefined : derivedTraceId(traceSeed, message.position));
+    const headers = withTraceparent(message.headers, span.context);
+    // Records are written out field by field, in the journal's order (connection, traceId, key, source, t, …): one object each.
+    // Not `{ ...fields, t }`: in V8 a spread followed by more properties takes a slow path (~1 µs each).
+    const check = job.validator.check(message.value);
+    if (!check.valid) {
+      if (job.mode === 'warn') ctx.log('warn', `${job.id}: message ${message.key ?? message.position} does not match the schema: ${check.problem}`, job.target);
+      if (job.mode === 'dry-run') {
+        ctx.journal.append({ connection: job.id, traceId: span.context.traceId, key: message.key, source: message.position, t: 'filtered', reason: `would not pass the schema: ${check.problem}` });
+        span.ended('filtered');
+        return Promise.resolve('filtered');
+      }
+      if (job.mode === 'strict') return Promise.resolve(park(ctx, job, message, headers, span, `the payload does not match the schema: ${check.problem}`, undefined, 0));
     }
-    if (job.mode === 'strict') return park(ctx, job, message, headers, span, `the payload does not match the schema: ${check.problem}`, undefined, 0);
+    if (job.mode === 'dry-run' || !job.writer) {
+      ctx.journal.append({ connection: job.id, traceId: span.context.traceId, key: message.key, source: message.position, t: 'delivered', target: 'dry-run' });
+      span.delivered(undefined, false);
+      return Promise.resolve('delivered');
+    }
+    if (ctx.stopReading.aborted) {
+      span.ended('unsent');
+      return Promise.resolve('unsent');
+    }
+    return writeOne(ctx, job, job.writer, message, headers, span, slots, turns);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  if (job.mode === 'dry-run' || !job.writer) {
-    ctx.journal.append({ connection: job.id, traceId, key: message.key, source: message.position, t: 'delivered', target: 'dry-run' });
-    span.delivered(undefined, false);
-    return 'delivered';
-  }
-  if (ctx.stopReading.aborted) {
-    span.ended('unsent');
-    return 'unsent';
-  }
+}
+
+/** How the retries of a message went, once its first attempt failed. */
+interface Retries {
+  attempts: number;
+  inDoubt: boolean;
+}
+
+/**
+ * Writes one message: its in-flight record made durable, its turn per key, a write slot, the
+ * write, then its delivered record (or parked). Every message goes through here, so it holds no
+ * closure (which would cost a context a call) and few locals across its awaits (its async frame
+ * holds them all): the retries of a failed first attempt are `retryWrite`'s.
+ */
+async function writeOne(ctx: RunContext, job: ConnectionJob, writer: TargetWriter, message: SourceMessage, headers: Record<string, string>, span: HopSpan, slots: WriteSlots, turns: KeyOrder): Promise<Settled | 'unsent'> {
   // Its place in line per key (the message key and the key the target orders by) is taken now, in read order.
-  const turn = turns.enter([message.key, job.writer.orderKey?.(message)]);
-  ctx.journal.append({ connection: job.id, traceId, key: message.key, source: message.position, t: 'in-flight' });
+  const turn = turns.enter([message.key, writer.orderKey?.(message)]);
+  ctx.journal.append({ connection: job.id, traceId: span.context.traceId, key: message.key, source: message.position, t: 'in-flight' });
   try {
     // The in-flight record is durable before the target sees the message: duplicates after a kill are attributable.
     await ctx.journal.flush();
@@ -256,8 +280,7 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
   }
   const outgoing: FlowMessage = { key: message.key, value: message.value, headers };
   let delivery: Delivery;
-  let attempts = 0;
-  let inDoubt = false;
+  let retries: Retries | undefined;
   // At most maxInFlight messages are written and unconfirmed (retries keep their slot).
   if (!slots.tryAcquire()) await slots.acquire();
   try {
@@ -269,27 +292,12 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     }
     const started = ctx.clock.now();
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
-    attempts = 1;
     try {
       // The first attempt made here: the retries' closures are built only for a message that needs them.
-      delivery = await job.writer.write(outgoing, ctx.signal);
+      delivery = await writer.write(outgoing, ctx.signal);
     } catch (error) {
-      delivery = await retryingAfter(
-        error,
-        started,
-        (attempt, signal) => {
-          attempts = attempt;
-          return job.writer!.write(outgoing, signal);
-        },
-        job.schedule,
-        ctx.clock,
-        ctx.signal,
-        ({ attempt, waitMs, error }) => {
-          inDoubt ||= unanswered(error);
-          span.retrying(attempt, waitMs, error);
-          ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, ...job.identity, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
-        },
-      );
+      retries = { attempts: 1, inDoubt: false };
+      delivery = await retryWrite(ctx, job, writer, message, outgoing, span, error, started, retries);
     }
   } catch (error) {
     if (ctx.signal.aborted) {
@@ -298,20 +306,41 @@ async function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMe
     }
     const reason = error instanceof RetriesExhausted ? error.message : error instanceof Error ? error.message : String(error);
     const cause = error instanceof RetriesExhausted ? error.lastError : error;
-    inDoubt ||= unanswered(cause);
-    return park(ctx, job, message, headers, span, reason, cause, attempts, inDoubt);
+    // An abort before the first attempt leaves no retries: that attempt was never made.
+    return park(ctx, job, message, headers, span, reason, cause, retries?.attempts ?? 1, (retries?.inDoubt ?? false) || unanswered(cause));
   } finally {
     slots.release();
     turn.leave();
   }
-  const delivered: { -readonly [K in keyof DeliveredRecord]: DeliveredRecord[K] } = { connection: job.id, traceId, key: message.key, source: message.position, t: 'delivered', target: delivery.position };
+  const inDoubt = retries?.inDoubt ?? false;
+  const delivered: { -readonly [K in keyof DeliveredRecord]: DeliveredRecord[K] } = { connection: job.id, traceId: span.context.traceId, key: message.key, source: message.position, t: 'delivered', target: delivery.position };
   if (inDoubt) delivered.inDoubt = true;
   if (ctx.payloads === 'all') delivered.payload = message.value.toString('base64');
   ctx.journal.append(delivered);
-  if (ctx.deliveredEvents !== false) ctx.emit(Object.assign({ type: 'message-delivered' as const, runId: ctx.runId, connection: job.id, traceId, key: message.key, source: message.position }, job.identity, { sourcePosition: message.position, targetPosition: delivery.position }));
+  if (ctx.deliveredEvents !== false) ctx.emit(Object.assign({ type: 'message-delivered' as const, runId: ctx.runId, connection: job.id, traceId: span.context.traceId, key: message.key, source: message.position }, job.identity, { sourcePosition: message.position, targetPosition: delivery.position }));
   span.delivered(delivery, inDoubt);
-  if (delivery.reply && job.onReply) await job.onReply(delivery.reply, traceId, ctx.signal);
+  if (delivery.reply && job.onReply) await job.onReply(delivery.reply, span.context.traceId, ctx.signal);
   return 'delivered';
+}
+
+/** The retries of a message whose first attempt failed with `error`, by the connection's schedule; `retries` says how they went. */
+function retryWrite(ctx: RunContext, job: ConnectionJob, writer: TargetWriter, message: SourceMessage, outgoing: FlowMessage, span: HopSpan, error: unknown, started: number, retries: Retries): Promise<Delivery> {
+  return retryingAfter(
+    error,
+    started,
+    (attempt, signal) => {
+      retries.attempts = attempt;
+      return writer.write(outgoing, signal);
+    },
+    job.schedule,
+    ctx.clock,
+    ctx.signal,
+    ({ attempt, waitMs, error }) => {
+      retries.inDoubt ||= unanswered(error);
+      span.retrying(attempt, waitMs, error);
+      ctx.emit({ type: 'message-retrying', runId: ctx.runId, connection: job.id, ...job.identity, key: message.key, attempt, waitMs, error: error instanceof Error ? error.message : String(error) });
+    },
+  );
 }
 
 /** A failed attempt without an answer (timeout, lost connection), or one its connector calls in doubt (a gateway's 503), may have reached the target all the same. */

@@ -214,8 +214,8 @@ function commitSettled(ctx: RunContext, job: ConnectionJob, entry: InFlight & { 
 
 /**
  * Checks and traces one message; one to be written goes on to `writeOne`. Not async itself: a
- * message settled here (filtered, parked by its schema, a dry run) needs no async frame, and the
- * one that is written gets the smallest frame there is (see `writeOne`).
+ * message settled here (filtered, parked by its schema, a dry run) needs no async frame, and
+ * `writeOne`'s frame holds only what a write needs.
  */
 function deliverOne(ctx: RunContext, job: ConnectionJob, message: SourceMessage, slots: WriteSlots, turns: KeyOrder, traceSeed: string): Promise<Settled | 'unsent'> {
   try {
@@ -306,7 +306,7 @@ async function writeOne(ctx: RunContext, job: ConnectionJob, writer: TargetWrite
     }
     const reason = error instanceof RetriesExhausted ? error.message : error instanceof Error ? error.message : String(error);
     const cause = error instanceof RetriesExhausted ? error.lastError : error;
-    // An abort before the first attempt leaves no retries: that attempt was never made.
+    // `retries` was made when the first attempt failed: what reaches here failed at least once.
     return park(ctx, job, message, headers, span, reason, cause, retries?.attempts ?? 1, (retries?.inDoubt ?? false) || unanswered(cause));
   } finally {
     slots.release();

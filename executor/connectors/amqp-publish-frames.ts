@@ -73,17 +73,17 @@ export function writesFramesOn(channel: ConfirmChannel): boolean {
  */
 export function publishPersistent(channel: ConfirmChannel, publish: PersistentPublish, confirmed: (error: unknown) => void): boolean {
   const internals = internalsOf(channel);
-  const frames = internals ? encodeFrames(internals.ch, internals.connection.frameMax, publish) : undefined;
-  const buffer = frames && internals!.connection.channels[internals!.ch]?.buffer;
-  if (!buffer) {
-    const { exchange, routingKey, headers, messageId, content } = publish;
-    return channel.publish(exchange, routingKey, content, { persistent: true, mandatory: true, headers, messageId }, confirmed);
+  const buffer = internals?.connection.channels[internals.ch]?.buffer;
+  const frames = internals && buffer ? encodeFrames(internals.ch, internals.connection.frameMax, publish) : undefined;
+  if (internals && buffer && frames) {
+    internals.connection.sentSinceLastCheck = true;
+    const room = buffer.write(frames);
+    // As amqplib's ConfirmChannel: the callback is queued once the publish was written.
+    internals.pushConfirmCallback(confirmed);
+    return room;
   }
-  internals!.connection.sentSinceLastCheck = true;
-  const room = buffer.write(frames!);
-  // As amqplib's ConfirmChannel: the callback is queued once the publish was written.
-  internals!.pushConfirmCallback(confirmed);
-  return room;
+  const { exchange, routingKey, headers, messageId, content } = publish;
+  return channel.publish(exchange, routingKey, content, { persistent: true, mandatory: true, headers, messageId }, confirmed);
 }
 
 /** The method, content header and body frames of the publish, in one buffer; undefined for what this leaves to amqplib. */

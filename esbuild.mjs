@@ -40,6 +40,7 @@ const lazyBundles = {
  * - protocol/decoder: a record's varlong read through eight BigInt-backed Longs and more.
  * - producer/groupMessagesPerPartition: quadratic in a send's size.
  * - producer/partitioners/default/murmur2: a keyed record's hash, on BigInt-backed Longs; ours is murmurhash's.
+ * - recordBatch/record/v0: each record in an encoder it outgrows, and each header in one of its own.
  */
 const KAFKAJS_REPLACEMENTS = new Map([
   ['protocol/recordBatch/crc32C/crc32C', 'kafka-crc32c.ts'],
@@ -47,6 +48,7 @@ const KAFKAJS_REPLACEMENTS = new Map([
   ['protocol/decoder', 'kafka-decoder.ts'],
   ['producer/groupMessagesPerPartition', 'kafka-partition-groups.ts'],
   ['producer/partitioners/default/murmur2', 'kafka-murmur2.ts'],
+  ['protocol/recordBatch/record/v0', 'kafka-record.ts'],
 ].map(([module, ours]) => [join(repo, 'node_modules', 'kafkajs', 'src', ...module.split('/')), join(repo, 'executor', 'connectors', ours)]));
 const kafkajsReplacements = {
   name: 'kafkajs-replacements',

@@ -10,7 +10,10 @@ interface KafkajsEncoder {
   ensureAvailable(length: number): void;
   writeBufferInternal(buffer: Buffer): void;
   writeBytes(value: unknown): this;
+  writeInt8(value: number): this;
   writeInt32(value: number): this;
+  writeVarIntString(value: string | null): this;
+  writeVarIntBytes(value: unknown): this;
   writeEncoder(value: KafkajsEncoder): this;
   writeEncoderArray(value: readonly KafkajsEncoder[]): this;
   writeVarInt(value: number): this;
@@ -21,6 +24,7 @@ interface KafkajsEncoder {
 interface KafkajsEncoderClass {
   new (initialSize?: number): KafkajsEncoder;
   sizeOfVarInt(value: number): number;
+  sizeOfVarIntBytes(value: unknown): number;
   sizeOfVarLong(value: unknown): number;
   nextPowerOfTwo(value: number): number;
 }

@@ -77,8 +77,10 @@ async function main(): Promise<void> {
           if (f.exitCode !== 0) throw new Error(`${cli} exited with ${f.exitCode}:\n${f.stderr}`);
           const arrived = target === 'kafka' ? f.delivered : await queueDepth(amqpUrl, name);
           if (f.delivered !== count || arrived !== count) throw new Error(`${cli}: expected ${count} delivered, the journal says ${f.delivered} and the target holds ${arrived}`);
-          const left = 'queue' in from ? await queueDepth(amqpUrl, from.queue) : 0;
-          if (left !== 0) throw new Error(`${cli}: ${left} messages left in the drained ${'queue' in from ? from.queue : ''}`);
+          if ('queue' in from) {
+            const left = await queueDepth(amqpUrl, from.queue);
+            if (left !== 0) throw new Error(`${cli}: ${left} messages left in the drained ${from.queue}`);
+          }
           const sampled = values.allocations ? (JSON.parse(readFileSync(allocations, 'utf8')) as { total: number; top: { where: string; bytes: number }[] }) : undefined;
           const result: Round = { rate: count / (f.transferMs / 1000), cpuMicros: (f.cpuSeconds * 1e6) / count, ...(sampled ? { allocatedBytes: sampled.total / count } : {}) };
           results.get(cli)!.push(result);

@@ -111,8 +111,8 @@ export function encodeFrames(channel: number, frameMax: number, publish: Persist
   let at = frameStart(out, 0, FRAME_METHOD, channel, methodLength);
   at = out.writeUInt32BE(BASIC_PUBLISH, at);
   at = out.writeUInt16BE(0, at); // ticket
-  at = shortString(out, at, exchange, exchangeLength);
-  at = shortString(out, at, routingKey, routingKeyLength);
+  at = shortString(out, at, exchange);
+  at = shortString(out, at, routingKey);
   out[at++] = 1; // mandatory, not immediate
   out[at++] = FRAME_END;
   at = frameStart(out, at, FRAME_HEADER, channel, headerLength);
@@ -122,14 +122,15 @@ export function encodeFrames(channel: number, frameMax: number, publish: Persist
   at = out.writeUInt16BE(HEADERS_FLAG | DELIVERY_MODE_FLAG | (messageId === undefined ? 0 : MESSAGE_ID_FLAG), at);
   at = out.writeUInt32BE(tableLength, at);
   for (const name in headers) {
-    at = shortString(out, at, name, Buffer.byteLength(name));
-    const value = headers[name]!;
+    at = shortString(out, at, name);
     out[at++] = 0x53; // 'S'
-    at = out.writeUInt32BE(Buffer.byteLength(value), at);
-    at += out.write(value, at);
+    // The value first, then its length before it: the buffer was sized for both, and its length is what was written.
+    const written = out.write(headers[name]!, at + 4);
+    out.writeUInt32BE(written, at);
+    at += 4 + written;
   }
   out[at++] = PERSISTENT;
-  if (messageId !== undefined) at = shortString(out, at, messageId, messageIdLength);
+  if (messageId !== undefined) at = shortString(out, at, messageId);
   out[at++] = FRAME_END;
   if (bodyFrame > 0) {
     at = frameStart(out, at, FRAME_BODY, channel, content.length);
@@ -145,7 +146,9 @@ function frameStart(out: Buffer, at: number, type: number, channel: number, size
   return out.writeUInt32BE(size, at + 3);
 }
 
-function shortString(out: Buffer, at: number, text: string, length: number): number {
+/** A length byte and the text's UTF-8 (at most 255 bytes, checked when the buffer was sized): its length is what was written. */
+function shortString(out: Buffer, at: number, text: string): number {
+  const length = out.write(text, at + 1);
   out[at] = length;
-  return at + 1 + out.write(text, at + 1);
+  return at + 1 + length;
 }

@@ -1,8 +1,8 @@
 // Builds every bundle of FlowTracer: extension, language server, executor + CLI, webviews (diagram, Messages panel), editor tests.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = dirname(fileURLToPath(import.meta.url));
@@ -96,15 +96,85 @@ const flowSchemaValidator = {
   },
 };
 
+/** yaml's ES module build (the same code as its CommonJS one) is bundled as plain functions; the CommonJS one is
+ * reached through esbuild's getters on every call, which costs the parse of a large flow some 10%. */
+const YAML_ES_MODULE = { yaml: './node_modules/yaml/browser/index.js' };
+
+const FLOW_DIR = join(repo, 'flow');
+/** flow/ modules only the build runs (they make the shipped validator, see flowSchemaValidator): in no bundle. */
+const BUILD_TIME_FLOW_MODULES = new Set(['flow-schema-validator', 'shipped-flow-schema-validator']);
+/** Every module of flow/ (the language: parsing, checks, schema, edits, export) by its path there, without `.ts`. */
+const FLOW_MODULES = readdirSync(FLOW_DIR, { recursive: true })
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.slice(0, -'.ts'.length).split(sep).join('/'))
+  .filter((module) => !BUILD_TIME_FLOW_MODULES.has(module))
+  .sort();
+const FLOW_BUNDLE = 'dist/shared/flow.js';
+
+/**
+ * dist/shared/flow.js: flow/ and yaml, once for the language server, the client's flow-language.js and the
+ * executor (each of which would otherwise carry its own ~330 KB copy): every flow module as a namespace
+ * of `modules`, and yaml as `yaml`.
+ */
+const flowBundle = {
+  ...node,
+  stdin: {
+    contents: [
+      ...FLOW_MODULES.map((module, i) => `import * as m${i} from './flow/${module}';`),
+      `export const modules = { ${FLOW_MODULES.map((module, i) => `${JSON.stringify(module)}: m${i}`).join(', ')} };`,
+      "export * as yaml from 'yaml';",
+    ].join('\n'),
+    resolveDir: repo,
+    sourcefile: 'shared-flow-bundle.ts',
+    loader: 'ts',
+  },
+  outfile: FLOW_BUNDLE,
+  alias: YAML_ES_MODULE,
+  plugins: [flowSchemaValidator],
+};
+
+/**
+ * In a bundle that lives in dist/<folder>/: an import of a flow/ module (from outside flow/) or of yaml is
+ * dist/shared/flow.js's, required at run time, instead of a copy of its own.
+ */
+const sharedFlow = {
+  name: 'shared-flow',
+  setup(build) {
+    const bundle = '../shared/flow.js';
+    build.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'file' ? { path: 'yaml', namespace: 'shared-flow' } : undefined));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.namespace === 'shared-flow') return { path: args.path, external: true };
+      if (args.importer.startsWith(FLOW_DIR + sep)) return undefined;
+      const target = join(args.resolveDir, args.path).replace(/\.(ts|js)$/, '');
+      if (!target.startsWith(FLOW_DIR + sep)) return undefined;
+      const module = relative(FLOW_DIR, target).split(sep).join('/');
+      if (!FLOW_MODULES.includes(module)) return { errors: [{ text: `flow/${module} is not a module of ${FLOW_BUNDLE}` }] };
+      return { path: module, namespace: 'shared-flow' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'shared-flow' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(bundle)})${args.path === 'yaml' ? '.yaml' : `.modules[${JSON.stringify(args.path)}]`};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  // Activation loads extension.js only; client/lazy-bundles.ts requires the other two on first use.
+  flowBundle,
+  // Activation loads extension.js only (its few flow/ modules bundled in it); client/lazy-bundles.ts requires the other two on first use.
   {
     ...node,
-    entryPoints: { 'client/extension': 'client/extension.ts', 'client/flow-language': 'client/flow-language.ts', 'client/language-client': 'client/language-client.ts' },
+    entryPoints: { 'client/extension': 'client/extension.ts', 'client/language-client': 'client/language-client.ts' },
     outdir: 'dist',
     external: ['vscode'],
     plugins: [lazyBundles, flowSchemaValidator],
+  },
+  {
+    ...node,
+    entryPoints: { 'client/flow-language': 'client/flow-language.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [lazyBundles, sharedFlow],
   },
   // Also the `flowtracer-language-server` command of package.json's bin (other editors run it with --stdio).
   {
@@ -112,10 +182,7 @@ const builds = [
     entryPoints: { 'server/server': 'server/server.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    // yaml's ES module build (the same code as its CommonJS one) is bundled as plain functions; the CommonJS one is
-    // reached through esbuild's getters on every call, which costs the parse of a large flow some 10%.
-    alias: { yaml: './node_modules/yaml/browser/index.js' },
-    plugins: [flowSchemaValidator],
+    plugins: [sharedFlow],
   },
   {
     ...node,
@@ -123,7 +190,7 @@ const builds = [
     entryPoints: { 'executor/cli': 'executor/cli.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [kafkajsReplacements, flowSchemaValidator],
+    plugins: [kafkajsReplacements, sharedFlow],
   },
   {
     ...common,

@@ -22,6 +22,8 @@ describe('the .vsix package', () => {
       // One executor bundle: the `flowtracer` CLI and the extension's executor child (--executor-child).
       'dist/executor/cli.js',
       'dist/server/server.js',
+      // The flow language (flow/ and yaml) once, for the server, the client's flow-language.js and the executor.
+      'dist/shared/flow.js',
       'dist/webview/diagram.css', 'dist/webview/layout-worker.js', 'dist/webview/main.js', 'dist/webview/messages.css', 'dist/webview/messages.js',
       'language-configuration.json', 'media/flow-file.svg', 'media/flowtracer-activity.svg', 'media/icon.png',
       // The README's screenshots and the walkthrough's pages.
@@ -36,19 +38,31 @@ describe('the .vsix package', () => {
     const heavy = (source: string): boolean =>
       /node_modules\/(yaml|ajv|vscode-languageclient|vscode-jsonrpc|vscode-languageserver-protocol|pg|pg-[a-z]+)\//.test(source) || source.endsWith('flow.schema.json');
     assert.deepEqual(sources('extension').filter(heavy), []);
+    assert.doesNotMatch(readFileSync(join(repo, 'dist', 'client', 'extension.js'), 'utf8'), /shared\/flow\.js/, 'activation does not load the shared flow language');
     for (const bundle of ['flow-language', 'language-client']) assert.deepEqual(sources(bundle).filter((s) => /node_modules\/pg(-[a-z]+)?\//.test(s)), [], `${bundle}.js holds no database driver`);
-    assert.ok(sources('flow-language').some((s) => s.includes('node_modules/yaml/')), 'parsing is in flow-language.js');
+    assert.ok(sources('flow-language').some((s) => s === 'shared-flow:parse'), 'parsing is reached through flow-language.js');
     assert.ok(sources('language-client').some((s) => s.includes('node_modules/vscode-languageclient/')), 'the client is in language-client.js');
   });
 
   it('holds the flow schema validator precompiled: no bundle compiles it at startup, and only the executor holds ajv\'s compiler (for payload schemas)', () => {
     const sources = (bundle: string): string[] =>
       (JSON.parse(readFileSync(join(repo, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
-    for (const bundle of ['client/flow-language', 'server/server', 'executor/cli']) {
-      const all = sources(bundle);
-      assert.ok(all.includes('flow-schema-validator:shipped-flow-schema-validator'), `${bundle}.js holds the precompiled validator`);
-      assert.deepEqual(all.filter((s) => /flow\/(shipped-flow-schema-validator|flow-schema-validator)\.ts$/.test(s)), [], `${bundle}.js does not compile the flow schema`);
+    const all = sources('shared/flow');
+    assert.ok(all.includes('flow-schema-validator:shipped-flow-schema-validator'), 'shared/flow.js holds the precompiled validator');
+    assert.deepEqual(all.filter((s) => /flow\/(shipped-flow-schema-validator|flow-schema-validator)\.ts$/.test(s)), [], 'shared/flow.js does not compile the flow schema');
+    for (const bundle of ['shared/flow', 'client/flow-language', 'server/server']) assert.deepEqual(sources(bundle).filter((s) => /node_modules\/ajv\/lib\/(compile|core)/.test(s)), [], `${bundle}.js holds no ajv compiler`);
+  });
+
+  it('holds the flow language once: the server, the client\'s flow-language.js and the executor require shared/flow.js for flow/ and yaml', () => {
+    const sources = (bundle: string): string[] =>
+      (JSON.parse(readFileSync(join(repo, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
+    const shared = sources('shared/flow');
+    assert.ok(shared.some((s) => s.endsWith('flow/incremental-parse.ts')) && shared.some((s) => s.includes('node_modules/yaml/browser/')), 'shared/flow.js holds flow/ and yaml (its ES module build)');
+    for (const bundle of ['server/server', 'client/flow-language', 'executor/cli']) {
+      const own = sources(bundle).filter((s) => /(^|\/)flow\/[^/]+|node_modules\/yaml\/|flow\.schema\.json$/.test(s) && !s.startsWith('shared-flow:'));
+      assert.deepEqual(own, [], `${bundle}.js holds no flow/, yaml or schema of its own`);
+      assert.ok(sources(bundle).includes('shared-flow:yaml'), `${bundle}.js reaches yaml through shared/flow.js`);
+      assert.match(readFileSync(join(repo, 'dist', `${bundle}.js`), 'utf8'), /require\("\.\.\/shared\/flow\.js"\)/, `${bundle}.js requires shared/flow.js`);
     }
-    for (const bundle of ['client/flow-language', 'server/server']) assert.deepEqual(sources(bundle).filter((s) => /node_modules\/ajv\/lib\/(compile|core)/.test(s)), [], `${bundle}.js holds no ajv compiler`);
   });
 });

@@ -141,10 +141,10 @@ const sharedFlow = {
   name: 'shared-flow',
   setup(build) {
     const bundle = '../shared/flow.js';
-    build.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'file' ? { path: 'yaml', namespace: 'shared-flow' } : undefined));
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'shared-flow' }));
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      // The require of the shared bundle itself; no flow/ file is loaded here, so no import comes from one.
       if (args.namespace === 'shared-flow') return { path: args.path, external: true };
-      if (args.importer.startsWith(FLOW_DIR + sep)) return undefined;
       const target = join(args.resolveDir, args.path).replace(/\.(ts|js)$/, '');
       if (!target.startsWith(FLOW_DIR + sep)) return undefined;
       const module = relative(FLOW_DIR, target).split(sep).join('/');
@@ -167,7 +167,7 @@ const builds = [
     entryPoints: { 'client/extension': 'client/extension.ts', 'client/language-client': 'client/language-client.ts' },
     outdir: 'dist',
     external: ['vscode'],
-    plugins: [lazyBundles, flowSchemaValidator],
+    plugins: [lazyBundles],
   },
   {
     ...node,

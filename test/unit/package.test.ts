@@ -6,6 +6,11 @@ import { join } from 'node:path';
 
 const repo = join(__dirname, '..', '..');
 
+/** The sources a bundle of dist/ was built from (`client/extension`…), from its source map. */
+function sourcesOf(bundle: string): string[] {
+  return (JSON.parse(readFileSync(join(repo, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
+}
+
 function packagedFiles(): string[] {
   const vsce = join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
   const out = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: repo, encoding: 'utf8' });
@@ -33,8 +38,7 @@ describe('the .vsix package', () => {
   });
 
   it('activates from a bundle without yaml, ajv, the schema or vscode-languageclient: those load on first use; no database driver at all (a run store is read through the executor)', () => {
-    const sources = (bundle: string): string[] =>
-      (JSON.parse(readFileSync(join(repo, 'dist', 'client', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
+    const sources = (bundle: string): string[] => sourcesOf(`client/${bundle}`);
     const heavy = (source: string): boolean =>
       /node_modules\/(yaml|ajv|vscode-languageclient|vscode-jsonrpc|vscode-languageserver-protocol|pg|pg-[a-z]+)\//.test(source) || source.endsWith('flow.schema.json');
     assert.deepEqual(sources('extension').filter(heavy), []);
@@ -45,23 +49,19 @@ describe('the .vsix package', () => {
   });
 
   it('holds the flow schema validator precompiled: no bundle compiles it at startup, and only the executor holds ajv\'s compiler (for payload schemas)', () => {
-    const sources = (bundle: string): string[] =>
-      (JSON.parse(readFileSync(join(repo, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
-    const all = sources('shared/flow');
+    const all = sourcesOf('shared/flow');
     assert.ok(all.includes('flow-schema-validator:shipped-flow-schema-validator'), 'shared/flow.js holds the precompiled validator');
     assert.deepEqual(all.filter((s) => /flow\/(shipped-flow-schema-validator|flow-schema-validator)\.ts$/.test(s)), [], 'shared/flow.js does not compile the flow schema');
-    for (const bundle of ['shared/flow', 'client/flow-language', 'server/server']) assert.deepEqual(sources(bundle).filter((s) => /node_modules\/ajv\/lib\/(compile|core)/.test(s)), [], `${bundle}.js holds no ajv compiler`);
+    for (const bundle of ['shared/flow', 'client/flow-language', 'server/server']) assert.deepEqual(sourcesOf(bundle).filter((s) => /node_modules\/ajv\/lib\/(compile|core)/.test(s)), [], `${bundle}.js holds no ajv compiler`);
   });
 
   it('holds the flow language once: the server, the client\'s flow-language.js and the executor require shared/flow.js for flow/ and yaml', () => {
-    const sources = (bundle: string): string[] =>
-      (JSON.parse(readFileSync(join(repo, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources;
-    const shared = sources('shared/flow');
+    const shared = sourcesOf('shared/flow');
     assert.ok(shared.some((s) => s.endsWith('flow/incremental-parse.ts')) && shared.some((s) => s.includes('node_modules/yaml/browser/')), 'shared/flow.js holds flow/ and yaml (its ES module build)');
     for (const bundle of ['server/server', 'client/flow-language', 'executor/cli']) {
-      const own = sources(bundle).filter((s) => /(^|\/)flow\/[^/]+|node_modules\/yaml\/|flow\.schema\.json$/.test(s) && !s.startsWith('shared-flow:'));
+      const own = sourcesOf(bundle).filter((s) => /(^|\/)flow\/[^/]+|node_modules\/yaml\/|flow\.schema\.json$/.test(s) && !s.startsWith('shared-flow:'));
       assert.deepEqual(own, [], `${bundle}.js holds no flow/, yaml or schema of its own`);
-      assert.ok(sources(bundle).includes('shared-flow:yaml'), `${bundle}.js reaches yaml through shared/flow.js`);
+      assert.ok(sourcesOf(bundle).includes('shared-flow:yaml'), `${bundle}.js reaches yaml through shared/flow.js`);
       assert.match(readFileSync(join(repo, 'dist', `${bundle}.js`), 'utf8'), /require\("\.\.\/shared\/flow\.js"\)/, `${bundle}.js requires shared/flow.js`);
     }
   });

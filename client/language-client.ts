@@ -1,6 +1,7 @@
 // Starts the bundled FlowTracer language server for flow-yaml documents (entry of dist/client/language-client.js, loaded on first use).
+import { MessageChannel, Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, PortMessageReader, PortMessageWriter, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FLOW_LANGUAGE_ID, type LanguageServerInitOptions, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 
 export async function startLanguageClient(
@@ -8,9 +9,23 @@ export async function startLanguageClient(
   log: vscode.LogOutputChannel,
 ): Promise<LanguageClient> {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server', 'server.js').fsPath;
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  // The server runs in a worker thread of the extension host, not a process of its own: no process to spawn
+  // (one Node start-up less before the client is ready), its own heap and event loop all the same, so a long
+  // validation never holds the extension host up. Each (re)start is a new worker; the client stops it with
+  // shutdown/exit (server.ts exits the thread), and a worker that is left when the client is disposed is ended.
+  const workers = new Set<Worker>();
+  context.subscriptions.push({ dispose: () => workers.forEach((w) => void w.terminate()) });
+  const serverOptions: ServerOptions = () => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(module, { workerData: { languageServerPort: port2 }, transferList: [port2], stdout: true, stderr: true });
+    workers.add(worker);
+    // Whatever the server writes to its stdout or stderr (never LSP: that goes through the port) lands in the log.
+    worker.stdout.on('data', (chunk: Buffer) => log.info(chunk.toString().trimEnd()));
+    worker.stderr.on('data', (chunk: Buffer) => log.error(chunk.toString().trimEnd()));
+    worker.on('error', (error) => log.error(`language server: ${error.stack ?? String(error)}`));
+    // A thread that ends, however it ends, closes the channel: the client sees it and starts a new one.
+    worker.on('exit', () => workers.delete(worker));
+    return Promise.resolve({ reader: new PortMessageReader(port1), writer: new PortMessageWriter(port1) });
   };
   // An untrusted workspace's server reads no `schema:` path outside the workspace (a UNC path reaches the network).
   const initializationOptions: LanguageServerInitOptions = { trusted: vscode.workspace.isTrusted };

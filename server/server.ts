@@ -1,6 +1,7 @@
 // The FlowTracer language server: LSP wiring only; the language logic lives in language-service.ts.
 import { existsSync } from 'node:fs';
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { type MessagePort, workerData } from 'node:worker_threads';
+import { CodeActionKind, createConnection, PortMessageReader, PortMessageWriter, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
@@ -10,8 +11,12 @@ import { registerLanguageFeatures } from './handlers/language-feature-handler';
 import { diagnosticsModeOf, registerDiagnostics } from './handlers/diagnostics-handler';
 import { registerWatchedFiles, watchSupportOf } from './handlers/watched-files-handler';
 
-// createConnection picks the transport from argv: --stdio, --node-ipc or --socket.
-const connection = createConnection(ProposedFeatures.all);
+// In a worker thread (how VS Code runs it: client/language-client.ts) the transport is the port it was given; in a
+// process of its own (another editor) createConnection picks it from argv: --stdio, --node-ipc or --socket.
+const port = (workerData as { languageServerPort?: MessagePort } | null)?.languageServerPort;
+const connection = port
+  ? createConnection(ProposedFeatures.all, new PortMessageReader(port), new PortMessageWriter(port))
+  : createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 /**
  * Until the client says the workspace is trusted (initializationOptions.trusted, then the

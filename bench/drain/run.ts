@@ -1,9 +1,10 @@
-// bench:drain: draining a RabbitMQ queue (`until: empty`) through the executor, mq→mq against RabbitMQ's Shovel and mq→kafka against PerfTest consuming, in the same run.
+// bench:drain: draining a RabbitMQ queue (`until: empty`) through the executor, mq→mq against RabbitMQ's Shovel and mq→kafka against PerfTest consuming and Kafka's ProducerPerformance writing (the two halves of mq→kafka, each at its own tool's ceiling), in the same run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../executor/run-context';
 import { componentDefaults } from '../../flow/schema';
+import { producerPerformance } from '../references/kafka-perf';
 import { perfTestConsume } from '../references/perf-test';
 import { enableShovel, shovelQueue } from '../references/shovel';
 import { benchTable, type BenchRow } from '../references/bench-table';
@@ -86,6 +87,12 @@ async function main(): Promise<void> {
     const consumed = await filled('perftest');
     console.log(`RabbitMQ PerfTest: 1 consumer, manual acks, qos ${PREFETCH}, ${COUNT.toLocaleString('en-US')} messages…`);
     const perfTest = await perfTestConsume(amqpUrl, consumed.name, COUNT, PREFETCH);
+    // mq→kafka cannot move faster than Kafka accepts writes: Kafka's own producer, same partitions, size and acks, is that half's ceiling.
+    const producerTopic = `bench-drain-producer-perf-${tag}`;
+    topics.push(producerTopic);
+    await createBenchTopic(kafka, producerTopic, PARTITIONS);
+    console.log(`Kafka ProducerPerformance: ${COUNT.toLocaleString('en-US')} records to ${producerTopic} (${PARTITIONS} partitions, acks=all, idempotent)…`);
+    const producerPerf = await producerPerformance(broker.brokers, producerTopic, COUNT, SIZE);
 
     const shovelBest = Math.max(perSecond(shovelBefore), perSecond(shovelAfter));
     const rows: BenchRow[] = [
@@ -95,12 +102,14 @@ async function main(): Promise<void> {
       { label: 'FlowTracer mq→mq until: empty, moving', messages: COUNT, seconds: mqToMq.transferMs / 1000, rate: COUNT / (mqToMq.transferMs / 1000), rssMb: mqToMq.peakRssMb },
       { label: 'FlowTracer mq→mq, whole CLI process', messages: COUNT, seconds: mqToMq.wallMs / 1000, rate: COUNT / (mqToMq.wallMs / 1000), cpuSeconds: mqToMq.cpuSeconds },
       { label: `RabbitMQ PerfTest consuming (qos ${PREFETCH})`, messages: COUNT, rate: perfTest },
+      { label: 'Kafka ProducerPerformance (acks=all, idempotent)', messages: COUNT, rate: producerPerf },
       { label: 'FlowTracer mq→kafka until: empty, moving', messages: COUNT, seconds: mqToKafka.transferMs / 1000, rate: COUNT / (mqToKafka.transferMs / 1000), rssMb: mqToKafka.peakRssMb },
       { label: 'FlowTracer mq→kafka, whole CLI process', messages: COUNT, seconds: mqToKafka.wallMs / 1000, rate: COUNT / (mqToKafka.wallMs / 1000), cpuSeconds: mqToKafka.cpuSeconds },
     ];
     benchTable(rows, [
       { what: 'FlowTracer mq→mq / RabbitMQ Shovel (the better of before and after)', ratio: COUNT / (mqToMq.transferMs / 1000) / shovelBest, target: 1.0 },
       { what: 'FlowTracer mq→kafka / RabbitMQ PerfTest consuming', ratio: COUNT / (mqToKafka.transferMs / 1000) / perfTest, target: 0.8 },
+      { what: 'FlowTracer mq→kafka / Kafka ProducerPerformance (the ceiling of its Kafka half)', ratio: COUNT / (mqToKafka.transferMs / 1000) / producerPerf },
     ]);
     console.log(`CPU: mq→mq ${Math.round((mqToMq.cpuSeconds / COUNT) * 1e6)} µs a message, mq→kafka ${Math.round((mqToKafka.cpuSeconds / COUNT) * 1e6)} µs; journal ${Math.round((mqToMq.journalMb * 1024 * 1024) / COUNT)} B a message`);
   } finally {

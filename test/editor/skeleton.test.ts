@@ -1,6 +1,8 @@
 // The thinnest slice in a real VS Code: a broken flow gets its diagnostic; the diagram panel opens.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
+import { State } from 'vscode-languageclient';
 import { EXTENSION_MODE_TEST, testApi } from '../../client/test-seams';
 import type { FlowTracerApi } from '../../client/extension';
 import { until } from './support/until';
@@ -47,6 +49,12 @@ describe('FlowTracer in VS Code', () => {
     const api = await flowTracer();
     const ready = await until('language client ready', () => api.test.activationTimes().languageClientReady);
     assert.ok(api.languageClient?.isRunning(), 'the language client runs');
+    // The server is a worker thread of this extension host (client/language-client.ts), not a process it spawned.
+    const children = execFileSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.trim().split(/\s+/)[0] === String(process.pid))
+      .join('\n');
+    assert.doesNotMatch(children, /server[/\\]server\.js/, `no language server process among the extension host's children:\n${children}`);
     const { activated, languageClientStarted } = api.test.activationTimes();
     assert.ok(languageClientStarted !== undefined && activated <= ready && languageClientStarted <= ready, 'activate() returns without waiting for the language server');
     console.log(`      activation: activate() ${activated.toFixed(1)} ms; language client started ${languageClientStarted.toFixed(1)} ms after activation began (when a flow was open), ready ${(ready - languageClientStarted).toFixed(1)} ms later`);
@@ -60,5 +68,28 @@ describe('FlowTracer in VS Code', () => {
         .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('flowtracer.diagram')),
     );
     assert.match(tab.label, /^Diagram: broken-syntax\.flow\.yaml$/);
+  });
+
+  it('starts a new language server thread when the one running ends unexpectedly, and diagnostics go on', async () => {
+    const api = await flowTracer();
+    const client = api.languageClient!;
+    const stopped = new Promise<void>((resolve) => {
+      const listener = client.onDidChangeState((change) => {
+        if (change.newState === State.Stopped || change.newState === State.Starting) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    // `exit` without `shutdown`: the server ends its thread with code 1, as a crash would.
+    await client.sendNotification('exit');
+    await stopped;
+    await until('language client running again', () => (client.state === State.Running ? true : undefined));
+    const { uri } = await openFlow('after-restart.flow.yaml', 'flow: restarted\ncomponents:\n  A: { type: kafka\n');
+    const diagnostics = await until('diagnostics from the new server', () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'yaml-syntax');
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(diagnostics[0]!.range.start.line, 2);
   });
 });

@@ -2,7 +2,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { LanguageClient, PortMessageReader, PortMessageWriter, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { FLOW_LANGUAGE_ID, type LanguageServerInitOptions, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
+import { FLOW_LANGUAGE_ID, type LanguageServerInitOptions, type LanguageServerWorkerData, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 
 export async function startLanguageClient(
   context: vscode.ExtensionContext,
@@ -17,7 +17,8 @@ export async function startLanguageClient(
   context.subscriptions.push({ dispose: () => workers.forEach((w) => void w.terminate()) });
   const serverOptions: ServerOptions = () => {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(module, { workerData: { languageServerPort: port2 }, transferList: [port2], stdout: true, stderr: true });
+    const workerData: LanguageServerWorkerData = { languageServerPort: port2 };
+    const worker = new Worker(module, { workerData, transferList: [port2], stdout: true, stderr: true });
     workers.add(worker);
     // Whatever the server writes to its stdout or stderr (never LSP: that goes through the port) lands in the log.
     worker.stdout.on('data', (chunk: Buffer) => log.info(chunk.toString().trimEnd()));

@@ -1,10 +1,10 @@
 // The FlowTracer language server: LSP wiring only; the language logic lives in language-service.ts.
 import { existsSync } from 'node:fs';
-import { type MessagePort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { CodeActionKind, createConnection, PortMessageReader, PortMessageWriter, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
+import { type LanguageServerWorkerData, WORKSPACE_TRUSTED_NOTIFICATION } from '../protocol/language-server';
 import { getFlowLanguageService } from './language-service';
 import { createGuard } from './handlers/guarded-request';
 import { registerLanguageFeatures } from './handlers/language-feature-handler';
@@ -13,7 +13,7 @@ import { registerWatchedFiles, watchSupportOf } from './handlers/watched-files-h
 
 // In a worker thread (how VS Code runs it: client/language-client.ts) the transport is the port it was given; in a
 // process of its own (another editor) createConnection picks it from argv: --stdio, --node-ipc or --socket.
-const port = (workerData as { languageServerPort?: MessagePort } | null)?.languageServerPort;
+const port = (workerData as LanguageServerWorkerData | null)?.languageServerPort;
 const connection = port
   ? createConnection(ProposedFeatures.all, new PortMessageReader(port), new PortMessageWriter(port))
   : createConnection(ProposedFeatures.all);

@@ -43,6 +43,11 @@ async function main(): Promise<void> {
     queues.push(`bench-drain-${label}-${tag}`);
     return queues.at(-1)!;
   };
+  const topic = async (label: string): Promise<string> => {
+    topics.push(`bench-drain-${label}-${tag}`);
+    await createBenchTopic(kafka, topics.at(-1)!, PARTITIONS);
+    return topics.at(-1)!;
+  };
   /** A queue filled with COUNT persistent 1 KB messages by amqplib alone (confirms, 256 in flight): also a figure of the broker. */
   const filled = async (label: string): Promise<{ name: string; fill: Rate }> => {
     const name = queue(label);
@@ -80,36 +85,33 @@ async function main(): Promise<void> {
     const shovelAfter = await shovel('after');
 
     const kafkaSource = await filled('ft-kafka-src');
-    const topic = `bench-drain-${tag}`;
-    topics.push(topic);
-    await createBenchTopic(kafka, topic, PARTITIONS);
-    const mqToKafka = await flowTracer('mq→kafka', kafkaSource.name, { topic });
+    const mqToKafka = await flowTracer('mq→kafka', kafkaSource.name, { topic: await topic('ft-dst') });
     const consumed = await filled('perftest');
     console.log(`RabbitMQ PerfTest: 1 consumer, manual acks, qos ${PREFETCH}, ${COUNT.toLocaleString('en-US')} messages…`);
     const perfTest = await perfTestConsume(amqpUrl, consumed.name, COUNT, PREFETCH);
     // mq→kafka cannot move faster than Kafka accepts writes: Kafka's own producer, same partitions, size and acks, is that half's ceiling.
-    const producerTopic = `bench-drain-producer-perf-${tag}`;
-    topics.push(producerTopic);
-    await createBenchTopic(kafka, producerTopic, PARTITIONS);
+    const producerTopic = await topic('producer-perf');
     console.log(`Kafka ProducerPerformance: ${COUNT.toLocaleString('en-US')} records to ${producerTopic} (${PARTITIONS} partitions, acks=all, idempotent)…`);
     const producerPerf = await producerPerformance(broker.brokers, producerTopic, COUNT, SIZE);
 
     const shovelBest = Math.max(perSecond(shovelBefore), perSecond(shovelAfter));
+    const mqToMqRate = COUNT / (mqToMq.transferMs / 1000);
+    const mqToKafkaRate = COUNT / (mqToKafka.transferMs / 1000);
     const rows: BenchRow[] = [
       { label: 'amqplib alone publishing (the fills), best', messages: COUNT, rate: Math.max(...[mqSource, kafkaSource, consumed].map((f) => perSecond(f.fill))) },
       { label: 'RabbitMQ Shovel queue→queue, before', messages: shovelBefore.messages, seconds: shovelBefore.ms / 1000, rate: perSecond(shovelBefore) },
       { label: 'RabbitMQ Shovel queue→queue, after', messages: shovelAfter.messages, seconds: shovelAfter.ms / 1000, rate: perSecond(shovelAfter) },
-      { label: 'FlowTracer mq→mq until: empty, moving', messages: COUNT, seconds: mqToMq.transferMs / 1000, rate: COUNT / (mqToMq.transferMs / 1000), rssMb: mqToMq.peakRssMb },
+      { label: 'FlowTracer mq→mq until: empty, moving', messages: COUNT, seconds: mqToMq.transferMs / 1000, rate: mqToMqRate, rssMb: mqToMq.peakRssMb },
       { label: 'FlowTracer mq→mq, whole CLI process', messages: COUNT, seconds: mqToMq.wallMs / 1000, rate: COUNT / (mqToMq.wallMs / 1000), cpuSeconds: mqToMq.cpuSeconds },
       { label: `RabbitMQ PerfTest consuming (qos ${PREFETCH})`, messages: COUNT, rate: perfTest },
       { label: 'Kafka ProducerPerformance (acks=all, idempotent)', messages: COUNT, rate: producerPerf },
-      { label: 'FlowTracer mq→kafka until: empty, moving', messages: COUNT, seconds: mqToKafka.transferMs / 1000, rate: COUNT / (mqToKafka.transferMs / 1000), rssMb: mqToKafka.peakRssMb },
+      { label: 'FlowTracer mq→kafka until: empty, moving', messages: COUNT, seconds: mqToKafka.transferMs / 1000, rate: mqToKafkaRate, rssMb: mqToKafka.peakRssMb },
       { label: 'FlowTracer mq→kafka, whole CLI process', messages: COUNT, seconds: mqToKafka.wallMs / 1000, rate: COUNT / (mqToKafka.wallMs / 1000), cpuSeconds: mqToKafka.cpuSeconds },
     ];
     benchTable(rows, [
-      { what: 'FlowTracer mq→mq / RabbitMQ Shovel (the better of before and after)', ratio: COUNT / (mqToMq.transferMs / 1000) / shovelBest, target: 1.0 },
-      { what: 'FlowTracer mq→kafka / RabbitMQ PerfTest consuming', ratio: COUNT / (mqToKafka.transferMs / 1000) / perfTest, target: 0.8 },
-      { what: 'FlowTracer mq→kafka / Kafka ProducerPerformance (the ceiling of its Kafka half)', ratio: COUNT / (mqToKafka.transferMs / 1000) / producerPerf },
+      { what: 'FlowTracer mq→mq / RabbitMQ Shovel (the better of before and after)', ratio: mqToMqRate / shovelBest, target: 1.0 },
+      { what: 'FlowTracer mq→kafka / RabbitMQ PerfTest consuming', ratio: mqToKafkaRate / perfTest, target: 0.8 },
+      { what: 'FlowTracer mq→kafka / Kafka ProducerPerformance (the ceiling of its Kafka half)', ratio: mqToKafkaRate / producerPerf },
     ]);
     console.log(`CPU: mq→mq ${Math.round((mqToMq.cpuSeconds / COUNT) * 1e6)} µs a message, mq→kafka ${Math.round((mqToKafka.cpuSeconds / COUNT) * 1e6)} µs; journal ${Math.round((mqToMq.journalMb * 1024 * 1024) / COUNT)} B a message`);
   } finally {

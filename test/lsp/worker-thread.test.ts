@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { createMessageConnection, PortMessageReader, PortMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { DidOpenTextDocumentNotification, InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { LanguageServerWorkerData } from '../../protocol/language-server';
 import { SERVER_BUNDLE } from './support/language-server-process';
 
 const URI = 'file:///tmp/flowtracer-lsp-worker/broken.flow.yaml';
@@ -14,7 +15,8 @@ describe('language server in a worker thread', () => {
 
   beforeEach(() => {
     const { port1, port2 } = new MessageChannel();
-    worker = new Worker(SERVER_BUNDLE, { workerData: { languageServerPort: port2 }, transferList: [port2] });
+    const workerData: LanguageServerWorkerData = { languageServerPort: port2 };
+    worker = new Worker(SERVER_BUNDLE, { workerData, transferList: [port2] });
     exited = new Promise((resolve) => worker.once('exit', resolve));
     connection = createMessageConnection(new PortMessageReader(port1), new PortMessageWriter(port1));
     connection.onNotification('window/logMessage', () => undefined);
